@@ -1,0 +1,41 @@
+namespace AkkaChat.Core;
+
+using Akka.Actor;
+
+/// <summary>
+/// Where entities find each other: the shard regions and the node-local id leasers.
+/// The host builds it from Cluster.Sharding; actor tests build it from probes or a local router.
+/// </summary>
+public interface IChatTopology
+{
+    IActorRef Users { get; }
+    IActorRef Rooms { get; }
+    IActorRef Accounts { get; }
+
+    /// <summary>Node-local <see cref="Ids.IdLeaser"/> of user ids.</summary>
+    IActorRef UserIds { get; }
+
+    /// <summary>Node-local <see cref="Ids.IdLeaser"/> of room ids.</summary>
+    IActorRef RoomIds { get; }
+
+    /// <summary>Where a room publishes a stored message: the room fan-out actor of every node that may host members' sockets.</summary>
+    IEnumerable<ICanTell> RoomFanouts { get; }
+}
+
+/// <summary>Tunables that entities read; loaded from <c>hocon/akkachat.conf</c>.</summary>
+public sealed record ChatSettings(int MaxOwnedRooms, TimeSpan EntityIdleTimeout, int SnapshotEvery, int IdBlockSize)
+{
+    public static readonly ChatSettings Default = new(5, TimeSpan.FromMinutes(2), 500, 100);
+}
+
+/// <summary>Shard type names and the node-local actor names they rely on.</summary>
+public static class ShardTypes
+{
+    public const string User = "user";
+    public const string Room = "room";
+    public const string Account = "account";
+    public const string IdBlock = "idblock";
+
+    /// <summary>Name of the node-local actor (under /user) that fans room messages out to local sockets.</summary>
+    public const string RoomFanoutName = "room-fanout";
+}

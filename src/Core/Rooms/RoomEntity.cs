@@ -1,0 +1,118 @@
+namespace AkkaChat.Core.Rooms;
+
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Persistence;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using static AkkaChat.Core.Rooms.RoomCommands;
+using static AkkaChat.Core.Rooms.RoomEvents;
+using static AkkaChat.Core.Rooms.RoomReplies;
+using static AkkaChat.Core.Users.ConnectionPushes;
+
+/// <summary>
+/// One room: profile, members and its message log. A message is stored once (read-diffusion),
+/// acknowledged to the sending socket, then published once to each node's room fan-out actor,
+/// which pushes it to the local sockets of members.
+/// </summary>
+public sealed class RoomEntity : ReceivePersistentActor
+{
+    public const int MaxFetch = 500;
+
+    private readonly IChatTopology _topology;
+    private readonly ChatSettings _settings;
+    private RoomState _state = RoomState.Empty;
+
+    public RoomEntity(RoomId id, IChatTopology topology, ChatSettings settings)
+    {
+        _topology = topology;
+        _settings = settings;
+        PersistenceId = "room-" + id;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is RoomSnapshot s) _state = _state.Apply(s);
+        });
+        Recover<IChatEvent>(e => _state = _state.Apply(e));
+
+        Command<CreateRoomLog>(cmd =>
+        {
+            var replyTo = Sender;
+            if (_state.Exists)
+            {
+                replyTo.Tell(new MembershipConfirmed(_state.Profile!, cmd.OwnerId, _state.Seq));
+                return;
+            }
+            PersistAndApply(new RoomCreated(cmd.RoomId, cmd.OwnerId, cmd.Fields, cmd.At),
+                () => replyTo.Tell(new MembershipConfirmed(_state.Profile!, cmd.OwnerId, _state.Seq)));
+        });
+        Command<AddMember>(cmd =>
+        {
+            var replyTo = Sender;
+            if (!_state.Exists)
+            {
+                replyTo.Tell(new RoomNotFound(cmd.RoomId));
+                return;
+            }
+            if (_state.Members.Contains(cmd.UserId))
+            {
+                replyTo.Tell(new MembershipConfirmed(_state.Profile!, cmd.UserId, _state.Seq));
+                return;
+            }
+            PersistAndApply(new MemberJoined(cmd.UserId, DateTimeOffset.UtcNow),
+                () => replyTo.Tell(new MembershipConfirmed(_state.Profile!, cmd.UserId, _state.Seq)));
+        });
+        Command<GetRoom>(cmd => Sender.Tell(_state.Exists ? new RoomInfo(_state.Profile!, _state.Members.Count) : new RoomNotFound(cmd.RoomId)));
+        Command<SendRoomMessage>(HandleSend);
+        Command<FetchRoomMessages>(cmd =>
+        {
+            if (!_state.Exists) Sender.Tell(new RoomNotFound(cmd.RoomId));
+            else if (!_state.Members.Contains(cmd.Member)) Sender.Tell(new RoomRefused(cmd.RoomId, "you are not a member of this room"));
+            else Sender.Tell(new RoomMessages(cmd.RoomId, _state.MessagesAfter(cmd.AfterSeq, Math.Clamp(cmd.Max, 1, MaxFetch)), _state.Seq));
+        });
+
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(RoomId id, IChatTopology topology, ChatSettings settings) =>
+        Akka.Actor.Props.Create(() => new RoomEntity(id, topology, settings));
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Context.SetReceiveTimeout(_settings.EntityIdleTimeout);
+    }
+
+    private void HandleSend(SendRoomMessage cmd)
+    {
+        var refusal = _state.RefuseMessage(cmd.SenderId, cmd.Payload);
+        if (refusal is not null)
+        {
+            cmd.Origin.Tell(new ChatRefused(cmd.ClientRef, _state.Exists ? "not-member" : "no-room", refusal));
+            return;
+        }
+        var message = _state.NextMessage(cmd.SenderId, cmd.Payload, DateTimeOffset.UtcNow);
+        PersistAndApply(new RoomMessageStored(message), () =>
+        {
+            cmd.Origin.Tell(new RoomAccepted(cmd.ClientRef, message));
+            var published = new RoomMessagePublished(message, cmd.Origin);
+            foreach (var fanout in _topology.RoomFanouts) fanout.Tell(published, ActorRefs.NoSender);
+        });
+    }
+
+    private void PersistAndApply(IChatEvent e, Action after)
+    {
+        Persist(e, persisted =>
+        {
+            _state = _state.Apply(persisted);
+            after();
+            if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state.ToSnapshot());
+        });
+    }
+}

@@ -1,0 +1,62 @@
+namespace AkkaChat.Core.Rooms;
+
+using Akka.Actor;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+
+public static class RoomCommands
+{
+    /// <summary>From the creator's user entity; idempotent. The owner is the first member.</summary>
+    public sealed record CreateRoomLog(RoomId RoomId, UserId OwnerId, RoomFields Fields, DateTimeOffset At) : IWithRoomId;
+
+    /// <summary>From the joining user's entity; idempotent.</summary>
+    public sealed record AddMember(RoomId RoomId, UserId UserId) : IWithRoomId;
+
+    public sealed record GetRoom(RoomId RoomId) : IWithRoomId;
+
+    /// <summary>A room message from <paramref name="SenderId"/>'s socket <paramref name="Origin"/>.</summary>
+    public sealed record SendRoomMessage(RoomId RoomId, UserId SenderId, ChatPayload Payload, long ClientRef, IActorRef Origin) : IWithRoomId;
+
+    /// <summary>A member's socket asks for the messages after <paramref name="AfterSeq"/>, oldest first.</summary>
+    public sealed record FetchRoomMessages(RoomId RoomId, UserId Member, long AfterSeq, int Max) : IWithRoomId;
+}
+
+public static class RoomEvents
+{
+    public sealed record RoomCreated(RoomId RoomId, UserId OwnerId, RoomFields Fields, DateTimeOffset CreatedAt) : IChatEvent;
+
+    public sealed record MemberJoined(UserId UserId, DateTimeOffset At) : IChatEvent;
+
+    public sealed record RoomMessageStored(RoomMessage Message) : IChatEvent;
+
+    public sealed record RoomSnapshot(
+        RoomProfile Profile,
+        IReadOnlyList<UserId> Members,
+        long Seq,
+        IReadOnlyList<RoomMessage> Recent) : IChatEvent;
+}
+
+public static class RoomReplies
+{
+    /// <summary><paramref name="Member"/> belongs to the room; <paramref name="Mark"/> is the room's sequence number when they joined.</summary>
+    public sealed record MembershipConfirmed(RoomProfile Room, UserId Member, long Mark);
+
+    public sealed record RoomNotFound(RoomId RoomId);
+
+    public sealed record RoomInfo(RoomProfile Room, int MemberCount);
+
+    public sealed record RoomMessages(RoomId RoomId, IReadOnlyList<RoomMessage> Messages, long HeadSeq);
+
+    public sealed record RoomRefused(RoomId RoomId, string Reason);
+}
+
+/// <summary>A stored room message on its way to the sockets of one node. Sent once per node, not per member.</summary>
+public sealed record RoomMessagePublished(RoomMessage Message, IActorRef? Origin);
+
+/// <summary>Node-local: a socket wants (or no longer wants) a room's messages.</summary>
+public static class RoomFanoutCommands
+{
+    public sealed record SubscribeRoom(RoomId RoomId, IActorRef Connection) : INoSerializationVerificationNeeded;
+
+    public sealed record UnsubscribeAll(IActorRef Connection) : INoSerializationVerificationNeeded;
+}

@@ -1,0 +1,58 @@
+namespace AkkaChat.Core.Rooms;
+
+using System.Collections.Immutable;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using static AkkaChat.Core.Rooms.RoomEvents;
+
+/// <summary>A room's members and the tail of its message log. Pure; folded from the room's journal.</summary>
+public sealed record RoomState
+{
+    /// <summary>How many recent messages the state keeps for members coming back online.</summary>
+    public const int RecentCapacity = 1000;
+
+    public static readonly RoomState Empty = new();
+
+    public RoomProfile? Profile { get; init; }
+    public ImmutableHashSet<UserId> Members { get; init; } = [];
+    public long Seq { get; init; }
+    public RecentWindow<RoomMessage> Recent { get; init; } = RecentWindow<RoomMessage>.Empty(RecentCapacity);
+
+    public bool Exists => Profile is not null;
+
+    public string? RefuseMessage(UserId sender, ChatPayload payload)
+    {
+        if (!Exists) return "room does not exist";
+        if (!Members.Contains(sender)) return "you are not a member of this room";
+        if (payload.TextLength > ChatPayload.MaxTextLength) return "message is too long";
+        return null;
+    }
+
+    public RoomMessage NextMessage(UserId sender, ChatPayload payload, DateTimeOffset at) =>
+        new(Profile!.Id, Seq + 1, sender, payload, at);
+
+    /// <summary>Messages after <paramref name="afterSeq"/>, oldest first, at most <paramref name="max"/>, from the kept tail.</summary>
+    public IReadOnlyList<RoomMessage> MessagesAfter(long afterSeq, int max) =>
+        Recent.Where(m => m.Seq > afterSeq).Take(max).ToList();
+
+    public RoomState Apply(IChatEvent e) => e switch
+    {
+        RoomCreated c => this with
+        {
+            Profile = new RoomProfile(c.RoomId, c.OwnerId, c.Fields.Name, c.Fields.Icon, c.Fields.Memo, c.Fields.Cate, c.CreatedAt),
+            Members = Members.Add(c.OwnerId),
+        },
+        MemberJoined j => this with { Members = Members.Add(j.UserId) },
+        RoomMessageStored s => this with { Seq = s.Message.Seq, Recent = Recent.Add(s.Message) },
+        RoomSnapshot s => Empty with
+        {
+            Profile = s.Profile,
+            Members = [.. s.Members],
+            Seq = s.Seq,
+            Recent = RecentWindow<RoomMessage>.Empty(RecentCapacity).AddRange(s.Recent),
+        },
+        _ => this,
+    };
+
+    public RoomSnapshot ToSnapshot() => new(Profile!, [.. Members], Seq, [.. Recent]);
+}

@@ -1,0 +1,424 @@
+namespace AkkaChat.Core.Users;
+
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Persistence;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using static AkkaChat.Core.Users.UserCommands;
+using static AkkaChat.Core.Users.UserEvents;
+using static AkkaChat.Core.Users.UserReplies;
+using static AkkaChat.Core.Users.ConnectionPushes;
+
+/// <summary>
+/// One user: profile, friends, rooms, 1:1 inbox and live sockets. Sagas that touch another entity
+/// (friendship, room join/create) persist a "started" event first and are resumed after recovery,
+/// so both halves always end up recorded. A 1:1 message is stored in the recipient's inbox first,
+/// then in the sender's, and only then acknowledged to the sending socket.
+/// </summary>
+public sealed class UserEntity : ReceivePersistentActor, IWithTimers
+{
+    private const int MaxOutgoingInFlight = 10_000;
+    private static readonly TimeSpan LinkRetryInterval = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly IChatTopology _topology;
+    private readonly ChatSettings _settings;
+    private readonly HashSet<IActorRef> _connections = [];
+    private readonly Dictionary<UserId, List<IActorRef>> _friendWaiters = [];
+    private readonly Dictionary<RoomId, List<IActorRef>> _roomWaiters = [];
+    private readonly Dictionary<long, OutgoingDirect> _outgoing = [];
+    private UserState _state = UserState.Empty;
+    private int _roomIdsInFlight;
+    private long _nextCorrelation;
+    private long _deliveredThrough; // ahead of the persisted mark while sockets are open; persisted when the last one closes
+
+    public UserEntity(UserId id, IChatTopology topology, ChatSettings settings)
+    {
+        _topology = topology;
+        _settings = settings;
+        PersistenceId = "user-" + id;
+        _state = _state with { Id = id };
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is UserSnapshot s) _state = _state.Apply(s);
+        });
+        Recover<IChatEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            _deliveredThrough = _state.DeliveredThrough;
+            ResumePendingLinks();
+        });
+
+        Command<CreateUser>(HandleCreate);
+        Command<GetProfile>(_ => Sender.Tell(_state.Exists ? new ProfileReply(_state.PublicProfile) : new UserNotFound(_state.Id)));
+        Command<ListFriends>(_ => Sender.Tell(_state.Exists ? new FriendList([.. _state.Friends]) : new UserNotFound(_state.Id)));
+        Command<ListRooms>(_ => Sender.Tell(_state.Exists ? new RoomList([.. _state.Rooms]) : new UserNotFound(_state.Id)));
+
+        Command<AddFriend>(HandleAddFriend);
+        Command<LinkFriend>(HandleLinkFriend);
+        Command<FriendLinked>(HandleFriendLinked);
+        Command<UserNotFound>(HandleFriendMissing);
+
+        Command<CreateRoom>(HandleCreateRoom);
+        Command<RoomIdReady>(HandleRoomIdReady);
+        Command<RoomIdFailed>(f =>
+        {
+            _roomIdsInFlight--;
+            f.ReplyTo.Tell(new UserRefused("could not allocate a room id, try again"));
+        });
+        Command<JoinRoom>(HandleJoinRoom);
+        Command<RoomReplies.MembershipConfirmed>(HandleMembershipConfirmed);
+        Command<RoomReplies.RoomNotFound>(HandleRoomMissing);
+
+        Command<Connect>(HandleConnect);
+        Command<Disconnect>(d => HandleDisconnect(d.Connection, d.RoomMarks));
+        Command<Terminated>(t => HandleDisconnect(t.ActorRef, new Dictionary<RoomId, long>()));
+
+        Command<SendDirect>(HandleSendDirect);
+        Command<StoreIncomingDirect>(HandleStoreIncoming);
+        Command<IncomingDirectStored>(HandleIncomingStored);
+
+        Command<RetryLinks>(_ => ResumePendingLinks());
+        Command<SweepOutgoing>(_ => ExpireOutgoing());
+        Command<ReceiveTimeout>(_ => PassivateIfIdle());
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(UserId id, IChatTopology topology, ChatSettings settings) =>
+        Akka.Actor.Props.Create(() => new UserEntity(id, topology, settings));
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Context.SetReceiveTimeout(_settings.EntityIdleTimeout);
+        Timers.StartPeriodicTimer("sweep", SweepOutgoing.Instance, DeliveryTimeout);
+    }
+
+    private void HandleCreate(CreateUser cmd)
+    {
+        if (_state.Exists)
+        {
+            Sender.Tell(new UserCreatedAck(_state.Id));
+            return;
+        }
+        var replyTo = Sender;
+        PersistAndApply(new UserCreated(cmd.UserId, cmd.Mobile, cmd.Profile, cmd.CreatedAt), () => replyTo.Tell(new UserCreatedAck(cmd.UserId)));
+    }
+
+    // ---- friendship: persist intent, record the other half, then our half ----
+
+    private void HandleAddFriend(AddFriend cmd)
+    {
+        var refusal = _state.RefuseAddFriend(cmd.FriendId);
+        if (refusal is not null)
+        {
+            Sender.Tell(new UserRefused(refusal));
+            return;
+        }
+        if (_state.Friends.Contains(cmd.FriendId))
+        {
+            Sender.Tell(new UserReplies.FriendAdded(_state.Id, cmd.FriendId));
+            return;
+        }
+        AddWaiter(_friendWaiters, cmd.FriendId, Sender);
+        if (_state.PendingFriends.Contains(cmd.FriendId)) return;
+        PersistAndApply(new FriendLinkStarted(cmd.FriendId), () => _topology.Users.Tell(new LinkFriend(cmd.FriendId, _state.Id)));
+    }
+
+    private void HandleLinkFriend(LinkFriend cmd)
+    {
+        if (!_state.Exists)
+        {
+            Sender.Tell(new UserNotFound(_state.Id));
+            return;
+        }
+        var replyTo = Sender;
+        if (_state.Friends.Contains(cmd.RequesterId))
+        {
+            replyTo.Tell(new FriendLinked(_state.Id, cmd.RequesterId));
+            return;
+        }
+        PersistAndApply(new UserEvents.FriendAdded(cmd.RequesterId), () => replyTo.Tell(new FriendLinked(_state.Id, cmd.RequesterId)));
+    }
+
+    private void HandleFriendLinked(FriendLinked linked)
+    {
+        var friend = linked.UserId;
+        if (!_state.PendingFriends.Contains(friend))
+        {
+            ReplyWaiters(_friendWaiters, friend, new UserReplies.FriendAdded(_state.Id, friend));
+            return;
+        }
+        PersistAndApply(new UserEvents.FriendAdded(friend), () => ReplyWaiters(_friendWaiters, friend, new UserReplies.FriendAdded(_state.Id, friend)));
+    }
+
+    private void HandleFriendMissing(UserNotFound missing)
+    {
+        var refused = new UserRefused($"user {missing.UserId} does not exist");
+        if (!_state.PendingFriends.Contains(missing.UserId))
+        {
+            ReplyWaiters(_friendWaiters, missing.UserId, refused);
+            return;
+        }
+        PersistAndApply(new FriendLinkAbandoned(missing.UserId), () => ReplyWaiters(_friendWaiters, missing.UserId, refused));
+    }
+
+    // ---- rooms: creation and joins are sagas with the room entity ----
+
+    private void HandleCreateRoom(CreateRoom cmd)
+    {
+        var refusal = _state.RefuseCreateRoom(cmd.Fields, cmd.MaxOwnedRooms - _roomIdsInFlight);
+        if (refusal is not null)
+        {
+            Sender.Tell(new UserRefused(refusal));
+            return;
+        }
+        _roomIdsInFlight++;
+        var replyTo = Sender;
+        var fields = cmd.Fields;
+        _topology.RoomIds.Ask<IdLeased>(NextId.Instance, TimeSpan.FromSeconds(10))
+            .PipeTo(Self, success: leased => new RoomIdReady(new RoomId(leased.Id), fields, replyTo), failure: _ => new RoomIdFailed(replyTo));
+    }
+
+    private void HandleRoomIdReady(RoomIdReady ready)
+    {
+        _roomIdsInFlight--;
+        AddWaiter(_roomWaiters, ready.RoomId, ready.ReplyTo);
+        var started = new RoomLinkStarted(ready.RoomId, ready.Fields);
+        PersistAndApply(started, () => SendRoomLink(started));
+    }
+
+    private void HandleJoinRoom(JoinRoom cmd)
+    {
+        if (!_state.Exists)
+        {
+            Sender.Tell(new UserRefused($"user {_state.Id} does not exist"));
+            return;
+        }
+        if (cmd.RoomId.Value <= 0)
+        {
+            Sender.Tell(new UserRefused("room id must be a positive number"));
+            return;
+        }
+        AddWaiter(_roomWaiters, cmd.RoomId, Sender);
+        if (_state.PendingRooms.ContainsKey(cmd.RoomId)) return;
+        if (_state.Rooms.Contains(cmd.RoomId))
+        {
+            // Already a member: the room confirms (idempotently) and the waiter gets the room's profile.
+            _topology.Rooms.Tell(new RoomCommands.AddMember(cmd.RoomId, _state.Id));
+            return;
+        }
+        var started = new RoomLinkStarted(cmd.RoomId, null);
+        PersistAndApply(started, () => SendRoomLink(started));
+    }
+
+    private void HandleMembershipConfirmed(RoomReplies.MembershipConfirmed confirmed)
+    {
+        var room = confirmed.Room;
+        if (!_state.PendingRooms.TryGetValue(room.Id, out var pending))
+        {
+            ReplyWaiters(_roomWaiters, room.Id, new UserReplies.RoomJoined(room));
+            return;
+        }
+        object reply = pending.Create is not null ? new UserReplies.RoomCreated(room) : new UserReplies.RoomJoined(room);
+        PersistAndApply(new RoomLinked(room.Id, room.OwnerId == _state.Id, confirmed.Mark), () =>
+        {
+            ReplyWaiters(_roomWaiters, room.Id, reply);
+            foreach (var connection in _connections) connection.Tell(new RoomMembershipAdded(room.Id, confirmed.Mark));
+        });
+    }
+
+    private void HandleRoomMissing(RoomReplies.RoomNotFound missing)
+    {
+        var refused = new UserRefused($"room {missing.RoomId} does not exist");
+        if (!_state.PendingRooms.ContainsKey(missing.RoomId))
+        {
+            ReplyWaiters(_roomWaiters, missing.RoomId, refused);
+            return;
+        }
+        PersistAndApply(new RoomLinkAbandoned(missing.RoomId), () => ReplyWaiters(_roomWaiters, missing.RoomId, refused));
+    }
+
+    private void SendRoomLink(RoomLinkStarted link)
+    {
+        object command = link.Create is { } fields
+            ? new RoomCommands.CreateRoomLog(link.RoomId, _state.Id, fields, DateTimeOffset.UtcNow)
+            : new RoomCommands.AddMember(link.RoomId, _state.Id);
+        _topology.Rooms.Tell(command);
+    }
+
+    private void ResumePendingLinks()
+    {
+        foreach (var friend in _state.PendingFriends) _topology.Users.Tell(new LinkFriend(friend, _state.Id));
+        foreach (var link in _state.PendingRooms.Values) SendRoomLink(link);
+        if (_state.PendingFriends.Count + _state.PendingRooms.Count > 0)
+            Timers.StartSingleTimer("links", RetryLinks.Instance, LinkRetryInterval);
+    }
+
+    // ---- sockets ----
+
+    private void HandleConnect(Connect cmd)
+    {
+        if (!_state.Exists)
+        {
+            Sender.Tell(new UserNotFound(_state.Id));
+            return;
+        }
+        var backlog = _connections.Count == 0 ? _state.UndeliveredBacklog() : [];
+        if (_connections.Add(cmd.Connection)) Context.Watch(cmd.Connection);
+        Sender.Tell(new Connected(_state.Id, [.. _state.Rooms], backlog, _state.RoomMarks));
+        if (backlog.Count > 0) _deliveredThrough = Math.Max(_deliveredThrough, backlog[^1].Seq);
+    }
+
+    private void HandleDisconnect(IActorRef connection, IReadOnlyDictionary<RoomId, long> roomMarks)
+    {
+        if (!_connections.Remove(connection)) return;
+        Context.Unwatch(connection);
+        var events = new List<IChatEvent>(2);
+        var advanced = _state.AdvancedMarks(roomMarks);
+        if (advanced.Count > 0) events.Add(new RoomMarksAdvanced(advanced));
+        if (_connections.Count == 0 && _deliveredThrough > _state.DeliveredThrough) events.Add(new InboxDelivered(_deliveredThrough));
+        if (events.Count > 0) PersistAllAndApply(events);
+    }
+
+    // ---- 1:1 messages: recipient's inbox first, then ours, then the ack ----
+
+    private void HandleSendDirect(SendDirect cmd)
+    {
+        var refusal = _state.RefuseSendDirect(cmd.RecipientId, cmd.Payload);
+        if (refusal is null && _outgoing.Count >= MaxOutgoingInFlight) refusal = "too many messages in flight, slow down";
+        if (refusal is not null)
+        {
+            cmd.Origin.Tell(new ChatRefused(cmd.ClientRef, _state.Friends.Contains(cmd.RecipientId) ? "refused" : "not-friend", refusal));
+            return;
+        }
+        var correlation = ++_nextCorrelation;
+        var at = DateTimeOffset.UtcNow;
+        _outgoing[correlation] = new OutgoingDirect(cmd, at, at + DeliveryTimeout);
+        _topology.Users.Tell(new StoreIncomingDirect(cmd.RecipientId, _state.Id, cmd.Payload, at, correlation));
+    }
+
+    private void HandleStoreIncoming(StoreIncomingDirect cmd)
+    {
+        if (!_state.Exists)
+        {
+            Sender.Tell(new UserNotFound(_state.Id));
+            return;
+        }
+        var replyTo = Sender;
+        var message = _state.NextInboxMessage(cmd.SenderId, _state.Id, cmd.Payload, cmd.At);
+        PersistAndApply(new DirectMessageStored(message), () =>
+        {
+            Push(message, except: null);
+            replyTo.Tell(new IncomingDirectStored(_state.Id, cmd.SenderId, cmd.Correlation, message.Seq));
+        });
+    }
+
+    private void HandleIncomingStored(IncomingDirectStored stored)
+    {
+        if (!_outgoing.Remove(stored.Correlation, out var outgoing)) return;
+        var send = outgoing.Command;
+        var message = _state.NextInboxMessage(_state.Id, send.RecipientId, send.Payload, outgoing.At);
+        PersistAndApply(new DirectMessageStored(message), () =>
+        {
+            Push(message, except: send.Origin);
+            send.Origin.Tell(new DirectAccepted(send.ClientRef, message));
+        });
+    }
+
+    private void ExpireOutgoing()
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (correlation, outgoing) in _outgoing.Where(kv => kv.Value.Deadline < now).ToList())
+        {
+            _outgoing.Remove(correlation);
+            outgoing.Command.Origin.Tell(new ChatRefused(outgoing.Command.ClientRef, "timeout", "the recipient did not confirm in time; send again"));
+        }
+    }
+
+    /// <summary>Pushes to every socket of this user but <paramref name="except"/>; a message that reached a socket counts as delivered.</summary>
+    private void Push(DirectMessage message, IActorRef? except)
+    {
+        var delivered = except is not null;
+        foreach (var connection in _connections)
+        {
+            if (connection.Equals(except)) continue;
+            connection.Tell(new PushDirect(message));
+            delivered = true;
+        }
+        if (delivered || _connections.Count > 0) _deliveredThrough = Math.Max(_deliveredThrough, message.Seq);
+    }
+
+    private void PassivateIfIdle()
+    {
+        if (_connections.Count == 0 && _outgoing.Count == 0 && _friendWaiters.Count == 0 && _roomWaiters.Count == 0)
+        {
+            if (_deliveredThrough > _state.DeliveredThrough) PersistAndApply(new InboxDelivered(_deliveredThrough), () => { });
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        }
+    }
+
+    // ---- plumbing ----
+
+    private void PersistAndApply(IChatEvent e, Action after)
+    {
+        Persist(e, persisted =>
+        {
+            _state = _state.Apply(persisted);
+            after();
+            MaybeSnapshot();
+        });
+    }
+
+    private void PersistAllAndApply(IReadOnlyList<IChatEvent> events)
+    {
+        PersistAll(events, persisted =>
+        {
+            _state = _state.Apply(persisted);
+            MaybeSnapshot();
+        });
+    }
+
+    private void MaybeSnapshot()
+    {
+        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state.ToSnapshot());
+    }
+
+    private static void AddWaiter<TKey>(Dictionary<TKey, List<IActorRef>> waiters, TKey key, IActorRef waiter) where TKey : notnull
+    {
+        if (!waiters.TryGetValue(key, out var list)) waiters[key] = list = [];
+        list.Add(waiter);
+    }
+
+    private static void ReplyWaiters<TKey>(Dictionary<TKey, List<IActorRef>> waiters, TKey key, object reply) where TKey : notnull
+    {
+        if (!waiters.Remove(key, out var list)) return;
+        foreach (var waiter in list) waiter.Tell(reply);
+    }
+
+    private sealed record OutgoingDirect(SendDirect Command, DateTimeOffset At, DateTimeOffset Deadline);
+
+    private sealed record RoomIdReady(RoomId RoomId, RoomFields Fields, IActorRef ReplyTo);
+
+    private sealed record RoomIdFailed(IActorRef ReplyTo);
+
+    private sealed class RetryLinks
+    {
+        public static readonly RetryLinks Instance = new();
+    }
+
+    private sealed class SweepOutgoing
+    {
+        public static readonly SweepOutgoing Instance = new();
+    }
+}

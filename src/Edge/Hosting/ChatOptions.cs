@@ -1,0 +1,79 @@
+namespace AkkaChat.Edge.Hosting;
+
+using Akka.Configuration;
+using AkkaChat.Core;
+using AkkaChat.Persistence.Storage;
+
+/// <summary>
+/// Everything a node needs to start, read once: <c>hocon/akkachat.conf</c> for defaults,
+/// then environment variables for addresses, paths and secrets.
+/// </summary>
+public sealed record ChatOptions
+{
+    public required string HoconDir { get; init; }
+    public required string Bind { get; init; }
+    public required int HttpPort { get; init; }
+    public required int RemotePort { get; init; }
+    public required string DataDir { get; init; }
+    public required ChatStorage Storage { get; init; }
+    public required IReadOnlyList<string> SeedNodes { get; init; }
+    public string? Secret { get; init; }
+    public required TimeSpan TokenLifetime { get; init; }
+    public required ChatSettings Settings { get; init; }
+    public required long MaxUploadBytes { get; init; }
+    public required int MaxFrameBytes { get; init; }
+    public required int OutboundQueue { get; init; }
+    public required TimeSpan KeepAlive { get; init; }
+
+    public string AttachmentsDir => Path.Combine(DataDir, "attachments");
+
+    /// <summary>Reads the options from the HOCON files in <paramref name="hoconDir"/> and the given environment.</summary>
+    public static ChatOptions Load(IReadOnlyDictionary<string, string?> env, string? hoconDir = null)
+    {
+        hoconDir ??= Path.Combine(AppContext.BaseDirectory, "hocon");
+        var config = ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(hoconDir, "akkachat.conf"))).GetConfig("akkachat");
+
+        string Env(string name, string fallback) => env.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : fallback;
+        int EnvInt(string name, int fallback) =>
+            int.TryParse(Env(name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), out var v) && v >= 0
+                ? v
+                : throw new ArgumentException($"{name} must be a non-negative integer");
+
+        var dataDir = Path.GetFullPath(Env("AKKACHAT_DATA_DIR", config.GetString("data-dir", "./data")));
+        var storageKind = Env("AKKACHAT_STORAGE", config.GetString("storage", "sqlite")).ToLowerInvariant();
+        var storage = storageKind switch
+        {
+            "sqlite" => ChatStorage.Sqlite(dataDir),
+            "postgres" or "postgresql" => ChatStorage.Postgres(Env("AKKACHAT_PG", "") is { Length: > 0 } pg
+                ? pg
+                : throw new ArgumentException("AKKACHAT_STORAGE=postgres needs AKKACHAT_PG (an Npgsql connection string)")),
+            _ => throw new ArgumentException($"AKKACHAT_STORAGE must be sqlite or postgres, not '{storageKind}'"),
+        };
+
+        return new ChatOptions
+        {
+            HoconDir = hoconDir,
+            Bind = Env("AKKACHAT_BIND", "127.0.0.1"),
+            HttpPort = EnvInt("AKKACHAT_HTTP_PORT", config.GetInt("http-port", 8080)),
+            RemotePort = EnvInt("AKKACHAT_REMOTE_PORT", 4053),
+            DataDir = dataDir,
+            Storage = storage,
+            SeedNodes = Env("AKKACHAT_SEEDS", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Secret = Env("AKKACHAT_SECRET", "") is { Length: > 0 } secret ? secret : null,
+            TokenLifetime = config.GetTimeSpan("auth.token-lifetime", TimeSpan.FromDays(7)),
+            Settings = new ChatSettings(
+                MaxOwnedRooms: EnvInt("AKKACHAT_MAX_ROOMS", config.GetInt("rooms.max-owned-per-user", 5)),
+                EntityIdleTimeout: config.GetTimeSpan("entity-idle-timeout", TimeSpan.FromMinutes(2)),
+                SnapshotEvery: config.GetInt("snapshot-every", 500),
+                IdBlockSize: config.GetInt("id-block-size", 100)),
+            MaxUploadBytes = config.GetLong("uploads.max-bytes", 10 * 1024 * 1024),
+            MaxFrameBytes = config.GetInt("websocket.max-frame-bytes", 64 * 1024),
+            OutboundQueue = config.GetInt("websocket.outbound-queue", 1024),
+            KeepAlive = config.GetTimeSpan("websocket.keep-alive", TimeSpan.FromSeconds(30)),
+        };
+    }
+
+    public static IReadOnlyDictionary<string, string?> ProcessEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+}

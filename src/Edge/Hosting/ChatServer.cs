@@ -1,0 +1,55 @@
+namespace AkkaChat.Edge.Hosting;
+
+using System.Net;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using AkkaChat.Core;
+using AkkaChat.Edge.Auth;
+using AkkaChat.Edge.Http;
+using AkkaChat.Edge.Sockets;
+using AkkaChat.Persistence.Attachments;
+
+/// <summary>Builds one AkkaChat node: Kestrel (HTTP API, WebSockets, static files) over the actor system.</summary>
+public static class ChatServer
+{
+    public static WebApplication Build(ChatOptions options, string[]? args = null)
+    {
+        options.Storage.Prepare();
+        Directory.CreateDirectory(options.DataDir);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Parse(options.Bind), options.HttpPort);
+            kestrel.AddServerHeader = false;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(new TokenService(TokenService.LoadOrCreateKey(options.Secret, options.DataDir), options.TokenLifetime));
+        services.AddSingleton<IAttachmentStore>(new LocalDiskAttachmentStore(options.AttachmentsDir));
+        services.AddSingleton<IChatTopology>(sp => new ShardedTopology(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
+        services.AddSingleton<ApiContext>();
+        services.AddAkka(ChatActors.SystemName, (akka, _) => akka.AddChatActors(options));
+
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapUserEndpoints();
+        app.MapContactEndpoints();
+        app.MapAttachmentEndpoints();
+        app.MapLegacyChat();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", (ActorSystem system) =>
+            Cluster.Get(system).SelfMember.Status == MemberStatus.Up ? Results.Text("ready") : Results.Text("starting", statusCode: 503));
+        return app;
+    }
+}

@@ -1,0 +1,45 @@
+namespace AkkaChat.Edge.Http;
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AkkaChat.Core.Chat;
+
+/// <summary>
+/// The seed-000 reply envelope, always with HTTP 200 (the seed client ignores any other status):
+/// <c>{"code":0,"msg":"","data":…}</c>, <c>{"code":-1,"msg":"…"}</c>, or <c>{"code":0,"rows":[…],"total":N}</c>.
+/// </summary>
+public static class ApiReply
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = new LowerCaseNamingPolicy(),
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static IResult Ok(object? data) => Results.Json(new Envelope(0, "", data, null, null), Json);
+
+    public static IResult Rows<T>(IReadOnlyList<T> rows) => Results.Json(new Envelope(0, "", null, rows, rows.Count), Json);
+
+    public static IResult Fail(string message) => Results.Json(new Envelope(-1, message, null, null, null), Json);
+
+    public static UserView View(PublicProfile p) => new(p.Id.Value, p.Nickname, p.Avatar, p.Sex, p.Memo, p.CreatedAt.ToUnixTimeMilliseconds());
+
+    public static RoomView View(RoomProfile r) => new(r.Id.Value, r.OwnerId.Value, r.Name, r.Icon, r.Memo, r.Cate, r.CreatedAt.ToUnixTimeMilliseconds());
+
+    private sealed record Envelope(int Code, string Msg, object? Data, object? Rows, int? Total);
+
+    private sealed class LowerCaseNamingPolicy : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => name.ToLowerInvariant();
+    }
+}
+
+/// <summary>A user as the API shows it. <see cref="Mobile"/> and <see cref="Token"/> only ever appear for the caller themself.</summary>
+public sealed record UserView(long Id, string Nickname, string Avatar, string Sex, string Memo, long CreateAt)
+{
+    public string? Mobile { get; init; }
+    public string? Token { get; init; }
+}
+
+public sealed record RoomView(long Id, long OwnerId, string Name, string Icon, string Memo, int Cate, long CreateAt);

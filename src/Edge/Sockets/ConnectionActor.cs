@@ -1,0 +1,213 @@
+namespace AkkaChat.Edge.Sockets;
+
+using System.Net.WebSockets;
+using Akka.Actor;
+using AkkaChat.Core;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Users;
+using static AkkaChat.Core.Users.ConnectionPushes;
+
+/// <summary>A text frame read from the socket.</summary>
+public sealed record InboundText(byte[] Utf8) : INoSerializationVerificationNeeded;
+
+/// <summary>The socket is gone (closed by either side, or failed).</summary>
+public sealed record SocketClosed : INoSerializationVerificationNeeded
+{
+    public static readonly SocketClosed Instance = new();
+}
+
+/// <summary>
+/// One per socket (seed-000 protocol). Turns frames into commands for the user and room entities and
+/// pushes what they send back. On start it registers with its user entity, receives what the user
+/// missed while offline, subscribes to its rooms on this node's fan-out actor and catches each room up
+/// from the user's last mark before passing live room traffic on, so room messages arrive in order.
+/// It never echoes a message to the socket that sent it and sends a legacy socket nothing but chat
+/// messages and error frames.
+/// </summary>
+public sealed class ConnectionActor : ReceiveActor, IWithTimers
+{
+    private const int RoomCatchUpLimit = 200;
+    private const int MaxBufferedPerRoom = 1000;
+    private const double RatePerSecond = 50;
+    private const double Burst = 100;
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
+
+    private readonly UserId _user;
+    private readonly SocketSession _session;
+    private readonly IChatTopology _topology;
+    private readonly IActorRef _fanout;
+    private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
+    private IActorRef? _entity;
+    private double _tokens = Burst;
+    private long _lastRefill = Environment.TickCount64;
+
+    public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout)
+    {
+        _user = user;
+        _session = session;
+        _topology = topology;
+        _fanout = fanout;
+
+        Receive<InboundText>(HandleInbound);
+        Receive<UserReplies.Connected>(HandleConnected);
+        Receive<UserReplies.UserNotFound>(_ =>
+        {
+            _session.Close(WebSocketCloseStatus.PolicyViolation, "unknown user");
+            Context.Stop(Self);
+        });
+        Receive<PushDirect>(p => Send(LegacyFrames.EncodeDirect(p.Message)));
+        Receive<DirectAccepted>(_ => { }); // the seed client shows its own message itself and expects no ack
+        // Our own room message comes back through the fan-out (in room order) and only moves the mark there.
+        Receive<RoomAccepted>(_ => { });
+        Receive<ChatRefused>(r => Send(LegacyFrames.EncodeError(r.Code, r.Reason, r.ClientRef)));
+        Receive<RoomMembershipAdded>(m => TrackRoom(m.RoomId, m.Mark, catchUp: false));
+        Receive<RoomFrame>(HandleRoomFrame);
+        Receive<RoomReplies.RoomMessages>(HandleCatchUp);
+        Receive<RoomReplies.RoomNotFound>(r => FinishCatchUp(r.RoomId));
+        Receive<RoomReplies.RoomRefused>(r => FinishCatchUp(r.RoomId));
+        Receive<Terminated>(t =>
+        {
+            // Our user entity moved (rebalance) or restarted: register again with its new incarnation.
+            if (!t.ActorRef.Equals(_entity)) return;
+            _entity = null;
+            Timers.StartSingleTimer("reconnect", Reconnect.Instance, ReconnectDelay);
+        });
+        Receive<Reconnect>(_ => _topology.Users.Tell(new UserCommands.Connect(_user, Self)));
+        Receive<SocketClosed>(_ => Context.Stop(Self));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(user, session, topology, fanout));
+
+    protected override void PreStart() => _topology.Users.Tell(new UserCommands.Connect(_user, Self));
+
+    protected override void PostStop()
+    {
+        _fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
+        var marks = _rooms.Where(r => r.Value.Delivered > 0).ToDictionary(r => r.Key, r => r.Value.Delivered);
+        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, marks));
+        _session.Close(WebSocketCloseStatus.NormalClosure, "bye");
+    }
+
+    private void HandleInbound(InboundText text)
+    {
+        var (frame, error) = LegacyFrames.Decode(text.Utf8);
+        if (frame is null)
+        {
+            Send(LegacyFrames.EncodeError("bad-frame", error!, 0));
+            return;
+        }
+        if (frame.Cmd == ChatCommand.Heartbeat) return;
+        if (!TakeToken())
+        {
+            Send(LegacyFrames.EncodeError("rate-limited", "too many messages, slow down", frame.ClientRef));
+            return;
+        }
+        switch (frame.Cmd)
+        {
+            case ChatCommand.Direct when frame.DstId > 0:
+                _topology.Users.Tell(new UserCommands.SendDirect(_user, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self));
+                break;
+            case ChatCommand.Room when frame.DstId > 0:
+                _topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), _user, frame.Payload, frame.ClientRef, Self));
+                break;
+            case ChatCommand.Direct or ChatCommand.Room:
+                Send(LegacyFrames.EncodeError("bad-frame", "dstid must be a positive number", frame.ClientRef));
+                break;
+            default:
+                Send(LegacyFrames.EncodeError("unknown-cmd", $"unknown cmd {frame.Cmd}", frame.ClientRef));
+                break;
+        }
+    }
+
+    private void HandleConnected(UserReplies.Connected connected)
+    {
+        _entity = Sender;
+        Context.Watch(Sender);
+        foreach (var message in connected.Backlog) Send(LegacyFrames.EncodeDirect(message));
+        foreach (var room in connected.Rooms)
+        {
+            if (_rooms.ContainsKey(room)) continue;
+            TrackRoom(room, connected.RoomMarks.GetValueOrDefault(room), catchUp: true);
+        }
+    }
+
+    /// <summary>Starts receiving a room; with <paramref name="catchUp"/>, live frames wait until the missed ones are sent.</summary>
+    private void TrackRoom(RoomId room, long mark, bool catchUp)
+    {
+        if (_rooms.ContainsKey(room)) return;
+        _rooms[room] = new RoomCursor { Delivered = mark, CatchingUp = catchUp };
+        _fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
+        if (catchUp) _topology.Rooms.Tell(new RoomCommands.FetchRoomMessages(room, _user, mark, RoomCatchUpLimit));
+    }
+
+    private void HandleRoomFrame(RoomFrame frame)
+    {
+        var room = frame.Message.RoomId;
+        if (!_rooms.TryGetValue(room, out var cursor)) return;
+        if (cursor.CatchingUp)
+        {
+            if (cursor.Buffered.Count < MaxBufferedPerRoom) cursor.Buffered.Add(frame);
+            return;
+        }
+        DeliverRoomFrame(cursor, frame);
+    }
+
+    private void HandleCatchUp(RoomReplies.RoomMessages page)
+    {
+        if (!_rooms.TryGetValue(page.RoomId, out var cursor)) return;
+        foreach (var message in page.Messages)
+        {
+            if (message.Seq <= cursor.Delivered) continue;
+            Send(LegacyFrames.EncodeRoom(message));
+            cursor.Delivered = message.Seq;
+        }
+        FinishCatchUp(page.RoomId);
+    }
+
+    private void FinishCatchUp(RoomId room)
+    {
+        if (!_rooms.TryGetValue(room, out var cursor) || !cursor.CatchingUp) return;
+        cursor.CatchingUp = false;
+        foreach (var frame in cursor.Buffered) DeliverRoomFrame(cursor, frame);
+        cursor.Buffered.Clear();
+    }
+
+    private void DeliverRoomFrame(RoomCursor cursor, RoomFrame frame)
+    {
+        if (frame.Message.Seq <= cursor.Delivered) return;
+        cursor.Delivered = frame.Message.Seq;
+        if (!Self.Equals(frame.Origin)) Send(frame.Utf8);
+    }
+
+    private void Send(ReadOnlyMemory<byte> frame)
+    {
+        if (!_session.TryEnqueue(frame)) Context.Stop(Self);
+    }
+
+    private bool TakeToken()
+    {
+        var now = Environment.TickCount64;
+        _tokens = Math.Min(Burst, _tokens + (now - _lastRefill) / 1000.0 * RatePerSecond);
+        _lastRefill = now;
+        if (_tokens < 1) return false;
+        _tokens -= 1;
+        return true;
+    }
+
+    private sealed class RoomCursor
+    {
+        public long Delivered { get; set; }
+        public bool CatchingUp { get; set; }
+        public List<RoomFrame> Buffered { get; } = [];
+    }
+
+    private sealed class Reconnect
+    {
+        public static readonly Reconnect Instance = new();
+    }
+}

@@ -1,0 +1,94 @@
+namespace AkkaChat.Edge.Sockets;
+
+using System.Buffers;
+using System.Globalization;
+using System.Net.WebSockets;
+using Akka.Actor;
+using Akka.Hosting;
+using AkkaChat.Core;
+using AkkaChat.Core.Ids;
+using AkkaChat.Edge.Auth;
+using AkkaChat.Edge.Hosting;
+
+/// <summary><c>GET /chat?id=&lt;uid&gt;&amp;token=&lt;token&gt;</c>: the seed-000 WebSocket.</summary>
+public static class LegacyChatEndpoint
+{
+    public static void MapLegacyChat(this IEndpointRouteBuilder app) => app.Map("/chat", HandleAsync);
+
+    private static async Task HandleAsync(HttpContext context, TokenService tokens, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options)
+    {
+        var query = context.Request.Query;
+        var user = tokens.Validate(query["token"]);
+        if (user is null || !long.TryParse(query["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id != user.Value.Value)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsync("invalid or expired token");
+            return;
+        }
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("expected a WebSocket upgrade");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var session = new SocketSession(socket, options.OutboundQueue);
+        var connection = system.ActorOf(ConnectionActor.Props(user.Value, session, topology, registry.Get<RoomFanoutKey>()));
+        var writer = session.RunWriterAsync(context.RequestAborted);
+        try
+        {
+            await ReadLoopAsync(socket, session, connection, options.MaxFrameBytes, context.RequestAborted);
+        }
+        finally
+        {
+            connection.Tell(SocketClosed.Instance);
+            await writer;
+        }
+    }
+
+    private static async Task ReadLoopAsync(WebSocket socket, SocketSession session, IActorRef connection, int maxFrameBytes, CancellationToken requestAborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, session.Closing);
+        var buffer = ArrayPool<byte>.Shared.Rent(maxFrameBytes + 1);
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length > maxFrameBytes)
+                    {
+                        session.Close(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
+                        return;
+                    }
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length, maxFrameBytes + 1 - length), linked.Token);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                if (length > maxFrameBytes)
+                {
+                    session.Close(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
+                    return;
+                }
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    session.Close(WebSocketCloseStatus.InvalidMessageType, "/chat takes JSON text frames");
+                    return;
+                }
+                connection.Tell(new InboundText(buffer.AsSpan(0, length).ToArray()));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

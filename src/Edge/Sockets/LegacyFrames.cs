@@ -1,0 +1,125 @@
+namespace AkkaChat.Edge.Sockets;
+
+using System.Buffers;
+using System.Text.Json;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+
+/// <summary>A seed-000 frame as a client sends it: <c>{id,userid,dstid,cmd,media,content,pic,url,memo,amount}</c>.</summary>
+public sealed record LegacyInbound(long ClientRef, int Cmd, long DstId, ChatPayload Payload);
+
+/// <summary>
+/// The seed-000 JSON codec. Decoding is tolerant of what browsers send (numbers as strings, missing fields);
+/// encoding writes the seed's shape with empty fields left out, as the Go server did.
+/// </summary>
+public static class LegacyFrames
+{
+    /// <summary>Decodes a text frame, or returns the reason it is not a valid chat frame.</summary>
+    public static (LegacyInbound? Frame, string? Error) Decode(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 8 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (null, "a frame must be a JSON object");
+            long id = 0, dst = 0, amount = 0;
+            int cmd = -1, media = 0;
+            string content = "", pic = "", url = "", memo = "";
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName) return (null, "malformed JSON object");
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "id": id = ReadLong(ref reader, name); break;
+                    case "dstid": dst = ReadLong(ref reader, name); break;
+                    case "cmd": cmd = checked((int)ReadLong(ref reader, name)); break;
+                    case "media": media = checked((int)ReadLong(ref reader, name)); break;
+                    case "amount": amount = ReadLong(ref reader, name); break;
+                    case "content": content = ReadString(ref reader, name); break;
+                    case "pic": pic = ReadString(ref reader, name); break;
+                    case "url": url = ReadString(ref reader, name); break;
+                    case "memo": memo = ReadString(ref reader, name); break;
+                    default: reader.Skip(); break; // userid and anything else: the server decides who sent it
+                }
+            }
+            if (cmd < 0) return (null, "missing cmd");
+            return (new LegacyInbound(id, cmd, dst, new ChatPayload(media, content, pic, url, memo, amount)), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, "malformed JSON: " + e.Message);
+        }
+        catch (FormatException e)
+        {
+            return (null, e.Message);
+        }
+        catch (OverflowException)
+        {
+            return (null, "a number is out of range");
+        }
+        catch (InvalidOperationException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    public static byte[] EncodeDirect(DirectMessage m) => Encode(m.Seq, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
+
+    public static byte[] EncodeRoom(RoomMessage m) => Encode(m.Seq, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At);
+
+    /// <summary>The error frame: <c>{"type":"error","code":"…","msg":"…","ref":id}</c>.</summary>
+    public static byte[] EncodeError(string code, string message, long clientRef)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "error");
+            w.WriteString("code", code);
+            w.WriteString("msg", message);
+            if (clientRef != 0) w.WriteNumber("ref", clientRef);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static byte[] Encode(long id, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128 + p.TextLength * 3);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", id);
+            w.WriteNumber("userid", userId);
+            w.WriteNumber("cmd", cmd);
+            w.WriteNumber("dstid", dstId);
+            if (p.Media != 0) w.WriteNumber("media", p.Media);
+            if (p.Content.Length > 0) w.WriteString("content", p.Content);
+            if (p.Pic.Length > 0) w.WriteString("pic", p.Pic);
+            if (p.Url.Length > 0) w.WriteString("url", p.Url);
+            if (p.Memo.Length > 0) w.WriteString("memo", p.Memo);
+            if (p.Amount != 0) w.WriteNumber("amount", p.Amount);
+            w.WriteNumber("createat", at.ToUnixTimeMilliseconds());
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static long ReadLong(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
+    {
+        JsonTokenType.Number when reader.TryGetInt64(out var v) => v,
+        JsonTokenType.Number => throw new FormatException($"{name} must be an integer"),
+        JsonTokenType.String when long.TryParse(reader.GetString(), out var v) => v,
+        JsonTokenType.Null => 0,
+        _ => throw new FormatException($"{name} must be a number"),
+    };
+
+    private static string ReadString(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString() ?? "",
+        JsonTokenType.Null => "",
+        JsonTokenType.Number => reader.TryGetInt64(out var v) ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : reader.GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => throw new FormatException($"{name} must be a string"),
+    };
+}

@@ -1,0 +1,54 @@
+namespace AkkaChat.Edge.Sockets;
+
+using Akka.Actor;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using static AkkaChat.Core.Rooms.RoomFanoutCommands;
+
+/// <summary>A room message encoded once on this node, for every local socket subscribed to the room.</summary>
+public sealed record RoomFrame(RoomMessage Message, ReadOnlyMemory<byte> Utf8, IActorRef? Origin) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// One per node: receives each stored room message once (not once per member), encodes it once,
+/// and hands the same bytes to every local socket whose user is in the room.
+/// </summary>
+public sealed class RoomFanoutActor : ReceiveActor
+{
+    private readonly Dictionary<RoomId, HashSet<IActorRef>> _subscribers = [];
+    private readonly Dictionary<IActorRef, HashSet<RoomId>> _roomsOf = [];
+
+    public RoomFanoutActor()
+    {
+        Receive<SubscribeRoom>(s =>
+        {
+            if (!_roomsOf.TryGetValue(s.Connection, out var rooms))
+            {
+                _roomsOf[s.Connection] = rooms = [];
+                Context.Watch(s.Connection);
+            }
+            rooms.Add(s.RoomId);
+            if (!_subscribers.TryGetValue(s.RoomId, out var connections)) _subscribers[s.RoomId] = connections = [];
+            connections.Add(s.Connection);
+        });
+        Receive<UnsubscribeAll>(u => Remove(u.Connection));
+        Receive<Terminated>(t => Remove(t.ActorRef));
+        Receive<RoomMessagePublished>(p =>
+        {
+            if (!_subscribers.TryGetValue(p.Message.RoomId, out var connections)) return;
+            var frame = new RoomFrame(p.Message, LegacyFrames.EncodeRoom(p.Message), p.Origin);
+            foreach (var connection in connections) connection.Tell(frame);
+        });
+    }
+
+    private void Remove(IActorRef connection)
+    {
+        if (!_roomsOf.Remove(connection, out var rooms)) return;
+        Context.Unwatch(connection);
+        foreach (var room in rooms)
+        {
+            if (_subscribers.TryGetValue(room, out var connections) && connections.Remove(connection) && connections.Count == 0)
+                _subscribers.Remove(room);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+namespace AkkaChat.Edge.Sockets;
+
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+/// <summary>
+/// The outbound side of one WebSocket: a bounded queue of encoded frames drained by one writer loop.
+/// The connection actor only ever calls <see cref="TryEnqueue"/> and <see cref="Close"/>, never blocks;
+/// a reader too slow to keep the queue below its bound is disconnected, never buffered without bound.
+/// </summary>
+public sealed class SocketSession
+{
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly WebSocket _socket;
+    private readonly Channel<ReadOnlyMemory<byte>> _outbound;
+    private readonly CancellationTokenSource _abort = new();
+    private (WebSocketCloseStatus Status, string Reason)? _close;
+
+    public SocketSession(WebSocket socket, int capacity)
+    {
+        _socket = socket;
+        _outbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Cancelled when the session is closing; the read loop stops on it.</summary>
+    public CancellationToken Closing => _abort.Token;
+
+    /// <summary>Queues a text frame; when the queue is full the reader is too slow and the socket is closed (1008).</summary>
+    public bool TryEnqueue(ReadOnlyMemory<byte> frame)
+    {
+        if (_outbound.Writer.TryWrite(frame)) return true;
+        Close(WebSocketCloseStatus.PolicyViolation, "slow consumer: outbound queue full");
+        return false;
+    }
+
+    /// <summary>Closes after the frames already queued, unless the close is for a slow consumer (then at once).</summary>
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        lock (_outbound)
+        {
+            if (_close is not null) return;
+            _close = (status, reason);
+        }
+        _outbound.Writer.TryComplete();
+        if (status == WebSocketCloseStatus.PolicyViolation) _abort.Cancel();
+    }
+
+    /// <summary>Sends queued frames until the queue completes, then the close frame.</summary>
+    public async Task RunWriterAsync(CancellationToken requestAborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _abort.Token);
+        try
+        {
+            await foreach (var frame in _outbound.Reader.ReadAllAsync(linked.Token))
+            {
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, linked.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (WebSocketException)
+        {
+        }
+        await SendCloseAsync();
+    }
+
+    private async Task SendCloseAsync()
+    {
+        var close = _close ?? (WebSocketCloseStatus.NormalClosure, "bye");
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(CloseTimeout);
+            try
+            {
+                await _socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+            {
+                _socket.Abort();
+            }
+        }
+        _abort.Cancel();
+    }
+}

@@ -1,0 +1,361 @@
+namespace AkkaChat.Persistence.Serialization;
+
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using AkkaChat.Core.Accounts;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Users;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
+
+/// <summary>
+/// Protobuf serializer for every persisted type (every <see cref="AkkaChat.Core.IChatEvent"/>); the schema is
+/// Protos/events.proto. Manifests are stored with each event and snapshot: never change or reuse one.
+/// Times are stored as UTC milliseconds, so a <see cref="DateTimeOffset"/> comes back as the same instant in UTC.
+/// </summary>
+public sealed class ChatEventSerializer : SerializerWithStringManifest
+{
+    private const string IdBlockReservedManifest = "IB";
+    private const string AccountCreatedManifest = "AC";
+    private const string AccountProvisionedManifest = "AP";
+    private const string UserCreatedManifest = "UC";
+    private const string FriendLinkStartedManifest = "FS";
+    private const string FriendAddedManifest = "FA";
+    private const string FriendLinkAbandonedManifest = "FX";
+    private const string RoomLinkStartedManifest = "RS";
+    private const string RoomLinkedManifest = "RL";
+    private const string RoomLinkAbandonedManifest = "RX";
+    private const string DirectMessageStoredManifest = "DM";
+    private const string InboxDeliveredManifest = "ID";
+    private const string RoomMarksAdvancedManifest = "RM";
+    private const string UserSnapshotManifest = "US";
+    private const string RoomCreatedManifest = "RC";
+    private const string MemberJoinedManifest = "MJ";
+    private const string RoomMessageStoredManifest = "RMS";
+    private const string RoomSnapshotManifest = "RSS";
+
+    /// <summary>Every type this serializer writes, with the manifest stored next to it.</summary>
+    public static readonly IReadOnlyDictionary<Type, string> Manifests = new Dictionary<Type, string>
+    {
+        [typeof(IdBlockEvents.IdBlockReserved)] = IdBlockReservedManifest,
+        [typeof(AccountEvents.AccountCreated)] = AccountCreatedManifest,
+        [typeof(AccountEvents.AccountProvisioned)] = AccountProvisionedManifest,
+        [typeof(UserEvents.UserCreated)] = UserCreatedManifest,
+        [typeof(UserEvents.FriendLinkStarted)] = FriendLinkStartedManifest,
+        [typeof(UserEvents.FriendAdded)] = FriendAddedManifest,
+        [typeof(UserEvents.FriendLinkAbandoned)] = FriendLinkAbandonedManifest,
+        [typeof(UserEvents.RoomLinkStarted)] = RoomLinkStartedManifest,
+        [typeof(UserEvents.RoomLinked)] = RoomLinkedManifest,
+        [typeof(UserEvents.RoomLinkAbandoned)] = RoomLinkAbandonedManifest,
+        [typeof(UserEvents.DirectMessageStored)] = DirectMessageStoredManifest,
+        [typeof(UserEvents.InboxDelivered)] = InboxDeliveredManifest,
+        [typeof(UserEvents.RoomMarksAdvanced)] = RoomMarksAdvancedManifest,
+        [typeof(UserEvents.UserSnapshot)] = UserSnapshotManifest,
+        [typeof(RoomEvents.RoomCreated)] = RoomCreatedManifest,
+        [typeof(RoomEvents.MemberJoined)] = MemberJoinedManifest,
+        [typeof(RoomEvents.RoomMessageStored)] = RoomMessageStoredManifest,
+        [typeof(RoomEvents.RoomSnapshot)] = RoomSnapshotManifest,
+    }.ToFrozenDictionary();
+
+    public ChatEventSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    public override int Identifier => ChatSerialization.SerializerId;
+
+    public override string Manifest(object o) =>
+        Manifests.TryGetValue(o.GetType(), out var manifest) ? manifest : throw Unsupported(o);
+
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        IdBlockEvents.IdBlockReserved e => ToProto(e).ToByteArray(),
+        AccountEvents.AccountCreated e => ToProto(e).ToByteArray(),
+        AccountEvents.AccountProvisioned e => ToProto(e).ToByteArray(),
+        UserEvents.UserCreated e => ToProto(e).ToByteArray(),
+        UserEvents.FriendLinkStarted e => ToProto(e).ToByteArray(),
+        UserEvents.FriendAdded e => ToProto(e).ToByteArray(),
+        UserEvents.FriendLinkAbandoned e => ToProto(e).ToByteArray(),
+        UserEvents.RoomLinkStarted e => ToProto(e).ToByteArray(),
+        UserEvents.RoomLinked e => ToProto(e).ToByteArray(),
+        UserEvents.RoomLinkAbandoned e => ToProto(e).ToByteArray(),
+        UserEvents.DirectMessageStored e => ToProto(e).ToByteArray(),
+        UserEvents.InboxDelivered e => ToProto(e).ToByteArray(),
+        UserEvents.RoomMarksAdvanced e => ToProto(e).ToByteArray(),
+        UserEvents.UserSnapshot e => ToProto(e).ToByteArray(),
+        RoomEvents.RoomCreated e => ToProto(e).ToByteArray(),
+        RoomEvents.MemberJoined e => ToProto(e).ToByteArray(),
+        RoomEvents.RoomMessageStored e => ToProto(e).ToByteArray(),
+        RoomEvents.RoomSnapshot e => ToProto(e).ToByteArray(),
+        _ => throw Unsupported(obj),
+    };
+
+    public override object FromBinary(byte[] bytes, string manifest) => manifest switch
+    {
+        IdBlockReservedManifest => FromProto(Proto.IdBlockReserved.Parser.ParseFrom(bytes)),
+        AccountCreatedManifest => FromProto(Proto.AccountCreated.Parser.ParseFrom(bytes)),
+        AccountProvisionedManifest => FromProto(Proto.AccountProvisioned.Parser.ParseFrom(bytes)),
+        UserCreatedManifest => FromProto(Proto.UserCreated.Parser.ParseFrom(bytes)),
+        FriendLinkStartedManifest => FromProto(Proto.FriendLinkStarted.Parser.ParseFrom(bytes)),
+        FriendAddedManifest => FromProto(Proto.FriendAdded.Parser.ParseFrom(bytes)),
+        FriendLinkAbandonedManifest => FromProto(Proto.FriendLinkAbandoned.Parser.ParseFrom(bytes)),
+        RoomLinkStartedManifest => FromProto(Proto.RoomLinkStarted.Parser.ParseFrom(bytes)),
+        RoomLinkedManifest => FromProto(Proto.RoomLinked.Parser.ParseFrom(bytes)),
+        RoomLinkAbandonedManifest => FromProto(Proto.RoomLinkAbandoned.Parser.ParseFrom(bytes)),
+        DirectMessageStoredManifest => FromProto(Proto.DirectMessageStored.Parser.ParseFrom(bytes)),
+        InboxDeliveredManifest => FromProto(Proto.InboxDelivered.Parser.ParseFrom(bytes)),
+        RoomMarksAdvancedManifest => FromProto(Proto.RoomMarksAdvanced.Parser.ParseFrom(bytes)),
+        UserSnapshotManifest => FromProto(Proto.UserSnapshot.Parser.ParseFrom(bytes)),
+        RoomCreatedManifest => FromProto(Proto.RoomCreated.Parser.ParseFrom(bytes)),
+        MemberJoinedManifest => FromProto(Proto.MemberJoined.Parser.ParseFrom(bytes)),
+        RoomMessageStoredManifest => FromProto(Proto.RoomMessageStored.Parser.ParseFrom(bytes)),
+        RoomSnapshotManifest => FromProto(Proto.RoomSnapshot.Parser.ParseFrom(bytes)),
+        _ => throw new SerializationException(
+            $"Unknown manifest '{manifest}' for {nameof(ChatEventSerializer)} (id {Identifier}); " +
+            "the data was written by a newer or different version of AkkaChat."),
+    };
+
+    private static ArgumentException Unsupported(object obj) =>
+        new($"{nameof(ChatEventSerializer)} cannot serialize {obj.GetType()}; add it to events.proto and the serializer.", nameof(obj));
+
+    // ---- IdBlockEvents ----
+
+    private static Proto.IdBlockReserved ToProto(IdBlockEvents.IdBlockReserved e) => new() { Start = e.Start, Count = e.Count };
+
+    private static IdBlockEvents.IdBlockReserved FromProto(Proto.IdBlockReserved p) => new(p.Start, p.Count);
+
+    // ---- AccountEvents ----
+
+    private static Proto.AccountCreated ToProto(AccountEvents.AccountCreated e) => new()
+    {
+        UserId = e.UserId.Value,
+        PasswordHash = e.PasswordHash,
+        Profile = ToProto(e.Profile),
+        CreatedAtUnixMs = ToUnixMs(e.CreatedAt),
+    };
+
+    private static AccountEvents.AccountCreated FromProto(Proto.AccountCreated p) =>
+        new(new UserId(p.UserId), p.PasswordHash, FromProto(Required(p.Profile, "profile")), FromUnixMs(p.CreatedAtUnixMs));
+
+    private static Proto.AccountProvisioned ToProto(AccountEvents.AccountProvisioned e) => new() { UserId = e.UserId.Value };
+
+    private static AccountEvents.AccountProvisioned FromProto(Proto.AccountProvisioned p) => new(new UserId(p.UserId));
+
+    // ---- UserEvents ----
+
+    private static Proto.UserCreated ToProto(UserEvents.UserCreated e) => new()
+    {
+        UserId = e.UserId.Value,
+        Mobile = e.Mobile,
+        Profile = ToProto(e.Profile),
+        CreatedAtUnixMs = ToUnixMs(e.CreatedAt),
+    };
+
+    private static UserEvents.UserCreated FromProto(Proto.UserCreated p) =>
+        new(new UserId(p.UserId), p.Mobile, FromProto(Required(p.Profile, "profile")), FromUnixMs(p.CreatedAtUnixMs));
+
+    private static Proto.FriendLinkStarted ToProto(UserEvents.FriendLinkStarted e) => new() { FriendId = e.FriendId.Value };
+
+    private static UserEvents.FriendLinkStarted FromProto(Proto.FriendLinkStarted p) => new(new UserId(p.FriendId));
+
+    private static Proto.FriendAdded ToProto(UserEvents.FriendAdded e) => new() { FriendId = e.FriendId.Value };
+
+    private static UserEvents.FriendAdded FromProto(Proto.FriendAdded p) => new(new UserId(p.FriendId));
+
+    private static Proto.FriendLinkAbandoned ToProto(UserEvents.FriendLinkAbandoned e) => new() { FriendId = e.FriendId.Value };
+
+    private static UserEvents.FriendLinkAbandoned FromProto(Proto.FriendLinkAbandoned p) => new(new UserId(p.FriendId));
+
+    private static Proto.RoomLinkStarted ToProto(UserEvents.RoomLinkStarted e) => new()
+    {
+        RoomId = e.RoomId.Value,
+        Create = e.Create is null ? null : ToProto(e.Create),
+    };
+
+    private static UserEvents.RoomLinkStarted FromProto(Proto.RoomLinkStarted p) =>
+        new(new RoomId(p.RoomId), p.Create is null ? null : FromProto(p.Create));
+
+    private static Proto.RoomLinked ToProto(UserEvents.RoomLinked e) => new() { RoomId = e.RoomId.Value, Owner = e.Owner, Mark = e.Mark };
+
+    private static UserEvents.RoomLinked FromProto(Proto.RoomLinked p) => new(new RoomId(p.RoomId), p.Owner, p.Mark);
+
+    private static Proto.RoomLinkAbandoned ToProto(UserEvents.RoomLinkAbandoned e) => new() { RoomId = e.RoomId.Value };
+
+    private static UserEvents.RoomLinkAbandoned FromProto(Proto.RoomLinkAbandoned p) => new(new RoomId(p.RoomId));
+
+    private static Proto.DirectMessageStored ToProto(UserEvents.DirectMessageStored e) => new() { Message = ToProto(e.Message) };
+
+    private static UserEvents.DirectMessageStored FromProto(Proto.DirectMessageStored p) => new(FromProto(Required(p.Message, "message")));
+
+    private static Proto.InboxDelivered ToProto(UserEvents.InboxDelivered e) => new() { UpTo = e.UpTo };
+
+    private static UserEvents.InboxDelivered FromProto(Proto.InboxDelivered p) => new(p.UpTo);
+
+    private static Proto.RoomMarksAdvanced ToProto(UserEvents.RoomMarksAdvanced e)
+    {
+        var p = new Proto.RoomMarksAdvanced();
+        AddRoomMarks(p.Marks, e.Marks);
+        return p;
+    }
+
+    private static UserEvents.RoomMarksAdvanced FromProto(Proto.RoomMarksAdvanced p) => new(FromProto(p.Marks));
+
+    private static Proto.UserSnapshot ToProto(UserEvents.UserSnapshot s)
+    {
+        var p = new Proto.UserSnapshot
+        {
+            UserId = s.UserId.Value,
+            Mobile = s.Mobile,
+            Profile = ToProto(s.Profile),
+            CreatedAtUnixMs = ToUnixMs(s.CreatedAt),
+            Friends = { s.Friends.Select(id => id.Value) },
+            PendingFriends = { s.PendingFriends.Select(id => id.Value) },
+            Rooms = { s.Rooms.Select(id => id.Value) },
+            OwnedRooms = { s.OwnedRooms.Select(id => id.Value) },
+            PendingRooms = { s.PendingRooms.Select(ToProto) },
+            InboxSeq = s.InboxSeq,
+            DeliveredThrough = s.DeliveredThrough,
+            RecentInbox = { s.RecentInbox.Select(ToProto) },
+        };
+        AddRoomMarks(p.RoomMarks, s.RoomMarks);
+        return p;
+    }
+
+    private static UserEvents.UserSnapshot FromProto(Proto.UserSnapshot p) => new(
+        new UserId(p.UserId),
+        p.Mobile,
+        FromProto(Required(p.Profile, "profile")),
+        FromUnixMs(p.CreatedAtUnixMs),
+        [.. p.Friends.Select(id => new UserId(id))],
+        [.. p.PendingFriends.Select(id => new UserId(id))],
+        [.. p.Rooms.Select(id => new RoomId(id))],
+        [.. p.OwnedRooms.Select(id => new RoomId(id))],
+        [.. p.PendingRooms.Select(FromProto)],
+        p.InboxSeq,
+        p.DeliveredThrough,
+        [.. p.RecentInbox.Select(FromProto)],
+        FromProto(p.RoomMarks));
+
+    // ---- RoomEvents ----
+
+    private static Proto.RoomCreated ToProto(RoomEvents.RoomCreated e) => new()
+    {
+        RoomId = e.RoomId.Value,
+        OwnerId = e.OwnerId.Value,
+        Fields = ToProto(e.Fields),
+        CreatedAtUnixMs = ToUnixMs(e.CreatedAt),
+    };
+
+    private static RoomEvents.RoomCreated FromProto(Proto.RoomCreated p) =>
+        new(new RoomId(p.RoomId), new UserId(p.OwnerId), FromProto(Required(p.Fields, "fields")), FromUnixMs(p.CreatedAtUnixMs));
+
+    private static Proto.MemberJoined ToProto(RoomEvents.MemberJoined e) => new() { UserId = e.UserId.Value, AtUnixMs = ToUnixMs(e.At) };
+
+    private static RoomEvents.MemberJoined FromProto(Proto.MemberJoined p) => new(new UserId(p.UserId), FromUnixMs(p.AtUnixMs));
+
+    private static Proto.RoomMessageStored ToProto(RoomEvents.RoomMessageStored e) => new() { Message = ToProto(e.Message) };
+
+    private static RoomEvents.RoomMessageStored FromProto(Proto.RoomMessageStored p) => new(FromProto(Required(p.Message, "message")));
+
+    private static Proto.RoomSnapshot ToProto(RoomEvents.RoomSnapshot s) => new()
+    {
+        Profile = ToProto(s.Profile),
+        Members = { s.Members.Select(id => id.Value) },
+        Seq = s.Seq,
+        Recent = { s.Recent.Select(ToProto) },
+    };
+
+    private static RoomEvents.RoomSnapshot FromProto(Proto.RoomSnapshot p) => new(
+        FromProto(Required(p.Profile, "profile")),
+        [.. p.Members.Select(id => new UserId(id))],
+        p.Seq,
+        [.. p.Recent.Select(FromProto)]);
+
+    // ---- Shared parts ----
+
+    private static Proto.ChatPayload ToProto(ChatPayload c) => new()
+    {
+        Media = c.Media,
+        Content = c.Content,
+        Pic = c.Pic,
+        Url = c.Url,
+        Memo = c.Memo,
+        Amount = c.Amount,
+    };
+
+    private static ChatPayload FromProto(Proto.ChatPayload p) => new(p.Media, p.Content, p.Pic, p.Url, p.Memo, p.Amount);
+
+    private static Proto.ProfileFields ToProto(ProfileFields f) => new()
+    {
+        Nickname = f.Nickname,
+        Avatar = f.Avatar,
+        Sex = f.Sex,
+        Memo = f.Memo,
+    };
+
+    private static ProfileFields FromProto(Proto.ProfileFields p) => new(p.Nickname, p.Avatar, p.Sex, p.Memo);
+
+    private static Proto.RoomFields ToProto(RoomFields f) => new() { Name = f.Name, Icon = f.Icon, Memo = f.Memo, Cate = f.Cate };
+
+    private static RoomFields FromProto(Proto.RoomFields p) => new(p.Name, p.Icon, p.Memo, p.Cate);
+
+    private static Proto.RoomProfile ToProto(RoomProfile r) => new()
+    {
+        RoomId = r.Id.Value,
+        OwnerId = r.OwnerId.Value,
+        Name = r.Name,
+        Icon = r.Icon,
+        Memo = r.Memo,
+        Cate = r.Cate,
+        CreatedAtUnixMs = ToUnixMs(r.CreatedAt),
+    };
+
+    private static RoomProfile FromProto(Proto.RoomProfile p) =>
+        new(new RoomId(p.RoomId), new UserId(p.OwnerId), p.Name, p.Icon, p.Memo, p.Cate, FromUnixMs(p.CreatedAtUnixMs));
+
+    private static Proto.DirectMessage ToProto(DirectMessage m) => new()
+    {
+        Seq = m.Seq,
+        SenderId = m.SenderId.Value,
+        RecipientId = m.RecipientId.Value,
+        Payload = ToProto(m.Payload),
+        AtUnixMs = ToUnixMs(m.At),
+    };
+
+    private static DirectMessage FromProto(Proto.DirectMessage p) =>
+        new(p.Seq, new UserId(p.SenderId), new UserId(p.RecipientId), FromProto(Required(p.Payload, "payload")), FromUnixMs(p.AtUnixMs));
+
+    private static Proto.RoomMessage ToProto(RoomMessage m) => new()
+    {
+        RoomId = m.RoomId.Value,
+        Seq = m.Seq,
+        SenderId = m.SenderId.Value,
+        Payload = ToProto(m.Payload),
+        AtUnixMs = ToUnixMs(m.At),
+    };
+
+    private static RoomMessage FromProto(Proto.RoomMessage p) =>
+        new(new RoomId(p.RoomId), p.Seq, new UserId(p.SenderId), FromProto(Required(p.Payload, "payload")), FromUnixMs(p.AtUnixMs));
+
+    /// <summary>Adds marks in room id order, so the same marks always give the same bytes.</summary>
+    private static void AddRoomMarks(MapField<long, long> target, IReadOnlyDictionary<RoomId, long> marks)
+    {
+        foreach (var (room, mark) in marks.OrderBy(kv => kv.Key.Value)) target.Add(room.Value, mark);
+    }
+
+    private static ImmutableDictionary<RoomId, long> FromProto(MapField<long, long> marks) =>
+        marks.ToImmutableDictionary(kv => new RoomId(kv.Key), kv => kv.Value);
+
+    private static long ToUnixMs(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromUnixMs(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
+
+    private static T Required<T>(T? part, string field)
+        where T : class =>
+        part ?? throw new SerializationException($"Stored event lacks its required '{field}' field.");
+}

@@ -1,0 +1,59 @@
+namespace AkkaChat.Persistence.Storage;
+
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+using Microsoft.Data.Sqlite;
+
+public enum StorageKind
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Journal and snapshot store wiring: which HOCON file, which connection string.</summary>
+public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
+{
+    public const string SqliteFileName = "akkachat.db";
+
+    public static ChatStorage Sqlite(string dataDir) =>
+        new(StorageKind.Sqlite, new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(Path.GetFullPath(dataDir), SqliteFileName),
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString());
+
+    public static ChatStorage Postgres(string connectionString) => new(StorageKind.Postgres, connectionString);
+
+    /// <summary>The HOCON file (under <c>hocon/</c>) with this kind's plugin settings.</summary>
+    public string HoconFile => Kind == StorageKind.Sqlite ? "persistence.sqlite.conf" : "persistence.postgres.conf";
+
+    /// <summary>The connection string for journal, snapshot store and read journal, plus the plugin's own defaults as fallback.</summary>
+    public Config ConnectionConfig()
+    {
+        var quoted = "\"\"\"" + ConnectionString + "\"\"\"";
+        return ConfigurationFactory.ParseString($"""
+            akka.persistence.journal.sql.connection-string = {quoted}
+            akka.persistence.snapshot-store.sql.connection-string = {quoted}
+            akka.persistence.query.journal.sql.connection-string = {quoted}
+            """).WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>
+    /// Prepares the database before the actor system starts: for SQLite, creates the file and switches it to
+    /// WAL mode (a property of the file, so it holds for every later connection) so readers never block the writer.
+    /// </summary>
+    public void Prepare()
+    {
+        if (Kind != StorageKind.Sqlite) return;
+        var path = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        var mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"SQLite refused WAL mode for {path} (got '{mode}')");
+    }
+}

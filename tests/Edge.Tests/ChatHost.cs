@@ -1,0 +1,211 @@
+namespace AkkaChat.Edge.Tests;
+
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using AkkaChat.Edge.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// A real AkkaChat node for a test: Kestrel on a free loopback port, Akka remoting on a free port, and the
+/// embedded SQLite journal in a fresh data directory. <see cref="RestartAsync"/> stops the whole host and
+/// starts a new one on the same directory.
+/// </summary>
+public sealed class ChatHost : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    private ChatHost(string dataDir, IReadOnlyDictionary<string, string?> env)
+    {
+        DataDir = dataDir;
+        Environment = env;
+    }
+
+    public string DataDir { get; }
+    public IReadOnlyDictionary<string, string?> Environment { get; }
+    public Uri BaseUri { get; private set; } = null!;
+    public WebApplication App => _app ?? throw new InvalidOperationException("not running");
+
+    public static async Task<ChatHost> StartAsync(IDictionary<string, string?>? extraEnv = null)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "akkachat-tests", Guid.NewGuid().ToString("N"));
+        var env = new Dictionary<string, string?>
+        {
+            ["AKKACHAT_DATA_DIR"] = dataDir,
+            ["AKKACHAT_HTTP_PORT"] = "0",
+            ["AKKACHAT_REMOTE_PORT"] = "0",
+            ["AKKACHAT_BIND"] = "127.0.0.1",
+        };
+        foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) env[k] = v;
+        var host = new ChatHost(dataDir, env);
+        await host.RunAsync();
+        return host;
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await RunAsync();
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+        SqliteConnection.ClearAllPools();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public ChatClient NewClient() => new(this);
+
+    private async Task RunAsync()
+    {
+        var options = ChatOptions.Load(Environment);
+        _app = ChatServer.Build(options);
+        await _app.StartAsync();
+        BaseUri = new Uri(_app.Urls.First());
+        using var http = new HttpClient { BaseAddress = BaseUri };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var ready = await http.GetAsync("/readyz");
+            if (ready.IsSuccessStatusCode) break;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the node did not become ready in 30 s");
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>One browser-like client: its own cookie jar, form posts, and sockets.</summary>
+public sealed class ChatClient : IDisposable
+{
+    private readonly ChatHost _host;
+    private readonly HttpClient _http;
+    private readonly System.Net.CookieContainer _cookies = new();
+
+    public ChatClient(ChatHost host)
+    {
+        _host = host;
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, UseCookies = true }) { BaseAddress = host.BaseUri };
+    }
+
+    public HttpClient Http => _http;
+    public long UserId { get; private set; }
+    public string Token { get; private set; } = "";
+
+    /// <summary>Posts a form the way the seed client does and returns the parsed envelope (asserting HTTP 200).</summary>
+    public async Task<JsonElement> PostAsync(string path, params (string Key, string Value)[] fields)
+    {
+        using var response = await _http.PostAsync(path, new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))));
+        if (response.StatusCode != System.Net.HttpStatusCode.OK) throw new InvalidOperationException($"{path} answered HTTP {(int)response.StatusCode}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Registers <paramref name="mobile"/> and logs in (the session cookie is kept).</summary>
+    public async Task<long> SignUpAsync(string mobile, string nickname = "", string password = "secret123")
+    {
+        var registered = await PostAsync("/user/register", ("mobile", mobile), ("passwd", password), ("nickname", nickname));
+        if (registered.GetProperty("code").GetInt32() != 0) throw new InvalidOperationException("register: " + registered);
+        return await LogInAsync(mobile, password);
+    }
+
+    public async Task<long> LogInAsync(string mobile, string password = "secret123")
+    {
+        var login = await PostAsync("/user/login", ("mobile", mobile), ("passwd", password));
+        if (login.GetProperty("code").GetInt32() != 0) throw new InvalidOperationException("login: " + login);
+        UserId = login.GetProperty("data").GetProperty("id").GetInt64();
+        Token = login.GetProperty("data").GetProperty("token").GetString()!;
+        return UserId;
+    }
+
+    public async Task<ChatSocket> ConnectAsync()
+    {
+        var socket = new ClientWebSocket();
+        var uri = new UriBuilder(_host.BaseUri) { Scheme = "ws", Path = "/chat", Query = $"id={UserId}&token={Uri.EscapeDataString(Token)}" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await socket.ConnectAsync(uri, timeout.Token);
+        return new ChatSocket(socket);
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>A client socket with bounded waits for frames.</summary>
+public sealed class ChatSocket(ClientWebSocket socket) : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
+
+    public ClientWebSocket Socket => socket;
+
+    public Task SendJsonAsync(object frame) => SendTextAsync(JsonSerializer.Serialize(frame));
+
+    public Task SendTextAsync(string text) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>The next text frame as JSON; throws when none arrives within <paramref name="wait"/>.</summary>
+    public async Task<JsonElement> ReceiveJsonAsync(TimeSpan? wait = null)
+    {
+        var (type, text) = await ReceiveAsync(wait ?? DefaultWait);
+        if (type != WebSocketMessageType.Text) throw new InvalidOperationException($"expected a text frame, got {type}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Asserts that no frame arrives within <paramref name="wait"/>.</summary>
+    public async Task ExpectSilenceAsync(TimeSpan wait)
+    {
+        try
+        {
+            var (type, text) = await ReceiveAsync(wait);
+            throw new InvalidOperationException($"expected silence, got {type}: {text}");
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async Task<(WebSocketMessageType Type, string Text)> ReceiveAsync(TimeSpan wait)
+    {
+        using var timeout = new CancellationTokenSource(wait);
+        var buffer = new byte[1 << 17];
+        var length = 0;
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), timeout.Token);
+            length += result.Count;
+        }
+        while (!result.EndOfMessage);
+        return (result.MessageType, Encoding.UTF8.GetString(buffer, 0, length));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (socket.State == WebSocketState.Open)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+            {
+            }
+        }
+        socket.Dispose();
+    }
+}

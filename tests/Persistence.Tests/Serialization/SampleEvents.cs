@@ -1,0 +1,80 @@
+namespace AkkaChat.Persistence.Tests.Serialization;
+
+using AkkaChat.Core;
+using AkkaChat.Core.Accounts;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Users;
+
+/// <summary>
+/// One sample of every persisted type, with its pinned manifest. Every field holds a non-default value
+/// (distinct across fields, so a swap shows), times are UTC with millisecond precision.
+/// </summary>
+public static class SampleEvents
+{
+    public sealed record Sample(string Name, string Manifest, IChatEvent Event);
+
+    private static readonly DateTimeOffset T0 = new(2025, 3, 14, 9, 26, 53, 589, TimeSpan.Zero);
+
+    private static readonly ProfileFields Profile = new("Ada", "https://cdn.example/ada.png", "f", "counts things");
+
+    private static readonly RoomFields Fields = new("Engines", "https://cdn.example/engine.png", "analytical", 7);
+
+    private static readonly DirectMessage Direct = new(
+        41, new UserId(10_001), new UserId(10_002), Payload("hello, 世界", 3), T0.AddMinutes(1));
+
+    private static readonly RoomMessage InRoom = new(
+        new RoomId(101), 77, new UserId(10_003), Payload("in the room", 5), T0.AddMinutes(2));
+
+    public static readonly IReadOnlyList<Sample> All =
+    [
+        new("IdBlockReserved", "IB", new IdBlockEvents.IdBlockReserved(10_000, 250)),
+        new("AccountCreated", "AC", new AccountEvents.AccountCreated(new UserId(10_001), "pbkdf2$hash", Profile, T0)),
+        new("AccountProvisioned", "AP", new AccountEvents.AccountProvisioned(new UserId(10_004))),
+        new("UserCreated", "UC", new UserEvents.UserCreated(new UserId(10_005), "+8613800000000", Profile, T0.AddSeconds(3))),
+        new("FriendLinkStarted", "FS", new UserEvents.FriendLinkStarted(new UserId(10_006))),
+        new("FriendAdded", "FA", new UserEvents.FriendAdded(new UserId(10_007))),
+        new("FriendLinkAbandoned", "FX", new UserEvents.FriendLinkAbandoned(new UserId(10_008))),
+        new("RoomLinkStarted (join)", "RS", new UserEvents.RoomLinkStarted(new RoomId(102), null)),
+        new("RoomLinkStarted (create)", "RS", new UserEvents.RoomLinkStarted(new RoomId(103), Fields)),
+        new("RoomLinked", "RL", new UserEvents.RoomLinked(new RoomId(104), true, 12)),
+        new("RoomLinkAbandoned", "RX", new UserEvents.RoomLinkAbandoned(new RoomId(105))),
+        new("DirectMessageStored", "DM", new UserEvents.DirectMessageStored(Direct)),
+        new("InboxDelivered", "ID", new UserEvents.InboxDelivered(40)),
+        new("RoomMarksAdvanced", "RM", new UserEvents.RoomMarksAdvanced(new Dictionary<RoomId, long>
+        {
+            [new RoomId(106)] = 3,
+            [new RoomId(101)] = 77,
+        })),
+        new("UserSnapshot", "US", new UserEvents.UserSnapshot(
+            new UserId(10_001),
+            "+8613900000000",
+            Profile,
+            T0,
+            [new UserId(10_002), new UserId(10_003)],
+            [new UserId(10_009)],
+            [new RoomId(101), new RoomId(104)],
+            [new RoomId(104)],
+            [new UserEvents.RoomLinkStarted(new RoomId(102), null), new UserEvents.RoomLinkStarted(new RoomId(103), Fields)],
+            42,
+            39,
+            [Direct, Direct with { Seq = 42, SenderId = new UserId(10_002), RecipientId = new UserId(10_001) }],
+            new Dictionary<RoomId, long> { [new RoomId(104)] = 12, [new RoomId(101)] = 70 })),
+        new("RoomCreated", "RC", new RoomEvents.RoomCreated(new RoomId(101), new UserId(10_001), Fields, T0.AddHours(1))),
+        new("MemberJoined", "MJ", new RoomEvents.MemberJoined(new UserId(10_003), T0.AddHours(2))),
+        new("RoomMessageStored", "RMS", new RoomEvents.RoomMessageStored(InRoom)),
+        new("RoomSnapshot", "RSS", new RoomEvents.RoomSnapshot(
+            new RoomProfile(new RoomId(101), new UserId(10_001), "Engines", "https://cdn.example/engine.png", "analytical", 7, T0.AddHours(1)),
+            [new UserId(10_001), new UserId(10_003)],
+            78,
+            [InRoom, InRoom with { Seq = 78, SenderId = new UserId(10_001), Payload = Payload("reply", 1) }])),
+    ];
+
+    public static readonly IReadOnlyDictionary<string, Sample> ByName = All.ToDictionary(s => s.Name);
+
+    public static TheoryData<string> Names => [.. All.Select(s => s.Name)];
+
+    private static ChatPayload Payload(string content, int media) =>
+        new(media, content, "https://cdn.example/pic.jpg", "https://example.com/link", "memo: " + content, 8_800);
+}
