@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Restores, builds and runs every test suite; ends with one line "N passed, M failed".
+# Extra arguments go to each `dotnet test` (e.g. --filter ...).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+echo "==> dotnet restore"
+dotnet restore AkkaChat.sln -nologo -v quiet
+echo "==> dotnet build (zero warnings: TreatWarningsAsErrors)"
+dotnet build AkkaChat.sln -c Debug --no-restore -nologo -v quiet
+
+status=0
+for project in tests/*/*.Tests.csproj; do
+  name="$(basename "$project" .csproj)"
+  echo "==> dotnet test $project"
+  if ! dotnet test "$project" -c Debug --no-build -nologo \
+      --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal" "$@"; then
+    status=1
+  fi
+done
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "a test run failed without reporting a failed test (crash or build problem)"
+  failed=1
+fi
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
