@@ -62,7 +62,7 @@ public sealed class RoomEntity : ReceivePersistentActor
             PersistAndApply(new MemberJoined(cmd.UserId, DateTimeOffset.UtcNow),
                 () => replyTo.Tell(new MembershipConfirmed(_state.Profile!, cmd.UserId, _state.Seq)));
         });
-        Command<GetRoom>(cmd => Sender.Tell(_state.Exists ? new RoomInfo(_state.Profile!, _state.Members.Count) : new RoomNotFound(cmd.RoomId)));
+        Command<GetRoom>(cmd => Sender.Tell(_state.Exists ? new RoomInfo(_state.Profile!, _state.Members.Count, _state.Seq) : new RoomNotFound(cmd.RoomId)));
         Command<SendRoomMessage>(HandleSend);
         Command<FetchRoomMessages>(cmd =>
         {
@@ -94,10 +94,15 @@ public sealed class RoomEntity : ReceivePersistentActor
         var refusal = _state.RefuseMessage(cmd.SenderId, cmd.Payload);
         if (refusal is not null)
         {
-            cmd.Origin.Tell(new ChatRefused(cmd.ClientRef, _state.Exists ? "not-member" : "no-room", refusal));
+            cmd.Origin.Tell(new ChatRefused(cmd.ClientRef, _state.Exists ? "not-member" : "no-room", refusal, cmd.Cid));
             return;
         }
-        var message = _state.NextMessage(cmd.SenderId, cmd.Payload, DateTimeOffset.UtcNow);
+        if (_state.Resent(cmd.SenderId, cmd.Cid) is { } stored)
+        {
+            cmd.Origin.Tell(new RoomAccepted(cmd.ClientRef, stored));
+            return;
+        }
+        var message = _state.NextMessage(cmd.SenderId, cmd.Payload, DateTimeOffset.UtcNow, cmd.Cid);
         PersistAndApply(new RoomMessageStored(message), () =>
         {
             cmd.Origin.Tell(new RoomAccepted(cmd.ClientRef, message));

@@ -15,7 +15,7 @@ public static class RoomCommands
     public sealed record GetRoom(RoomId RoomId) : IWithRoomId;
 
     /// <summary>A room message from <paramref name="SenderId"/>'s socket <paramref name="Origin"/>.</summary>
-    public sealed record SendRoomMessage(RoomId RoomId, UserId SenderId, ChatPayload Payload, long ClientRef, IActorRef Origin) : IWithRoomId;
+    public sealed record SendRoomMessage(RoomId RoomId, UserId SenderId, ChatPayload Payload, long ClientRef, IActorRef Origin, string Cid = "") : IWithRoomId;
 
     /// <summary>A member's socket asks for the messages after <paramref name="AfterSeq"/>, oldest first.</summary>
     public sealed record FetchRoomMessages(RoomId RoomId, UserId Member, long AfterSeq, int Max) : IWithRoomId;
@@ -43,7 +43,8 @@ public static class RoomReplies
 
     public sealed record RoomNotFound(RoomId RoomId);
 
-    public sealed record RoomInfo(RoomProfile Room, int MemberCount);
+    /// <summary>The room's profile and size, and <paramref name="Head"/>, the sequence number of its newest message.</summary>
+    public sealed record RoomInfo(RoomProfile Room, int MemberCount, long Head);
 
     public sealed record RoomMessages(RoomId RoomId, IReadOnlyList<RoomMessage> Messages, long HeadSeq);
 

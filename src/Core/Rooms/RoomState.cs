@@ -18,6 +18,9 @@ public sealed record RoomState
     public long Seq { get; init; }
     public RecentWindow<RoomMessage> Recent { get; init; } = RecentWindow<RoomMessage>.Empty(RecentCapacity);
 
+    /// <summary>(sender, client id) of recent messages, so a resend is answered with the stored message.</summary>
+    public DedupeWindow<(UserId, string), RoomMessage> ByCid { get; init; } = DedupeWindow<(UserId, string), RoomMessage>.Empty(RecentCapacity);
+
     public bool Exists => Profile is not null;
 
     public string? RefuseMessage(UserId sender, ChatPayload payload)
@@ -28,8 +31,12 @@ public sealed record RoomState
         return null;
     }
 
-    public RoomMessage NextMessage(UserId sender, ChatPayload payload, DateTimeOffset at) =>
-        new(Profile!.Id, Seq + 1, sender, payload, at);
+    public RoomMessage NextMessage(UserId sender, ChatPayload payload, DateTimeOffset at, string cid = "") =>
+        new(Profile!.Id, Seq + 1, sender, payload, at, MessageIds.New(), cid);
+
+    /// <summary>The stored message a resend of (<paramref name="sender"/>, <paramref name="cid"/>) refers to, if still remembered.</summary>
+    public RoomMessage? Resent(UserId sender, string cid) =>
+        cid.Length > 0 && ByCid.TryGet((sender, cid), out var stored) ? stored : null;
 
     /// <summary>Messages after <paramref name="afterSeq"/>, oldest first, at most <paramref name="max"/>, from the kept tail.</summary>
     public IReadOnlyList<RoomMessage> MessagesAfter(long afterSeq, int max) =>
@@ -43,16 +50,17 @@ public sealed record RoomState
             Members = Members.Add(c.OwnerId),
         },
         MemberJoined j => this with { Members = Members.Add(j.UserId) },
-        RoomMessageStored s => this with { Seq = s.Message.Seq, Recent = Recent.Add(s.Message) },
-        RoomSnapshot s => Empty with
-        {
-            Profile = s.Profile,
-            Members = [.. s.Members],
-            Seq = s.Seq,
-            Recent = RecentWindow<RoomMessage>.Empty(RecentCapacity).AddRange(s.Recent),
-        },
+        RoomMessageStored s => Append(s.Message),
+        RoomSnapshot s => s.Recent.Aggregate(Empty with { Profile = s.Profile, Members = [.. s.Members] }, (st, m) => st.Append(m)) with { Seq = s.Seq },
         _ => this,
     };
 
     public RoomSnapshot ToSnapshot() => new(Profile!, [.. Members], Seq, [.. Recent]);
+
+    private RoomState Append(RoomMessage m) => this with
+    {
+        Seq = m.Seq,
+        Recent = Recent.Add(m),
+        ByCid = m.Cid.Length > 0 ? ByCid.Add((m.SenderId, m.Cid), m) : ByCid,
+    };
 }

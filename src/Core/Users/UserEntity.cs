@@ -274,9 +274,9 @@ public sealed class UserEntity : ReceivePersistentActor, IWithTimers
             Sender.Tell(new UserNotFound(_state.Id));
             return;
         }
-        var backlog = _connections.Count == 0 ? _state.UndeliveredBacklog() : [];
+        var backlog = cmd.WantsBacklog && _connections.Count == 0 ? _state.UndeliveredBacklog() : [];
         if (_connections.Add(cmd.Connection)) Context.Watch(cmd.Connection);
-        Sender.Tell(new Connected(_state.Id, [.. _state.Rooms], backlog, _state.RoomMarks));
+        Sender.Tell(new Connected(_state.Id, [.. _state.Rooms], backlog, _state.RoomMarks, _state.InboxSeq));
         if (backlog.Count > 0) _deliveredThrough = Math.Max(_deliveredThrough, backlog[^1].Seq);
     }
 
@@ -299,13 +299,24 @@ public sealed class UserEntity : ReceivePersistentActor, IWithTimers
         if (refusal is null && _outgoing.Count >= MaxOutgoingInFlight) refusal = "too many messages in flight, slow down";
         if (refusal is not null)
         {
-            cmd.Origin.Tell(new ChatRefused(cmd.ClientRef, _state.Friends.Contains(cmd.RecipientId) ? "refused" : "not-friend", refusal));
+            var code = _state.Exists && !_state.Friends.Contains(cmd.RecipientId) && cmd.RecipientId != _state.Id ? "not-friend" : "refused";
+            cmd.Origin.Tell(new ChatRefused(cmd.ClientRef, code, refusal, cmd.Cid));
+            return;
+        }
+        if (_state.ResentBySelf(cmd.Cid) is { } stored)
+        {
+            cmd.Origin.Tell(new DirectAccepted(cmd.ClientRef, stored));
+            return;
+        }
+        if (cmd.Cid.Length > 0 && _outgoing.Values.FirstOrDefault(o => o.Command.Cid == cmd.Cid) is { } inFlight)
+        {
+            inFlight.Resends.Add(cmd);
             return;
         }
         var correlation = ++_nextCorrelation;
         var at = DateTimeOffset.UtcNow;
-        _outgoing[correlation] = new OutgoingDirect(cmd, at, at + DeliveryTimeout);
-        _topology.Users.Tell(new StoreIncomingDirect(cmd.RecipientId, _state.Id, cmd.Payload, at, correlation));
+        _outgoing[correlation] = new OutgoingDirect(cmd, at + DeliveryTimeout);
+        _topology.Users.Tell(new StoreIncomingDirect(cmd.RecipientId, _state.Id, cmd.Payload, at, correlation, MessageIds.New(), cmd.Cid));
     }
 
     private void HandleStoreIncoming(StoreIncomingDirect cmd)
@@ -316,11 +327,16 @@ public sealed class UserEntity : ReceivePersistentActor, IWithTimers
             return;
         }
         var replyTo = Sender;
-        var message = _state.NextInboxMessage(cmd.SenderId, _state.Id, cmd.Payload, cmd.At);
+        if (_state.ResentBy(cmd.SenderId, cmd.Cid) is { } stored)
+        {
+            replyTo.Tell(new IncomingDirectStored(_state.Id, cmd.SenderId, cmd.Correlation, stored.Seq, stored.MessageId, stored.At));
+            return;
+        }
+        var message = _state.NextInboxMessage(cmd.SenderId, _state.Id, cmd.Payload, cmd.At, cmd.MessageId, cmd.Cid);
         PersistAndApply(new DirectMessageStored(message), () =>
         {
             Push(message, except: null);
-            replyTo.Tell(new IncomingDirectStored(_state.Id, cmd.SenderId, cmd.Correlation, message.Seq));
+            replyTo.Tell(new IncomingDirectStored(_state.Id, cmd.SenderId, cmd.Correlation, message.Seq, message.MessageId, message.At));
         });
     }
 
@@ -328,11 +344,16 @@ public sealed class UserEntity : ReceivePersistentActor, IWithTimers
     {
         if (!_outgoing.Remove(stored.Correlation, out var outgoing)) return;
         var send = outgoing.Command;
-        var message = _state.NextInboxMessage(_state.Id, send.RecipientId, send.Payload, outgoing.At);
+        if (_state.ResentBySelf(send.Cid) is { } existing)
+        {
+            outgoing.Acknowledge(existing);
+            return;
+        }
+        var message = _state.NextInboxMessage(_state.Id, send.RecipientId, send.Payload, stored.At, stored.MessageId, send.Cid);
         PersistAndApply(new DirectMessageStored(message), () =>
         {
             Push(message, except: send.Origin);
-            send.Origin.Tell(new DirectAccepted(send.ClientRef, message));
+            outgoing.Acknowledge(message);
         });
     }
 
@@ -342,7 +363,8 @@ public sealed class UserEntity : ReceivePersistentActor, IWithTimers
         foreach (var (correlation, outgoing) in _outgoing.Where(kv => kv.Value.Deadline < now).ToList())
         {
             _outgoing.Remove(correlation);
-            outgoing.Command.Origin.Tell(new ChatRefused(outgoing.Command.ClientRef, "timeout", "the recipient did not confirm in time; send again"));
+            foreach (var send in outgoing.Sends)
+                send.Origin.Tell(new ChatRefused(send.ClientRef, "timeout", "the recipient did not confirm in time; send again", send.Cid));
         }
     }
 
@@ -406,7 +428,18 @@ public sealed class UserEntity : ReceivePersistentActor, IWithTimers
         foreach (var waiter in list) waiter.Tell(reply);
     }
 
-    private sealed record OutgoingDirect(SendDirect Command, DateTimeOffset At, DateTimeOffset Deadline);
+    /// <summary>A send waiting for the recipient's confirmation, with any resends of the same cid that arrived meanwhile.</summary>
+    private sealed record OutgoingDirect(SendDirect Command, DateTimeOffset Deadline)
+    {
+        public List<SendDirect> Resends { get; } = [];
+
+        public IEnumerable<SendDirect> Sends => Resends.Prepend(Command);
+
+        public void Acknowledge(DirectMessage stored)
+        {
+            foreach (var send in Sends) send.Origin.Tell(new DirectAccepted(send.ClientRef, stored));
+        }
+    }
 
     private sealed record RoomIdReady(RoomId RoomId, RoomFields Fields, IActorRef ReplyTo);
 

@@ -25,17 +25,23 @@ public static class UserCommands
 
     public sealed record ListRooms(UserId UserId) : IWithUserId;
 
-    /// <summary>A socket of this user opened; <paramref name="Connection"/> receives pushes until it stops or disconnects.</summary>
-    public sealed record Connect(UserId UserId, IActorRef Connection) : IWithUserId;
+    /// <summary>
+    /// A socket of this user opened; <paramref name="Connection"/> receives pushes until it stops or disconnects.
+    /// A seed-000 socket (<paramref name="WantsBacklog"/>) is sent what the user missed while offline; a v2 socket resumes from its own cursors.
+    /// </summary>
+    public sealed record Connect(UserId UserId, IActorRef Connection, bool WantsBacklog = true) : IWithUserId;
 
     /// <summary>A socket closed; <paramref name="RoomMarks"/> are the last room sequence numbers it delivered.</summary>
     public sealed record Disconnect(UserId UserId, IActorRef Connection, IReadOnlyDictionary<RoomId, long> RoomMarks) : IWithUserId;
 
-    /// <summary>A 1:1 message from this user, arriving on <paramref name="Origin"/>; <paramref name="ClientRef"/> is the client's own id for it.</summary>
-    public sealed record SendDirect(UserId UserId, UserId RecipientId, ChatPayload Payload, long ClientRef, IActorRef Origin) : IWithUserId;
+    /// <summary>
+    /// A 1:1 message from this user, arriving on <paramref name="Origin"/>. <paramref name="ClientRef"/> is a seed-000
+    /// client's numeric id for it; <paramref name="Cid"/> a v2 client's id, which makes a resend idempotent.
+    /// </summary>
+    public sealed record SendDirect(UserId UserId, UserId RecipientId, ChatPayload Payload, long ClientRef, IActorRef Origin, string Cid = "") : IWithUserId;
 
-    /// <summary>From the sender's entity: store an incoming 1:1 message in this user's inbox and push it.</summary>
-    public sealed record StoreIncomingDirect(UserId UserId, UserId SenderId, ChatPayload Payload, DateTimeOffset At, long Correlation) : IWithUserId;
+    /// <summary>From the sender's entity: store an incoming 1:1 message in this user's inbox and push it (once per (sender, cid)).</summary>
+    public sealed record StoreIncomingDirect(UserId UserId, UserId SenderId, ChatPayload Payload, DateTimeOffset At, long Correlation, long MessageId, string Cid) : IWithUserId;
 }
 
 public static class UserReplies
@@ -61,9 +67,10 @@ public static class UserReplies
     public sealed record RoomJoined(RoomProfile Room);
 
     /// <summary>Reply to <see cref="UserCommands.Connect"/>: what the socket needs to start, and what it missed while the user was offline.</summary>
-    public sealed record Connected(UserId UserId, IReadOnlyList<RoomId> Rooms, IReadOnlyList<DirectMessage> Backlog, IReadOnlyDictionary<RoomId, long> RoomMarks);
+    public sealed record Connected(UserId UserId, IReadOnlyList<RoomId> Rooms, IReadOnlyList<DirectMessage> Backlog, IReadOnlyDictionary<RoomId, long> RoomMarks, long InboxHead);
 
-    public sealed record IncomingDirectStored(UserId UserId, UserId SenderId, long Correlation, long Seq);
+    /// <summary>The recipient's copy is stored (or was already); the sender's copy takes the same id and time.</summary>
+    public sealed record IncomingDirectStored(UserId UserId, UserId SenderId, long Correlation, long Seq, long MessageId, DateTimeOffset At);
 }
 
 /// <summary>Messages a user or room entity sends to a connection actor.</summary>
@@ -78,7 +85,7 @@ public static class ConnectionPushes
     public sealed record RoomAccepted(long ClientRef, RoomMessage Message);
 
     /// <summary>A message from this socket was refused; the socket stays open.</summary>
-    public sealed record ChatRefused(long ClientRef, string Code, string Reason);
+    public sealed record ChatRefused(long ClientRef, string Code, string Reason, string Cid = "");
 
     /// <summary>The user joined a room: open sockets start receiving it at once.</summary>
     public sealed record RoomMembershipAdded(RoomId RoomId, long Mark);

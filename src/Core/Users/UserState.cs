@@ -34,14 +34,26 @@ public sealed record UserState
     public RecentWindow<DirectMessage> RecentInbox { get; init; } = RecentWindow<DirectMessage>.Empty(RecentInboxCapacity);
     public ImmutableDictionary<RoomId, long> RoomMarks { get; init; } = ImmutableDictionary<RoomId, long>.Empty;
 
+    /// <summary>Client ids of this user's recent sends (their own copies), so a resend is answered, not stored again.</summary>
+    public DedupeWindow<string, DirectMessage> SentByCid { get; init; } = DedupeWindow<string, DirectMessage>.Empty(RecentInboxCapacity);
+
+    /// <summary>(sender, client id) of recent incoming messages, so a sender's retry after a crash stores nothing new.</summary>
+    public DedupeWindow<(UserId, string), DirectMessage> ReceivedByCid { get; init; } = DedupeWindow<(UserId, string), DirectMessage>.Empty(RecentInboxCapacity);
+
     public PublicProfile PublicProfile => new(Id, Profile.Nickname, Profile.Avatar, Profile.Sex, Profile.Memo, CreatedAt);
 
     /// <summary>Rooms this user owns or is creating; the per-user room limit counts both.</summary>
     public int OwnedOrCreatingRooms => OwnedRooms.Count + PendingRooms.Values.Count(p => p.Create is not null);
 
     /// <summary>The next inbox message, stamped with the next dense sequence number.</summary>
-    public DirectMessage NextInboxMessage(UserId sender, UserId recipient, ChatPayload payload, DateTimeOffset at) =>
-        new(InboxSeq + 1, sender, recipient, payload, at);
+    public DirectMessage NextInboxMessage(UserId sender, UserId recipient, ChatPayload payload, DateTimeOffset at, long messageId, string cid) =>
+        new(InboxSeq + 1, sender, recipient, payload, at, messageId, cid);
+
+    /// <summary>This user's own stored copy of a send with client id <paramref name="cid"/>, if still remembered.</summary>
+    public DirectMessage? ResentBySelf(string cid) => cid.Length > 0 && SentByCid.TryGet(cid, out var m) ? m : null;
+
+    /// <summary>The stored incoming copy of <paramref name="sender"/>'s send with client id <paramref name="cid"/>, if still remembered.</summary>
+    public DirectMessage? ResentBy(UserId sender, string cid) => cid.Length > 0 && ReceivedByCid.TryGet((sender, cid), out var m) ? m : null;
 
     /// <summary>Inbox messages stored since the user was last online, oldest first, at most <see cref="MaxBacklog"/> (the newest ones).</summary>
     public IReadOnlyList<DirectMessage> UndeliveredBacklog()
@@ -90,7 +102,7 @@ public sealed record UserState
             RoomMarks = RoomMarks.ContainsKey(r.RoomId) ? RoomMarks : RoomMarks.SetItem(r.RoomId, r.Mark),
         },
         RoomLinkAbandoned r => this with { PendingRooms = PendingRooms.Remove(r.RoomId) },
-        DirectMessageStored d => this with { InboxSeq = d.Message.Seq, RecentInbox = RecentInbox.Add(d.Message) },
+        DirectMessageStored d => AppendInbox(d.Message),
         InboxDelivered d => this with { DeliveredThrough = Math.Max(DeliveredThrough, d.UpTo) },
         RoomMarksAdvanced m => this with { RoomMarks = MergeMarks(RoomMarks, m.Marks) },
         UserSnapshot s => FromSnapshot(s),
@@ -109,7 +121,7 @@ public sealed record UserState
 
     private static UserState FromSnapshot(UserSnapshot s)
     {
-        return Empty with
+        var state = Empty with
         {
             Exists = true,
             Id = s.UserId,
@@ -124,8 +136,17 @@ public sealed record UserState
             InboxSeq = s.InboxSeq,
             DeliveredThrough = s.DeliveredThrough,
             RoomMarks = s.RoomMarks.ToImmutableDictionary(),
-            RecentInbox = RecentWindow<DirectMessage>.Empty(RecentInboxCapacity).AddRange(s.RecentInbox),
         };
+        return s.RecentInbox.Aggregate(state, (st, m) => st.AppendInbox(m)) with { InboxSeq = s.InboxSeq };
+    }
+
+    private UserState AppendInbox(DirectMessage m)
+    {
+        var state = this with { InboxSeq = m.Seq, RecentInbox = RecentInbox.Add(m) };
+        if (m.Cid.Length == 0) return state;
+        return m.SenderId == Id
+            ? state with { SentByCid = SentByCid.Add(m.Cid, m) }
+            : state with { ReceivedByCid = ReceivedByCid.Add((m.SenderId, m.Cid), m) };
     }
 
     private static ImmutableDictionary<RoomId, long> MergeMarks(ImmutableDictionary<RoomId, long> current, IReadOnlyDictionary<RoomId, long> marks)

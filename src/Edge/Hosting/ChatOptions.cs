@@ -24,6 +24,8 @@ public sealed record ChatOptions
     public required int MaxFrameBytes { get; init; }
     public required int OutboundQueue { get; init; }
     public required TimeSpan KeepAlive { get; init; }
+    public required TimeSpan HeartbeatInterval { get; init; }
+    public required int MissedHeartbeats { get; init; }
 
     public string AttachmentsDir => Path.Combine(DataDir, "attachments");
 
@@ -70,6 +72,8 @@ public sealed record ChatOptions
             MaxFrameBytes = config.GetInt("websocket.max-frame-bytes", 64 * 1024),
             OutboundQueue = config.GetInt("websocket.outbound-queue", 1024),
             KeepAlive = config.GetTimeSpan("websocket.keep-alive", TimeSpan.FromSeconds(30)),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(EnvInt("AKKACHAT_HEARTBEAT_MS", (int)config.GetTimeSpan("websocket.heartbeat-interval", TimeSpan.FromSeconds(30)).TotalMilliseconds)),
+            MissedHeartbeats = config.GetInt("websocket.missed-heartbeats", 3),
         };
     }
 

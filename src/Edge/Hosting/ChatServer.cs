@@ -9,6 +9,7 @@ using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Http;
 using AkkaChat.Edge.Sockets;
 using AkkaChat.Persistence.Attachments;
+using AkkaChat.Persistence.Query;
 
 /// <summary>Builds one AkkaChat node: Kestrel (HTTP API, WebSockets, static files) over the actor system.</summary>
 public static class ChatServer
@@ -37,6 +38,7 @@ public static class ChatServer
         services.AddSingleton<IAttachmentStore>(new LocalDiskAttachmentStore(options.AttachmentsDir));
         services.AddSingleton<IChatTopology>(sp => new ShardedTopology(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
         services.AddSingleton<ApiContext>();
+        services.AddSingleton(sp => new MessageLog(sp.GetRequiredService<ActorSystem>()));
         services.AddAkka(ChatActors.SystemName, (akka, _) => akka.AddChatActors(options));
 
         var app = builder.Build();
@@ -46,7 +48,7 @@ public static class ChatServer
         app.MapUserEndpoints();
         app.MapContactEndpoints();
         app.MapAttachmentEndpoints();
-        app.MapLegacyChat();
+        app.MapChatSocket();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", (ActorSystem system) =>
             Cluster.Get(system).SelfMember.Status == MemberStatus.Up ? Results.Text("ready") : Results.Text("starting", statusCode: 503));

@@ -30,8 +30,6 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 {
     private const int RoomCatchUpLimit = 200;
     private const int MaxBufferedPerRoom = 1000;
-    private const double RatePerSecond = 50;
-    private const double Burst = 100;
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     private readonly UserId _user;
@@ -39,9 +37,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly IChatTopology _topology;
     private readonly IActorRef _fanout;
     private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
+    private readonly RateLimiter _limiter = new(ratePerSecond: 50, burst: 100);
     private IActorRef? _entity;
-    private double _tokens = Burst;
-    private long _lastRefill = Environment.TickCount64;
 
     public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout)
     {
@@ -101,8 +98,13 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             Send(LegacyFrames.EncodeError("bad-frame", error!, 0));
             return;
         }
+        if (frame.Cmd < 0)
+        {
+            Send(LegacyFrames.EncodeError("bad-frame", "missing cmd", frame.ClientRef));
+            return;
+        }
         if (frame.Cmd == ChatCommand.Heartbeat) return;
-        if (!TakeToken())
+        if (!_limiter.TryTake())
         {
             Send(LegacyFrames.EncodeError("rate-limited", "too many messages, slow down", frame.ClientRef));
             return;
@@ -181,22 +183,12 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     {
         if (frame.Message.Seq <= cursor.Delivered) return;
         cursor.Delivered = frame.Message.Seq;
-        if (!Self.Equals(frame.Origin)) Send(frame.Utf8);
+        if (!Self.Equals(frame.Origin)) Send(frame.Legacy);
     }
 
     private void Send(ReadOnlyMemory<byte> frame)
     {
         if (!_session.TryEnqueue(frame)) Context.Stop(Self);
-    }
-
-    private bool TakeToken()
-    {
-        var now = Environment.TickCount64;
-        _tokens = Math.Min(Burst, _tokens + (now - _lastRefill) / 1000.0 * RatePerSecond);
-        _lastRefill = now;
-        if (_tokens < 1) return false;
-        _tokens -= 1;
-        return true;
     }
 
     private sealed class RoomCursor

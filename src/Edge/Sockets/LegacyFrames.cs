@@ -5,8 +5,11 @@ using System.Text.Json;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 
-/// <summary>A seed-000 frame as a client sends it: <c>{id,userid,dstid,cmd,media,content,pic,url,memo,amount}</c>.</summary>
-public sealed record LegacyInbound(long ClientRef, int Cmd, long DstId, ChatPayload Payload);
+/// <summary>
+/// A frame as a client sends it. Seed-000: <c>{id,userid,dstid,cmd,media,content,pic,url,memo,amount}</c> (no type).
+/// Protocol v2 adds <c>type</c> (send, sync, ping), <c>cid</c>, and for sync <c>inbox</c> and <c>rooms</c>. <see cref="Cmd"/> is -1 when absent.
+/// </summary>
+public sealed record InboundFrame(string Type, string Cid, long ClientRef, int Cmd, long DstId, ChatPayload Payload, long? Inbox, IReadOnlyDictionary<long, long>? Rooms);
 
 /// <summary>
 /// The seed-000 JSON codec. Decoding is tolerant of what browsers send (numbers as strings, missing fields);
@@ -15,15 +18,17 @@ public sealed record LegacyInbound(long ClientRef, int Cmd, long DstId, ChatPayl
 public static class LegacyFrames
 {
     /// <summary>Decodes a text frame, or returns the reason it is not a valid chat frame.</summary>
-    public static (LegacyInbound? Frame, string? Error) Decode(ReadOnlySpan<byte> utf8)
+    public static (InboundFrame? Frame, string? Error) Decode(ReadOnlySpan<byte> utf8)
     {
         try
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 8 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (null, "a frame must be a JSON object");
             long id = 0, dst = 0, amount = 0;
+            long? inbox = null;
+            Dictionary<long, long>? rooms = null;
             int cmd = -1, media = 0;
-            string content = "", pic = "", url = "", memo = "";
+            string type = "", cid = "", content = "", pic = "", url = "", memo = "";
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 if (reader.TokenType != JsonTokenType.PropertyName) return (null, "malformed JSON object");
@@ -40,11 +45,14 @@ public static class LegacyFrames
                     case "pic": pic = ReadString(ref reader, name); break;
                     case "url": url = ReadString(ref reader, name); break;
                     case "memo": memo = ReadString(ref reader, name); break;
+                    case "type": type = ReadString(ref reader, name); break;
+                    case "cid": cid = ReadString(ref reader, name); break;
+                    case "inbox": inbox = ReadLong(ref reader, name); break;
+                    case "rooms": rooms = ReadCursorMap(ref reader, name); break;
                     default: reader.Skip(); break; // userid and anything else: the server decides who sent it
                 }
             }
-            if (cmd < 0) return (null, "missing cmd");
-            return (new LegacyInbound(id, cmd, dst, new ChatPayload(media, content, pic, url, memo, amount)), null);
+            return (new InboundFrame(type, cid, id, cmd, dst, new ChatPayload(media, content, pic, url, memo, amount), inbox, rooms), null);
         }
         catch (JsonException e)
         {
@@ -69,44 +77,65 @@ public static class LegacyFrames
     public static byte[] EncodeRoom(RoomMessage m) => Encode(m.Seq, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At);
 
     /// <summary>The error frame: <c>{"type":"error","code":"…","msg":"…","ref":id}</c>.</summary>
-    public static byte[] EncodeError(string code, string message, long clientRef)
-    {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var w = new Utf8JsonWriter(buffer))
+    public static byte[] EncodeError(string code, string message, long clientRef) =>
+        Write(128, w =>
         {
-            w.WriteStartObject();
             w.WriteString("type", "error");
             w.WriteString("code", code);
             w.WriteString("msg", message);
             if (clientRef != 0) w.WriteNumber("ref", clientRef);
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+        });
 
-    private static byte[] Encode(long id, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at)
+    private static byte[] Encode(long id, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
+        Write(128 + p.TextLength * 3, w =>
+        {
+            w.WriteNumber("id", id);
+            WriteMessageBody(w, userId, cmd, dstId, p, at);
+        });
+
+    /// <summary>Writes one JSON object with <paramref name="fields"/> into a right-sized array.</summary>
+    internal static byte[] Write(int sizeHint, Action<Utf8JsonWriter> fields)
     {
-        var buffer = new ArrayBufferWriter<byte>(128 + p.TextLength * 3);
+        var buffer = new ArrayBufferWriter<byte>(sizeHint);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteNumber("id", id);
-            w.WriteNumber("userid", userId);
-            w.WriteNumber("cmd", cmd);
-            w.WriteNumber("dstid", dstId);
-            if (p.Media != 0) w.WriteNumber("media", p.Media);
-            if (p.Content.Length > 0) w.WriteString("content", p.Content);
-            if (p.Pic.Length > 0) w.WriteString("pic", p.Pic);
-            if (p.Url.Length > 0) w.WriteString("url", p.Url);
-            if (p.Memo.Length > 0) w.WriteString("memo", p.Memo);
-            if (p.Amount != 0) w.WriteNumber("amount", p.Amount);
-            w.WriteNumber("createat", at.ToUnixTimeMilliseconds());
+            fields(w);
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static long ReadLong(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
+    /// <summary>The seed-000 message fields, empty ones left out, plus the server time.</summary>
+    internal static void WriteMessageBody(Utf8JsonWriter w, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at)
+    {
+        w.WriteNumber("userid", userId);
+        w.WriteNumber("cmd", cmd);
+        w.WriteNumber("dstid", dstId);
+        if (p.Media != 0) w.WriteNumber("media", p.Media);
+        if (p.Content.Length > 0) w.WriteString("content", p.Content);
+        if (p.Pic.Length > 0) w.WriteString("pic", p.Pic);
+        if (p.Url.Length > 0) w.WriteString("url", p.Url);
+        if (p.Memo.Length > 0) w.WriteString("memo", p.Memo);
+        if (p.Amount != 0) w.WriteNumber("amount", p.Amount);
+        w.WriteNumber("createat", at.ToUnixTimeMilliseconds());
+    }
+
+    private static Dictionary<long, long> ReadCursorMap(ref Utf8JsonReader reader, string? name)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw new FormatException($"{name} must be an object of room id to sequence number");
+        var map = new Dictionary<long, long>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            if (map.Count >= 10_000) throw new FormatException($"{name} has too many entries");
+            if (!long.TryParse(reader.GetString(), out var key)) throw new FormatException($"{name} keys must be room ids");
+            reader.Read();
+            map[key] = ReadLong(ref reader, name);
+        }
+        return map;
+    }
+
+    internal static long ReadLong(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
     {
         JsonTokenType.Number when reader.TryGetInt64(out var v) => v,
         JsonTokenType.Number => throw new FormatException($"{name} must be an integer"),
@@ -115,7 +144,7 @@ public static class LegacyFrames
         _ => throw new FormatException($"{name} must be a number"),
     };
 
-    private static string ReadString(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
+    internal static string ReadString(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
     {
         JsonTokenType.String => reader.GetString() ?? "",
         JsonTokenType.Null => "",

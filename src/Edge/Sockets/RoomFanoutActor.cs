@@ -6,8 +6,20 @@ using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using static AkkaChat.Core.Rooms.RoomFanoutCommands;
 
-/// <summary>A room message encoded once on this node, for every local socket subscribed to the room.</summary>
-public sealed record RoomFrame(RoomMessage Message, ReadOnlyMemory<byte> Utf8, IActorRef? Origin) : INoSerializationVerificationNeeded;
+/// <summary>
+/// A room message for every local socket subscribed to the room, encoded at most once per protocol on this node
+/// (lazily: a protocol no local socket speaks is never encoded).
+/// </summary>
+public sealed class RoomFrame(RoomMessage message, IActorRef? origin) : INoSerializationVerificationNeeded
+{
+    private readonly Lazy<byte[]> _legacy = new(() => LegacyFrames.EncodeRoom(message));
+    private readonly Lazy<byte[]> _v2 = new(() => Sockets.V2.FramesV2.EncodeRoom(message));
+
+    public RoomMessage Message => message;
+    public IActorRef? Origin => origin;
+    public ReadOnlyMemory<byte> Legacy => _legacy.Value;
+    public ReadOnlyMemory<byte> Version2 => _v2.Value;
+}
 
 /// <summary>
 /// One per node: receives each stored room message once (not once per member), encodes it once,
@@ -36,7 +48,7 @@ public sealed class RoomFanoutActor : ReceiveActor
         Receive<RoomMessagePublished>(p =>
         {
             if (!_subscribers.TryGetValue(p.Message.RoomId, out var connections)) return;
-            var frame = new RoomFrame(p.Message, LegacyFrames.EncodeRoom(p.Message), p.Origin);
+            var frame = new RoomFrame(p.Message, p.Origin);
             foreach (var connection in connections) connection.Tell(frame);
         });
     }

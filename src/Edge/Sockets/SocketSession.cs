@@ -20,6 +20,7 @@ public sealed class SocketSession
     public SocketSession(WebSocket socket, int capacity)
     {
         _socket = socket;
+        Capacity = capacity;
         _outbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
@@ -27,6 +28,12 @@ public sealed class SocketSession
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
+
+    /// <summary>Frames queued and not yet written.</summary>
+    public int Queued => _outbound.Reader.Count;
+
+    /// <summary>The bound of the outbound queue.</summary>
+    public int Capacity { get; }
 
     /// <summary>Cancelled when the session is closing; the read loop stops on it.</summary>
     public CancellationToken Closing => _abort.Token;

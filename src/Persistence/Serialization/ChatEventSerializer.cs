@@ -325,10 +325,12 @@ public sealed class ChatEventSerializer : SerializerWithStringManifest
         RecipientId = m.RecipientId.Value,
         Payload = ToProto(m.Payload),
         AtUnixMs = ToUnixMs(m.At),
+        MessageId = m.MessageId,
+        Cid = m.Cid,
     };
 
     private static DirectMessage FromProto(Proto.DirectMessage p) =>
-        new(p.Seq, new UserId(p.SenderId), new UserId(p.RecipientId), FromProto(Required(p.Payload, "payload")), FromUnixMs(p.AtUnixMs));
+        new(p.Seq, new UserId(p.SenderId), new UserId(p.RecipientId), FromProto(Required(p.Payload, "payload")), FromUnixMs(p.AtUnixMs), p.MessageId, p.Cid);
 
     private static Proto.RoomMessage ToProto(RoomMessage m) => new()
     {
@@ -337,10 +339,12 @@ public sealed class ChatEventSerializer : SerializerWithStringManifest
         SenderId = m.SenderId.Value,
         Payload = ToProto(m.Payload),
         AtUnixMs = ToUnixMs(m.At),
+        MessageId = m.MessageId,
+        Cid = m.Cid,
     };
 
     private static RoomMessage FromProto(Proto.RoomMessage p) =>
-        new(new RoomId(p.RoomId), p.Seq, new UserId(p.SenderId), FromProto(Required(p.Payload, "payload")), FromUnixMs(p.AtUnixMs));
+        new(new RoomId(p.RoomId), p.Seq, new UserId(p.SenderId), FromProto(Required(p.Payload, "payload")), FromUnixMs(p.AtUnixMs), p.MessageId, p.Cid);
 
     /// <summary>Adds marks in room id order, so the same marks always give the same bytes.</summary>
     private static void AddRoomMarks(MapField<long, long> target, IReadOnlyDictionary<RoomId, long> marks)

@@ -22,10 +22,10 @@ public static class SampleEvents
     private static readonly RoomFields Fields = new("Engines", "https://cdn.example/engine.png", "analytical", 7);
 
     private static readonly DirectMessage Direct = new(
-        41, new UserId(10_001), new UserId(10_002), Payload("hello, 世界", 3), T0.AddMinutes(1));
+        41, new UserId(10_001), new UserId(10_002), Payload("hello, 世界", 3), T0.AddMinutes(1), 8_765_432_109_876_543_210, "client-7");
 
     private static readonly RoomMessage InRoom = new(
-        new RoomId(101), 77, new UserId(10_003), Payload("in the room", 5), T0.AddMinutes(2));
+        new RoomId(101), 77, new UserId(10_003), Payload("in the room", 5), T0.AddMinutes(2), 1_234_567_890_123, "client-9");
 
     public static readonly IReadOnlyList<Sample> All =
     [

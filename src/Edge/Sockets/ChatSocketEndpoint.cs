@@ -9,13 +9,18 @@ using AkkaChat.Core;
 using AkkaChat.Core.Ids;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Hosting;
+using AkkaChat.Edge.Sockets.V2;
+using AkkaChat.Persistence.Query;
 
-/// <summary><c>GET /chat?id=&lt;uid&gt;&amp;token=&lt;token&gt;</c>: the seed-000 WebSocket.</summary>
-public static class LegacyChatEndpoint
+/// <summary>
+/// <c>GET /chat?id=&lt;uid&gt;&amp;token=&lt;token&gt;</c>: the seed-000 WebSocket; with <c>&amp;v=2</c>, protocol v2
+/// (acks, sequence numbers, resume). Both speak JSON text frames over the same socket plumbing.
+/// </summary>
+public static class ChatSocketEndpoint
 {
-    public static void MapLegacyChat(this IEndpointRouteBuilder app) => app.Map("/chat", HandleAsync);
+    public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map("/chat", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, TokenService tokens, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options)
+    private static async Task HandleAsync(HttpContext context, TokenService tokens, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log)
     {
         var query = context.Request.Query;
         var user = tokens.Validate(query["token"]);
@@ -34,7 +39,10 @@ public static class LegacyChatEndpoint
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var session = new SocketSession(socket, options.OutboundQueue);
-        var connection = system.ActorOf(ConnectionActor.Props(user.Value, session, topology, registry.Get<RoomFanoutKey>()));
+        var fanout = registry.Get<RoomFanoutKey>();
+        var connection = query["v"] == "2"
+            ? system.ActorOf(ConnectionActorV2.Props(user.Value, session, topology, fanout, log, new HeartbeatPolicy(options.HeartbeatInterval, options.MissedHeartbeats)))
+            : system.ActorOf(ConnectionActor.Props(user.Value, session, topology, fanout));
         var writer = session.RunWriterAsync(context.RequestAborted);
         try
         {

@@ -1,0 +1,27 @@
+namespace AkkaChat.Edge.Sockets;
+
+/// <summary>A token bucket: a sustained rate per second with a burst allowance. Single-threaded (one actor).</summary>
+public sealed class RateLimiter
+{
+    private readonly double _ratePerSecond;
+    private readonly double _burst;
+    private double _tokens;
+    private long _lastRefill = Environment.TickCount64;
+
+    public RateLimiter(double ratePerSecond, double burst)
+    {
+        _ratePerSecond = ratePerSecond;
+        _burst = burst;
+        _tokens = burst;
+    }
+
+    public bool TryTake()
+    {
+        var now = Environment.TickCount64;
+        _tokens = Math.Min(_burst, _tokens + (now - _lastRefill) / 1000.0 * _ratePerSecond);
+        _lastRefill = now;
+        if (_tokens < 1) return false;
+        _tokens -= 1;
+        return true;
+    }
+}

@@ -1,0 +1,368 @@
+namespace AkkaChat.Edge.Sockets.V2;
+
+using System.Net.WebSockets;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using AkkaChat.Core;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Users;
+using AkkaChat.Persistence.Query;
+using static AkkaChat.Core.Users.ConnectionPushes;
+
+/// <summary>Heartbeat policy of a v2 socket: the server closes it after <see cref="Missed"/> silent intervals.</summary>
+public sealed record HeartbeatPolicy(TimeSpan Interval, int Missed);
+
+/// <summary>
+/// One per protocol-v2 socket (<c>/chat?v=2</c>). Sends are acknowledged only once stored; the client resumes
+/// with <c>sync</c> (its last sequence number per stream) and gets every later message from the journal, in
+/// order, then <c>synced</c>, then live traffic — each stream through a <see cref="StreamCursor"/>, so nothing
+/// is skipped or repeated however live pushes and journal reads interleave. Nothing but acks and errors is
+/// sent before the first <c>sync</c>.
+/// </summary>
+public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnboundedStash
+{
+    public const int MaxCidLength = 64;
+    private static readonly TimeSpan AckRetry = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
+
+    private readonly UserId _user;
+    private readonly SocketSession _session;
+    private readonly IChatTopology _topology;
+    private readonly IActorRef _fanout;
+    private readonly MessageLog _log;
+    private readonly HeartbeatPolicy _heartbeat;
+    private readonly RateLimiter _limiter = new(ratePerSecond: 50, burst: 100);
+    private readonly HashSet<RoomId> _memberRooms = [];
+    private readonly Dictionary<RoomId, StreamCursor> _rooms = [];
+    private readonly HashSet<string> _awaitingFirstCatchUp = [];
+    private StreamCursor? _inbox;
+    private long _inboxHead;
+    private bool _syncRequested;
+    private bool _syncedSent;
+    private IActorRef? _entity;
+    private IMaterializer? _materializer;
+    private long _lastInbound = Environment.TickCount64;
+
+    public ConnectionActorV2(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, HeartbeatPolicy heartbeat)
+    {
+        _user = user;
+        _session = session;
+        _topology = topology;
+        _fanout = fanout;
+        _log = log;
+        _heartbeat = heartbeat;
+        Become(Starting);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, HeartbeatPolicy heartbeat) =>
+        Akka.Actor.Props.Create(() => new ConnectionActorV2(user, session, topology, fanout, log, heartbeat));
+
+    protected override void PreStart()
+    {
+        _topology.Users.Tell(new UserCommands.Connect(_user, Self, WantsBacklog: false));
+        Timers.StartPeriodicTimer("heartbeat", CheckHeartbeat.Instance, _heartbeat.Interval);
+    }
+
+    protected override void PostStop()
+    {
+        _fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
+        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, new Dictionary<RoomId, long>()));
+        _session.Close(WebSocketCloseStatus.NormalClosure, "bye");
+    }
+
+    /// <summary>Until the user entity answers: frames wait (the read loop is bounded by the rate limit and frame size).</summary>
+    private void Starting()
+    {
+        Receive<UserReplies.Connected>(connected =>
+        {
+            OnConnected(connected);
+            Become(Running);
+            Stash.UnstashAll();
+        });
+        Receive<UserReplies.UserNotFound>(_ => CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user"));
+        Receive<SocketClosed>(_ => Context.Stop(Self));
+        Receive<CheckHeartbeat>(_ => { });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Running()
+    {
+        Receive<InboundText>(HandleInbound);
+        Receive<UserReplies.Connected>(OnConnected);
+        Receive<SyncHeads>(StartSync);
+        Receive<Status.Failure>(_ => CloseAndStop(WebSocketCloseStatus.InternalServerError, "sync failed, resume again"));
+
+        Receive<PushDirect>(p => OnLiveInbox(p.Message));
+        Receive<DirectAccepted>(a =>
+        {
+            Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Inbox(_user), a.Message.Seq, a.Message.MessageId, a.Message.At));
+            OnLiveInbox(a.Message); // the entity pushes to our other sockets; this one learns of its own copy here
+        });
+        Receive<RoomAccepted>(a => Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Room(a.Message.RoomId), a.Message.Seq, a.Message.MessageId, a.Message.At)));
+        Receive<ChatRefused>(r => Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid)));
+        Receive<RoomMembershipAdded>(m => OnJoined(m.RoomId, m.Mark));
+        Receive<RoomFrame>(OnLiveRoom);
+
+        Receive<CatchUpStarted>(_ => AckWhenRoom(Sender));
+        Receive<DirectMessage>(m =>
+        {
+            if (_inbox?.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(FramesV2.EncodeDirect(_user, m));
+            AckWhenRoom(Sender);
+        });
+        Receive<RoomMessage>(m =>
+        {
+            if (_rooms.TryGetValue(m.RoomId, out var cursor) && cursor.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(FramesV2.EncodeRoom(m));
+            AckWhenRoom(Sender);
+        });
+        Receive<RetryAck>(r => AckWhenRoom(r.Stage));
+        Receive<CatchUpDone>(d => OnCatchUpDone(d.Stream, d.Room));
+        Receive<CatchUpFailed>(_ => CloseAndStop(WebSocketCloseStatus.InternalServerError, "reading the journal failed, resume again"));
+
+        Receive<Terminated>(t =>
+        {
+            if (!t.ActorRef.Equals(_entity)) return;
+            _entity = null;
+            Timers.StartSingleTimer("reconnect", Reconnect.Instance, ReconnectDelay);
+        });
+        Receive<Reconnect>(_ => _topology.Users.Tell(new UserCommands.Connect(_user, Self, WantsBacklog: false)));
+        Receive<CheckHeartbeat>(_ =>
+        {
+            var silentFor = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastInbound);
+            if (silentFor > _heartbeat.Interval * _heartbeat.Missed)
+                CloseAndStop((WebSocketCloseStatus)4000, $"no heartbeat for {(int)silentFor.TotalSeconds} s");
+        });
+        Receive<SocketClosed>(_ => Context.Stop(Self));
+    }
+
+    private void OnConnected(UserReplies.Connected connected)
+    {
+        _entity = Sender;
+        Context.Watch(Sender);
+        _inboxHead = Math.Max(_inboxHead, connected.InboxHead);
+        foreach (var room in connected.Rooms)
+        {
+            if (_memberRooms.Add(room)) _fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
+        }
+    }
+
+    // ---- inbound ----
+
+    private void HandleInbound(InboundText text)
+    {
+        _lastInbound = Environment.TickCount64;
+        var (frame, error) = LegacyFrames.Decode(text.Utf8);
+        if (frame is null)
+        {
+            Send(FramesV2.EncodeError("bad-frame", error!));
+            return;
+        }
+        switch (frame.Type)
+        {
+            case "ping":
+                Send(FramesV2.Pong);
+                break;
+            case "send":
+                HandleSend(frame);
+                break;
+            case "sync":
+                RequestSync(frame);
+                break;
+            case "":
+                Send(FramesV2.EncodeError("bad-frame", "a v2 frame needs a type (send, sync, ping)", frame.Cid));
+                break;
+            default:
+                Send(FramesV2.EncodeError("unknown-type", $"unknown frame type '{frame.Type}'", frame.Cid));
+                break;
+        }
+    }
+
+    private void HandleSend(InboundFrame frame)
+    {
+        if (frame.Cid.Length is 0 or > MaxCidLength)
+        {
+            Send(FramesV2.EncodeError("bad-frame", $"send needs a cid of 1 to {MaxCidLength} characters", frame.Cid));
+            return;
+        }
+        if (!_limiter.TryTake())
+        {
+            Send(FramesV2.EncodeError("rate-limited", "too many messages, slow down", frame.Cid));
+            return;
+        }
+        switch (frame.Cmd)
+        {
+            case ChatCommand.Direct when frame.DstId > 0:
+                _topology.Users.Tell(new UserCommands.SendDirect(_user, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, frame.Cid));
+                break;
+            case ChatCommand.Room when frame.DstId > 0:
+                _topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), _user, frame.Payload, frame.ClientRef, Self, frame.Cid));
+                break;
+            case ChatCommand.Direct or ChatCommand.Room:
+                Send(FramesV2.EncodeError("bad-frame", "dstid must be a positive number", frame.Cid));
+                break;
+            default:
+                Send(FramesV2.EncodeError("bad-frame", "send needs cmd 10 (1:1) or 11 (room)", frame.Cid));
+                break;
+        }
+    }
+
+    // ---- resume ----
+
+    private void RequestSync(InboundFrame frame)
+    {
+        if (_syncRequested)
+        {
+            Send(FramesV2.EncodeError("already-synced", "sync once per connection; reconnect to resume again"));
+            return;
+        }
+        var inbox = frame.Inbox ?? 0;
+        var rooms = frame.Rooms ?? new Dictionary<long, long>();
+        if (inbox < 0 || rooms.Values.Any(v => v < 0))
+        {
+            Send(FramesV2.EncodeError("bad-cursor", "sequence numbers are never negative"));
+            return;
+        }
+        if (inbox > _inboxHead)
+        {
+            Send(FramesV2.EncodeError("cursor-ahead", $"inbox cursor {inbox} is ahead of the stream ({_inboxHead})", stream: Streams.Inbox(_user)));
+            return;
+        }
+        if (rooms.Keys.FirstOrDefault(r => !_memberRooms.Contains(new RoomId(r))) is var foreign and not 0)
+        {
+            Send(FramesV2.EncodeError("not-member", $"you are not a member of room {foreign}", stream: Streams.Room(new RoomId(foreign))));
+            return;
+        }
+        _syncRequested = true;
+        var memberRooms = _memberRooms.ToList();
+        var roomsRef = _topology.Rooms;
+        Task.WhenAll(memberRooms.Select(room => roomsRef.Ask<object>(new RoomCommands.GetRoom(room), TimeSpan.FromSeconds(10))))
+            .PipeTo(Self, success: replies => new SyncHeads(inbox, rooms, replies.OfType<RoomReplies.RoomInfo>().ToDictionary(i => i.Room.Id, i => i.Head)));
+    }
+
+    private void StartSync(SyncHeads sync)
+    {
+        foreach (var (room, cursor) in sync.Requested)
+        {
+            var head = sync.Heads.GetValueOrDefault(new RoomId(room));
+            if (cursor > head)
+            {
+                _syncRequested = false;
+                Send(FramesV2.EncodeError("cursor-ahead", $"room {room} cursor {cursor} is ahead of the stream ({head})", stream: Streams.Room(new RoomId(room))));
+                return;
+            }
+        }
+        _inbox = new StreamCursor(sync.Inbox);
+        StartCatchUp(Streams.Inbox(_user), null);
+        foreach (var (room, head) in sync.Heads)
+        {
+            // A room the client did not name resumes from its head: live traffic only.
+            var from = sync.Requested.TryGetValue(room.Value, out var cursor) ? cursor : head;
+            _rooms[room] = new StreamCursor(from);
+            StartCatchUp(Streams.Room(room), room);
+        }
+    }
+
+    private void OnJoined(RoomId room, long mark)
+    {
+        if (_memberRooms.Add(room)) _fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
+        if (_inbox is null || _rooms.ContainsKey(room)) return;
+        _rooms[room] = new StreamCursor(mark);
+        StartCatchUp(Streams.Room(room), room);
+    }
+
+    private void StartCatchUp(string stream, RoomId? room)
+    {
+        if (!_syncedSent) _awaitingFirstCatchUp.Add(stream);
+        var materializer = _materializer ??= Context.Materializer();
+        var sink = Sink.ActorRefWithAck<object>(Self, new CatchUpStarted(stream), CatchUpAck.Instance, new CatchUpDone(stream, room), e => new CatchUpFailed(stream, e));
+        if (room is { } r) _log.RoomAfter(r, _rooms[r].Delivered).Select(m => (object)m).RunWith(sink, materializer);
+        else _log.InboxAfter(_user, _inbox!.Delivered).Select(m => (object)m).RunWith(sink, materializer);
+    }
+
+    private void OnCatchUpDone(string stream, RoomId? room)
+    {
+        var cursor = room is { } r ? _rooms[r] : _inbox!;
+        if (cursor.OnCatchUpDone())
+        {
+            StartCatchUp(stream, room);
+            return;
+        }
+        if (_awaitingFirstCatchUp.Remove(stream) && _awaitingFirstCatchUp.Count == 0 && !_syncedSent)
+        {
+            _syncedSent = true;
+            Send(FramesV2.EncodeSynced(_inbox!.Delivered, _rooms.OrderBy(kv => kv.Key.Value).Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Delivered))));
+        }
+    }
+
+    // ---- live ----
+
+    private void OnLiveInbox(DirectMessage message)
+    {
+        _inboxHead = Math.Max(_inboxHead, message.Seq);
+        if (_inbox is null) return;
+        Apply(_inbox.OnLive(message.Seq), () => FramesV2.EncodeDirect(_user, message), Streams.Inbox(_user), null);
+    }
+
+    private void OnLiveRoom(RoomFrame frame)
+    {
+        if (!_rooms.TryGetValue(frame.Message.RoomId, out var cursor)) return;
+        Apply(cursor.OnLive(frame.Message.Seq), () => frame.Version2, Streams.Room(frame.Message.RoomId), frame.Message.RoomId);
+    }
+
+    private void Apply(CursorDecision decision, Func<ReadOnlyMemory<byte>> encode, string stream, RoomId? room)
+    {
+        if (decision == CursorDecision.Deliver) Send(encode());
+        else if (decision == CursorDecision.StartCatchUp) StartCatchUp(stream, room);
+    }
+
+    // ---- outbound ----
+
+    /// <summary>Acknowledges a journal read stage only while the socket's queue is at most half full: backpressure to the database.</summary>
+    private void AckWhenRoom(IActorRef stage)
+    {
+        if (_session.Queued <= _session.Capacity / 2) stage.Tell(CatchUpAck.Instance);
+        else Timers.StartSingleTimer(("ack", stage), new RetryAck(stage), AckRetry);
+    }
+
+    private void Send(ReadOnlyMemory<byte> frame)
+    {
+        if (!_session.TryEnqueue(frame)) Context.Stop(Self);
+    }
+
+    private void CloseAndStop(WebSocketCloseStatus status, string reason)
+    {
+        _session.Close(status, reason);
+        Context.Stop(Self);
+    }
+
+    private sealed record SyncHeads(long Inbox, IReadOnlyDictionary<long, long> Requested, IReadOnlyDictionary<RoomId, long> Heads);
+
+    private sealed record CatchUpStarted(string Stream);
+
+    private sealed record CatchUpDone(string Stream, RoomId? Room);
+
+    private sealed record CatchUpFailed(string Stream, Exception Cause);
+
+    private sealed record RetryAck(IActorRef Stage);
+
+    private sealed class CatchUpAck
+    {
+        public static readonly CatchUpAck Instance = new();
+    }
+
+    private sealed class CheckHeartbeat
+    {
+        public static readonly CheckHeartbeat Instance = new();
+    }
+
+    private sealed class Reconnect
+    {
+        public static readonly Reconnect Instance = new();
+    }
+}

@@ -1,0 +1,31 @@
+namespace AkkaChat.LoadTest.Measurement;
+
+/// <summary>Counters and latencies of one measured phase (a scenario's traffic, or one find-max step).</summary>
+public sealed class PhaseStats(int index, double offeredRate)
+{
+    public int Index => index;
+    public double OfferedRate => offeredRate;
+
+    public long Scheduled;
+    public long Sent;
+    public long SendFailed;
+    /// <summary>Not sent: the socket was down or its client-side queue was full (the generator fell behind).</summary>
+    public long NotSent;
+    public long Acked;
+    public long ExpectedDeliveries;
+    public long Delivered;
+    public long Duplicates;
+    public long Unexpected;
+    public long Echoes;
+    public long Misattributed;
+
+    public LatencyTrack Direct { get; } = new();
+    public LatencyTrack Group { get; } = new();
+    /// <summary>How late each send started compared to its open-loop schedule: the generator's own health.</summary>
+    public LatencyTrack SendLag { get; } = new();
+
+    public long StartTicks;
+    public long EndTicks;
+    public long FirstSeq;
+    public long EndSeq;
+}

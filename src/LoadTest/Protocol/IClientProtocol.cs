@@ -1,0 +1,56 @@
+namespace AkkaChat.LoadTest.Protocol;
+
+using System.Buffers;
+
+public enum InboundKind
+{
+    /// <summary>A chat message pushed to this socket.</summary>
+    Chat,
+    /// <summary>The server stored one of our messages (protocols with acks only).</summary>
+    Ack,
+    /// <summary>An error frame, e.g. rate-limited.</summary>
+    Error,
+    /// <summary>Anything else the protocol defines (presence, typing, ...): ignored.</summary>
+    Other,
+    Malformed,
+}
+
+/// <summary>A decoded frame; <see cref="Content"/> points into the received buffer and is only valid during the callback.</summary>
+public readonly ref struct InboundFrame
+{
+    public InboundKind Kind { get; init; }
+    public long ServerSeq { get; init; }
+    public long SenderUserId { get; init; }
+    public int Cmd { get; init; }
+    public long DstId { get; init; }
+    public ReadOnlySpan<byte> Content { get; init; }
+    public string? ErrorCode { get; init; }
+    /// <summary>The client id the server refers to (error or ack), 0 when none.</summary>
+    public long Ref { get; init; }
+}
+
+/// <summary>
+/// The wire protocol of a simulated client. v1 is the seed-000 JSON over <c>/chat</c>; a v2 with acks, client ids
+/// and sequence numbers plugs in here without touching the scenarios (they read <see cref="HasAcks"/>).
+/// </summary>
+public interface IClientProtocol
+{
+    string Name { get; }
+
+    /// <summary>Whether the server acknowledges each stored message (then "acked" is counted and verified).</summary>
+    bool HasAcks { get; }
+
+    /// <summary>The WebSocket path and query for one user's socket.</summary>
+    string SocketPath(long userId, string token);
+
+    /// <summary>Writes one chat frame (cmd 10 direct to a user, 11 to a room) carrying <paramref name="clientRef"/>.</summary>
+    void WriteChat(IBufferWriter<byte> output, long clientRef, long senderUserId, int cmd, long dstId, ReadOnlySpan<byte> contentUtf8);
+
+    InboundFrame Decode(ReadOnlySpan<byte> frame);
+}
+
+public static class ChatCommands
+{
+    public const int Direct = 10;
+    public const int Room = 11;
+}

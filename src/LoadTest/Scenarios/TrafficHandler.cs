@@ -1,0 +1,87 @@
+namespace AkkaChat.LoadTest.Scenarios;
+
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using AkkaChat.LoadTest.Measurement;
+using AkkaChat.LoadTest.Protocol;
+using AkkaChat.LoadTest.Sockets;
+
+/// <summary>What every socket reports to: decodes frames, feeds the ledger and counts everything else.</summary>
+public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledger, uint run, int messageBytes) : ISocketHandler
+{
+    private readonly ConcurrentDictionary<string, long> _errors = new();
+    private readonly ConcurrentDictionary<string, long> _closeReasons = new();
+
+    /// <summary>Probes of an earlier run (a reused user's backlog or room catch-up).</summary>
+    public long Stale;
+
+    /// <summary>Chat frames that are not probes at all.</summary>
+    public long Foreign;
+    public long Malformed;
+    public long Other;
+    public long ClosedByServer;
+    public long LastDeliveryTicks;
+
+    public IReadOnlyDictionary<string, long> Errors => _errors;
+    public IReadOnlyDictionary<string, long> CloseReasons => _closeReasons;
+
+    public void OnFrame(SimulatedSocket socket, ReadOnlySpan<byte> frame)
+    {
+        var f = protocol.Decode(frame);
+        switch (f.Kind)
+        {
+            case InboundKind.Chat:
+                if (Probe.TryRead(f.Content, run, out var seq, out var sender, out _))
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    ledger.Deliver(seq, socket.Index, sender, f.SenderUserId, now);
+                    Volatile.Write(ref LastDeliveryTicks, now);
+                }
+                else if (Probe.IsProbe(f.Content))
+                {
+                    Interlocked.Increment(ref Stale);
+                }
+                else
+                {
+                    Interlocked.Increment(ref Foreign);
+                }
+                break;
+            case InboundKind.Error:
+                _errors.AddOrUpdate(f.ErrorCode ?? "unknown", 1, (_, n) => n + 1);
+                break;
+            case InboundKind.Malformed:
+                Interlocked.Increment(ref Malformed);
+                break;
+            default:
+                Interlocked.Increment(ref Other);
+                break;
+        }
+    }
+
+    public bool WriteMessage(SimulatedSocket socket, long seq, IBufferWriter<byte> output)
+    {
+        ref var r = ref ledger.Get(seq);
+        var content = ArrayPool<byte>.Shared.Rent(messageBytes + 96);
+        try
+        {
+            var length = Probe.Write(content, run, seq, r.Origin, r.ScheduledTicks, messageBytes);
+            protocol.WriteChat(output, seq, r.SenderUserId, r.Audience.Cmd, r.DstId, content.AsSpan(0, length));
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(content);
+        }
+    }
+
+    public void OnSent(SimulatedSocket socket, long seq, long sendStartTicks) => ledger.MarkSent(seq, sendStartTicks);
+
+    public void OnSendFailed(SimulatedSocket socket, long seq) => ledger.MarkUnsent(seq, SendState.Failed);
+
+    public void OnClosedByServer(SimulatedSocket socket, string reason)
+    {
+        Interlocked.Increment(ref ClosedByServer);
+        _closeReasons.AddOrUpdate(reason.Length > 80 ? reason[..80] : reason, 1, (_, n) => n + 1);
+    }
+}

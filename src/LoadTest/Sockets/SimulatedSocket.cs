@@ -1,0 +1,202 @@
+namespace AkkaChat.LoadTest.Sockets;
+
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+public enum SocketStatus
+{
+    New,
+    Connecting,
+    Open,
+    /// <summary>About to be dropped (storm): it sends nothing more.</summary>
+    Draining,
+    /// <summary>Closed by the harness.</summary>
+    Down,
+    /// <summary>Closed by the server or failed.</summary>
+    Lost,
+}
+
+/// <summary>Receives what simulated sockets read and decides what to send.</summary>
+public interface ISocketHandler
+{
+    void OnFrame(SimulatedSocket socket, ReadOnlySpan<byte> frame);
+
+    /// <summary>Encodes queued message <paramref name="seq"/> into <paramref name="output"/>; false when it must not be sent.</summary>
+    bool WriteMessage(SimulatedSocket socket, long seq, IBufferWriter<byte> output);
+
+    void OnSent(SimulatedSocket socket, long seq, long sendStartTicks);
+
+    void OnSendFailed(SimulatedSocket socket, long seq);
+
+    void OnClosedByServer(SimulatedSocket socket, string reason);
+}
+
+/// <summary>
+/// One simulated device: a logical socket of one user that keeps its identity across reconnects (storm), a
+/// receive loop, and (for senders) a bounded outbox drained by one send loop.
+/// </summary>
+public sealed class SimulatedSocket(int index, int userIndex, long userId, string path, int outboxCapacity)
+{
+    private const int InitialBuffer = 1024;
+    private const int MaxFrame = 1 << 20;
+
+    private ClientWebSocket? _ws;
+    private Channel<long>? _outbox;
+    private int _status = (int)SocketStatus.New;
+
+    public int Index => index;
+    public int UserIndex => userIndex;
+    public long UserId => userId;
+    public SocketStatus Status => (SocketStatus)Volatile.Read(ref _status);
+    public bool IsOpen => Status == SocketStatus.Open;
+    public int Connects;
+
+    /// <summary>Opens the socket and starts its loops; returns the handshake time, or throws.</summary>
+    public async Task<TimeSpan> ConnectAsync(Uri baseUrl, SocketConnector connector, ISocketHandler handler, TimeSpan timeout, CancellationToken runToken)
+    {
+        Volatile.Write(ref _status, (int)SocketStatus.Connecting);
+        var ws = new ClientWebSocket();
+        ws.Options.KeepAliveInterval = TimeSpan.Zero; // the server pings; the receive loop answers
+        var wsUrl = new Uri(new Uri("ws" + baseUrl.ToString()[4..]), path);
+        var start = Stopwatch.GetTimestamp();
+        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(runToken))
+        {
+            cts.CancelAfter(timeout);
+            try
+            {
+                await ws.ConnectAsync(wsUrl, connector.Invoker, cts.Token);
+            }
+            catch
+            {
+                ws.Dispose();
+                Volatile.Write(ref _status, (int)SocketStatus.Lost);
+                throw;
+            }
+        }
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        _ws = ws;
+        _outbox = Channel.CreateBounded<long>(new BoundedChannelOptions(outboxCapacity) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
+        Interlocked.Increment(ref Connects);
+        Volatile.Write(ref _status, (int)SocketStatus.Open);
+        _ = ReceiveLoopAsync(ws, handler, runToken);
+        _ = SendLoopAsync(ws, _outbox.Reader, handler, runToken);
+        return elapsed;
+    }
+
+    /// <summary>Queues message <paramref name="seq"/>; false when the socket is not open or its outbox is full.</summary>
+    public bool TryQueue(long seq) => Status == SocketStatus.Open && _outbox is { } outbox && outbox.Writer.TryWrite(seq);
+
+    /// <summary>Stops sending (storm: the socket is about to go).</summary>
+    public void Drain()
+    {
+        Interlocked.CompareExchange(ref _status, (int)SocketStatus.Draining, (int)SocketStatus.Open);
+        _outbox?.Writer.TryComplete();
+    }
+
+    /// <summary>Drops the connection at once, as a phone losing its network would.</summary>
+    public void Abort()
+    {
+        Volatile.Write(ref _status, (int)SocketStatus.Down);
+        _outbox?.Writer.TryComplete();
+        _ws?.Abort();
+        _ws?.Dispose();
+    }
+
+    /// <summary>Closes politely, bounded by <paramref name="timeout"/>; aborts if the server does not answer.</summary>
+    public async Task CloseAsync(TimeSpan timeout)
+    {
+        Volatile.Write(ref _status, (int)SocketStatus.Down);
+        _outbox?.Writer.TryComplete();
+        if (_ws is not { } ws) return;
+        if (ws.State == WebSocketState.Open)
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+            {
+            }
+        }
+        ws.Abort();
+        ws.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync(ClientWebSocket ws, ISocketHandler handler, CancellationToken ct)
+    {
+        var buffer = new byte[InitialBuffer];
+        var reason = "closed";
+        try
+        {
+            while (ws.State == WebSocketState.Open && !ct.IsCancellationRequested)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (buffer.Length >= MaxFrame) throw new WebSocketException("frame larger than 1 MiB");
+                        Array.Resize(ref buffer, buffer.Length * 4);
+                    }
+                    result = await ws.ReceiveAsync(buffer.AsMemory(length), ct);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    reason = $"{ws.CloseStatus}: {ws.CloseStatusDescription}";
+                    break;
+                }
+                handler.OnFrame(this, buffer.AsSpan(0, length));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
+        {
+            reason = e.Message;
+        }
+        if (Interlocked.CompareExchange(ref _status, (int)SocketStatus.Lost, (int)SocketStatus.Open) == (int)SocketStatus.Open
+            && !ct.IsCancellationRequested)
+        {
+            _outbox?.Writer.TryComplete();
+            handler.OnClosedByServer(this, reason);
+        }
+    }
+
+    private async Task SendLoopAsync(ClientWebSocket ws, ChannelReader<long> outbox, ISocketHandler handler, CancellationToken ct)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var failed = false;
+        try
+        {
+            await foreach (var seq in outbox.ReadAllAsync(ct))
+            {
+                if (failed || ws.State != WebSocketState.Open)
+                {
+                    handler.OnSendFailed(this, seq);
+                    continue;
+                }
+                buffer.ResetWrittenCount();
+                if (!handler.WriteMessage(this, seq, buffer)) continue;
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    await ws.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, ct);
+                    handler.OnSent(this, seq, start);
+                }
+                catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException)
+                {
+                    failed = true;
+                    handler.OnSendFailed(this, seq);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        while (outbox.TryRead(out var left)) handler.OnSendFailed(this, left);
+    }
+}

@@ -1,0 +1,42 @@
+namespace AkkaChat.Edge.Tests.V2;
+
+using System.Net.WebSockets;
+using System.Text.Json;
+
+/// <summary>Protocol-v2 helpers over <see cref="ChatClient"/> and <see cref="ChatSocket"/>.</summary>
+public static class V2Client
+{
+    public static async Task<ChatSocket> ConnectV2Async(this ChatClient client)
+    {
+        var socket = new ClientWebSocket();
+        var baseUri = client.Http.BaseAddress!;
+        var uri = new UriBuilder(baseUri) { Scheme = "ws", Path = "/chat", Query = $"id={client.UserId}&token={Uri.EscapeDataString(client.Token)}&v=2" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await socket.ConnectAsync(uri, timeout.Token);
+        return new ChatSocket(socket);
+    }
+
+    public static Task SendDirectAsync(this ChatSocket socket, string cid, long to, string content) =>
+        socket.SendJsonAsync(new { type = "send", cid, cmd = 10, dstid = to, media = 1, content });
+
+    public static Task SendRoomAsync(this ChatSocket socket, string cid, long room, string content) =>
+        socket.SendJsonAsync(new { type = "send", cid, cmd = 11, dstid = room, media = 1, content });
+
+    public static Task SyncAsync(this ChatSocket socket, long inbox, IReadOnlyDictionary<long, long>? rooms = null) =>
+        socket.SendJsonAsync(new { type = "sync", inbox, rooms = (rooms ?? new Dictionary<long, long>()).ToDictionary(kv => kv.Key.ToString(), kv => kv.Value) });
+
+    /// <summary>Receives frames until one of <paramref name="type"/> arrives (bounded count and time), returning the skipped ones too.</summary>
+    public static async Task<(JsonElement Match, List<JsonElement> Before)> ReceiveUntilAsync(this ChatSocket socket, string type, int maxFrames = 20_000, TimeSpan? wait = null)
+    {
+        var before = new List<JsonElement>();
+        for (var i = 0; i < maxFrames; i++)
+        {
+            var frame = await socket.ReceiveJsonAsync(wait);
+            if (frame.GetProperty("type").GetString() == type) return (frame, before);
+            before.Add(frame);
+        }
+        throw new InvalidOperationException($"no '{type}' frame within {maxFrames} frames");
+    }
+
+    public static string Type(this JsonElement frame) => frame.GetProperty("type").GetString()!;
+}
