@@ -177,7 +177,7 @@ public sealed class UserEntity : ReceivePersistentActor, IWithTimers
 
     private void HandleCreateRoom(CreateRoom cmd)
     {
-        var refusal = _state.RefuseCreateRoom(cmd.Fields, cmd.MaxOwnedRooms - _roomIdsInFlight);
+        var refusal = _state.RefuseCreateRoom(cmd.Fields, cmd.MaxOwnedRooms, _roomIdsInFlight);
         if (refusal is not null)
         {
             Sender.Tell(new UserRefused(refusal));

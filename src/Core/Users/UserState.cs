@@ -70,11 +70,12 @@ public sealed record UserState
         return null;
     }
 
-    public string? RefuseCreateRoom(RoomFields fields, int maxOwnedRooms)
+    /// <param name="idsInFlight">Creations whose room id is still being allocated; they count against the limit too.</param>
+    public string? RefuseCreateRoom(RoomFields fields, int maxOwnedRooms, int idsInFlight = 0)
     {
         if (!Exists) return $"user {Id} does not exist";
         if (string.IsNullOrWhiteSpace(fields.Name)) return "a room needs a name";
-        if (OwnedOrCreatingRooms >= maxOwnedRooms) return $"a user can create at most {maxOwnedRooms} rooms";
+        if (OwnedOrCreatingRooms + idsInFlight >= maxOwnedRooms) return $"a user can create at most {maxOwnedRooms} rooms";
         return null;
     }
 

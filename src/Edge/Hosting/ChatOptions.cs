@@ -26,6 +26,8 @@ public sealed record ChatOptions
     public required TimeSpan KeepAlive { get; init; }
     public required TimeSpan HeartbeatInterval { get; init; }
     public required int MissedHeartbeats { get; init; }
+    public required double MessagesPerSecond { get; init; }
+    public required double MessageBurst { get; init; }
 
     public string AttachmentsDir => Path.Combine(DataDir, "attachments");
 
@@ -74,6 +76,8 @@ public sealed record ChatOptions
             KeepAlive = config.GetTimeSpan("websocket.keep-alive", TimeSpan.FromSeconds(30)),
             HeartbeatInterval = TimeSpan.FromMilliseconds(EnvInt("AKKACHAT_HEARTBEAT_MS", (int)config.GetTimeSpan("websocket.heartbeat-interval", TimeSpan.FromSeconds(30)).TotalMilliseconds)),
             MissedHeartbeats = config.GetInt("websocket.missed-heartbeats", 3),
+            MessagesPerSecond = EnvInt("AKKACHAT_MSG_RATE", config.GetInt("websocket.rate-per-second", 50)),
+            MessageBurst = env.ContainsKey("AKKACHAT_MSG_RATE") ? 2 * EnvInt("AKKACHAT_MSG_RATE", 50) : config.GetInt("websocket.rate-burst", 100),
         };
     }
 

@@ -40,9 +40,10 @@ public static class ChatSocketEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var session = new SocketSession(socket, options.OutboundQueue);
         var fanout = registry.Get<RoomFanoutKey>();
+        var limits = new SocketLimits(options.MessagesPerSecond, options.MessageBurst, options.HeartbeatInterval, options.MissedHeartbeats);
         var connection = query["v"] == "2"
-            ? system.ActorOf(ConnectionActorV2.Props(user.Value, session, topology, fanout, log, new HeartbeatPolicy(options.HeartbeatInterval, options.MissedHeartbeats)))
-            : system.ActorOf(ConnectionActor.Props(user.Value, session, topology, fanout));
+            ? system.ActorOf(ConnectionActorV2.Props(user.Value, session, topology, fanout, log, limits))
+            : system.ActorOf(ConnectionActor.Props(user.Value, session, topology, fanout, limits));
         var writer = session.RunWriterAsync(context.RequestAborted);
         try
         {

@@ -37,11 +37,12 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly IChatTopology _topology;
     private readonly IActorRef _fanout;
     private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
-    private readonly RateLimiter _limiter = new(ratePerSecond: 50, burst: 100);
+    private readonly RateLimiter _limiter;
     private IActorRef? _entity;
 
-    public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout)
+    public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
     {
+        _limiter = limits.NewRateLimiter();
         _user = user;
         _session = session;
         _topology = topology;
@@ -77,8 +78,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(user, session, topology, fanout));
+    public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(user, session, topology, fanout, limits));
 
     protected override void PreStart() => _topology.Users.Tell(new UserCommands.Connect(_user, Self));
 

@@ -1,5 +1,14 @@
 namespace AkkaChat.Edge.Sockets;
 
+/// <summary>
+/// What a socket may do: send <paramref name="RatePerSecond"/> messages (<paramref name="Burst"/> at once) and, on
+/// protocol v2, stay silent at most <paramref name="MissedHeartbeats"/> heartbeat intervals.
+/// </summary>
+public sealed record SocketLimits(double RatePerSecond, double Burst, TimeSpan HeartbeatInterval, int MissedHeartbeats)
+{
+    public RateLimiter NewRateLimiter() => new(RatePerSecond, Burst);
+}
+
 /// <summary>A token bucket: a sustained rate per second with a burst allowance. Single-threaded (one actor).</summary>
 public sealed class RateLimiter
 {

@@ -11,6 +11,8 @@ public sealed class PhaseStats(int index, double offeredRate)
     public long SendFailed;
     /// <summary>Not sent: the socket was down or its client-side queue was full (the generator fell behind).</summary>
     public long NotSent;
+    /// <summary>Not even scheduled: every candidate sender socket was down (storm).</summary>
+    public long NoSender;
     public long Acked;
     public long ExpectedDeliveries;
     public long Delivered;

@@ -66,7 +66,7 @@ public sealed class OpenLoopDriver(Population population, MessageLedger ledger)
             Queue(socket.Index, ledger.Create(audience, dst, socket.Index, socket.UserId, scheduled, phase));
             return;
         }
-        Interlocked.Increment(ref phase.NotSent);
+        Interlocked.Increment(ref phase.NoSender);
     }
 
     private void SendRoom(PhaseStats phase, long scheduled)
@@ -81,7 +81,7 @@ public sealed class OpenLoopDriver(Population population, MessageLedger ledger)
             Queue(socket.Index, ledger.Create(audience, audience.TargetId, socket.Index, socket.UserId, scheduled, phase));
             return;
         }
-        Interlocked.Increment(ref phase.NotSent);
+        Interlocked.Increment(ref phase.NoSender);
     }
 
     private void Queue(int socket, long seq)

@@ -12,9 +12,6 @@ using AkkaChat.Core.Users;
 using AkkaChat.Persistence.Query;
 using static AkkaChat.Core.Users.ConnectionPushes;
 
-/// <summary>Heartbeat policy of a v2 socket: the server closes it after <see cref="Missed"/> silent intervals.</summary>
-public sealed record HeartbeatPolicy(TimeSpan Interval, int Missed);
-
 /// <summary>
 /// One per protocol-v2 socket (<c>/chat?v=2</c>). Sends are acknowledged only once stored; the client resumes
 /// with <c>sync</c> (its last sequence number per stream) and gets every later message from the journal, in
@@ -33,8 +30,8 @@ public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnbounde
     private readonly IChatTopology _topology;
     private readonly IActorRef _fanout;
     private readonly MessageLog _log;
-    private readonly HeartbeatPolicy _heartbeat;
-    private readonly RateLimiter _limiter = new(ratePerSecond: 50, burst: 100);
+    private readonly SocketLimits _limits;
+    private readonly RateLimiter _limiter;
     private readonly HashSet<RoomId> _memberRooms = [];
     private readonly Dictionary<RoomId, StreamCursor> _rooms = [];
     private readonly HashSet<string> _awaitingFirstCatchUp = [];
@@ -46,14 +43,15 @@ public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnbounde
     private IMaterializer? _materializer;
     private long _lastInbound = Environment.TickCount64;
 
-    public ConnectionActorV2(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, HeartbeatPolicy heartbeat)
+    public ConnectionActorV2(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits)
     {
         _user = user;
         _session = session;
         _topology = topology;
         _fanout = fanout;
         _log = log;
-        _heartbeat = heartbeat;
+        _limits = limits;
+        _limiter = limits.NewRateLimiter();
         Become(Starting);
     }
 
@@ -61,13 +59,13 @@ public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnbounde
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, HeartbeatPolicy heartbeat) =>
-        Akka.Actor.Props.Create(() => new ConnectionActorV2(user, session, topology, fanout, log, heartbeat));
+    public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits) =>
+        Akka.Actor.Props.Create(() => new ConnectionActorV2(user, session, topology, fanout, log, limits));
 
     protected override void PreStart()
     {
         _topology.Users.Tell(new UserCommands.Connect(_user, Self, WantsBacklog: false));
-        Timers.StartPeriodicTimer("heartbeat", CheckHeartbeat.Instance, _heartbeat.Interval);
+        Timers.StartPeriodicTimer("heartbeat", CheckHeartbeat.Instance, _limits.HeartbeatInterval);
     }
 
     protected override void PostStop()
@@ -135,7 +133,7 @@ public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnbounde
         Receive<CheckHeartbeat>(_ =>
         {
             var silentFor = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastInbound);
-            if (silentFor > _heartbeat.Interval * _heartbeat.Missed)
+            if (silentFor > _limits.HeartbeatInterval * _limits.MissedHeartbeats)
                 CloseAndStop((WebSocketCloseStatus)4000, $"no heartbeat for {(int)silentFor.TotalSeconds} s");
         });
         Receive<SocketClosed>(_ => Context.Stop(Self));

@@ -1,0 +1,61 @@
+namespace AkkaChat.LoadTest.Reporting;
+
+using System.Globalization;
+
+/// <summary>
+/// Says, from the measurements alone, what most likely limited a result: the offered rate, the server's CPU,
+/// the shared machine, the generator keeping its schedule, the server refusing or dropping, or lost messages.
+/// </summary>
+public static class LimitAnalysis
+{
+    public static List<string> Explain(RunResult r)
+    {
+        var limits = new List<string>();
+        var cores = r.Machine.Cores;
+        var capacity = cores * 100.0;
+        var server = r.Server?.CpuPercent ?? 0;
+        var generator = r.Generator?.CpuPercent ?? 0;
+        var t = r.Traffic;
+
+        if (r.Connect is { } c)
+        {
+            if (r.Setup.ConnectFailures > 0) limits.Add($"{r.Setup.ConnectFailures} handshakes failed: {string.Join("; ", r.Setup.ConnectErrors)}");
+            if (c.ClientOpenFilesLimit is { } lim && c.Requested + 256 >= lim * 0.9) limits.Add($"open-file limit {lim} of the load generator bounds the socket count");
+            limits.Add(F($"handshakes: {r.Setup.ConnectsPerSecond:N0}/s at {r.Setup.ConnectLatencyMs.P99} ms p99 with {r.Settings.Sockets:N0} sockets requested; server {server:F0}% + generator {generator:F0}% CPU of {capacity:F0}% during connect+hold"));
+        }
+
+        if (r.Machine.OtherPercent > 25)
+            limits.Add(F($"other processes used {r.Machine.OtherPercent:F0}% CPU (of {capacity:F0}%) during the measurement: the run was disturbed"));
+        if (server + generator >= capacity * 0.85)
+            limits.Add(F($"CPU-bound: server {server:F0}% + generator {generator:F0}% of the machine's {capacity:F0}%"));
+        else if (server >= 90 && server < capacity * 0.6)
+            limits.Add(F($"server at {server:F0}% CPU: about one core, a serial bottleneck is likely (one actor, the journal writer)"));
+
+        if (t is null || r.Connect is not null) return limits;
+
+        if (t.SendLagMs.P99 > Math.Max(5, t.LatencyMs.P50))
+            limits.Add(F($"the generator ran late (send lag p99 {t.SendLagMs.P99} ms): latency includes client-side queueing"));
+        if (t.NotSent > 0) limits.Add(F($"{t.NotSent:N0} messages not sent: sender sockets down or their client queues full"));
+        foreach (var (code, n) in t.ErrorFrames) limits.Add(F($"server refused {n:N0} frames: {code}"));
+        if (t.ClosedByServer > 0) limits.Add(F($"server closed {t.ClosedByServer:N0} sockets: {string.Join("; ", t.CloseReasons.Select(x => $"{x.Value}× {x.Key}"))}"));
+        if (t.LostDeliveries > 0)
+        {
+            var why = r.Scenario == "storm"
+                ? "messages pushed to a socket just before it dropped are not replayed (v1 has no client acks) or exceeded the replay window"
+                : t.DrainSeconds >= 0.95 * Math.Max(1, r.Settings.DurationSeconds) || t.MessagesPerSecond < t.OfferedRate * 0.9
+                    ? "the server fell behind and the drain timed out"
+                    : "not delivered within the drain period";
+            limits.Add(F($"{t.LostDeliveries:N0} deliveries missing ({why})"));
+        }
+        if (t.Duplicates > 0) limits.Add(F($"{t.Duplicates:N0} duplicate deliveries"));
+
+        var keptUp = t.MessagesPerSecond >= t.OfferedRate * 0.97 && t.LostDeliveries == 0 && t.NotSent == 0 && t.DrainSeconds < 2;
+        if (keptUp && server + generator < capacity * 0.85)
+            limits.Add(F($"not saturated: the offered {t.OfferedRate:N0} msgs/s were served (open loop), so the ceiling is higher than this rate; see find-max"));
+        else if (t.DrainSeconds >= 2)
+            limits.Add(F($"backlog: deliveries needed {t.DrainSeconds:F1}s after the last send to settle; the server could not keep up with {t.OfferedRate:N0} msgs/s"));
+        return limits;
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,165 @@
+namespace AkkaChat.LoadTest.Reporting;
+
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+/// <summary>
+/// <c>akkachat-loadtest report DIR [--primary akkachat] [--ceiling relay]</c>: reads every result JSON in DIR and
+/// prints markdown tables comparing the primary target with the ceiling (same scenario, same run), with ratios.
+/// </summary>
+public static class MarkdownReport
+{
+    private static readonly string[] Order = ["connect", "direct", "group", "mixed", "storm", "find-max"];
+
+    public static int Run(IReadOnlyList<string> args)
+    {
+        if (args.Count < 1) throw new ArgumentException("report needs a results directory");
+        var dir = args[0];
+        var primary = "akkachat";
+        var ceiling = "relay";
+        for (var i = 1; i + 1 < args.Count; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--primary": primary = args[i + 1]; break;
+                case "--ceiling": ceiling = args[i + 1]; break;
+                default: throw new ArgumentException($"unknown report option {args[i]}");
+            }
+        }
+        var results = Directory.EnumerateFiles(dir, "*.json")
+            .Select(f => JsonSerializer.Deserialize<RunResult>(File.ReadAllText(f), RunResult.Json))
+            .OfType<RunResult>()
+            .ToList();
+        Console.Write(Render(results, primary, ceiling));
+        return 0;
+    }
+
+    public static string Render(IReadOnlyList<RunResult> results, string primary, string ceiling)
+    {
+        var md = new StringBuilder();
+        var byScenario = results.GroupBy(r => r.Scenario).OrderBy(g => Array.IndexOf(Order, g.Key) is var i && i < 0 ? 99 : i).ToList();
+
+        md.AppendLine("### Summary").AppendLine();
+        md.AppendLine($"| scenario | measure | {primary} | {ceiling} | {primary} / {ceiling} |");
+        md.AppendLine("|---|---|---:|---:|---:|");
+        foreach (var g in byScenario)
+        {
+            var a = g.FirstOrDefault(r => r.Label == primary);
+            var b = g.FirstOrDefault(r => r.Label == ceiling);
+            foreach (var (measure, value, higherIsBetter) in Headline(g.Key))
+                md.AppendLine($"| {g.Key} | {measure} | {Fmt(value(a))} | {Fmt(value(b))} | {Ratio(value(a), value(b))} |");
+        }
+        md.AppendLine();
+
+        foreach (var g in byScenario)
+        {
+            var a = g.FirstOrDefault(r => r.Label == primary);
+            var b = g.FirstOrDefault(r => r.Label == ceiling);
+            var any = a ?? b!;
+            md.AppendLine($"### {g.Key}").AppendLine();
+            md.AppendLine(Describe(any)).AppendLine();
+            md.AppendLine($"| | {primary} | {ceiling} | ratio |");
+            md.AppendLine("|---|---:|---:|---:|");
+            foreach (var (name, value) in Rows(g.Key))
+                md.AppendLine($"| {name} | {Fmt(value(a))} | {Fmt(value(b))} | {Ratio(value(a), value(b))} |");
+            md.AppendLine();
+            foreach (var r in new[] { a, b }.OfType<RunResult>())
+            {
+                if (r.FindMax is { } f)
+                {
+                    md.AppendLine($"{r.Label} steps ({f.Mode}, target p99 ≤ {f.TargetP99Ms} ms):").AppendLine();
+                    md.AppendLine("| offered/s | sent msgs/s | deliveries/s | p50 ms | p99 ms | max ms | lost | server CPU | verdict |");
+                    md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                    foreach (var s in f.Steps)
+                        md.AppendLine(Inv($"| {s.OfferedRate:N0} | {s.MessagesPerSecond:N0} | {s.DeliveriesPerSecond:N0} | {s.LatencyMs.P50} | {s.LatencyMs.P99} | {s.LatencyMs.Max} | {s.LostDeliveries} | {s.ServerCpuPercent:F0}% | {s.Verdict} |"));
+                    md.AppendLine().AppendLine($"Stopped: {f.StopReason}.").AppendLine();
+                }
+            }
+            md.AppendLine("What limited it (measured):").AppendLine();
+            foreach (var r in new[] { a, b }.OfType<RunResult>())
+            {
+                md.AppendLine($"- **{r.Label}**: {(r.Limits.Count == 0 ? "nothing stood out" : string.Join("; ", r.Limits))}.");
+                if (r.Verify.Problems.Count > 0) md.AppendLine($"  Verification: {string.Join("; ", r.Verify.Problems)}.");
+            }
+            md.AppendLine();
+        }
+        return md.ToString();
+    }
+
+    private static string Describe(RunResult r)
+    {
+        var s = r.Settings;
+        return r.Scenario switch
+        {
+            "connect" => Inv($"{s.Sockets:N0} idle authenticated sockets over {s.Users} users, held {s.DurationSeconds}s; sockets bound to {s.SourceAddresses} loopback source addresses."),
+            "find-max" => Inv($"Rate stepped up from {s.Rate:N0} msgs/s until p99 exceeded the target or anything was lost; {s.Users} users, {s.Sockets} sockets."),
+            _ => Inv($"{s.Rate:N0} msgs/s offered (open loop) for {s.DurationSeconds}s; {s.Users} users, {s.Sockets} sockets{(s.Rooms > 0 ? $", {s.Rooms} rooms of {s.RoomSize}" : "")}{(s.GroupShare is > 0 and < 1 ? $", {s.GroupShare:P0} of messages to rooms" : "")}; {s.MessageBytes}-byte content; protocol {r.Protocol}."),
+        };
+    }
+
+    private static IEnumerable<(string Measure, Func<RunResult?, double?> Value, bool HigherIsBetter)> Headline(string scenario) => scenario switch
+    {
+        "connect" => [("server RSS per socket (KiB)", r => r?.Connect?.ServerRssPerSocketKiB, false), ("handshakes/s", r => r?.Setup.ConnectsPerSecond, true)],
+        "group" => [("deliveries/s", r => r?.Traffic?.DeliveriesPerSecond, true), ("p99 ms", r => r?.Traffic?.LatencyMs.P99, false)],
+        "find-max" => [("max msgs/s passing", r => r?.FindMax?.MaxPassingRate, true)],
+        _ => [("msgs/s", r => r?.Traffic?.MessagesPerSecond, true), ("p99 ms", r => r?.Traffic?.LatencyMs.P99, false), ("lost deliveries", r => r?.Traffic?.LostDeliveries, false)],
+    };
+
+    private static IEnumerable<(string Name, Func<RunResult?, double?> Value)> Rows(string scenario)
+    {
+        if (scenario == "connect")
+        {
+            return
+            [
+                ("sockets open", r => r?.Connect?.Open),
+                ("still open after hold", r => r?.Connect?.OpenAtEnd),
+                ("handshakes/s", r => r?.Setup.ConnectsPerSecond),
+                ("handshake p50 ms", r => r?.Setup.ConnectLatencyMs.P50),
+                ("handshake p99 ms", r => r?.Setup.ConnectLatencyMs.P99),
+                ("server RSS before (MiB)", r => r?.Connect?.ServerRssBeforeMiB),
+                ("server RSS after (MiB)", r => r?.Connect?.ServerRssAfterMiB),
+                ("server RSS per socket (KiB)", r => r?.Connect?.ServerRssPerSocketKiB),
+                ("server CPU % (connect + hold)", r => r?.Server?.CpuPercent),
+                ("generator RSS (MiB)", r => r?.Connect?.GeneratorRssMiB),
+            ];
+        }
+        return
+        [
+            ("offered msgs/s", r => r?.Traffic?.OfferedRate),
+            ("sent msgs/s", r => r?.Traffic?.MessagesPerSecond),
+            ("deliveries/s", r => r?.Traffic?.DeliveriesPerSecond),
+            ("sent", r => r?.Traffic?.Sent),
+            ("acked", r => r?.Traffic?.Acked),
+            ("delivered", r => r?.Traffic?.Delivered),
+            ("lost deliveries", r => r?.Traffic?.LostDeliveries),
+            ("duplicated", r => r?.Traffic?.Duplicates),
+            ("latency p50 ms", r => r?.Traffic?.LatencyMs.P50),
+            ("latency p90 ms", r => r?.Traffic?.LatencyMs.P90),
+            ("latency p99 ms", r => r?.Traffic?.LatencyMs.P99),
+            ("latency p99.9 ms", r => r?.Traffic?.LatencyMs.P999),
+            ("latency max ms", r => r?.Traffic?.LatencyMs.Max),
+            ("generator send lag p99 ms", r => r?.Traffic?.SendLagMs.P99),
+            ("server CPU %", r => r?.Server?.CpuPercent),
+            ("server RSS end (MiB)", r => r?.Server?.RssEndMiB),
+            ("generator CPU %", r => r?.Generator?.CpuPercent),
+            ("other processes CPU %", r => r?.Machine.OtherPercent),
+            .. scenario == "storm"
+                ? new (string, Func<RunResult?, double?>)[] { ("sockets dropped", r => r?.Storm?.Dropped), ("reconnected", r => r?.Storm?.Reconnected) }
+                : [],
+        ];
+    }
+
+    private static string Fmt(double? v) => v switch
+    {
+        null => "–",
+        var x when Math.Abs(x.Value) >= 1000 => x.Value.ToString("N0", CultureInfo.InvariantCulture),
+        var x when x.Value == Math.Floor(x.Value) => x.Value.ToString("0", CultureInfo.InvariantCulture),
+        var x => x.Value.ToString("0.##", CultureInfo.InvariantCulture),
+    };
+
+    private static string Ratio(double? a, double? b) =>
+        a is { } x && b is { } y && y != 0 && x != 0 ? (x / y).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

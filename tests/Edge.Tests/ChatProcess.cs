@@ -1,0 +1,97 @@
+namespace AkkaChat.Edge.Tests;
+
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+/// <summary>
+/// AkkaChat as a separate OS process (the built AkkaChat.Edge.dll next to the tests), so a test can kill it
+/// with SIGKILL mid-burst and start it again on the same data directory. Only this process, by its PID.
+/// </summary>
+public sealed class ChatProcess : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> _env;
+    private Process? _process;
+
+    public ChatProcess(IDictionary<string, string?>? extraEnv = null)
+    {
+        DataDir = Path.Combine(Path.GetTempPath(), "akkachat-tests", "proc-" + Guid.NewGuid().ToString("N"));
+        _env = new Dictionary<string, string?>
+        {
+            ["AKKACHAT_DATA_DIR"] = DataDir,
+            ["AKKACHAT_BIND"] = "127.0.0.1",
+        };
+        foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) _env[k] = v;
+    }
+
+    public string DataDir { get; }
+    public Uri BaseUri { get; private set; } = null!;
+    public int Pid => _process?.Id ?? 0;
+
+    public async Task StartAsync()
+    {
+        var httpPort = FreePort();
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AkkaChat.Edge.dll")])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (k, v) in _env) info.Environment[k] = v;
+        info.Environment["AKKACHAT_HTTP_PORT"] = httpPort.ToString();
+        info.Environment["AKKACHAT_REMOTE_PORT"] = FreePort().ToString();
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start AkkaChat");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        BaseUri = new Uri($"http://127.0.0.1:{httpPort}/");
+
+        using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"AkkaChat exited with {_process.ExitCode} while starting");
+            try
+            {
+                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("AkkaChat did not become ready within 60 s");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flush; whatever was not committed is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null) return;
+        _process.Kill(entireProcessTree: false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
