@@ -15,7 +15,7 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// acknowledged to the sending socket, then published once to each node's room fan-out actor,
 /// which pushes it to the local sockets of members.
 /// </summary>
-public sealed class RoomEntity : ReceivePersistentActor
+public sealed partial class RoomEntity : ReceivePersistentActor
 {
     public const int MaxFetch = 500;
 
@@ -62,7 +62,7 @@ public sealed class RoomEntity : ReceivePersistentActor
             PersistAndApply(new MemberJoined(cmd.UserId, DateTimeOffset.UtcNow),
                 () => replyTo.Tell(new MembershipConfirmed(_state.Profile!, cmd.UserId, _state.Seq)));
         });
-        Command<GetRoom>(cmd => Sender.Tell(_state.Exists ? new RoomInfo(_state.Profile!, _state.Members.Count, _state.Seq) : new RoomNotFound(cmd.RoomId)));
+        Command<GetRoom>(cmd => Sender.Tell(_state.Exists ? new RoomInfo(_state.Profile!, _state.Members.Count, _state.Seq) { Last = _state.Last, LastRecalled = _state.Last is { } last && _state.IsRecalled(last.MessageId) } : new RoomNotFound(cmd.RoomId)));
         Command<SendRoomMessage>(HandleSend);
         Command<FetchRoomMessages>(cmd =>
         {
@@ -70,6 +70,8 @@ public sealed class RoomEntity : ReceivePersistentActor
             else if (!_state.Members.Contains(cmd.Member)) Sender.Tell(new RoomRefused(cmd.RoomId, "you are not a member of this room"));
             else Sender.Tell(new RoomMessages(cmd.RoomId, _state.MessagesAfter(cmd.AfterSeq, Math.Clamp(cmd.Max, 1, MaxFetch)), _state.Seq));
         });
+
+        RegisterConversationCommands();
 
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -106,8 +108,7 @@ public sealed class RoomEntity : ReceivePersistentActor
         PersistAndApply(new RoomMessageStored(message), () =>
         {
             cmd.Origin.Tell(new RoomAccepted(cmd.ClientRef, message));
-            var published = new RoomMessagePublished(message, cmd.Origin);
-            foreach (var fanout in _topology.RoomFanouts) fanout.Tell(published, ActorRefs.NoSender);
+            Publish(new RoomMessagePublished(message, cmd.Origin));
         });
     }
 

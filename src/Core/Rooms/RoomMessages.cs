@@ -33,7 +33,10 @@ public static class RoomEvents
         RoomProfile Profile,
         IReadOnlyList<UserId> Members,
         long Seq,
-        IReadOnlyList<RoomMessage> Recent) : IChatEvent;
+        IReadOnlyList<RoomMessage> Recent) : IChatEvent
+    {
+        public IReadOnlyList<long> RecalledMessages { get; init; } = [];
+    }
 }
 
 public static class RoomReplies
@@ -44,7 +47,13 @@ public static class RoomReplies
     public sealed record RoomNotFound(RoomId RoomId);
 
     /// <summary>The room's profile and size, and <paramref name="Head"/>, the sequence number of its newest message.</summary>
-    public sealed record RoomInfo(RoomProfile Room, int MemberCount, long Head);
+    public sealed record RoomInfo(RoomProfile Room, int MemberCount, long Head)
+    {
+        /// <summary>The newest message, if any (for conversation lists).</summary>
+        public RoomMessage? Last { get; init; }
+
+        public bool LastRecalled { get; init; }
+    }
 
     public sealed record RoomMessages(RoomId RoomId, IReadOnlyList<RoomMessage> Messages, long HeadSeq);
 

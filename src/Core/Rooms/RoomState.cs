@@ -6,7 +6,7 @@ using AkkaChat.Core.Ids;
 using static AkkaChat.Core.Rooms.RoomEvents;
 
 /// <summary>A room's members and the tail of its message log. Pure; folded from the room's journal.</summary>
-public sealed record RoomState
+public sealed partial record RoomState
 {
     /// <summary>How many recent messages the state keeps for members coming back online.</summary>
     public const int RecentCapacity = 1000;
@@ -51,11 +51,19 @@ public sealed record RoomState
         },
         MemberJoined j => this with { Members = Members.Add(j.UserId) },
         RoomMessageStored s => Append(s.Message),
-        RoomSnapshot s => s.Recent.Aggregate(Empty with { Profile = s.Profile, Members = [.. s.Members] }, (st, m) => st.Append(m)) with { Seq = s.Seq },
+        RoomConversationEvents.RoomMessageRecalled r => ApplyRecall(r),
+        RoomSnapshot s => s.Recent.Aggregate(Empty with { Profile = s.Profile, Members = [.. s.Members] }, (st, m) => st.Append(m)) with
+        {
+            Seq = s.Seq,
+            Recalled = s.RecalledMessages.Aggregate(DedupeWindow<long, long>.Empty(RecentCapacity), (w, id) => w.Add(id, 0)),
+        },
         _ => this,
     };
 
-    public RoomSnapshot ToSnapshot() => new(Profile!, [.. Members], Seq, [.. Recent]);
+    public RoomSnapshot ToSnapshot() => new(Profile!, [.. Members], Seq, [.. Recent])
+    {
+        RecalledMessages = [.. Recent.Where(m => IsRecalled(m.MessageId)).Select(m => m.MessageId)],
+    };
 
     private RoomState Append(RoomMessage m) => this with
     {

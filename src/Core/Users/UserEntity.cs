@@ -17,7 +17,7 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// so both halves always end up recorded. A 1:1 message is stored in the recipient's inbox first,
 /// then in the sender's, and only then acknowledged to the sending socket.
 /// </summary>
-public sealed class UserEntity : ReceivePersistentActor, IWithTimers
+public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
 {
     private const int MaxOutgoingInFlight = 10_000;
     private static readonly TimeSpan LinkRetryInterval = TimeSpan.FromSeconds(3);
@@ -80,6 +80,8 @@ public sealed class UserEntity : ReceivePersistentActor, IWithTimers
         Command<SendDirect>(HandleSendDirect);
         Command<StoreIncomingDirect>(HandleStoreIncoming);
         Command<IncomingDirectStored>(HandleIncomingStored);
+
+        RegisterConversationCommands();
 
         Command<RetryLinks>(_ => ResumePendingLinks());
         Command<SweepOutgoing>(_ => ExpireOutgoing());
@@ -275,7 +277,11 @@ public sealed class UserEntity : ReceivePersistentActor, IWithTimers
             return;
         }
         var backlog = cmd.WantsBacklog && _connections.Count == 0 ? _state.UndeliveredBacklog() : [];
-        if (_connections.Add(cmd.Connection)) Context.Watch(cmd.Connection);
+        if (_connections.Add(cmd.Connection))
+        {
+            Context.Watch(cmd.Connection);
+            if (_connections.Count == 1) AnnouncePresence(online: true);
+        }
         Sender.Tell(new Connected(_state.Id, [.. _state.Rooms], backlog, _state.RoomMarks, _state.InboxSeq));
         if (backlog.Count > 0) _deliveredThrough = Math.Max(_deliveredThrough, backlog[^1].Seq);
     }
@@ -284,6 +290,7 @@ public sealed class UserEntity : ReceivePersistentActor, IWithTimers
     {
         if (!_connections.Remove(connection)) return;
         Context.Unwatch(connection);
+        if (_connections.Count == 0) AnnouncePresence(online: false);
         var events = new List<IChatEvent>(2);
         var advanced = _state.AdvancedMarks(roomMarks);
         if (advanced.Count > 0) events.Add(new RoomMarksAdvanced(advanced));

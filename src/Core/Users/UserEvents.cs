@@ -49,5 +49,11 @@ public static class UserEvents
         long InboxSeq,
         long DeliveredThrough,
         IReadOnlyList<DirectMessage> RecentInbox,
-        IReadOnlyDictionary<RoomId, long> RoomMarks) : IChatEvent;
+        IReadOnlyDictionary<RoomId, long> RoomMarks) : IChatEvent
+    {
+        public IReadOnlyDictionary<UserId, PeerConversation> Peers { get; init; } = new Dictionary<UserId, PeerConversation>();
+        public IReadOnlyDictionary<RoomId, long> RoomReads { get; init; } = new Dictionary<RoomId, long>();
+        public IReadOnlyDictionary<ConversationId, ConversationFlags> Flags { get; init; } = new Dictionary<ConversationId, ConversationFlags>();
+        public IReadOnlyList<long> RecalledMessages { get; init; } = [];
+    }
 }

@@ -9,7 +9,7 @@ using static AkkaChat.Core.Users.UserEvents;
 /// Everything a user entity remembers, rebuilt from its journal. Pure: <see cref="Apply"/> folds an event,
 /// the <c>Decide…</c> methods turn a command into events or a refusal, and nothing here touches an actor.
 /// </summary>
-public sealed record UserState
+public sealed partial record UserState
 {
     /// <summary>How many recent inbox messages the state keeps for delivery to a user who was offline.</summary>
     public const int RecentInboxCapacity = 1000;
@@ -107,6 +107,7 @@ public sealed record UserState
         InboxDelivered d => this with { DeliveredThrough = Math.Max(DeliveredThrough, d.UpTo) },
         RoomMarksAdvanced m => this with { RoomMarks = MergeMarks(RoomMarks, m.Marks) },
         UserSnapshot s => FromSnapshot(s),
+        ConversationEvents.ConversationRead or ConversationEvents.ConversationFlagsSet or ConversationEvents.DirectMessageRecalled => ApplyConversation(e),
         _ => this,
     };
 
@@ -118,7 +119,13 @@ public sealed record UserState
     public UserSnapshot ToSnapshot() => new(
         Id, Mobile, Profile, CreatedAt,
         [.. Friends], [.. PendingFriends], [.. Rooms], [.. OwnedRooms], [.. PendingRooms.Values],
-        InboxSeq, DeliveredThrough, [.. RecentInbox], RoomMarks);
+        InboxSeq, DeliveredThrough, [.. RecentInbox], RoomMarks)
+    {
+        Peers = Peers,
+        RoomReads = RoomReads,
+        Flags = Flags,
+        RecalledMessages = [.. RecentInbox.Where(m => IsRecalled(m.MessageId)).Select(m => m.MessageId)],
+    };
 
     private static UserState FromSnapshot(UserSnapshot s)
     {
@@ -138,12 +145,20 @@ public sealed record UserState
             DeliveredThrough = s.DeliveredThrough,
             RoomMarks = s.RoomMarks.ToImmutableDictionary(),
         };
-        return s.RecentInbox.Aggregate(state, (st, m) => st.AppendInbox(m)) with { InboxSeq = s.InboxSeq };
+        // The recent inbox is replayed for the dedupe windows; the conversation summaries come from the snapshot itself.
+        state = s.RecentInbox.Aggregate(state, (st, m) => st.AppendInbox(m)) with { InboxSeq = s.InboxSeq };
+        return state with
+        {
+            Peers = s.Peers.ToImmutableDictionary(),
+            RoomReads = s.RoomReads.ToImmutableDictionary(),
+            Flags = s.Flags.ToImmutableDictionary(),
+            Recalled = s.RecalledMessages.Aggregate(DedupeWindow<long, long>.Empty(RecentInboxCapacity), (w, id) => w.Add(id, 0)),
+        };
     }
 
     private UserState AppendInbox(DirectMessage m)
     {
-        var state = this with { InboxSeq = m.Seq, RecentInbox = RecentInbox.Add(m) };
+        var state = (this with { InboxSeq = m.Seq, RecentInbox = RecentInbox.Add(m) }).TrackPeer(m);
         if (m.Cid.Length == 0) return state;
         return m.SenderId == Id
             ? state with { SentByCid = SentByCid.Add(m.Cid, m) }

@@ -35,7 +35,7 @@ public sealed record LoadOptions
     public int MessageBytes { get; init; } = 64;
     public bool Verify { get; init; }
     public double DrainSeconds { get; init; } = 10;
-    public double WarmupSeconds { get; init; } = 2;
+    public double WarmupSeconds { get; init; } = 3;
     public int? ServerPid { get; init; }
     public string? OutFile { get; init; }
     public string? FixtureFile { get; init; }
@@ -112,7 +112,7 @@ public sealed record LoadOptions
           --message-bytes N          content size (probe + padding)                   [64]
           --max-socket-rate N        messages/s one socket may send (server allows 50) [40]
           --verify                   check each sent message reached every expected socket exactly once
-          --warmup S                 seconds between connecting and sending           [2]
+          --warmup S                 seconds of unmeasured traffic before measuring   [3]
           --drain S                  at most this long to wait for late deliveries    [10]
         storm
           --storm-share F            share of sockets dropped per round               [0.2]
@@ -195,7 +195,7 @@ public sealed record LoadOptions
             MessageBytes = Int("--message-bytes", 64, 48, 60_000),
             Verify = Str("--verify") == "true",
             DrainSeconds = Num("--drain", 10, 0, 600),
-            WarmupSeconds = Num("--warmup", 2, 0, 600),
+            WarmupSeconds = Num("--warmup", 3, 0, 600),
             ServerPid = OptInt("--server-pid", 1, int.MaxValue),
             OutFile = Str("--out"),
             FixtureFile = Str("--fixture"),

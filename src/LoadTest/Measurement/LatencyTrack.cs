@@ -8,7 +8,7 @@ public sealed class LatencyTrack
     public const long HighestMicros = 600_000_000; // 10 minutes
 
     private readonly Recorder _recorder = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(HighestMicros).WithPrecisionOf(3)
-        .WithThreadSafeWrites().Create();
+        .WithThreadSafeWrites().WithThreadSafeReads().Create();
     private readonly HistogramBase _total = NewHistogram();
     private readonly Lock _gate = new();
     private HistogramBase _lastInterval = NewHistogram();

@@ -51,8 +51,12 @@ public static class LimitAnalysis
 
         var keptUp = t.MessagesPerSecond >= t.OfferedRate * 0.97 && t.LostDeliveries == 0 && t.NotSent == 0 && t.DrainSeconds < 2;
         if (keptUp && server + generator < capacity * 0.85)
-            limits.Add(F($"not saturated: the offered {t.OfferedRate:N0} msgs/s were served (open loop), so the ceiling is higher than this rate; see find-max"));
-        else if (t.DrainSeconds >= 2)
+        {
+            limits.Add(t.LatencyMs.P99 > 50
+                ? F($"throughput kept up with the offered {t.OfferedRate:N0} msgs/s, but p99 {t.LatencyMs.P99} ms (max {t.LatencyMs.Max} ms) without saturated CPU points at waiting, not computing: stalls (GC, journal writes, a busy shared machine)")
+                : F($"not saturated: the offered {t.OfferedRate:N0} msgs/s were served (open loop), so the ceiling is higher than this rate; see find-max"));
+        }
+        else if (t.DrainSeconds >= 2 && t.LostDeliveries == 0)
             limits.Add(F($"backlog: deliveries needed {t.DrainSeconds:F1}s after the last send to settle; the server could not keep up with {t.OfferedRate:N0} msgs/s"));
         return limits;
     }

@@ -21,6 +21,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SyncSettle = TimeSpan.FromSeconds(1);
 
     private readonly LoadOptions _o;
     private readonly IClientProtocol _protocol = new LegacyProtocol();
@@ -211,11 +212,8 @@ public sealed class ScenarioRunner : IAsyncDisposable
         await ConnectAllAsync();
         if (_result.Setup.ConnectFailures > 0)
             throw new InvalidOperationException($"{_result.Setup.ConnectFailures} sockets could not connect; traffic needs every socket of its audiences");
-        if (_o.WarmupSeconds > 0)
-        {
-            // Lets each socket's initial sync (backlog, room catch-up) finish before anything is measured.
-            await Task.Delay(TimeSpan.FromSeconds(_o.WarmupSeconds), Ct);
-        }
+        // Lets each socket's initial sync (backlog, room catch-up) finish before anything is sent.
+        await Task.Delay(SyncSettle, Ct);
         if (_handler.Stale + _handler.Foreign > 0)
             ProgressView.Log($"warm-up: {_handler.Stale:N0} messages of earlier runs and {_handler.Foreign:N0} other messages arrived (initial sync); they are not counted");
     }
@@ -283,6 +281,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
     private async Task RunTrafficAsync(bool storm)
     {
         CheckSocketRate(_o.Rate);
+        await WarmUpAsync(_o.Rate);
         var phase = new PhaseStats(0, _o.Rate);
         var start = new Readings(this);
         ProgressView.Log($"sending {_o.Rate:N0} msgs/s for {_o.DurationSeconds:F0}s ({Mix()}) over {_population!.Sockets.Length:N0} sockets{(storm ? $"; storm: {_o.StormShare:P0} of sockets dropped every {_o.StormEverySeconds}s for {_o.StormDownSeconds}s" : "")}");
@@ -311,6 +310,8 @@ public sealed class ScenarioRunner : IAsyncDisposable
         var findMax = new FindMaxResult { Mode = LoadOptions.Name(_o.FindMaxMode), TargetP99Ms = _o.TargetP99Ms };
         _result.FindMax = findMax;
         var rate = _o.Rate;
+        CheckSocketRate(rate);
+        await WarmUpAsync(rate);
         TrafficResult? best = null, first = null;
         (Readings Start, Readings End)? bestWindow = null, firstWindow = null;
         for (var step = 0; step < _o.MaxSteps && !Ct.IsCancellationRequested; step++)
@@ -321,19 +322,16 @@ public sealed class ScenarioRunner : IAsyncDisposable
                 findMax.StopReason = $"{rate:N0} msgs/s would need {perSocket:F1} msgs/s per socket (over --max-socket-rate {_o.MaxSocketRate}; the server allows 50): add --sockets/--users";
                 break;
             }
-            var phase = new PhaseStats(step, rate);
-            var start = new Readings(this);
-            ProgressView.Log($"step {step + 1}: {rate:N0} msgs/s for {_o.StepSeconds:F0}s");
-            var driver = StartDriver(phase, rate, TimeSpan.FromSeconds(_o.StepSeconds));
-            var monitor = new Monitor(this, phase);
-            var watch = Stopwatch.StartNew();
-            await _view.RunAsync(() => monitor.Sample($"step {step + 1}", watch.Elapsed.TotalSeconds, _o.StepSeconds), driver, Tick);
-            await driver;
-            var drained = await DrainAsync(phase, monitor);
-            var end = new Readings(this);
-            var traffic = Traffic(phase, drained);
+            var (traffic, start, end, passed, verdict) = await RunStepAsync(step, rate);
+            if (!passed && verdict.StartsWith("p99", StringComparison.Ordinal) && traffic.LostDeliveries == 0)
+            {
+                // One latency failure may be a stall of the shared machine: repeat the step once before concluding.
+                ProgressView.Log($"step {step + 1}: {verdict}; repeating it once to rule out a passing stall");
+                await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+                (traffic, start, end, passed, verdict) = await RunStepAsync(step, rate);
+                verdict = passed ? "pass (on the repeat)" : verdict + " (twice)";
+            }
             var cpu = end.Server is { } se && start.Server is { } ss ? ProcessSampler.CpuPercent(ss, se) : 0;
-            var (passed, verdict) = Judge(traffic);
             findMax.Steps.Add(new FindMaxStep(rate, traffic.MessagesPerSecond, traffic.DeliveriesPerSecond, traffic.LatencyMs, traffic.LostDeliveries, traffic.Duplicates,
                 traffic.NotSent + traffic.SendFailed, traffic.SendLagMs.P99, cpu, passed, verdict));
             ProgressView.Log($"step {step + 1}: {traffic.MessagesPerSecond:N0} msgs/s, {traffic.DeliveriesPerSecond:N0} deliveries/s, p99 {traffic.LatencyMs.P99} ms, lost {traffic.LostDeliveries}, server CPU {cpu:F0}%: {verdict}");
@@ -354,6 +352,23 @@ public sealed class ScenarioRunner : IAsyncDisposable
         if (findMax.StopReason.Length == 0) findMax.StopReason = Ct.IsCancellationRequested ? "cancelled" : $"reached --max-steps {_o.MaxSteps} with every step passing";
         _result.Traffic = best ?? first;
         if ((bestWindow ?? firstWindow) is { } window) Resources(window.Start, window.End);
+    }
+
+    private async Task<(TrafficResult Traffic, Readings Start, Readings End, bool Passed, string Verdict)> RunStepAsync(int step, double rate)
+    {
+        var phase = new PhaseStats(step, rate);
+        var start = new Readings(this);
+        ProgressView.Log($"step {step + 1}: {rate:N0} msgs/s for {_o.StepSeconds:F0}s");
+        var driver = StartDriver(phase, rate, TimeSpan.FromSeconds(_o.StepSeconds));
+        var monitor = new Monitor(this, phase);
+        var watch = Stopwatch.StartNew();
+        await _view.RunAsync(() => monitor.Sample($"step {step + 1}", watch.Elapsed.TotalSeconds, _o.StepSeconds), driver, Tick);
+        await driver;
+        var drained = await DrainAsync(phase, monitor);
+        var end = new Readings(this);
+        var traffic = Traffic(phase, drained);
+        var (passed, verdict) = Judge(traffic);
+        return (traffic, start, end, passed, verdict);
     }
 
     private (bool Passed, string Verdict) Judge(TrafficResult t)
@@ -420,6 +435,23 @@ public sealed class ScenarioRunner : IAsyncDisposable
         };
         thread.Start();
         return done.Task;
+    }
+
+    /// <summary>
+    /// Unmeasured traffic at the first rate: JIT, connection pools and cold entities (recovery on the first message)
+    /// would otherwise land in the first seconds of the measured percentiles.
+    /// </summary>
+    private async Task WarmUpAsync(double rate)
+    {
+        if (_o.WarmupSeconds <= 0) return;
+        ProgressView.Log($"warm-up: {rate:N0} msgs/s for {_o.WarmupSeconds:F0}s (not measured)");
+        var phase = new PhaseStats(-1, rate);
+        var driver = StartDriver(phase, rate, TimeSpan.FromSeconds(_o.WarmupSeconds));
+        var monitor = new Monitor(this, phase);
+        var watch = Stopwatch.StartNew();
+        await _view.RunAsync(() => monitor.Sample("warm-up", watch.Elapsed.TotalSeconds, _o.WarmupSeconds), driver, Tick);
+        await driver;
+        await DrainAsync(phase, monitor);
     }
 
     /// <summary>Waits, at most <c>--drain</c> seconds, until every queued message is sent and every expected delivery arrived.</summary>

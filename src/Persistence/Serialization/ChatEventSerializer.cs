@@ -18,7 +18,7 @@ using Google.Protobuf.Collections;
 /// Protos/events.proto. Manifests are stored with each event and snapshot: never change or reuse one.
 /// Times are stored as UTC milliseconds, so a <see cref="DateTimeOffset"/> comes back as the same instant in UTC.
 /// </summary>
-public sealed class ChatEventSerializer : SerializerWithStringManifest
+public sealed partial class ChatEventSerializer : SerializerWithStringManifest
 {
     private const string IdBlockReservedManifest = "IB";
     private const string AccountCreatedManifest = "AC";
@@ -38,6 +38,10 @@ public sealed class ChatEventSerializer : SerializerWithStringManifest
     private const string MemberJoinedManifest = "MJ";
     private const string RoomMessageStoredManifest = "RMS";
     private const string RoomSnapshotManifest = "RSS";
+    private const string ConversationReadManifest = "VR";
+    private const string ConversationFlagsSetManifest = "VF";
+    private const string DirectMessageRecalledManifest = "VD";
+    private const string RoomMessageRecalledManifest = "VRR";
 
     /// <summary>Every type this serializer writes, with the manifest stored next to it.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Manifests = new Dictionary<Type, string>
@@ -60,6 +64,10 @@ public sealed class ChatEventSerializer : SerializerWithStringManifest
         [typeof(RoomEvents.MemberJoined)] = MemberJoinedManifest,
         [typeof(RoomEvents.RoomMessageStored)] = RoomMessageStoredManifest,
         [typeof(RoomEvents.RoomSnapshot)] = RoomSnapshotManifest,
+        [typeof(ConversationEvents.ConversationRead)] = ConversationReadManifest,
+        [typeof(ConversationEvents.ConversationFlagsSet)] = ConversationFlagsSetManifest,
+        [typeof(ConversationEvents.DirectMessageRecalled)] = DirectMessageRecalledManifest,
+        [typeof(RoomConversationEvents.RoomMessageRecalled)] = RoomMessageRecalledManifest,
     }.ToFrozenDictionary();
 
     public ChatEventSerializer(ExtendedActorSystem system)
@@ -92,6 +100,10 @@ public sealed class ChatEventSerializer : SerializerWithStringManifest
         RoomEvents.MemberJoined e => ToProto(e).ToByteArray(),
         RoomEvents.RoomMessageStored e => ToProto(e).ToByteArray(),
         RoomEvents.RoomSnapshot e => ToProto(e).ToByteArray(),
+        ConversationEvents.ConversationRead e => ToProto(e).ToByteArray(),
+        ConversationEvents.ConversationFlagsSet e => ToProto(e).ToByteArray(),
+        ConversationEvents.DirectMessageRecalled e => ToProto(e).ToByteArray(),
+        RoomConversationEvents.RoomMessageRecalled e => ToProto(e).ToByteArray(),
         _ => throw Unsupported(obj),
     };
 
@@ -115,6 +127,10 @@ public sealed class ChatEventSerializer : SerializerWithStringManifest
         MemberJoinedManifest => FromProto(Proto.MemberJoined.Parser.ParseFrom(bytes)),
         RoomMessageStoredManifest => FromProto(Proto.RoomMessageStored.Parser.ParseFrom(bytes)),
         RoomSnapshotManifest => FromProto(Proto.RoomSnapshot.Parser.ParseFrom(bytes)),
+        ConversationReadManifest => FromProto(Proto.ConversationRead.Parser.ParseFrom(bytes)),
+        ConversationFlagsSetManifest => FromProto(Proto.ConversationFlagsSet.Parser.ParseFrom(bytes)),
+        DirectMessageRecalledManifest => FromProto(Proto.DirectMessageRecalled.Parser.ParseFrom(bytes)),
+        RoomMessageRecalledManifest => FromProto(Proto.RoomMessageRecalled.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException(
             $"Unknown manifest '{manifest}' for {nameof(ChatEventSerializer)} (id {Identifier}); " +
             "the data was written by a newer or different version of AkkaChat."),
@@ -223,10 +239,11 @@ public sealed class ChatEventSerializer : SerializerWithStringManifest
             RecentInbox = { s.RecentInbox.Select(ToProto) },
         };
         AddRoomMarks(p.RoomMarks, s.RoomMarks);
+        AddConversations(p, s);
         return p;
     }
 
-    private static UserEvents.UserSnapshot FromProto(Proto.UserSnapshot p) => new(
+    private static UserEvents.UserSnapshot FromProto(Proto.UserSnapshot p) => WithConversations(p, new(
         new UserId(p.UserId),
         p.Mobile,
         FromProto(Required(p.Profile, "profile")),
@@ -239,7 +256,7 @@ public sealed class ChatEventSerializer : SerializerWithStringManifest
         p.InboxSeq,
         p.DeliveredThrough,
         [.. p.RecentInbox.Select(FromProto)],
-        FromProto(p.RoomMarks));
+        FromProto(p.RoomMarks)));
 
     // ---- RoomEvents ----
 
@@ -268,13 +285,17 @@ public sealed class ChatEventSerializer : SerializerWithStringManifest
         Members = { s.Members.Select(id => id.Value) },
         Seq = s.Seq,
         Recent = { s.Recent.Select(ToProto) },
+        RecalledMessages = { s.RecalledMessages },
     };
 
     private static RoomEvents.RoomSnapshot FromProto(Proto.RoomSnapshot p) => new(
         FromProto(Required(p.Profile, "profile")),
         [.. p.Members.Select(id => new UserId(id))],
         p.Seq,
-        [.. p.Recent.Select(FromProto)]);
+        [.. p.Recent.Select(FromProto)])
+    {
+        RecalledMessages = [.. p.RecalledMessages],
+    };
 
     // ---- Shared parts ----
 

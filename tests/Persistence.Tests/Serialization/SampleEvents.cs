@@ -60,7 +60,21 @@ public static class SampleEvents
             42,
             39,
             [Direct, Direct with { Seq = 42, SenderId = new UserId(10_002), RecipientId = new UserId(10_001) }],
-            new Dictionary<RoomId, long> { [new RoomId(104)] = 12, [new RoomId(101)] = 70 })),
+            new Dictionary<RoomId, long> { [new RoomId(104)] = 12, [new RoomId(101)] = 70 })
+        {
+            Peers = new Dictionary<UserId, PeerConversation>
+            {
+                [new UserId(10_002)] = new(Direct, 9, 7, 41),
+                [new UserId(10_003)] = new(Direct with { Seq = 40 }, 3, 1, 30),
+            },
+            RoomReads = new Dictionary<RoomId, long> { [new RoomId(101)] = 66 },
+            Flags = new Dictionary<ConversationId, ConversationFlags>
+            {
+                [ConversationId.With(new UserId(10_002))] = new(true, true),
+                [ConversationId.In(new RoomId(101))] = new(true, true),
+            },
+            RecalledMessages = [Direct.MessageId],
+        }),
         new("RoomCreated", "RC", new RoomEvents.RoomCreated(new RoomId(101), new UserId(10_001), Fields, T0.AddHours(1))),
         new("MemberJoined", "MJ", new RoomEvents.MemberJoined(new UserId(10_003), T0.AddHours(2))),
         new("RoomMessageStored", "RMS", new RoomEvents.RoomMessageStored(InRoom)),
@@ -68,7 +82,15 @@ public static class SampleEvents
             new RoomProfile(new RoomId(101), new UserId(10_001), "Engines", "https://cdn.example/engine.png", "analytical", 7, T0.AddHours(1)),
             [new UserId(10_001), new UserId(10_003)],
             78,
-            [InRoom, InRoom with { Seq = 78, SenderId = new UserId(10_001), Payload = Payload("reply", 1) }])),
+            [InRoom, InRoom with { Seq = 78, SenderId = new UserId(10_001), Payload = Payload("reply", 1) }])
+        {
+            RecalledMessages = [InRoom.MessageId],
+        }),
+        new("ConversationRead (1:1)", "VR", new ConversationEvents.ConversationRead(ConversationId.With(new UserId(10_002)), 41, 6)),
+        new("ConversationRead (room)", "VR", new ConversationEvents.ConversationRead(ConversationId.In(new RoomId(101)), 77, 2)),
+        new("ConversationFlagsSet", "VF", new ConversationEvents.ConversationFlagsSet(ConversationId.In(new RoomId(104)), true, true)),
+        new("DirectMessageRecalled", "VD", new ConversationEvents.DirectMessageRecalled(41, 987_654_321, T0.AddMinutes(3))),
+        new("RoomMessageRecalled", "VRR", new RoomConversationEvents.RoomMessageRecalled(77, 123_456_789, T0.AddMinutes(4))),
     ];
 
     public static readonly IReadOnlyDictionary<string, Sample> ByName = All.ToDictionary(s => s.Name);

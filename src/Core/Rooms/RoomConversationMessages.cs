@@ -1,0 +1,24 @@
+namespace AkkaChat.Core.Rooms;
+
+using Akka.Actor;
+using AkkaChat.Core.Ids;
+
+public static class RoomConversationCommands
+{
+    /// <summary>The sender recalls their room message <paramref name="Seq"/>.</summary>
+    public sealed record RecallRoomMessage(RoomId RoomId, UserId SenderId, long Seq, string Cid, IActorRef Origin) : IWithRoomId;
+
+    /// <summary>Ephemeral: a member is typing in the room. Published to the fan-out, never persisted.</summary>
+    public sealed record RoomTyping(RoomId RoomId, UserId UserId) : IWithRoomId;
+}
+
+public static class RoomConversationEvents
+{
+    public sealed record RoomMessageRecalled(long Seq, long MessageId, DateTimeOffset At) : IChatEvent;
+}
+
+/// <summary>A room message was recalled: published once per node like a message.</summary>
+public sealed record RoomRecallPublished(RoomId RoomId, long Seq, long MessageId);
+
+/// <summary>A member is typing: published once per node, pushed to the room's local sockets.</summary>
+public sealed record RoomTypingPublished(RoomId RoomId, UserId UserId);

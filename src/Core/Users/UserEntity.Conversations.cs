@@ -1,0 +1,117 @@
+namespace AkkaChat.Core.Users;
+
+using Akka.Actor;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using static AkkaChat.Core.Users.ConversationCommands;
+using static AkkaChat.Core.Users.ConversationEvents;
+using static AkkaChat.Core.Users.ConversationReplies;
+
+/// <summary>Read markers and receipts, pin/mute, recall, typing and presence.</summary>
+public sealed partial class UserEntity
+{
+    private void RegisterConversationCommands()
+    {
+        Command<MarkRead>(HandleMarkRead);
+        Command<SetConversationFlags>(HandleSetFlags);
+        Command<GetConversations>(_ => Sender.Tell(_state.Exists ? _state.ConversationsView() : new UserReplies.UserNotFound(_state.Id)));
+        Command<RecallDirect>(HandleRecall);
+        Command<RecallIncoming>(HandleRecallIncoming);
+        Command<DeliverReceipt>(r => PushToAll(new ReceiptArrived(r.ReaderId, r.MessageId, r.ReadAt)));
+        Command<DeliverTyping>(t =>
+        {
+            if (_state.Friends.Contains(t.FromId)) PushToAll(new TypingArrived(ConversationId.With(t.FromId), t.FromId));
+        });
+        Command<DeliverPresence>(p =>
+        {
+            if (_state.Friends.Contains(p.FriendId)) PushToAll(new PresenceArrived(p.FriendId, p.Online));
+        });
+    }
+
+    private void HandleMarkRead(MarkRead cmd)
+    {
+        var (read, code, refusal) = _state.DecideRead(cmd.Conversation, cmd.Seq);
+        if (refusal is not null)
+        {
+            cmd.Origin.Tell(new ConversationRefused(code!, refusal));
+            return;
+        }
+        if (read is null)
+        {
+            cmd.Origin.Tell(new ReadMarkerMoved(cmd.Conversation, cmd.Seq, UnreadOf(cmd.Conversation)));
+            return;
+        }
+        PersistAndApply(read, () =>
+        {
+            PushToAll(new ReadMarkerMoved(cmd.Conversation, read.Seq, UnreadOf(cmd.Conversation)));
+            if (cmd.Conversation.Peer is { } peer && _state.LastIncomingAtOrBelow(peer, read.Seq) is { } last)
+                _topology.Users.Tell(new DeliverReceipt(peer, _state.Id, last.MessageId, DateTimeOffset.UtcNow));
+        });
+    }
+
+    private long UnreadOf(ConversationId conversation) =>
+        conversation.Peer is { } peer ? (_state.Peers.GetValueOrDefault(peer) ?? PeerConversation.None).Unread : 0;
+
+    private void HandleSetFlags(SetConversationFlags cmd)
+    {
+        if (!_state.Exists)
+        {
+            cmd.Origin.Tell(new ConversationRefused("unknown-user", $"user {_state.Id} does not exist"));
+            return;
+        }
+        var known = cmd.Conversation.Room is { } room ? _state.Rooms.Contains(room) : _state.Friends.Contains(cmd.Conversation.Peer!.Value) || _state.Peers.ContainsKey(cmd.Conversation.Peer!.Value);
+        if (!known)
+        {
+            cmd.Origin.Tell(new ConversationRefused("no-conversation", $"there is no conversation {cmd.Conversation}"));
+            return;
+        }
+        var current = _state.FlagsOf(cmd.Conversation);
+        var next = new ConversationFlagsSet(cmd.Conversation, cmd.Pinned ?? current.Pinned, cmd.Muted ?? current.Muted);
+        if (next.Pinned == current.Pinned && next.Muted == current.Muted)
+        {
+            cmd.Origin.Tell(new FlagsChanged(cmd.Conversation, next.Pinned, next.Muted));
+            return;
+        }
+        PersistAndApply(next, () => PushToAll(new FlagsChanged(cmd.Conversation, next.Pinned, next.Muted)));
+    }
+
+    private void HandleRecall(RecallDirect cmd)
+    {
+        var (message, code, refusal) = _state.DecideRecall(cmd.Seq, DateTimeOffset.UtcNow);
+        if (message is null)
+        {
+            cmd.Origin.Tell(new ConversationRefused(code!, refusal!, cmd.Cid));
+            return;
+        }
+        var notice = new MessageRecalled(ConversationId.With(_state.Id), message.Seq, message.MessageId);
+        if (_state.IsRecalled(message.MessageId))
+        {
+            cmd.Origin.Tell(notice);
+            return;
+        }
+        PersistAndApply(new DirectMessageRecalled(message.Seq, message.MessageId, DateTimeOffset.UtcNow), () =>
+        {
+            PushToAll(notice);
+            _topology.Users.Tell(new RecallIncoming(message.RecipientId, _state.Id, message.MessageId));
+        });
+    }
+
+    private void HandleRecallIncoming(RecallIncoming cmd)
+    {
+        var copy = _state.RecentInbox.FirstOrDefault(m => m.MessageId == cmd.MessageId && m.SenderId == cmd.SenderId);
+        if (copy is null || _state.IsRecalled(copy.MessageId)) return;
+        PersistAndApply(new DirectMessageRecalled(copy.Seq, copy.MessageId, DateTimeOffset.UtcNow),
+            () => PushToAll(new MessageRecalled(ConversationId.With(_state.Id), copy.Seq, copy.MessageId)));
+    }
+
+    private void PushToAll(object push)
+    {
+        foreach (var connection in _connections) connection.Tell(push);
+    }
+
+    /// <summary>Tells every friend's entity this user's online state; called when the first socket opens and the last one closes.</summary>
+    private void AnnouncePresence(bool online)
+    {
+        foreach (var friend in _state.Friends) _topology.Users.Tell(new DeliverPresence(friend, _state.Id, online));
+    }
+}
