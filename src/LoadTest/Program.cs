@@ -19,6 +19,16 @@ catch (ArgumentException e)
     Console.Error.WriteLine("run `akkachat-loadtest --help` for the options");
     return 64;
 }
+catch (HttpRequestException e)
+{
+    Console.Error.WriteLine($"akkachat-loadtest: the server's HTTP API failed: {e.Message}");
+    return 1;
+}
+catch (AkkaChat.LoadTest.Api.ApiRefusedException e)
+{
+    Console.Error.WriteLine($"akkachat-loadtest: the server refused a setup request: {e.Message}");
+    return 1;
+}
 catch (InvalidOperationException e)
 {
     Console.Error.WriteLine($"akkachat-loadtest: {e.Message}");

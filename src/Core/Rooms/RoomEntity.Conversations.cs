@@ -11,6 +11,7 @@ public sealed partial class RoomEntity
 {
     private void RegisterConversationCommands()
     {
+        Command<GetRoomJournalHead>(_ => Sender.Tell(new JournalHead(LastSequenceNr)));
         Command<RecallRoomMessage>(HandleRecall);
         Command<RoomTyping>(t =>
         {

@@ -72,6 +72,7 @@ public sealed partial class RoomEntity : ReceivePersistentActor
         });
 
         RegisterConversationCommands();
+        RegisterMembershipCommands();
 
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));

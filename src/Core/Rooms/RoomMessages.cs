@@ -36,6 +36,12 @@ public static class RoomEvents
         IReadOnlyList<RoomMessage> Recent) : IChatEvent
     {
         public IReadOnlyList<long> RecalledMessages { get; init; } = [];
+
+        /// <summary>Former members whose user entity has not confirmed leaving yet.</summary>
+        public IReadOnlyList<UserId> PendingUnlinks { get; init; } = [];
+
+        /// <summary>Users whose entity has not recorded whether it owns the room yet, with what it must record.</summary>
+        public IReadOnlyDictionary<UserId, bool> PendingOwnership { get; init; } = new Dictionary<UserId, bool>();
     }
 }
 
@@ -69,4 +75,7 @@ public static class RoomFanoutCommands
     public sealed record SubscribeRoom(RoomId RoomId, IActorRef Connection) : INoSerializationVerificationNeeded;
 
     public sealed record UnsubscribeAll(IActorRef Connection) : INoSerializationVerificationNeeded;
+
+    /// <summary>The socket's user left the room or was removed from it.</summary>
+    public sealed record UnsubscribeRoom(RoomId RoomId, IActorRef Connection) : INoSerializationVerificationNeeded;
 }

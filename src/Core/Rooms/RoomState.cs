@@ -56,13 +56,18 @@ public sealed partial record RoomState
         {
             Seq = s.Seq,
             Recalled = s.RecalledMessages.Aggregate(DedupeWindow<long, long>.Empty(RecentCapacity), (w, id) => w.Add(id, 0)),
+            PendingUnlinks = [.. s.PendingUnlinks],
+            PendingOwnership = s.PendingOwnership.ToImmutableDictionary(),
         },
+        IMembershipEvent m => ApplyMembership(m),
         _ => this,
     };
 
     public RoomSnapshot ToSnapshot() => new(Profile!, [.. Members], Seq, [.. Recent])
     {
         RecalledMessages = [.. Recent.Where(m => IsRecalled(m.MessageId)).Select(m => m.MessageId)],
+        PendingUnlinks = [.. PendingUnlinks.OrderBy(u => u.Value)],
+        PendingOwnership = PendingOwnership,
     };
 
     private RoomState Append(RoomMessage m) => this with

@@ -101,3 +101,10 @@ public static class ConversationReplies
 
     public sealed record ConversationRefused(string Code, string Reason, string Cid = "");
 }
+
+/// <summary>Asks an entity for the highest sequence number in its journal: where a backwards history scan starts.</summary>
+public sealed record GetJournalHead(UserId UserId) : IWithUserId;
+
+public sealed record GetRoomJournalHead(RoomId RoomId) : IWithRoomId;
+
+public sealed record JournalHead(long SequenceNr);

@@ -15,6 +15,7 @@ public sealed partial class UserEntity
         Command<MarkRead>(HandleMarkRead);
         Command<SetConversationFlags>(HandleSetFlags);
         Command<GetConversations>(_ => Sender.Tell(_state.Exists ? _state.ConversationsView() : new UserReplies.UserNotFound(_state.Id)));
+        Command<GetJournalHead>(_ => Sender.Tell(new JournalHead(LastSequenceNr)));
         Command<RecallDirect>(HandleRecall);
         Command<RecallIncoming>(HandleRecallIncoming);
         Command<DeliverReceipt>(r => PushToAll(new ReceiptArrived(r.ReaderId, r.MessageId, r.ReadAt)));

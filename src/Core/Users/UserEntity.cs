@@ -52,6 +52,7 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
             ResumePendingLinks();
         });
 
+        RegisterContactCommands(); // first: its guards on seed messages take precedence
         Command<CreateUser>(HandleCreate);
         Command<GetProfile>(_ => Sender.Tell(_state.Exists ? new ProfileReply(_state.PublicProfile) : new UserNotFound(_state.Id)));
         Command<ListFriends>(_ => Sender.Tell(_state.Exists ? new FriendList([.. _state.Friends]) : new UserNotFound(_state.Id)));
@@ -134,7 +135,11 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
         }
         AddWaiter(_friendWaiters, cmd.FriendId, Sender);
         if (_state.PendingFriends.Contains(cmd.FriendId)) return;
-        PersistAndApply(new FriendLinkStarted(cmd.FriendId), () => _topology.Users.Tell(new LinkFriend(cmd.FriendId, _state.Id)));
+        PersistAndApply(new FriendLinkStarted(cmd.FriendId), () =>
+        {
+            _topology.Users.Tell(new LinkFriend(cmd.FriendId, _state.Id));
+            ScheduleLinkRetry();
+        });
     }
 
     private void HandleLinkFriend(LinkFriend cmd)
@@ -197,7 +202,11 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
         _roomIdsInFlight--;
         AddWaiter(_roomWaiters, ready.RoomId, ready.ReplyTo);
         var started = new RoomLinkStarted(ready.RoomId, ready.Fields);
-        PersistAndApply(started, () => SendRoomLink(started));
+        PersistAndApply(started, () =>
+        {
+            SendRoomLink(started);
+            ScheduleLinkRetry();
+        });
     }
 
     private void HandleJoinRoom(JoinRoom cmd)
@@ -221,7 +230,11 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
             return;
         }
         var started = new RoomLinkStarted(cmd.RoomId, null);
-        PersistAndApply(started, () => SendRoomLink(started));
+        PersistAndApply(started, () =>
+        {
+            SendRoomLink(started);
+            ScheduleLinkRetry();
+        });
     }
 
     private void HandleMembershipConfirmed(RoomReplies.MembershipConfirmed confirmed)
@@ -263,8 +276,13 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
     {
         foreach (var friend in _state.PendingFriends) _topology.Users.Tell(new LinkFriend(friend, _state.Id));
         foreach (var link in _state.PendingRooms.Values) SendRoomLink(link);
-        if (_state.PendingFriends.Count + _state.PendingRooms.Count > 0)
-            Timers.StartSingleTimer("links", RetryLinks.Instance, LinkRetryInterval);
+        if (_state.PendingFriends.Count + _state.PendingRooms.Count > 0) ScheduleLinkRetry();
+    }
+
+    /// <summary>A link message can be lost (sharding delivers at most once): pending links are re-sent until answered.</summary>
+    private void ScheduleLinkRetry()
+    {
+        if (!Timers.IsTimerActive("links")) Timers.StartSingleTimer("links", RetryLinks.Instance, LinkRetryInterval);
     }
 
     // ---- sockets ----

@@ -55,5 +55,8 @@ public static class UserEvents
         public IReadOnlyDictionary<RoomId, long> RoomReads { get; init; } = new Dictionary<RoomId, long>();
         public IReadOnlyDictionary<ConversationId, ConversationFlags> Flags { get; init; } = new Dictionary<ConversationId, ConversationFlags>();
         public IReadOnlyList<long> RecalledMessages { get; init; } = [];
+
+        /// <summary>Friend requests, pending removals and blocks.</summary>
+        public UserContactsSnapshot Contacts { get; init; } = UserContactsSnapshot.Empty;
     }
 }

@@ -74,7 +74,7 @@ public static class UserReplies
 }
 
 /// <summary>Messages a user or room entity sends to a connection actor.</summary>
-public static class ConnectionPushes
+public static partial class ConnectionPushes
 {
     /// <summary>A 1:1 message for this user's device (incoming, or a copy of one sent from another device).</summary>
     public sealed record PushDirect(DirectMessage Message);

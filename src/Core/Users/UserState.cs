@@ -106,8 +106,9 @@ public sealed partial record UserState
         DirectMessageStored d => AppendInbox(d.Message),
         InboxDelivered d => this with { DeliveredThrough = Math.Max(DeliveredThrough, d.UpTo) },
         RoomMarksAdvanced m => this with { RoomMarks = MergeMarks(RoomMarks, m.Marks) },
-        UserSnapshot s => FromSnapshot(s),
+        UserSnapshot s => FromSnapshot(s).WithContacts(s.Contacts),
         ConversationEvents.ConversationRead or ConversationEvents.ConversationFlagsSet or ConversationEvents.DirectMessageRecalled => ApplyConversation(e),
+        IContactEvent c => ApplyContact(c),
         _ => this,
     };
 
@@ -125,6 +126,7 @@ public sealed partial record UserState
         RoomReads = RoomReads,
         Flags = Flags,
         RecalledMessages = [.. RecentInbox.Where(m => IsRecalled(m.MessageId)).Select(m => m.MessageId)],
+        Contacts = ContactsSnapshot(),
     };
 
     private static UserState FromSnapshot(UserSnapshot s)

@@ -47,6 +47,7 @@ public static class ChatServer
         app.UseStaticFiles();
         app.MapUserEndpoints();
         app.MapContactEndpoints();
+        app.MapContactExtraEndpoints();
         app.MapAttachmentEndpoints();
         app.MapChatSocket();
         app.MapGet("/healthz", () => Results.Text("ok"));

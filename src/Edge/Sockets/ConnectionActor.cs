@@ -61,6 +61,11 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         Receive<RoomAccepted>(_ => { });
         Receive<ChatRefused>(r => Send(LegacyFrames.EncodeError(r.Code, r.Reason, r.ClientRef)));
         Receive<RoomMembershipAdded>(m => TrackRoom(m.RoomId, m.Mark, catchUp: false));
+        Receive<RoomMembershipRemoved>(m =>
+        {
+            _rooms.Remove(m.RoomId);
+            _fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(m.RoomId, Self));
+        });
         Receive<RoomFrame>(HandleRoomFrame);
         Receive<RoomReplies.RoomMessages>(HandleCatchUp);
         Receive<RoomReplies.RoomNotFound>(r => FinishCatchUp(r.RoomId));
@@ -74,6 +79,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         });
         Receive<Reconnect>(_ => _topology.Users.Tell(new UserCommands.Connect(_user, Self)));
         Receive<SocketClosed>(_ => Context.Stop(Self));
+        // Receipts, typing, presence, recalls and read markers are protocol-v2 pushes: a seed-000 client could not render them.
+        ReceiveAny(_ => { });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -9,7 +9,18 @@ using AkkaChat.Core.Ids;
 /// A frame as a client sends it. Seed-000: <c>{id,userid,dstid,cmd,media,content,pic,url,memo,amount}</c> (no type).
 /// Protocol v2 adds <c>type</c> (send, sync, ping), <c>cid</c>, and for sync <c>inbox</c> and <c>rooms</c>. <see cref="Cmd"/> is -1 when absent.
 /// </summary>
-public sealed record InboundFrame(string Type, string Cid, long ClientRef, int Cmd, long DstId, ChatPayload Payload, long? Inbox, IReadOnlyDictionary<long, long>? Rooms);
+public sealed record InboundFrame(string Type, string Cid, long ClientRef, int Cmd, long DstId, ChatPayload Payload, long? Inbox, IReadOnlyDictionary<long, long>? Rooms)
+{
+    /// <summary>v2: a conversation (<c>u{peer}</c>, <c>r{room}</c>) or a stream (<c>u{me}</c>, <c>r{room}</c>).</summary>
+    public string Conv { get; init; } = "";
+    public string Stream { get; init; } = "";
+    public long? Seq { get; init; }
+    public long? Before { get; init; }
+    public long? Limit { get; init; }
+    public long? Offset { get; init; }
+    public bool? Pinned { get; init; }
+    public bool? Muted { get; init; }
+}
 
 /// <summary>
 /// The seed-000 JSON codec. Decoding is tolerant of what browsers send (numbers as strings, missing fields);
@@ -28,7 +39,9 @@ public static class LegacyFrames
             long? inbox = null;
             Dictionary<long, long>? rooms = null;
             int cmd = -1, media = 0;
-            string type = "", cid = "", content = "", pic = "", url = "", memo = "";
+            string type = "", cid = "", content = "", pic = "", url = "", memo = "", conv = "", stream = "";
+            long? seq = null, before = null, limit = null, offset = null;
+            bool? pinned = null, muted = null;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 if (reader.TokenType != JsonTokenType.PropertyName) return (null, "malformed JSON object");
@@ -49,10 +62,28 @@ public static class LegacyFrames
                     case "cid": cid = ReadString(ref reader, name); break;
                     case "inbox": inbox = ReadLong(ref reader, name); break;
                     case "rooms": rooms = ReadCursorMap(ref reader, name); break;
+                    case "conv": conv = ReadString(ref reader, name); break;
+                    case "stream": stream = ReadString(ref reader, name); break;
+                    case "seq": seq = ReadLong(ref reader, name); break;
+                    case "before": before = ReadLong(ref reader, name); break;
+                    case "limit": limit = ReadLong(ref reader, name); break;
+                    case "offset": offset = ReadLong(ref reader, name); break;
+                    case "pinned": pinned = ReadBool(ref reader, name); break;
+                    case "muted": muted = ReadBool(ref reader, name); break;
                     default: reader.Skip(); break; // userid and anything else: the server decides who sent it
                 }
             }
-            return (new InboundFrame(type, cid, id, cmd, dst, new ChatPayload(media, content, pic, url, memo, amount), inbox, rooms), null);
+            return (new InboundFrame(type, cid, id, cmd, dst, new ChatPayload(media, content, pic, url, memo, amount), inbox, rooms)
+            {
+                Conv = conv,
+                Stream = stream,
+                Seq = seq,
+                Before = before,
+                Limit = limit,
+                Offset = offset,
+                Pinned = pinned,
+                Muted = muted,
+            }, null);
         }
         catch (JsonException e)
         {
@@ -134,6 +165,13 @@ public static class LegacyFrames
         }
         return map;
     }
+
+    private static bool ReadBool(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => throw new FormatException($"{name} must be true or false"),
+    };
 
     internal static long ReadLong(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
     {

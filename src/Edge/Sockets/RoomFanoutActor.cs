@@ -44,6 +44,12 @@ public sealed class RoomFanoutActor : ReceiveActor
             connections.Add(s.Connection);
         });
         Receive<UnsubscribeAll>(u => Remove(u.Connection));
+        Receive<UnsubscribeRoom>(u =>
+        {
+            if (_roomsOf.TryGetValue(u.Connection, out var rooms)) rooms.Remove(u.RoomId);
+            if (_subscribers.TryGetValue(u.RoomId, out var connections) && connections.Remove(u.Connection) && connections.Count == 0)
+                _subscribers.Remove(u.RoomId);
+        });
         Receive<Terminated>(t => Remove(t.ActorRef));
         Receive<RoomMessagePublished>(p =>
         {
@@ -51,6 +57,15 @@ public sealed class RoomFanoutActor : ReceiveActor
             var frame = new RoomFrame(p.Message, p.Origin);
             foreach (var connection in connections) connection.Tell(frame);
         });
+        Receive<RoomRecallPublished>(p => Forward(p.RoomId, p));
+        Receive<RoomTypingPublished>(p => Forward(p.RoomId, p));
+    }
+
+    /// <summary>Ephemeral room notices go to the room's local sockets as they are; each socket encodes its own protocol.</summary>
+    private void Forward(RoomId room, object notice)
+    {
+        if (!_subscribers.TryGetValue(room, out var connections)) return;
+        foreach (var connection in connections) connection.Tell(notice);
     }
 
     private void Remove(IActorRef connection)

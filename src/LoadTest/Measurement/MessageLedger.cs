@@ -149,7 +149,7 @@ public sealed class MessageLedger
         {
             ref var r = ref Get(seq);
             if (Volatile.Read(ref r.State) != (int)SendState.Sent) continue;
-            var got = r.Bits is { } bits ? bits.Sum(b => BitOperations.PopCount((ulong)Interlocked.Read(ref b))) : BitOperations.PopCount((ulong)Interlocked.Read(ref r.Bits0));
+            var got = r.Bits is { } bits ? bits.Sum(b => BitOperations.PopCount((ulong)b)) : BitOperations.PopCount((ulong)Volatile.Read(ref r.Bits0));
             delivered += got;
             var missing = r.Expected - got;
             if (missing <= 0) continue;

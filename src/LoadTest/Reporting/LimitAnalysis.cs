@@ -52,9 +52,12 @@ public static class LimitAnalysis
         var keptUp = t.MessagesPerSecond >= t.OfferedRate * 0.97 && t.LostDeliveries == 0 && t.NotSent == 0 && t.DrainSeconds < 2;
         if (keptUp && server + generator < capacity * 0.85)
         {
-            limits.Add(t.LatencyMs.P99 > 50
-                ? F($"throughput kept up with the offered {t.OfferedRate:N0} msgs/s, but p99 {t.LatencyMs.P99} ms (max {t.LatencyMs.Max} ms) without saturated CPU points at waiting, not computing: stalls (GC, journal writes, a busy shared machine)")
-                : F($"not saturated: the offered {t.OfferedRate:N0} msgs/s were served (open loop), so the ceiling is higher than this rate; see find-max"));
+            if (t.LatencyMs.P50 > 100)
+                limits.Add(F($"queueing: median latency {t.LatencyMs.P50} ms at the offered {t.OfferedRate:N0} msgs/s means the server ran at about its capacity; with server CPU at {server:F0}% it was waiting, not computing (serial work: journal round trips, one busy actor)"));
+            else if (t.LatencyMs.P99 > 50)
+                limits.Add(F($"throughput kept up with the offered {t.OfferedRate:N0} msgs/s, but p99 {t.LatencyMs.P99} ms (max {t.LatencyMs.Max} ms) without saturated CPU: stalls (GC pauses, journal writes, a busy shared machine)"));
+            else
+                limits.Add(F($"not saturated: the offered {t.OfferedRate:N0} msgs/s were served (open loop) at p99 {t.LatencyMs.P99} ms, so the ceiling is higher than this rate; see find-max"));
         }
         else if (t.DrainSeconds >= 2 && t.LostDeliveries == 0)
             limits.Add(F($"backlog: deliveries needed {t.DrainSeconds:F1}s after the last send to settle; the server could not keep up with {t.OfferedRate:N0} msgs/s"));

@@ -158,8 +158,12 @@ public static class MarkdownReport
         var x => x.Value.ToString("0.##", CultureInfo.InvariantCulture),
     };
 
-    private static string Ratio(double? a, double? b) =>
-        a is { } x && b is { } y && y != 0 && x != 0 ? (x / y).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–";
+    private static string Ratio(double? a, double? b)
+    {
+        if (a is not { } x || b is not { } y || y == 0 || x == 0) return "–";
+        var r = x / y;
+        return r.ToString(r >= 100 ? "N0" : "0.00", CultureInfo.InvariantCulture) + "×";
+    }
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

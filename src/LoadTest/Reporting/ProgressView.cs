@@ -64,9 +64,8 @@ public sealed class ProgressView
             }
             return;
         }
-        var table = new Table().Border(TableBorder.Rounded).Expand();
-        foreach (var column in new[] { "stage", "time", "sockets", "sent", "msgs/s", "delivered", "deliv/s", "p50 ms", "p99 ms", "problems", "server CPU", "server RSS", "generator CPU" })
-            table.AddColumn(new TableColumn(column).RightAligned());
+        // One metric per row: fits any terminal width.
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         await AnsiConsole.Live(table).AutoClear(false).StartAsync(async ctx =>
         {
             while (!until.IsCompleted)
@@ -74,28 +73,26 @@ public sealed class ProgressView
                 await Task.WhenAny(until, Task.Delay(interval));
                 var s = sample();
                 table.Rows.Clear();
-                table.AddRow(Cells(s));
+                foreach (var (name, value) in Cells(s)) table.AddRow(name, value);
                 ctx.Refresh();
             }
         });
     }
 
-    private static string[] Cells(ProgressSnapshot s) =>
+    private static (string Name, string Value)[] Cells(ProgressSnapshot s) =>
     [
-        s.Stage,
-        s.TotalSeconds is { } total ? $"{s.ElapsedSeconds:F0}/{total:F0}s" : $"{s.ElapsedSeconds:F0}s",
-        s.OpenSockets.ToString("N0", CultureInfo.InvariantCulture),
-        s.Sent.ToString("N0", CultureInfo.InvariantCulture),
-        s.SendRate.ToString("N0", CultureInfo.InvariantCulture),
-        s.Delivered.ToString("N0", CultureInfo.InvariantCulture),
-        s.DeliveryRate.ToString("N0", CultureInfo.InvariantCulture),
-        s.IntervalP50Ms.ToString("F2", CultureInfo.InvariantCulture),
-        s.IntervalP99Ms.ToString("F2", CultureInfo.InvariantCulture),
-        s.Problems == 0 ? "0" : $"[red]{s.Problems:N0}[/]",
-        s.ServerCpuPercent is { } cpu ? $"{cpu:F0}%" : "-",
-        s.ServerRssMiB is { } rss ? $"{rss:F0} MiB" : "-",
-        $"{s.GeneratorCpuPercent:F0}%",
+        ("stage", Markup.Escape(s.Stage)),
+        ("time", s.TotalSeconds is { } total ? $"{s.ElapsedSeconds:F0} / {total:F0} s" : $"{s.ElapsedSeconds:F0} s"),
+        ("open sockets", N(s.OpenSockets)),
+        ("sent", $"{N(s.Sent)}  ({N(s.SendRate)}/s)"),
+        ("delivered", $"{N(s.Delivered)}  ({N(s.DeliveryRate)}/s)"),
+        ("latency p50 / p99 (last second)", $"{s.IntervalP50Ms.ToString("F2", CultureInfo.InvariantCulture)} / {s.IntervalP99Ms.ToString("F2", CultureInfo.InvariantCulture)} ms"),
+        ("problems", s.Problems == 0 ? "0" : $"[red]{N(s.Problems)}[/]"),
+        ("server CPU / RSS", s.ServerCpuPercent is { } cpu ? $"{cpu.ToString("F0", CultureInfo.InvariantCulture)}% / {(s.ServerRssMiB ?? 0).ToString("F0", CultureInfo.InvariantCulture)} MiB" : "- (no --server-pid)"),
+        ("generator CPU", $"{s.GeneratorCpuPercent.ToString("F0", CultureInfo.InvariantCulture)}%"),
     ];
+
+    private static string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Plain(ProgressSnapshot s) => string.Create(CultureInfo.InvariantCulture,
         $"{s.Stage} {s.ElapsedSeconds:F0}s{(s.TotalSeconds is { } t ? $"/{t:F0}s" : "")}: sockets {s.OpenSockets:N0}, sent {s.Sent:N0} ({s.SendRate:N0}/s), delivered {s.Delivered:N0} ({s.DeliveryRate:N0}/s), p50 {s.IntervalP50Ms:F2} ms, p99 {s.IntervalP99Ms:F2} ms, problems {s.Problems:N0}, server {(s.ServerCpuPercent is { } c ? $"{c:F0}% CPU" : "-")} {(s.ServerRssMiB is { } r ? $"{r:F0} MiB" : "")}, generator {s.GeneratorCpuPercent:F0}% CPU");

@@ -45,6 +45,7 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
     private ClientWebSocket? _ws;
     private Channel<long>? _outbox;
     private int _status = (int)SocketStatus.New;
+    private int _generation;
 
     public int Index => index;
     public int UserIndex => userIndex;
@@ -79,8 +80,9 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
         _ws = ws;
         _outbox = Channel.CreateBounded<long>(new BoundedChannelOptions(outboxCapacity) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
         Interlocked.Increment(ref Connects);
+        var generation = Interlocked.Increment(ref _generation);
         Volatile.Write(ref _status, (int)SocketStatus.Open);
-        _ = ReceiveLoopAsync(ws, handler, runToken);
+        _ = ReceiveLoopAsync(ws, generation, handler, runToken);
         _ = SendLoopAsync(ws, _outbox.Reader, handler, runToken);
         return elapsed;
     }
@@ -125,7 +127,7 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
         ws.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(ClientWebSocket ws, ISocketHandler handler, CancellationToken ct)
+    private async Task ReceiveLoopAsync(ClientWebSocket ws, int generation, ISocketHandler handler, CancellationToken ct)
     {
         var buffer = new byte[InitialBuffer];
         var reason = "closed";
@@ -158,7 +160,9 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
         {
             reason = e.Message;
         }
-        if (Interlocked.CompareExchange(ref _status, (int)SocketStatus.Lost, (int)SocketStatus.Open) == (int)SocketStatus.Open
+        // A loop of an earlier connection (storm reconnects) must not mark the new one lost.
+        if (Volatile.Read(ref _generation) == generation
+            && Interlocked.CompareExchange(ref _status, (int)SocketStatus.Lost, (int)SocketStatus.Open) == (int)SocketStatus.Open
             && !ct.IsCancellationRequested)
         {
             _outbox?.Writer.TryComplete();

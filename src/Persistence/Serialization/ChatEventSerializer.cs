@@ -42,6 +42,24 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
     private const string ConversationFlagsSetManifest = "VF";
     private const string DirectMessageRecalledManifest = "VD";
     private const string RoomMessageRecalledManifest = "VRR";
+    private const string FriendRequestStartedManifest = "KRS";
+    private const string FriendRequestDeliveredManifest = "KRD";
+    private const string FriendRequestReceivedManifest = "KRI";
+    private const string FriendRequestAcceptedManifest = "KRA";
+    private const string FriendRequestClosedManifest = "KRC";
+    private const string FriendRequestCloseConfirmedManifest = "KRK";
+    private const string FriendRemovalStartedManifest = "KFS";
+    private const string FriendRemovedManifest = "KFR";
+    private const string FriendRemovalConfirmedManifest = "KFC";
+    private const string UserBlockedManifest = "KB";
+    private const string UserUnblockedManifest = "KU";
+    private const string RoomUnlinkedManifest = "KRU";
+    private const string RoomOwnershipChangedManifest = "KRO";
+    private const string MemberLeftManifest = "KL";
+    private const string MemberRemovedManifest = "KMR";
+    private const string MemberUnlinkedManifest = "KMU";
+    private const string OwnershipTransferredManifest = "KOT";
+    private const string OwnershipRecordedManifest = "KOR";
 
     /// <summary>Every type this serializer writes, with the manifest stored next to it.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Manifests = new Dictionary<Type, string>
@@ -68,6 +86,24 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         [typeof(ConversationEvents.ConversationFlagsSet)] = ConversationFlagsSetManifest,
         [typeof(ConversationEvents.DirectMessageRecalled)] = DirectMessageRecalledManifest,
         [typeof(RoomConversationEvents.RoomMessageRecalled)] = RoomMessageRecalledManifest,
+        [typeof(ContactEvents.FriendRequestStarted)] = FriendRequestStartedManifest,
+        [typeof(ContactEvents.FriendRequestDelivered)] = FriendRequestDeliveredManifest,
+        [typeof(ContactEvents.FriendRequestReceived)] = FriendRequestReceivedManifest,
+        [typeof(ContactEvents.FriendRequestAccepted)] = FriendRequestAcceptedManifest,
+        [typeof(ContactEvents.FriendRequestClosed)] = FriendRequestClosedManifest,
+        [typeof(ContactEvents.FriendRequestCloseConfirmed)] = FriendRequestCloseConfirmedManifest,
+        [typeof(ContactEvents.FriendRemovalStarted)] = FriendRemovalStartedManifest,
+        [typeof(ContactEvents.FriendRemoved)] = FriendRemovedManifest,
+        [typeof(ContactEvents.FriendRemovalConfirmed)] = FriendRemovalConfirmedManifest,
+        [typeof(ContactEvents.UserBlocked)] = UserBlockedManifest,
+        [typeof(ContactEvents.UserUnblocked)] = UserUnblockedManifest,
+        [typeof(ContactEvents.RoomUnlinked)] = RoomUnlinkedManifest,
+        [typeof(ContactEvents.RoomOwnershipChanged)] = RoomOwnershipChangedManifest,
+        [typeof(MembershipEvents.MemberLeft)] = MemberLeftManifest,
+        [typeof(MembershipEvents.MemberRemoved)] = MemberRemovedManifest,
+        [typeof(MembershipEvents.MemberUnlinked)] = MemberUnlinkedManifest,
+        [typeof(MembershipEvents.OwnershipTransferred)] = OwnershipTransferredManifest,
+        [typeof(MembershipEvents.OwnershipRecorded)] = OwnershipRecordedManifest,
     }.ToFrozenDictionary();
 
     public ChatEventSerializer(ExtendedActorSystem system)
@@ -104,6 +140,24 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         ConversationEvents.ConversationFlagsSet e => ToProto(e).ToByteArray(),
         ConversationEvents.DirectMessageRecalled e => ToProto(e).ToByteArray(),
         RoomConversationEvents.RoomMessageRecalled e => ToProto(e).ToByteArray(),
+        ContactEvents.FriendRequestStarted e => ToProto(e).ToByteArray(),
+        ContactEvents.FriendRequestDelivered e => ToProto(e).ToByteArray(),
+        ContactEvents.FriendRequestReceived e => ToProto(e).ToByteArray(),
+        ContactEvents.FriendRequestAccepted e => ToProto(e).ToByteArray(),
+        ContactEvents.FriendRequestClosed e => ToProto(e).ToByteArray(),
+        ContactEvents.FriendRequestCloseConfirmed e => ToProto(e).ToByteArray(),
+        ContactEvents.FriendRemovalStarted e => ToProto(e).ToByteArray(),
+        ContactEvents.FriendRemoved e => ToProto(e).ToByteArray(),
+        ContactEvents.FriendRemovalConfirmed e => ToProto(e).ToByteArray(),
+        ContactEvents.UserBlocked e => ToProto(e).ToByteArray(),
+        ContactEvents.UserUnblocked e => ToProto(e).ToByteArray(),
+        ContactEvents.RoomUnlinked e => ToProto(e).ToByteArray(),
+        ContactEvents.RoomOwnershipChanged e => ToProto(e).ToByteArray(),
+        MembershipEvents.MemberLeft e => ToProto(e).ToByteArray(),
+        MembershipEvents.MemberRemoved e => ToProto(e).ToByteArray(),
+        MembershipEvents.MemberUnlinked e => ToProto(e).ToByteArray(),
+        MembershipEvents.OwnershipTransferred e => ToProto(e).ToByteArray(),
+        MembershipEvents.OwnershipRecorded e => ToProto(e).ToByteArray(),
         _ => throw Unsupported(obj),
     };
 
@@ -131,6 +185,24 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         ConversationFlagsSetManifest => FromProto(Proto.ConversationFlagsSet.Parser.ParseFrom(bytes)),
         DirectMessageRecalledManifest => FromProto(Proto.DirectMessageRecalled.Parser.ParseFrom(bytes)),
         RoomMessageRecalledManifest => FromProto(Proto.RoomMessageRecalled.Parser.ParseFrom(bytes)),
+        FriendRequestStartedManifest => FromProto(Proto.FriendRequestStarted.Parser.ParseFrom(bytes)),
+        FriendRequestDeliveredManifest => FromProto(Proto.FriendRequestDelivered.Parser.ParseFrom(bytes)),
+        FriendRequestReceivedManifest => FromProto(Proto.FriendRequestReceived.Parser.ParseFrom(bytes)),
+        FriendRequestAcceptedManifest => FromProto(Proto.FriendRequestAccepted.Parser.ParseFrom(bytes)),
+        FriendRequestClosedManifest => FromProto(Proto.FriendRequestClosed.Parser.ParseFrom(bytes)),
+        FriendRequestCloseConfirmedManifest => FromProto(Proto.FriendRequestCloseConfirmed.Parser.ParseFrom(bytes)),
+        FriendRemovalStartedManifest => FromProto(Proto.FriendRemovalStarted.Parser.ParseFrom(bytes)),
+        FriendRemovedManifest => FromProto(Proto.FriendRemoved.Parser.ParseFrom(bytes)),
+        FriendRemovalConfirmedManifest => FromProto(Proto.FriendRemovalConfirmed.Parser.ParseFrom(bytes)),
+        UserBlockedManifest => FromProto(Proto.UserBlocked.Parser.ParseFrom(bytes)),
+        UserUnblockedManifest => FromProto(Proto.UserUnblocked.Parser.ParseFrom(bytes)),
+        RoomUnlinkedManifest => FromProto(Proto.RoomUnlinked.Parser.ParseFrom(bytes)),
+        RoomOwnershipChangedManifest => FromProto(Proto.RoomOwnershipChanged.Parser.ParseFrom(bytes)),
+        MemberLeftManifest => FromProto(Proto.MemberLeft.Parser.ParseFrom(bytes)),
+        MemberRemovedManifest => FromProto(Proto.MemberRemoved.Parser.ParseFrom(bytes)),
+        MemberUnlinkedManifest => FromProto(Proto.MemberUnlinked.Parser.ParseFrom(bytes)),
+        OwnershipTransferredManifest => FromProto(Proto.OwnershipTransferred.Parser.ParseFrom(bytes)),
+        OwnershipRecordedManifest => FromProto(Proto.OwnershipRecorded.Parser.ParseFrom(bytes)),
         _ => throw new SerializationException(
             $"Unknown manifest '{manifest}' for {nameof(ChatEventSerializer)} (id {Identifier}); " +
             "the data was written by a newer or different version of AkkaChat."),
@@ -240,10 +312,11 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         };
         AddRoomMarks(p.RoomMarks, s.RoomMarks);
         AddConversations(p, s);
+        p.Contacts = ToProto(s.Contacts);
         return p;
     }
 
-    private static UserEvents.UserSnapshot FromProto(Proto.UserSnapshot p) => WithConversations(p, new(
+    private static UserEvents.UserSnapshot FromProto(Proto.UserSnapshot p) => WithContacts(p, WithConversations(p, new(
         new UserId(p.UserId),
         p.Mobile,
         FromProto(Required(p.Profile, "profile")),
@@ -256,7 +329,7 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         p.InboxSeq,
         p.DeliveredThrough,
         [.. p.RecentInbox.Select(FromProto)],
-        FromProto(p.RoomMarks)));
+        FromProto(p.RoomMarks))));
 
     // ---- RoomEvents ----
 
@@ -286,6 +359,8 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         Seq = s.Seq,
         Recent = { s.Recent.Select(ToProto) },
         RecalledMessages = { s.RecalledMessages },
+        PendingUnlinks = { s.PendingUnlinks.Select(id => id.Value) },
+        PendingOwnership = { OwnershipByUser(s.PendingOwnership) },
     };
 
     private static RoomEvents.RoomSnapshot FromProto(Proto.RoomSnapshot p) => new(
@@ -295,6 +370,8 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         [.. p.Recent.Select(FromProto)])
     {
         RecalledMessages = [.. p.RecalledMessages],
+        PendingUnlinks = [.. p.PendingUnlinks.Select(id => new UserId(id))],
+        PendingOwnership = p.PendingOwnership.ToDictionary(kv => new UserId(kv.Key), kv => kv.Value),
     };
 
     // ---- Shared parts ----

@@ -79,9 +79,9 @@ public sealed class ProtocolV2Tests : IAsyncLifetime
         await sa2.SyncAsync(30);
         await sa2.ReceiveUntilAsync("synced");
         await sa2.SendDirectAsync("m31", b.UserId, "n31");
-        var live = await sb.ReceiveJsonAsync();
-        Assert.Equal("msg", live.Type());
+        var (live, before) = await sb.ReceiveUntilAsync("msg");
         Assert.Equal(31, live.GetProperty("seq").GetInt64());
+        Assert.All(before, f => Assert.Equal("presence", f.Type())); // alice came online meanwhile
     }
 
     [Fact]
@@ -152,17 +152,16 @@ public sealed class ProtocolV2Tests : IAsyncLifetime
 
         await phone.SendDirectAsync("p1", b.UserId, "from phone");
         var (ack, beforeAck) = await phone.ReceiveUntilAsync("ack");
-        var own = await phone.ReceiveJsonAsync();
-        Assert.Equal("msg", own.Type());
+        var (own, _) = await phone.ReceiveUntilAsync("msg");
         Assert.Equal(ack.GetProperty("seq").GetInt64(), own.GetProperty("seq").GetInt64());
-        var copy = await laptop.ReceiveJsonAsync();
+        var (copy, _) = await laptop.ReceiveUntilAsync("msg");
         Assert.Equal("from phone", copy.GetProperty("content").GetString());
         Assert.Equal(a.UserId, copy.GetProperty("userid").GetInt64());
-        Assert.Equal("from phone", (await sb.ReceiveJsonAsync()).GetProperty("content").GetString());
+        Assert.Equal("from phone", (await sb.ReceiveUntilAsync("msg")).Match.GetProperty("content").GetString());
 
         await sb.SendDirectAsync("b1", a.UserId, "to both");
-        Assert.Equal("to both", (await phone.ReceiveJsonAsync()).GetProperty("content").GetString());
-        Assert.Equal("to both", (await laptop.ReceiveJsonAsync()).GetProperty("content").GetString());
-        Assert.Empty(beforeAck);
+        Assert.Equal("to both", (await phone.ReceiveUntilAsync("msg")).Match.GetProperty("content").GetString());
+        Assert.Equal("to both", (await laptop.ReceiveUntilAsync("msg")).Match.GetProperty("content").GetString());
+        Assert.All(beforeAck, f => Assert.Equal("presence", f.Type()));
     }
 }

@@ -27,6 +27,8 @@ public static class SampleEvents
     private static readonly RoomMessage InRoom = new(
         new RoomId(101), 77, new UserId(10_003), Payload("in the room", 5), T0.AddMinutes(2), 1_234_567_890_123, "client-9");
 
+    private static readonly FriendRequest Request = new(new UserId(10_011), new UserId(10_012), "we met at the engine demo", T0.AddMinutes(5));
+
     public static readonly IReadOnlyList<Sample> All =
     [
         new("IdBlockReserved", "IB", new IdBlockEvents.IdBlockReserved(10_000, 250)),
@@ -74,6 +76,13 @@ public static class SampleEvents
                 [ConversationId.In(new RoomId(101))] = new(true, true),
             },
             RecalledMessages = [Direct.MessageId],
+            Contacts = new UserContactsSnapshot(
+                [Request with { To = new UserId(10_001) }],
+                [Request with { From = new UserId(10_001), To = new UserId(10_013), Memo = "hello" }],
+                [new UserId(10_013)],
+                [new FriendRequestKey(new UserId(10_014), new UserId(10_001))],
+                [new UserId(10_015)],
+                [new UserId(10_016), new UserId(10_017)]),
         }),
         new("RoomCreated", "RC", new RoomEvents.RoomCreated(new RoomId(101), new UserId(10_001), Fields, T0.AddHours(1))),
         new("MemberJoined", "MJ", new RoomEvents.MemberJoined(new UserId(10_003), T0.AddHours(2))),
@@ -85,12 +94,32 @@ public static class SampleEvents
             [InRoom, InRoom with { Seq = 78, SenderId = new UserId(10_001), Payload = Payload("reply", 1) }])
         {
             RecalledMessages = [InRoom.MessageId],
+            PendingUnlinks = [new UserId(10_004)],
+            PendingOwnership = new Dictionary<UserId, bool> { [new UserId(10_003)] = true },
         }),
         new("ConversationRead (1:1)", "VR", new ConversationEvents.ConversationRead(ConversationId.With(new UserId(10_002)), 41, 6)),
         new("ConversationRead (room)", "VR", new ConversationEvents.ConversationRead(ConversationId.In(new RoomId(101)), 77, 2)),
         new("ConversationFlagsSet", "VF", new ConversationEvents.ConversationFlagsSet(ConversationId.In(new RoomId(104)), true, true)),
         new("DirectMessageRecalled", "VD", new ConversationEvents.DirectMessageRecalled(41, 987_654_321, T0.AddMinutes(3))),
         new("RoomMessageRecalled", "VRR", new RoomConversationEvents.RoomMessageRecalled(77, 123_456_789, T0.AddMinutes(4))),
+        new("FriendRequestStarted", "KRS", new ContactEvents.FriendRequestStarted(Request)),
+        new("FriendRequestDelivered", "KRD", new ContactEvents.FriendRequestDelivered(new UserId(10_018))),
+        new("FriendRequestReceived", "KRI", new ContactEvents.FriendRequestReceived(Request with { Memo = "hi from the lab" })),
+        new("FriendRequestAccepted", "KRA", new ContactEvents.FriendRequestAccepted(new UserId(10_019))),
+        new("FriendRequestClosed", "KRC", new ContactEvents.FriendRequestClosed(new FriendRequestKey(new UserId(10_020), new UserId(10_021)), TellPeer: true)),
+        new("FriendRequestCloseConfirmed", "KRK", new ContactEvents.FriendRequestCloseConfirmed(new FriendRequestKey(new UserId(10_022), new UserId(10_023)))),
+        new("FriendRemovalStarted", "KFS", new ContactEvents.FriendRemovalStarted(new UserId(10_024))),
+        new("FriendRemoved", "KFR", new ContactEvents.FriendRemoved(new UserId(10_025))),
+        new("FriendRemovalConfirmed", "KFC", new ContactEvents.FriendRemovalConfirmed(new UserId(10_026))),
+        new("UserBlocked", "KB", new ContactEvents.UserBlocked(new UserId(10_027))),
+        new("UserUnblocked", "KU", new ContactEvents.UserUnblocked(new UserId(10_028))),
+        new("RoomUnlinked", "KRU", new ContactEvents.RoomUnlinked(new RoomId(107))),
+        new("RoomOwnershipChanged", "KRO", new ContactEvents.RoomOwnershipChanged(new RoomId(108), Owned: true)),
+        new("MemberLeft", "KL", new MembershipEvents.MemberLeft(new UserId(10_029), T0.AddHours(3))),
+        new("MemberRemoved", "KMR", new MembershipEvents.MemberRemoved(new UserId(10_030), new UserId(10_001), T0.AddHours(4))),
+        new("MemberUnlinked", "KMU", new MembershipEvents.MemberUnlinked(new UserId(10_031))),
+        new("OwnershipTransferred", "KOT", new MembershipEvents.OwnershipTransferred(new UserId(10_001), new UserId(10_003), T0.AddHours(5))),
+        new("OwnershipRecorded", "KOR", new MembershipEvents.OwnershipRecorded(new UserId(10_003), Owned: true)),
     ];
 
     public static readonly IReadOnlyDictionary<string, Sample> ByName = All.ToDictionary(s => s.Name);

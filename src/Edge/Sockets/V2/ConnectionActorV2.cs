@@ -19,7 +19,7 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// is skipped or repeated however live pushes and journal reads interleave. Nothing but acks and errors is
 /// sent before the first <c>sync</c>.
 /// </summary>
-public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnboundedStash
+public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     public const int MaxCidLength = 64;
     private static readonly TimeSpan AckRetry = TimeSpan.FromMilliseconds(20);
@@ -106,8 +106,10 @@ public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnbounde
         Receive<RoomAccepted>(a => Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Room(a.Message.RoomId), a.Message.Seq, a.Message.MessageId, a.Message.At)));
         Receive<ChatRefused>(r => Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid)));
         Receive<RoomMembershipAdded>(m => OnJoined(m.RoomId, m.Mark));
+        Receive<RoomMembershipRemoved>(m => OnLeft(m.RoomId));
         Receive<RoomFrame>(OnLiveRoom);
 
+        RegisterConversationReceives();
         Receive<CatchUpStarted>(_ => AckWhenRoom(Sender));
         Receive<DirectMessage>(m =>
         {
@@ -161,6 +163,11 @@ public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnbounde
             Send(FramesV2.EncodeError("bad-frame", error!));
             return;
         }
+        if (frame.Type != "ping" && !_limiter.TryTake())
+        {
+            Send(FramesV2.EncodeError("rate-limited", "too many frames, slow down", frame.Cid));
+            return;
+        }
         switch (frame.Type)
         {
             case "ping":
@@ -173,9 +180,10 @@ public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnbounde
                 RequestSync(frame);
                 break;
             case "":
-                Send(FramesV2.EncodeError("bad-frame", "a v2 frame needs a type (send, sync, ping)", frame.Cid));
+                Send(FramesV2.EncodeError("bad-frame", "a v2 frame needs a type (send, sync, ping, read, flags, typing, recall, history, conversations)", frame.Cid));
                 break;
             default:
+                if (HandleConversationFrame(frame)) break;
                 Send(FramesV2.EncodeError("unknown-type", $"unknown frame type '{frame.Type}'", frame.Cid));
                 break;
         }
@@ -186,11 +194,6 @@ public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnbounde
         if (frame.Cid.Length is 0 or > MaxCidLength)
         {
             Send(FramesV2.EncodeError("bad-frame", $"send needs a cid of 1 to {MaxCidLength} characters", frame.Cid));
-            return;
-        }
-        if (!_limiter.TryTake())
-        {
-            Send(FramesV2.EncodeError("rate-limited", "too many messages, slow down", frame.Cid));
             return;
         }
         switch (frame.Cmd)
@@ -277,7 +280,7 @@ public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnbounde
     private void StartCatchUp(string stream, RoomId? room)
     {
         if (!_syncedSent) _awaitingFirstCatchUp.Add(stream);
-        var materializer = _materializer ??= Context.Materializer();
+        var materializer = _materializer ??= Akka.Streams.ActorMaterializer.Create(Context);
         var sink = Sink.ActorRefWithAck<object>(Self, new CatchUpStarted(stream), CatchUpAck.Instance, new CatchUpDone(stream, room), e => new CatchUpFailed(stream, e));
         if (room is { } r) _log.RoomAfter(r, _rooms[r].Delivered).Select(m => (object)m).RunWith(sink, materializer);
         else _log.InboxAfter(_user, _inbox!.Delivered).Select(m => (object)m).RunWith(sink, materializer);
@@ -285,8 +288,8 @@ public sealed class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnbounde
 
     private void OnCatchUpDone(string stream, RoomId? room)
     {
-        var cursor = room is { } r ? _rooms[r] : _inbox!;
-        if (cursor.OnCatchUpDone())
+        var cursor = room is { } r ? _rooms.GetValueOrDefault(r) : _inbox; // a room left during its read has no cursor
+        if (cursor is not null && cursor.OnCatchUpDone())
         {
             StartCatchUp(stream, room);
             return;

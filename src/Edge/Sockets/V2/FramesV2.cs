@@ -14,7 +14,7 @@ public static class Streams
 }
 
 /// <summary>Server-to-client frames of protocol v2 (docs/PROTOCOL.md §3). Every frame has a <c>type</c>.</summary>
-public static class FramesV2
+public static partial class FramesV2
 {
     public static byte[] EncodeDirect(UserId streamOwner, DirectMessage m) =>
         EncodeMessage(Streams.Inbox(streamOwner), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, Core.Chat.ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Runs the standard load-test suite against AkkaChat (SQLite journal, fresh data dir) and the bare relay
+# (bench/Relay: same endpoints and frames, no actors, no persistence) in the same run, on loopback, and
+# writes docs/BENCHMARKS.md with both results and their ratio. The default run takes about 10 minutes.
+#
+# Environment overrides (defaults in brackets):
+#   BENCH_DURATION [20]             seconds of measured traffic per scenario (connect: seconds of holding)
+#   BENCH_WARMUP [3]                seconds of unmeasured traffic before each measurement
+#   BENCH_CONNECT_SOCKETS [10000]   idle sockets in `connect` (capped by `ulimit -n`; see below)
+#   BENCH_USERS [400]               users for connect/direct/group/mixed/storm (2 rooms of 100 for group)
+#   BENCH_FINDMAX_USERS [800]       users (= sockets) for find-max, enough sockets for its top rate
+#   BENCH_DIRECT_RATE [2500]        direct msgs/s   BENCH_GROUP_RATE [500]   room msgs/s (x99 deliveries)
+#   BENCH_MIXED_RATE [1000]         mixed msgs/s    BENCH_STORM_RATE [500]   storm msgs/s
+#   BENCH_FINDMAX_START [250]       find-max first rate; BENCH_FINDMAX_FACTOR [1.6]; BENCH_FINDMAX_STEPS [12]
+#   BENCH_STEP_SECONDS [6]          seconds per find-max step; BENCH_TARGET_P99 [50] ms
+#   BENCH_SCENARIOS ["connect direct group mixed storm find-max"]
+#   BENCH_CHAT_PORT [18080] BENCH_RELAY_PORT [18090] BENCH_REMOTE_PORT [14053] BENCH_PG_PORT [18081]
+#   BENCH_OUT [docs/BENCHMARKS.md]  BENCH_KEEP [0]  1 keeps the work dir (logs, results, SQLite file)
+#   AKKACHAT_PG                     an Npgsql connection string: also runs AkkaChat on PostgreSQL
+#
+# 100,000 sockets: each socket is one open file in the generator and one in the server, so both need
+# `ulimit -n` above ~101,000 (raise the hard limit as root, or start the container with
+# `--ulimit nofile=262144`), then: BENCH_CONNECT_SOCKETS=100000 BENCH_SCENARIOS=connect scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo="$PWD"
+
+duration="${BENCH_DURATION:-20}"
+warmup="${BENCH_WARMUP:-3}"
+connect_sockets="${BENCH_CONNECT_SOCKETS:-10000}"
+users="${BENCH_USERS:-400}"
+findmax_users="${BENCH_FINDMAX_USERS:-800}"
+direct_rate="${BENCH_DIRECT_RATE:-2500}"
+group_rate="${BENCH_GROUP_RATE:-500}"
+mixed_rate="${BENCH_MIXED_RATE:-1000}"
+storm_rate="${BENCH_STORM_RATE:-500}"
+findmax_start="${BENCH_FINDMAX_START:-250}"
+findmax_factor="${BENCH_FINDMAX_FACTOR:-1.6}"
+findmax_steps="${BENCH_FINDMAX_STEPS:-12}"
+step_seconds="${BENCH_STEP_SECONDS:-6}"
+target_p99="${BENCH_TARGET_P99:-50}"
+scenarios="${BENCH_SCENARIOS:-connect direct group mixed storm find-max}"
+chat_port="${BENCH_CHAT_PORT:-18080}"
+relay_port="${BENCH_RELAY_PORT:-18090}"
+remote_port="${BENCH_REMOTE_PORT:-14053}"
+pg_port="${BENCH_PG_PORT:-18081}"
+out="${BENCH_OUT:-docs/BENCHMARKS.md}"
+keep="${BENCH_KEEP:-0}"
+
+work="$(mktemp -d /tmp/akkachat-bench.XXXXXX)"
+mkdir -p "$work/results" "$work/results-pg"
+declare -A server_pid=()
+declare -A server_url=()
+
+stop_server() {
+  local label="$1" pid="${server_pid[$1]:-}"
+  [ -n "$pid" ] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "==> stopping $label (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "    $label did not stop within 30s: kill -9 $pid"
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  fi
+  unset "server_pid[$label]"
+}
+
+cleanup() {
+  for label in "${!server_pid[@]}"; do stop_server "$label"; done
+  if [ "$keep" = "1" ]; then
+    echo "==> kept $work (logs, results, data)"
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+
+# Starts a server in the background; its PID is the dotnet process itself (exec), so /proc/PID is the server.
+start_server() {
+  local label="$1" dir="$2" dll="$3" port="$4"
+  shift 4
+  echo "==> starting $label on 127.0.0.1:$port (log $work/$label.log)"
+  (cd "$dir" && exec env "$@" dotnet "$dll") >"$work/$label.log" 2>&1 &
+  server_pid[$label]=$!
+  server_url[$label]="http://127.0.0.1:$port"
+  for _ in $(seq 1 120); do
+    if curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
+      echo "    $label is ready (pid ${server_pid[$label]})"
+      return 0
+    fi
+    kill -0 "${server_pid[$label]}" 2>/dev/null || { echo "    $label exited; its log:"; tail -n 30 "$work/$label.log"; exit 1; }
+    sleep 0.5
+  done
+  echo "    $label was not ready within 60s; its log:"
+  tail -n 30 "$work/$label.log"
+  exit 1
+}
+
+# One harness run; a failed verification (exit 2) is a result, not a reason to stop the suite.
+commands=()
+loadtest() {
+  local label="$1" scenario="$2" resultdir="$3"
+  shift 3
+  local args=("$scenario" --url "${server_url[$label]}" --label "$label" --server-pid "${server_pid[$label]}"
+    --fixture "$work/$label-fixture.json" --out "$resultdir/$label-$scenario.json" --progress plain --verify "$@")
+  echo "==> akkachat-loadtest ${args[*]}"
+  commands+=("akkachat-loadtest ${args[*]}")
+  local status=0
+  dotnet "$loadtest_dll" "${args[@]}" || status=$?
+  case "$status" in
+    0) ;;
+    2) echo "    verification failed (recorded in the result)" ;;
+    *) echo "    the harness failed (exit $status) on $label $scenario; continuing" ;;
+  esac
+}
+
+scenario_args() {
+  case "$1" in
+    connect) echo "--users $users --sockets $connect_sockets --duration $duration --connect-parallelism 128" ;;
+    direct) echo "--users $users --rate $direct_rate --duration $duration --warmup $warmup" ;;
+    group) echo "--users $users --room-size 100 --rate $group_rate --duration $duration --warmup $warmup" ;;
+    mixed) echo "--users $users --room-size 100 --rate $mixed_rate --group-share 0.5 --duration $duration --warmup $warmup" ;;
+    storm) echo "--users $users --room-size 100 --rate $storm_rate --group-share 0.5 --duration $duration --warmup $warmup --storm-share 0.2 --storm-every 5 --storm-down 1" ;;
+    find-max) echo "--users $findmax_users --rate $findmax_start --step-factor $findmax_factor --max-steps $findmax_steps --step-seconds $step_seconds --target-p99 $target_p99 --warmup $warmup --drain 5 --max-socket-rate 45" ;;
+    *) echo "unknown scenario $1" >&2; exit 1 ;;
+  esac
+}
+
+echo "==> machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+wall_start=$SECONDS
+
+# Each socket is an open file on both sides: raise the soft limit to the hard one and cap `connect` below it.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+nofile="$(ulimit -n)"
+connect_note=""
+if [ "$nofile" != "unlimited" ] && [ $((connect_sockets + 1000)) -gt "$nofile" ]; then
+  capped=$((nofile - 1000))
+  connect_note="BENCH_CONNECT_SOCKETS=$connect_sockets was capped to $capped: \`ulimit -n\` is $nofile here (hard limit), and each socket is an open file in both the generator and the server."
+  echo "==> $connect_note"
+  connect_sockets="$capped"
+fi
+
+echo "==> building AkkaChat, the relay and the harness (Release, into artifacts/bench)"
+for project in src/Edge/Edge.csproj bench/Relay/Relay.csproj src/LoadTest/LoadTest.csproj; do
+  dotnet build "$project" -c Release --artifacts-path artifacts/bench -nologo -v quiet
+done
+edge_dir="$repo/artifacts/bench/bin/Edge/release"
+relay_dir="$repo/artifacts/bench/bin/Relay/release"
+loadtest_dll="$repo/artifacts/bench/bin/LoadTest/release/akkachat-loadtest.dll"
+
+start_server relay "$relay_dir" akkachat-relay.dll "$relay_port" RELAY_PORT="$relay_port"
+start_server akkachat "$edge_dir" AkkaChat.Edge.dll "$chat_port" AKKACHAT_DATA_DIR="$work/data" AKKACHAT_HTTP_PORT="$chat_port" \
+  AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_BIND=127.0.0.1
+
+for scenario in $scenarios; do
+  read -r -a extra <<<"$(scenario_args "$scenario")"
+  loadtest akkachat "$scenario" "$work/results" "${extra[@]}"
+  loadtest relay "$scenario" "$work/results" "${extra[@]}"
+done
+
+pg_note="PostgreSQL: not run (set AKKACHAT_PG to an Npgsql connection string to add AkkaChat-on-PostgreSQL runs)."
+if [ -n "${AKKACHAT_PG:-}" ]; then
+  stop_server akkachat
+  start_server akkachat-pg "$edge_dir" AkkaChat.Edge.dll "$pg_port" AKKACHAT_DATA_DIR="$work/data-pg" AKKACHAT_HTTP_PORT="$pg_port" \
+    AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=postgres AKKACHAT_PG="$AKKACHAT_PG" AKKACHAT_BIND=127.0.0.1
+  for scenario in direct group find-max; do
+    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
+    read -r -a extra <<<"$(scenario_args "$scenario")"
+    loadtest akkachat-pg "$scenario" "$work/results-pg" "${extra[@]}"
+    cp "$work/results/relay-$scenario.json" "$work/results-pg/" 2>/dev/null || true
+  done
+  pg_note="PostgreSQL: AkkaChat with AKKACHAT_STORAGE=postgres, same relay figures as the ceiling (see its section)."
+fi
+
+for label in "${!server_pid[@]}"; do stop_server "$label"; done
+load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+minutes=$(( (SECONDS - wall_start + 59) / 60 ))
+
+echo "==> writing $out"
+notes=""
+if [ -f "$out" ]; then
+  notes="$(awk '/<!-- notes:begin -->/ {f=1} f {print} /<!-- notes:end -->/ {f=0}' "$out")"
+fi
+if [ -z "$notes" ]; then
+  notes=$'<!-- notes:begin -->\n## Analysis\n\n(Written by hand after a run; scripts/bench.sh keeps this section when it rewrites the file.)\n<!-- notes:end -->'
+fi
+overrides="$(env | grep -E '^(BENCH_|AKKACHAT_PG=)' | sed -E 's/^(AKKACHAT_PG)=.*/\1=<set>/' | sort | tr '\n' ' ' || true)"
+cpu_model="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+report="$(dotnet "$loadtest_dll" report "$work/results" --primary akkachat --ceiling relay)"
+pg_report=""
+if [ -n "${AKKACHAT_PG:-}" ]; then
+  pg_report="$(dotnet "$loadtest_dll" report "$work/results-pg" --primary akkachat-pg --ceiling relay)"
+fi
+
+mkdir -p "$(dirname "$out")"
+{
+  echo "# Benchmarks"
+  echo
+  echo "Measured by \`scripts/bench.sh\` with the shipped harness (\`src/LoadTest\`, \`akkachat-loadtest\`): AkkaChat"
+  echo "(one node, SQLite journal in a fresh data directory) and the bare relay (\`bench/Relay\`: the same HTTP"
+  echo "endpoints and \`/chat\` frames in memory, no actors, no persistence) run side by side on loopback, the same"
+  echo "scenarios against each, so every figure has a same-run ceiling. Latency is measured from each message's"
+  echo "*scheduled* send time (open loop) to its arrival at each recipient socket; \`--verify\` checks that every"
+  echo "sent message reached every expected socket exactly once. The seed-000 protocol (v1) has no acks, so"
+  echo "\"acked\" is blank until the v2 protocol lands. Regenerate with \`scripts/bench.sh\` (keeps the Analysis section)."
+  echo
+  echo "## Run"
+  echo
+  echo "- When: $started, about $minutes min wall time."
+  echo "- Command: \`${overrides}scripts/bench.sh\`"
+  echo "- Machine: $(nproc) cores ($cpu_model), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, Linux $(uname -r), .NET SDK $(dotnet --version), \`ulimit -n\` $nofile."
+  echo "- Load average before / after: $load_start / $load_end. The load generator shares the 2 cores with the"
+  echo "  servers; other processes on the machine (other engineers' builds and tests) show up as \"other processes"
+  echo "  CPU\" in each table: above ~25% the run was disturbed and its latencies are pessimistic."
+  echo "- Settings: ${duration}s per scenario after ${warmup}s unmeasured warm-up; $users users (rooms of 100);"
+  echo "  connect $connect_sockets sockets; rates direct $direct_rate, group $group_rate (x99 deliveries),"
+  echo "  mixed $mixed_rate, storm $storm_rate msgs/s; find-max from $findmax_start msgs/s x$findmax_factor per"
+  echo "  ${step_seconds}s step, p99 target ${target_p99} ms, $findmax_users users."
+  [ -n "$connect_note" ] && echo "- $connect_note"
+  echo "- $pg_note"
+  echo
+  echo "Commands (the generator is \`dotnet artifacts/bench/bin/LoadTest/release/akkachat-loadtest.dll\`; ports and"
+  echo "pids are those of this run):"
+  echo
+  echo '```'
+  printf '%s\n' "${commands[@]}" | sed -E "s#$work#\$WORK#g"
+  echo '```'
+  echo
+  echo "## Results: AkkaChat (SQLite) vs the bare relay"
+  echo
+  echo "$report"
+  if [ -n "$pg_report" ]; then
+    echo
+    echo "## Results: AkkaChat (PostgreSQL) vs the bare relay"
+    echo
+    echo "$pg_report"
+  fi
+  echo
+  echo "$notes"
+} >"$out"
+echo "==> done: $out"

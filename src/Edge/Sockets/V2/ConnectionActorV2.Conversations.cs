@@ -1,0 +1,175 @@
+namespace AkkaChat.Edge.Sockets.V2;
+
+using Akka.Actor;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Users;
+using static AkkaChat.Core.Users.ConversationReplies;
+
+/// <summary>Conversation frames: read, flags, conversations, history, recall, typing; and their pushes.</summary>
+public sealed partial class ConnectionActorV2
+{
+    public const int MaxHistoryLimit = 100;
+    public const int MaxConversationPage = 100;
+    private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Dictionary<ConversationId, long> _lastTyping = [];
+
+    private void RegisterConversationReceives()
+    {
+        Receive<ReadMarkerMoved>(m => Send(FramesV2.EncodeRead(m.Conversation, m.Seq, m.Unread)));
+        Receive<FlagsChanged>(f => Send(FramesV2.EncodeFlags(f.Conversation, f.Pinned, f.Muted)));
+        Receive<ReceiptArrived>(r => Send(FramesV2.EncodeReceipt(r.ReaderId, r.MessageId, r.ReadAt)));
+        Receive<TypingArrived>(t => Send(FramesV2.EncodeTyping(t.Conversation, t.FromId)));
+        Receive<PresenceArrived>(p => Send(FramesV2.EncodePresence(p.FriendId, p.Online)));
+        Receive<MessageRecalled>(r => Send(FramesV2.EncodeRecalled(Streams.Inbox(_user), r.Seq, r.MessageId)));
+        Receive<RoomRecallPublished>(r =>
+        {
+            if (_memberRooms.Contains(r.RoomId)) Send(FramesV2.EncodeRecalled(Streams.Room(r.RoomId), r.Seq, r.MessageId));
+        });
+        Receive<RoomTypingPublished>(t =>
+        {
+            if (t.UserId != _user && _memberRooms.Contains(t.RoomId)) Send(FramesV2.EncodeTyping(ConversationId.In(t.RoomId), t.UserId));
+        });
+        Receive<ConversationRefused>(r => Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid)));
+        Receive<QueryAnswered>(a => Send(a.Frame));
+        Receive<QueryFailed>(f => Send(FramesV2.EncodeError(f.Code, f.Reason)));
+    }
+
+    /// <summary>Handles the conversation frame types; false when <paramref name="frame"/> is none of them.</summary>
+    private bool HandleConversationFrame(InboundFrame frame)
+    {
+        switch (frame.Type)
+        {
+            case "read":
+                if (ParseConversation(frame) is { } read && RequireSeq(frame) is { } seq)
+                    _topology.Users.Tell(new ConversationCommands.MarkRead(_user, read, seq, Self));
+                return true;
+            case "flags":
+                if (ParseConversation(frame) is { } flagged)
+                {
+                    if (frame.Pinned is null && frame.Muted is null) Send(FramesV2.EncodeError("bad-frame", "flags needs pinned and/or muted"));
+                    else _topology.Users.Tell(new ConversationCommands.SetConversationFlags(_user, flagged, frame.Pinned, frame.Muted, Self));
+                }
+                return true;
+            case "typing":
+                if (ParseConversation(frame) is { } typing) SendTyping(typing);
+                return true;
+            case "recall":
+                Recall(frame);
+                return true;
+            case "history":
+                History(frame);
+                return true;
+            case "conversations":
+                Conversations(frame);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private ConversationId? ParseConversation(InboundFrame frame)
+    {
+        if (!ConversationId.TryParse(frame.Conv, out var conversation))
+        {
+            Send(FramesV2.EncodeError("bad-frame", "conv must be u<user id> or r<room id>", frame.Cid));
+            return null;
+        }
+        if (conversation.Room is { } room && !_memberRooms.Contains(room))
+        {
+            Send(FramesV2.EncodeError("not-member", $"you are not a member of room {room}", frame.Cid));
+            return null;
+        }
+        return conversation;
+    }
+
+    private long? RequireSeq(InboundFrame frame)
+    {
+        if (frame.Seq is { } seq and >= 0) return seq;
+        Send(FramesV2.EncodeError("bad-cursor", "seq must be a sequence number (0 or more)", frame.Cid));
+        return null;
+    }
+
+    private void SendTyping(ConversationId conversation)
+    {
+        var now = Environment.TickCount64;
+        if (_lastTyping.TryGetValue(conversation, out var last) && now - last < TypingInterval.TotalMilliseconds) return; // rate-limited, silently
+        if (_lastTyping.Count > 1000) _lastTyping.Clear();
+        _lastTyping[conversation] = now;
+        if (conversation.Room is { } room) _topology.Rooms.Tell(new RoomConversationCommands.RoomTyping(room, _user));
+        else _topology.Users.Tell(new ConversationCommands.DeliverTyping(conversation.Peer!.Value, _user));
+    }
+
+    private void Recall(InboundFrame frame)
+    {
+        if (RequireSeq(frame) is not { } seq) return;
+        if (frame.Stream == Streams.Inbox(_user))
+        {
+            _topology.Users.Tell(new ConversationCommands.RecallDirect(_user, seq, frame.Cid, Self));
+            return;
+        }
+        if (ConversationId.TryParse(frame.Stream, out var stream) && stream.Room is { } room)
+        {
+            if (_memberRooms.Contains(room)) _topology.Rooms.Tell(new RoomConversationCommands.RecallRoomMessage(room, _user, seq, frame.Cid, Self));
+            else Send(FramesV2.EncodeError("not-member", $"you are not a member of room {room}", frame.Cid));
+            return;
+        }
+        Send(FramesV2.EncodeError("bad-frame", $"stream must be your inbox ({Streams.Inbox(_user)}) or a room (r<id>)", frame.Cid));
+    }
+
+    private void History(InboundFrame frame)
+    {
+        if (ParseConversation(frame) is not { } conversation) return;
+        var limit = frame.Limit ?? 50;
+        if (limit is < 1 or > MaxHistoryLimit)
+        {
+            Send(FramesV2.EncodeError("bad-limit", $"limit must be 1 to {MaxHistoryLimit}"));
+            return;
+        }
+        var before = frame.Before ?? long.MaxValue;
+        if (before < 1)
+        {
+            Send(FramesV2.EncodeError("bad-cursor", "before must be a positive sequence number"));
+            return;
+        }
+        var materializer = _materializer ??= Akka.Streams.ActorMaterializer.Create(Context);
+        var (users, rooms, log, user) = (_topology.Users, _topology.Rooms, _log, _user);
+        var name = conversation.ToString();
+        Query(async () =>
+        {
+            if (conversation.Room is { } room)
+            {
+                var head = await rooms.Ask<JournalHead>(new GetRoomJournalHead(room), QueryTimeout);
+                var page = await log.RoomHistoryAsync(room, head.SequenceNr, before, (int)limit, materializer);
+                return FramesV2.EncodeHistory(name, page.Messages.Select(m => FramesV2.EncodeRoomForHistory(m, page.Recalled.Contains(m.MessageId))), page.More, page.NextBefore);
+            }
+            var inboxHead = await users.Ask<JournalHead>(new GetJournalHead(user), QueryTimeout);
+            var inbox = await log.InboxHistoryAsync(user, conversation.Peer!.Value, inboxHead.SequenceNr, before, (int)limit, materializer);
+            return FramesV2.EncodeHistory(name, inbox.Messages.Select(m => FramesV2.EncodeDirectForHistory(user, m, inbox.Recalled.Contains(m.MessageId))), inbox.More, inbox.NextBefore);
+        });
+    }
+
+    private void Conversations(InboundFrame frame)
+    {
+        var offset = frame.Offset ?? 0;
+        var limit = frame.Limit ?? 20;
+        if (offset < 0 || limit is < 1 or > MaxConversationPage)
+        {
+            Send(FramesV2.EncodeError("bad-limit", $"offset must be 0 or more and limit 1 to {MaxConversationPage}"));
+            return;
+        }
+        var (users, rooms, user) = (_topology.Users, _topology.Rooms, _user);
+        Query(() => ConversationList.BuildAsync(users, rooms, user, (int)offset, (int)limit, QueryTimeout));
+    }
+
+    /// <summary>Runs a read-only query off the actor and sends its frame (or an error frame) when it completes.</summary>
+    private void Query(Func<Task<byte[]>> query) =>
+        query().PipeTo(Self, success: frame => new QueryAnswered(frame), failure: e => new QueryFailed("query-failed", "the query failed, try again: " + e.GetBaseException().Message));
+
+    private sealed record QueryAnswered(byte[] Frame);
+
+    private sealed record QueryFailed(string Code, string Reason);
+}

@@ -1,0 +1,16 @@
+namespace AkkaChat.Edge.Sockets.V2;
+
+using Akka.Actor;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+
+/// <summary>Leaving a room (or being removed from it): the socket stops receiving it at once.</summary>
+public sealed partial class ConnectionActorV2
+{
+    private void OnLeft(RoomId room)
+    {
+        _memberRooms.Remove(room);
+        _rooms.Remove(room);
+        _fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(room, Self));
+    }
+}

@@ -1,0 +1,86 @@
+namespace AkkaChat.Core.Tests.Accounts;
+
+using Akka.Actor;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Tests.Support;
+using Xunit.Abstractions;
+using static AkkaChat.Core.Accounts.AccountCommands;
+using static AkkaChat.Core.Accounts.AccountReplies;
+using static AkkaChat.Core.Users.UserCommands;
+using static AkkaChat.Core.Users.UserReplies;
+
+public sealed class AccountEntitySpec(ITestOutputHelper output) : ChatActorSpec(output)
+{
+    [Fact]
+    public void Registering_a_mobile_grants_a_user_id_and_creates_the_user()
+    {
+        var chat = StartChat();
+
+        var registered = Query<AccountRegistered>(chat.Accounts, new RegisterAccount("13800000001", "hash-1", Samples.Profile("alice")));
+
+        Assert.True(registered.UserId.Value >= IdKinds.FirstId(IdKinds.User), $"user id {registered.UserId} is below the first user id");
+        Assert.Equal(new Credentials(registered.UserId, "hash-1"), Query<Credentials>(chat.Accounts, new GetCredentials("13800000001")));
+        var profile = Query<ProfileReply>(chat.Users, new GetProfile(registered.UserId)).Profile;
+        Assert.Equal(registered.UserId, profile.Id);
+        Assert.Equal("alice", profile.Nickname);
+        Assert.Equal("alice.png", profile.Avatar);
+    }
+
+    [Fact]
+    public void A_mobile_can_be_registered_only_once()
+    {
+        var chat = StartChat();
+        var first = Query<AccountRegistered>(chat.Accounts, new RegisterAccount("13800000001", "hash-1", Samples.Profile("alice")));
+
+        Query<AccountRefused>(chat.Accounts, new RegisterAccount("13800000001", "hash-2", Samples.Profile("mallory")));
+
+        Assert.Equal(new Credentials(first.UserId, "hash-1"), Query<Credentials>(chat.Accounts, new GetCredentials("13800000001")));
+        Assert.Equal("alice", Query<ProfileReply>(chat.Users, new GetProfile(first.UserId)).Profile.Nickname);
+    }
+
+    [Fact]
+    public void Two_registrations_of_one_mobile_at_the_same_time_give_one_account()
+    {
+        var chat = StartChat();
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+
+        chat.Accounts.Tell(new RegisterAccount("13800000001", "hash-1", Samples.Profile("alice")), first.Ref);
+        chat.Accounts.Tell(new RegisterAccount("13800000001", "hash-2", Samples.Profile("mallory")), second.Ref);
+
+        var registered = first.ExpectMsg<AccountRegistered>(Timeout);
+        second.ExpectMsg<AccountRefused>(Timeout);
+        Assert.Equal(new Credentials(registered.UserId, "hash-1"), Query<Credentials>(chat.Accounts, new GetCredentials("13800000001")));
+    }
+
+    [Fact]
+    public void Different_mobiles_get_different_user_ids()
+    {
+        var chat = StartChat();
+
+        var ids = Enumerable.Range(1, 4).Select(i => Register(chat, $"1380000000{i}", "user" + i)).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.True(id.Value >= IdKinds.FirstId(IdKinds.User)));
+    }
+
+    [Fact]
+    public void Credentials_of_an_unregistered_mobile_are_not_found()
+    {
+        var chat = StartChat();
+
+        Assert.Equal(new AccountNotFound("13899999999"), Query<AccountNotFound>(chat.Accounts, new GetCredentials("13899999999")));
+    }
+
+    [Fact]
+    public void A_registered_account_survives_a_restart()
+    {
+        var chat = StartChat();
+        var alice = Register(chat, "13800000001", "alice");
+
+        StopEntity(chat.Accounts, "13800000001");
+
+        Assert.Equal(new Credentials(alice, "hash-of-alice"), Query<Credentials>(chat.Accounts, new GetCredentials("13800000001")));
+        Query<AccountRefused>(chat.Accounts, new RegisterAccount("13800000001", "hash-2", Samples.Profile("mallory")));
+    }
+}

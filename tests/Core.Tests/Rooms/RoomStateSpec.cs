@@ -1,0 +1,139 @@
+namespace AkkaChat.Core.Tests.Rooms;
+
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Tests.Support;
+using static AkkaChat.Core.Rooms.RoomEvents;
+
+public sealed class RoomStateSpec
+{
+    private static readonly RoomId Lobby = new(100);
+    private static readonly UserId Owner = new(10_000);
+    private static readonly UserId Member = new(10_001);
+    private static readonly UserId Stranger = new(10_002);
+
+    [Fact]
+    public void A_room_that_was_never_created_does_not_exist_and_refuses_messages()
+    {
+        var state = RoomState.Empty;
+
+        Assert.False(state.Exists);
+        Assert.Equal("room does not exist", state.RefuseMessage(Owner, Samples.Text("hi")));
+    }
+
+    [Fact]
+    public void RoomCreated_makes_the_owner_the_first_member()
+    {
+        var state = Created();
+
+        Assert.True(state.Exists);
+        Assert.Equal(new RoomProfile(Lobby, Owner, "lobby", "lobby.png", "about lobby", 1, Samples.At), state.Profile);
+        Assert.Equal(new[] { Owner }, state.Members);
+        Assert.Equal(0, state.Seq);
+    }
+
+    [Fact]
+    public void MemberJoined_adds_a_member_once()
+    {
+        var state = Apply(Created(), new MemberJoined(Member, Samples.At), new MemberJoined(Member, Samples.At.AddMinutes(1)));
+
+        Assert.Equal(2, state.Members.Count);
+        Assert.Contains(Owner, state.Members);
+        Assert.Contains(Member, state.Members);
+    }
+
+    [Fact]
+    public void RefuseMessage_refuses_a_non_member()
+    {
+        Assert.NotNull(Apply(Created(), new MemberJoined(Member, Samples.At)).RefuseMessage(Stranger, Samples.Text("hi")));
+    }
+
+    [Fact]
+    public void RefuseMessage_refuses_text_over_the_limit()
+    {
+        var state = Created();
+
+        Assert.Null(state.RefuseMessage(Owner, Samples.TextOfLength(ChatPayload.MaxTextLength)));
+        Assert.NotNull(state.RefuseMessage(Owner, Samples.TextOfLength(ChatPayload.MaxTextLength + 1)));
+    }
+
+    [Fact]
+    public void RefuseMessage_accepts_the_owner_and_members()
+    {
+        var state = Apply(Created(), new MemberJoined(Member, Samples.At));
+
+        Assert.Null(state.RefuseMessage(Owner, Samples.Text("hi")));
+        Assert.Null(state.RefuseMessage(Member, Samples.Text("hi")));
+    }
+
+    [Fact]
+    public void NextMessage_numbers_the_log_densely()
+    {
+        var state = Created();
+        for (var expected = 1L; expected <= 5; expected++)
+        {
+            var message = state.NextMessage(Owner, Samples.Text("m" + expected), Samples.At);
+            Assert.Equal(new RoomMessage(Lobby, expected, Owner, Samples.Text("m" + expected), Samples.At, message.MessageId, ""), message);
+            state = state.Apply(new RoomMessageStored(message));
+        }
+        Assert.Equal(5, state.Seq);
+    }
+
+    [Fact]
+    public void MessagesAfter_returns_later_messages_oldest_first_up_to_max()
+    {
+        var state = WithMessages(Created(), 10);
+
+        Assert.Equal(new long[] { 4, 5, 6 }, state.MessagesAfter(3, 3).Select(m => m.Seq));
+        Assert.Equal(new long[] { 9, 10 }, state.MessagesAfter(8, 50).Select(m => m.Seq));
+        Assert.Empty(state.MessagesAfter(10, 50));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), state.MessagesAfter(0, 50).Select(m => m.Seq));
+    }
+
+    [Fact]
+    public void Recent_keeps_only_the_newest_messages()
+    {
+        var state = WithMessages(Created(), RoomState.RecentCapacity + 5);
+
+        Assert.Equal(RoomState.RecentCapacity, state.Recent.Count);
+        Assert.Equal(6, state.Recent.First().Seq);
+        Assert.Equal(RoomState.RecentCapacity + 5, state.Seq);
+        Assert.Equal(6, state.MessagesAfter(0, 1).Single().Seq);
+    }
+
+    [Fact]
+    public void A_snapshot_restores_an_equivalent_state()
+    {
+        var state = WithMessages(Apply(Created(), new MemberJoined(Member, Samples.At)), 7);
+
+        var restored = RoomState.Empty.Apply(state.ToSnapshot());
+
+        Assert.Equal(state.Profile, restored.Profile);
+        Assert.True(state.Members.SetEquals(restored.Members), "members differ");
+        Assert.Equal(state.Seq, restored.Seq);
+        Assert.Equal(state.Recent, restored.Recent);
+        Assert.Equal(state.Recent.Capacity, restored.Recent.Capacity);
+        Assert.Equal(state.Seq + 1, restored.NextMessage(Member, Samples.Text("next"), Samples.At).Seq);
+    }
+
+    [Fact]
+    public void An_event_of_another_entity_leaves_the_state_unchanged()
+    {
+        var state = Created();
+
+        Assert.Same(state, state.Apply(new AkkaChat.Core.Users.UserEvents.FriendAdded(Member)));
+    }
+
+    private static RoomState Created() =>
+        RoomState.Empty.Apply(new RoomCreated(Lobby, Owner, Samples.Room("lobby"), Samples.At));
+
+    private static RoomState Apply(RoomState state, params IChatEvent[] events) => events.Aggregate(state, (s, e) => s.Apply(e));
+
+    private static RoomState WithMessages(RoomState state, int count)
+    {
+        for (var i = 0; i < count; i++)
+            state = state.Apply(new RoomMessageStored(state.NextMessage(Owner, Samples.Text("m" + (i + 1)), Samples.At.AddSeconds(i))));
+        return state;
+    }
+}

@@ -1,0 +1,143 @@
+namespace AkkaChat.Core.Tests.Support;
+
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Persistence.Serialization;
+using Xunit.Abstractions;
+using static AkkaChat.Core.Accounts.AccountCommands;
+using static AkkaChat.Core.Accounts.AccountReplies;
+using static AkkaChat.Core.Users.ConnectionPushes;
+using static AkkaChat.Core.Users.UserCommands;
+using static AkkaChat.Core.Users.UserReplies;
+
+/// <summary>
+/// Base of the entity specs: an actor system with in-memory stores that persist through the chat serializer,
+/// a <see cref="LocalChat"/> per test, and short, always-bounded helpers for the common conversations.
+/// </summary>
+public abstract class ChatActorSpec : TestKit
+{
+    /// <summary>Upper bound of every wait for something that should happen.</summary>
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long to watch for something that must not happen.</summary>
+    protected static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
+
+    protected static readonly ChatSettings DefaultSettings = new(MaxOwnedRooms: 3, EntityIdleTimeout: TimeSpan.FromMinutes(10), SnapshotEvery: 1000, IdBlockSize: 10);
+
+    private static readonly Config SpecConfig = ConfigurationFactory.ParseString("""
+        akka.loglevel = INFO
+        akka.actor.serialize-messages = off
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        # The same plugins, storing what the chat serializer reads back (see SerializingMemoryJournal).
+        akka.persistence.journal.inmem.class = "AkkaChat.Core.Tests.Support.SerializingMemoryJournal, AkkaChat.Core.Tests"
+        akka.persistence.snapshot-store.inmem.class = "AkkaChat.Core.Tests.Support.SerializingMemorySnapshotStore, AkkaChat.Core.Tests"
+        """).WithFallback(ChatSerialization.Config);
+
+    protected ChatActorSpec(ITestOutputHelper output)
+        : base(SpecConfig, output: output)
+    {
+        RoomFanout = CreateTestProbe("room-fanout");
+    }
+
+    /// <summary>Every <see cref="LocalChat"/> of the test publishes room messages here.</summary>
+    protected TestProbe RoomFanout { get; }
+
+    protected IActorRef Journal => Akka.Persistence.Persistence.Instance.Apply(Sys).JournalFor("");
+
+    protected IActorRef SnapshotStore => Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor("");
+
+    protected LocalChat StartChat(ChatSettings? settings = null, IActorRef? usersSeenByEntities = null, IActorRef? roomsSeenByEntities = null) =>
+        LocalChat.Start(Sys, settings ?? DefaultSettings, RoomFanout.Ref, usersSeenByEntities, roomsSeenByEntities);
+
+    /// <summary>
+    /// Makes <paramref name="gate"/> a stand-in for <paramref name="target"/> that holds every <typeparamref name="THeld"/>
+    /// until the test forwards it (or never does, to lose it), and passes everything else straight on.
+    /// </summary>
+    protected static void HoldOnly<THeld>(TestProbe gate, IActorRef target)
+    {
+        gate.IgnoreMessages(message => message is not THeld);
+        gate.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
+        {
+            if (message is not THeld) target.Tell(message, sender);
+            return AutoPilot.KeepRunning;
+        }));
+    }
+
+    /// <summary>Sends <paramref name="message"/> from a fresh probe and returns its reply, which must be a <typeparamref name="T"/>.</summary>
+    protected T Query<T>(IActorRef target, object message)
+    {
+        var probe = CreateTestProbe();
+        target.Tell(message, probe.Ref);
+        return probe.ExpectMsg<T>(Timeout);
+    }
+
+    protected UserId Register(LocalChat chat, string mobile, string nickname) =>
+        Query<AccountRegistered>(chat.Accounts, new RegisterAccount(mobile, "hash-of-" + nickname, Samples.Profile(nickname))).UserId;
+
+    protected void MakeFriends(LocalChat chat, UserId user, UserId friend) =>
+        Assert.Equal(new FriendAdded(user, friend), Query<FriendAdded>(chat.Users, new AddFriend(user, friend)));
+
+    protected IReadOnlyList<UserId> FriendsOf(LocalChat chat, UserId user) => Query<FriendList>(chat.Users, new ListFriends(user)).Friends;
+
+    protected IReadOnlyList<RoomId> RoomsOf(LocalChat chat, UserId user) => Query<RoomList>(chat.Users, new ListRooms(user)).Rooms;
+
+    protected RoomProfile CreateRoom(LocalChat chat, UserId owner, string name) =>
+        Query<RoomCreated>(chat.Users, new CreateRoom(owner, Samples.Room(name), DefaultSettings.MaxOwnedRooms)).Room;
+
+    protected RoomProfile JoinRoom(LocalChat chat, UserId user, RoomId room) => Query<RoomJoined>(chat.Users, new JoinRoom(user, room)).Room;
+
+    /// <summary>
+    /// Opens a socket (a probe) for <paramref name="user"/>. It sees only message traffic; notices such as
+    /// presence or typing, which entities also push to sockets, are ignored here.
+    /// </summary>
+    protected (TestProbe Socket, Connected Connected) Connect(LocalChat chat, UserId user)
+    {
+        var socket = CreateTestProbe();
+        socket.IgnoreMessages(message => message is not (PushDirect or DirectAccepted or RoomAccepted or ChatRefused or RoomMembershipAdded));
+        var connected = Query<Connected>(chat.Users, new Connect(user, socket.Ref));
+        return (socket, connected);
+    }
+
+    /// <summary>Stops an entity with a <see cref="PoisonPill"/> and waits for it to terminate; the next message recovers a new incarnation.</summary>
+    protected void StopEntity(IActorRef router, string entityId) =>
+        Assert.Equal(new EntityStopped(entityId), Query<EntityStopped>(router, new StopEntity(entityId)));
+
+    protected SelectedSnapshot? LatestSnapshot(string persistenceId) =>
+        Query<LoadSnapshotResult>(SnapshotStore, new LoadSnapshot(persistenceId, SnapshotSelectionCriteria.Latest, long.MaxValue)).Snapshot;
+
+    /// <summary>The events the journal holds for <paramref name="persistenceId"/>, oldest first, as recovery would read them.</summary>
+    protected IReadOnlyList<object> JournalEvents(string persistenceId)
+    {
+        var probe = CreateTestProbe();
+        Journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, persistenceId, probe.Ref), probe.Ref);
+        var events = new List<object>();
+        while (true)
+        {
+            switch (probe.ExpectMsg<object>(Timeout))
+            {
+                case ReplayedMessage replayed:
+                    events.Add(replayed.Persistent.Payload);
+                    break;
+                case RecoverySuccess:
+                    return events;
+                case var other:
+                    Assert.Fail($"unexpected reply to a replay of {persistenceId}: {other}");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Deletes journal events up to <paramref name="toSequenceNr"/>, so recovery can only get that far from a snapshot.</summary>
+    protected void DeleteEventsTo(string persistenceId, long toSequenceNr)
+    {
+        var probe = CreateTestProbe();
+        Journal.Tell(new DeleteMessagesTo(persistenceId, toSequenceNr, probe.Ref), probe.Ref);
+        Assert.Equal(toSequenceNr, probe.ExpectMsg<DeleteMessagesSuccess>(Timeout).ToSequenceNr);
+    }
+}

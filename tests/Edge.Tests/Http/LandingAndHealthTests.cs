@@ -1,0 +1,41 @@
+namespace AkkaChat.Edge.Tests.Http;
+
+using System.Net;
+
+/// <summary>The landing page and the health/readiness probes, none of which need a session.</summary>
+public sealed class LandingAndHealthTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
+{
+    private readonly HttpClient _anonymous = fixture.CookielessClient();
+
+    public void Dispose() => _anonymous.Dispose();
+
+    [Fact]
+    public async Task The_root_serves_the_landing_page()
+    {
+        using var response = await _anonymous.GetAsync("/");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<title>AkkaChat</title>", html, StringComparison.Ordinal);
+        Assert.Contains("/user/register", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/healthz", "ok")]
+    [InlineData("/readyz", "ready")]
+    public async Task The_probes_answer_200(string path, string body)
+    {
+        using var response = await _anonymous.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_path_is_not_found()
+    {
+        using var response = await _anonymous.GetAsync("/no/such/page");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
