@@ -146,6 +146,8 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
         _entity = Sender;
         Context.Watch(Sender);
         _inboxHead = Math.Max(_inboxHead, connected.InboxHead);
+        // Registered again after the entity moved or restarted: pushes sent meanwhile are lost, read them back.
+        if (_inbox is not null && _inbox.BeginCatchUp()) StartCatchUp(Streams.Inbox(_user), null);
         foreach (var room in connected.Rooms)
         {
             if (_memberRooms.Add(room)) _fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));

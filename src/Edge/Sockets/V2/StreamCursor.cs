@@ -44,6 +44,17 @@ public sealed class StreamCursor(long delivered)
         return CursorDecision.StartCatchUp;
     }
 
+    /// <summary>
+    /// Live pushes may have been lost (the entity that sends them moved or restarted): read the journal once more.
+    /// False when a read is already running (it will cover them).
+    /// </summary>
+    public bool BeginCatchUp()
+    {
+        if (CatchingUp) return false;
+        CatchingUp = true;
+        return true;
+    }
+
     /// <summary>A message from a catch-up read (complete and in order from <see cref="Delivered"/>).</summary>
     public CursorDecision OnCatchUp(long seq)
     {
