@@ -53,6 +53,28 @@ public static class ChatSocketEndpoint
         {
             connection.Tell(SocketClosed.Instance);
             await writer;
+            await AwaitClientCloseAsync(socket);
+        }
+    }
+
+    /// <summary>
+    /// After our close frame, reads (and discards) until the client's close frame, briefly: closing the TCP connection
+    /// with unread data would reset it and the client might never see the close code and reason.
+    /// </summary>
+    private static async Task AwaitClientCloseAsync(WebSocket socket)
+    {
+        if (socket.State != WebSocketState.CloseSent) return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var buffer = new byte[4096];
+        try
+        {
+            for (var i = 0; i < 1024 && socket.State == WebSocketState.CloseSent; i++)
+            {
+                if ((await socket.ReceiveAsync(buffer, timeout.Token)).MessageType == WebSocketMessageType.Close) return;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
         }
     }
 

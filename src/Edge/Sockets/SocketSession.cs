@@ -35,7 +35,10 @@ public sealed class SocketSession
     /// <summary>The bound of the outbound queue.</summary>
     public int Capacity { get; }
 
-    /// <summary>Cancelled when the session is closing; the read loop stops on it.</summary>
+    /// <summary>
+    /// Cancelled when the session must stop reading: at once for a slow consumer, or when a client does not answer
+    /// our close frame in time. (Cancelling a receive aborts the socket, so a normal close lets the client answer.)
+    /// </summary>
     public CancellationToken Closing => _abort.Token;
 
     /// <summary>Queues a text frame; when the queue is full the reader is too slow and the socket is closed (1008).</summary>
@@ -87,6 +90,8 @@ public sealed class SocketSession
             try
             {
                 await _socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token);
+                _abort.CancelAfter(CloseTimeout); // the read loop ends when the client's close frame arrives
+                return;
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException)
             {
