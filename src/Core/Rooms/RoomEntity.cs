@@ -95,9 +95,9 @@ public sealed partial class RoomEntity : ReceivePersistentActor
     private void HandleSend(SendRoomMessage cmd)
     {
         var refusal = _state.RefuseMessage(cmd.SenderId, cmd.Payload);
-        if (refusal is not null)
+        if (refusal is { } refused)
         {
-            cmd.Origin.Tell(new ChatRefused(cmd.ClientRef, _state.Exists ? "not-member" : "no-room", refusal, cmd.Cid));
+            cmd.Origin.Tell(new ChatRefused(cmd.ClientRef, refused.Code, refused.Reason, cmd.Cid));
             return;
         }
         if (_state.Resent(cmd.SenderId, cmd.Cid) is { } stored)

@@ -23,11 +23,12 @@ public sealed partial record RoomState
 
     public bool Exists => Profile is not null;
 
-    public string? RefuseMessage(UserId sender, ChatPayload payload)
+    /// <summary>Why <paramref name="sender"/> may not post <paramref name="payload"/> (an error code and a reason), or null.</summary>
+    public (string Code, string Reason)? RefuseMessage(UserId sender, ChatPayload payload)
     {
-        if (!Exists) return "room does not exist";
-        if (!Members.Contains(sender)) return "you are not a member of this room";
-        if (payload.TextLength > ChatPayload.MaxTextLength) return "message is too long";
+        if (!Exists) return ("no-room", "room does not exist");
+        if (!Members.Contains(sender)) return ("not-member", "you are not a member of this room");
+        if (payload.TextLength > ChatPayload.MaxTextLength) return ("refused", "message is too long");
         return null;
     }
 

@@ -75,8 +75,8 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
         Command<RoomReplies.RoomNotFound>(HandleRoomMissing);
 
         Command<Connect>(HandleConnect);
-        Command<Disconnect>(d => HandleDisconnect(d.Connection, d.RoomMarks));
-        Command<Terminated>(t => HandleDisconnect(t.ActorRef, new Dictionary<RoomId, long>()));
+        Command<Disconnect>(d => HandleDisconnect(d.Connection, d.RoomMarks, d.AckTo));
+        Command<Terminated>(t => HandleDisconnect(t.ActorRef, new Dictionary<RoomId, long>(), null));
 
         Command<SendDirect>(HandleSendDirect);
         Command<StoreIncomingDirect>(HandleStoreIncoming);
@@ -300,20 +300,33 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
             Context.Watch(cmd.Connection);
             if (_connections.Count == 1) AnnouncePresence(online: true);
         }
-        Sender.Tell(new Connected(_state.Id, [.. _state.Rooms], backlog, _state.RoomMarks, _state.InboxSeq));
+        Sender.Tell(new Connected(_state.Id, [.. _state.Rooms], backlog, _state.RoomMarks, _state.InboxSeq) { FirstSocket = _connections.Count == 1 });
         if (backlog.Count > 0) _deliveredThrough = Math.Max(_deliveredThrough, backlog[^1].Seq);
     }
 
-    private void HandleDisconnect(IActorRef connection, IReadOnlyDictionary<RoomId, long> roomMarks)
+    /// <summary>
+    /// A socket is gone. Its marks are kept even when its termination was noticed first (the watch can overtake the
+    /// socket's own Disconnect), so what it delivered is never delivered again.
+    /// </summary>
+    private void HandleDisconnect(IActorRef connection, IReadOnlyDictionary<RoomId, long> roomMarks, IActorRef? ackTo)
     {
-        if (!_connections.Remove(connection)) return;
-        Context.Unwatch(connection);
-        if (_connections.Count == 0) AnnouncePresence(online: false);
+        if (_connections.Remove(connection))
+        {
+            Context.Unwatch(connection);
+            if (_connections.Count == 0) AnnouncePresence(online: false);
+        }
         var events = new List<IChatEvent>(2);
         var advanced = _state.AdvancedMarks(roomMarks);
         if (advanced.Count > 0) events.Add(new RoomMarksAdvanced(advanced));
         if (_connections.Count == 0 && _deliveredThrough > _state.DeliveredThrough) events.Add(new InboxDelivered(_deliveredThrough));
-        if (events.Count > 0) PersistAllAndApply(events);
+        var ack = new DisconnectRecorded(_state.Id);
+        if (events.Count == 0)
+        {
+            ackTo?.Tell(ack);
+            return;
+        }
+        PersistAllAndApply(events);
+        if (ackTo is not null) DeferAsync(ack, a => ackTo.Tell(a));
     }
 
     // ---- 1:1 messages: recipient's inbox first, then ours, then the ack ----

@@ -31,8 +31,11 @@ public static class UserCommands
     /// </summary>
     public sealed record Connect(UserId UserId, IActorRef Connection, bool WantsBacklog = true) : IWithUserId;
 
-    /// <summary>A socket closed; <paramref name="RoomMarks"/> are the last room sequence numbers it delivered.</summary>
-    public sealed record Disconnect(UserId UserId, IActorRef Connection, IReadOnlyDictionary<RoomId, long> RoomMarks) : IWithUserId;
+    /// <summary>
+    /// A socket closed; <paramref name="RoomMarks"/> are the last room sequence numbers it delivered. With <paramref name="AckTo"/>,
+    /// <see cref="UserReplies.DisconnectRecorded"/> is sent there once the marks are stored (graceful shutdown waits for it).
+    /// </summary>
+    public sealed record Disconnect(UserId UserId, IActorRef Connection, IReadOnlyDictionary<RoomId, long> RoomMarks, IActorRef? AckTo = null) : IWithUserId;
 
     /// <summary>
     /// A 1:1 message from this user, arriving on <paramref name="Origin"/>. <paramref name="ClientRef"/> is a seed-000
@@ -67,9 +70,15 @@ public static class UserReplies
     public sealed record RoomJoined(RoomProfile Room);
 
     /// <summary>Reply to <see cref="UserCommands.Connect"/>: what the socket needs to start, and what it missed while the user was offline.</summary>
-    public sealed record Connected(UserId UserId, IReadOnlyList<RoomId> Rooms, IReadOnlyList<DirectMessage> Backlog, IReadOnlyDictionary<RoomId, long> RoomMarks, long InboxHead);
+    public sealed record Connected(UserId UserId, IReadOnlyList<RoomId> Rooms, IReadOnlyList<DirectMessage> Backlog, IReadOnlyDictionary<RoomId, long> RoomMarks, long InboxHead)
+    {
+        /// <summary>No other socket of the user was open: this one is the one to catch up on what the user missed.</summary>
+        public bool FirstSocket { get; init; }
+    }
 
     /// <summary>The recipient's copy is stored (or was already); the sender's copy takes the same id and time.</summary>
+    public sealed record DisconnectRecorded(UserId UserId);
+
     public sealed record IncomingDirectStored(UserId UserId, UserId SenderId, long Correlation, long Seq, long MessageId, DateTimeOffset At);
 }
 

@@ -38,10 +38,13 @@ public static class ChatServer
         services.AddSingleton<IAttachmentStore>(new LocalDiskAttachmentStore(options.AttachmentsDir));
         services.AddSingleton<IChatTopology>(sp => new ShardedTopology(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
         services.AddSingleton<ApiContext>();
+        services.AddSingleton<SocketDirectory>();
         services.AddSingleton(sp => new MessageLog(sp.GetRequiredService<ActorSystem>()));
         services.AddAkka(ChatActors.SystemName, (akka, _) => akka.AddChatActors(options));
 
         var app = builder.Build();
+        // Sockets close before the actor system stops (ApplicationStopping runs before hosted services stop).
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SocketDirectory>().CloseAll());
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive });
         app.UseDefaultFiles();
         app.UseStaticFiles();

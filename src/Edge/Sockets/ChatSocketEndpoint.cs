@@ -20,7 +20,7 @@ public static class ChatSocketEndpoint
 {
     public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map("/chat", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, TokenService tokens, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log)
+    private static async Task HandleAsync(HttpContext context, TokenService tokens, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory)
     {
         var query = context.Request.Query;
         var user = tokens.Validate(query["token"]);
@@ -44,6 +44,7 @@ public static class ChatSocketEndpoint
         var connection = query["v"] == "2"
             ? system.ActorOf(ConnectionActorV2.Props(user.Value, session, topology, fanout, log, limits))
             : system.ActorOf(ConnectionActor.Props(user.Value, session, topology, fanout, limits));
+        directory.Add(connection);
         var writer = session.RunWriterAsync(context.RequestAborted);
         try
         {
@@ -51,6 +52,7 @@ public static class ChatSocketEndpoint
         }
         finally
         {
+            directory.Remove(connection);
             connection.Tell(SocketClosed.Instance);
             await writer;
             await AwaitClientCloseAsync(socket);

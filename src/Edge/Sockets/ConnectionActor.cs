@@ -12,6 +12,12 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// <summary>A text frame read from the socket.</summary>
 public sealed record InboundText(byte[] Utf8) : INoSerializationVerificationNeeded;
 
+/// <summary>
+/// The node is stopping: close the socket (1001) and record what it delivered, then acknowledge to <paramref name="AckTo"/>
+/// (the user entity answers there once the marks are stored).
+/// </summary>
+public sealed record ServerShutdown(IActorRef AckTo) : INoSerializationVerificationNeeded;
+
 /// <summary>The socket is gone (closed by either side, or failed).</summary>
 public sealed record SocketClosed : INoSerializationVerificationNeeded
 {
@@ -39,6 +45,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
     private readonly RateLimiter _limiter;
     private IActorRef? _entity;
+    private IActorRef? _shutdownAck;
 
     public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
     {
@@ -58,7 +65,16 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         Receive<PushDirect>(p => Send(LegacyFrames.EncodeDirect(p.Message)));
         Receive<DirectAccepted>(_ => { }); // the seed client shows its own message itself and expects no ack
         // Our own room message comes back through the fan-out (in room order) and only moves the mark there.
-        Receive<RoomAccepted>(_ => { });
+        Receive<RoomAccepted>(a =>
+        {
+            // While a room catches up, our own message may come back in the catch-up page: remember it to skip it there.
+            if (_rooms.TryGetValue(a.Message.RoomId, out var cursor) && cursor.CatchingUp) cursor.OwnSends.Add(a.Message.Seq);
+        });
+        Receive<ServerShutdown>(s =>
+        {
+            _shutdownAck = s.AckTo;
+            Context.Stop(Self);
+        });
         Receive<ChatRefused>(r => Send(LegacyFrames.EncodeError(r.Code, r.Reason, r.ClientRef)));
         Receive<RoomMembershipAdded>(m => TrackRoom(m.RoomId, m.Mark, catchUp: false));
         Receive<RoomMembershipRemoved>(m =>
@@ -94,8 +110,9 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     {
         _fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
         var marks = _rooms.Where(r => r.Value.Delivered > 0).ToDictionary(r => r.Key, r => r.Value.Delivered);
-        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, marks));
-        _session.Close(WebSocketCloseStatus.NormalClosure, "bye");
+        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, marks, _shutdownAck));
+        if (_shutdownAck is not null) _session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+        else _session.Close(WebSocketCloseStatus.NormalClosure, "bye");
     }
 
     private void HandleInbound(InboundText text)
@@ -142,7 +159,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         foreach (var room in connected.Rooms)
         {
             if (_rooms.ContainsKey(room)) continue;
-            TrackRoom(room, connected.RoomMarks.GetValueOrDefault(room), catchUp: true);
+            // Only the user's first socket catches rooms up from the stored marks; a second device starts live.
+            TrackRoom(room, connected.RoomMarks.GetValueOrDefault(room), catchUp: connected.FirstSocket);
         }
     }
 
@@ -173,7 +191,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         foreach (var message in page.Messages)
         {
             if (message.Seq <= cursor.Delivered) continue;
-            Send(LegacyFrames.EncodeRoom(message));
+            if (!cursor.OwnSends.Contains(message.Seq)) Send(LegacyFrames.EncodeRoom(message));
             cursor.Delivered = message.Seq;
         }
         FinishCatchUp(page.RoomId);
@@ -185,6 +203,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         cursor.CatchingUp = false;
         foreach (var frame in cursor.Buffered) DeliverRoomFrame(cursor, frame);
         cursor.Buffered.Clear();
+        cursor.OwnSends.Clear();
     }
 
     private void DeliverRoomFrame(RoomCursor cursor, RoomFrame frame)
@@ -204,6 +223,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         public long Delivered { get; set; }
         public bool CatchingUp { get; set; }
         public List<RoomFrame> Buffered { get; } = [];
+        public HashSet<long> OwnSends { get; } = [];
     }
 
     private sealed class Reconnect

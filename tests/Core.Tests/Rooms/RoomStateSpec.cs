@@ -19,7 +19,7 @@ public sealed class RoomStateSpec
         var state = RoomState.Empty;
 
         Assert.False(state.Exists);
-        Assert.Equal("room does not exist", state.RefuseMessage(Owner, Samples.Text("hi")));
+        Assert.Equal(("no-room", "room does not exist"), state.RefuseMessage(Owner, Samples.Text("hi")));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class RoomStateSpec
     [Fact]
     public void RefuseMessage_refuses_a_non_member()
     {
-        Assert.NotNull(Apply(Created(), new MemberJoined(Member, Samples.At)).RefuseMessage(Stranger, Samples.Text("hi")));
+        Assert.Equal("not-member", Apply(Created(), new MemberJoined(Member, Samples.At)).RefuseMessage(Stranger, Samples.Text("hi"))?.Code);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class RoomStateSpec
         var state = Created();
 
         Assert.Null(state.RefuseMessage(Owner, Samples.TextOfLength(ChatPayload.MaxTextLength)));
-        Assert.NotNull(state.RefuseMessage(Owner, Samples.TextOfLength(ChatPayload.MaxTextLength + 1)));
+        Assert.Equal("refused", state.RefuseMessage(Owner, Samples.TextOfLength(ChatPayload.MaxTextLength + 1))?.Code);
     }
 
     [Fact]

@@ -78,14 +78,15 @@ public static class FrameFields
         Assert.True(frame.Number("ref") == clientRef, $"expected ref {clientRef?.ToString(CultureInfo.InvariantCulture) ?? "(absent)"}, got {frame}");
     }
 
-    /// <summary>Asserts a chat frame from <paramref name="sender"/> to <paramref name="dstId"/> with <paramref name="content"/>.</summary>
-    public static void AssertChat(this JsonElement frame, int cmd, long sender, long dstId, string? content)
+    /// <summary>Asserts a chat frame from <paramref name="sender"/> to <paramref name="dstId"/> with <paramref name="content"/> (null: no content field).</summary>
+    public static void AssertChat(this JsonElement frame, int cmd, long sender, long dstId, string? content, string where = "")
     {
-        Assert.False(frame.IsError(), $"expected a chat frame, got an error: {frame}");
-        Assert.True(frame.Number("cmd") == cmd, $"expected cmd {cmd}: {frame}");
-        Assert.True(frame.Number("userid") == sender, $"expected userid {sender}: {frame}");
-        Assert.True(frame.Number("dstid") == dstId, $"expected dstid {dstId}: {frame}");
-        Assert.True(frame.Text("content") == content, $"expected content {(content is null ? "(absent)" : $"'{content}'")}: {frame}");
-        Assert.True(frame.Number("id") > 0, $"expected a positive server id: {frame}");
+        var at = where.Length > 0 ? where + ": " : "";
+        Assert.False(frame.IsError(), $"{at}expected a chat frame, got an error: {frame}");
+        Assert.True(frame.Number("cmd") == cmd, $"{at}expected cmd {cmd}: {frame}");
+        Assert.True(frame.Number("userid") == sender, $"{at}expected userid {sender}: {frame}");
+        Assert.True(frame.Number("dstid") == dstId, $"{at}expected dstid {dstId}: {frame}");
+        Assert.True(frame.Text("content") == content, $"{at}expected content {(content is null ? "(absent)" : $"'{content}'")}: {frame}");
+        Assert.True(frame.Number("id") > 0, $"{at}expected a positive server id: {frame}");
     }
 }

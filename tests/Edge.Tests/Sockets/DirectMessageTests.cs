@@ -74,13 +74,13 @@ public sealed class DirectMessageTests(SocketHostFixture fixture) : IClassFixtur
         Assert.Equal(WebSocketState.Open, xenaPhone.Socket.State);
 
         await xenaPhone.SendAsync(new { id = 2, userid = yuri.UserId, dstid = yuri.UserId, cmd = Direct, media = 1, content = "from the phone" });
-        (await yuriSocket.NextAsync()).AssertChat(Direct, xena.UserId, yuri.UserId, "from the phone");
-        (await xenaLaptop.NextAsync()).AssertChat(Direct, xena.UserId, yuri.UserId, "from the phone");
+        await yuriSocket.NextChatAsync(Direct, xena.UserId, yuri.UserId, "from the phone");
+        await xenaLaptop.NextChatAsync(Direct, xena.UserId, yuri.UserId, "from the phone");
 
         await xenaLaptop.SendAsync(new { id = 3, dstid = yuri.UserId, cmd = Direct, media = 1, content = "from the laptop" });
-        (await yuriSocket.NextAsync()).AssertChat(Direct, xena.UserId, yuri.UserId, "from the laptop");
+        await yuriSocket.NextChatAsync(Direct, xena.UserId, yuri.UserId, "from the laptop");
         // The phone's next frame is the laptop's copy: its own "from the phone" never came back to it.
-        (await xenaPhone.NextAsync()).AssertChat(Direct, xena.UserId, yuri.UserId, "from the laptop");
+        await xenaPhone.NextChatAsync(Direct, xena.UserId, yuri.UserId, "from the laptop");
 
         await Task.WhenAll(xenaPhone.ExpectNothingAsync(Quiet), xenaLaptop.ExpectNothingAsync(Quiet), yuriSocket.ExpectNothingAsync(Quiet));
     }
@@ -98,8 +98,8 @@ public sealed class DirectMessageTests(SocketHostFixture fixture) : IClassFixtur
         await using (var bobFirst = await bob.OpenAsync("bob/first"))
         {
             await aliceSocket.SendAsync(new { id = 1, dstid = bob.UserId, cmd = Direct, media = 1, content = "seen live" });
-            (await bobFirst.NextAsync()).AssertChat(Direct, alice.UserId, bob.UserId, "seen live");
-            (await aliceWitness.NextAsync()).AssertChat(Direct, alice.UserId, bob.UserId, "seen live");
+            await bobFirst.NextChatAsync(Direct, alice.UserId, bob.UserId, "seen live");
+            await aliceWitness.NextChatAsync(Direct, alice.UserId, bob.UserId, "seen live");
         }
 
         for (var i = 1; i <= 5; i++)
@@ -128,7 +128,7 @@ public sealed class DirectMessageTests(SocketHostFixture fixture) : IClassFixtur
         // The backlog, once pushed, is not pushed again on the next connect.
         await using var bobThird = await bob.OpenAsync("bob/third");
         await aliceSocket.SendAsync(new { id = 21, dstid = bob.UserId, cmd = Direct, media = 1, content = "next" });
-        (await bobThird.NextAsync()).AssertChat(Direct, alice.UserId, bob.UserId, "next");
+        await bobThird.NextChatAsync(Direct, alice.UserId, bob.UserId, "next");
     }
 
     [Fact]

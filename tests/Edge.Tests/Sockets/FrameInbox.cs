@@ -97,6 +97,14 @@ public sealed class FrameInbox : IAsyncDisposable
         }
     }
 
+    /// <summary>The next frame, asserted to be a chat frame (see <see cref="FrameFields.AssertChat"/>); failures name this socket.</summary>
+    public async Task<JsonElement> NextChatAsync(int cmd, long sender, long dstId, string? content, TimeSpan? wait = null)
+    {
+        var frame = await NextAsync(wait);
+        frame.AssertChat(cmd, sender, dstId, content, Label);
+        return frame;
+    }
+
     /// <summary>The next error frame; fails if a frame of another kind comes first.</summary>
     public async Task<JsonElement> NextErrorAsync(TimeSpan? wait = null)
     {

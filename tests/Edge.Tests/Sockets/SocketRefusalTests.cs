@@ -47,9 +47,9 @@ public sealed class SocketRefusalTests(SocketHostFixture fixture) : IClassFixtur
 
         Assert.Equal(WebSocketState.Open, eveSocket.Socket.State);
         await eveSocket.SendAsync(new { id = 46, dstid = fay.UserId, cmd = Direct, media = 1, content = "still works" });
-        (await faySocket.NextAsync()).AssertChat(Direct, eve.UserId, fay.UserId, "still works");
+        await faySocket.NextChatAsync(Direct, eve.UserId, fay.UserId, "still works");
         await gusSocket.SendAsync(new { id = 1, dstid = fay.UserId, cmd = Direct, media = 1, content = "unaffected" });
-        (await faySocket.NextAsync()).AssertChat(Direct, gus.UserId, fay.UserId, "unaffected");
+        await faySocket.NextChatAsync(Direct, gus.UserId, fay.UserId, "unaffected");
 
         // The refused 1:1 never reached the stranger.
         await Task.WhenAll(strangerSocket.ExpectNothingAsync(Quiet), eveSocket.ExpectNothingAsync(Quiet), faySocket.ExpectNothingAsync(Quiet));

@@ -40,6 +40,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
     private bool _syncRequested;
     private bool _syncedSent;
     private IActorRef? _entity;
+    private IActorRef? _shutdownAck;
     private IMaterializer? _materializer;
     private long _lastInbound = Environment.TickCount64;
 
@@ -71,8 +72,9 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
     protected override void PostStop()
     {
         _fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
-        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, new Dictionary<RoomId, long>()));
-        _session.Close(WebSocketCloseStatus.NormalClosure, "bye");
+        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, new Dictionary<RoomId, long>(), _shutdownAck));
+        if (_shutdownAck is not null) _session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+        else _session.Close(WebSocketCloseStatus.NormalClosure, "bye");
     }
 
     /// <summary>Until the user entity answers: frames wait (the read loop is bounded by the rate limit and frame size).</summary>
@@ -139,6 +141,11 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
                 CloseAndStop((WebSocketCloseStatus)4000, $"no heartbeat for {(int)silentFor.TotalSeconds} s");
         });
         Receive<SocketClosed>(_ => Context.Stop(Self));
+        Receive<ServerShutdown>(s =>
+        {
+            _shutdownAck = s.AckTo;
+            Context.Stop(Self);
+        });
     }
 
     private void OnConnected(UserReplies.Connected connected)
