@@ -60,42 +60,27 @@ public static class ContactExtraEndpoints
         return ApiReply.Rows(rows);
     }
 
-    private static async Task<IResult> Accept(HttpContext http, ApiContext api, RequestFields f)
+    private static Task<IResult> Accept(HttpContext http, ApiContext api, RequestFields f)
     {
         var caller = api.Caller(http, f);
         var requester = new UserId(f.RequiredId("dstid"));
-        return await api.AskUsers(new ContactCommands.AcceptFriendRequest(caller, requester)) switch
-        {
-            UserReplies.FriendAdded => await ProfileReply(api, requester),
-            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
-            _ => ApiReply.Fail("accepting the request failed, try again"),
-        };
+        return PeerAction<UserReplies.FriendAdded>(api, requester, new ContactCommands.AcceptFriendRequest(caller, requester), "accepting the request failed, try again");
     }
 
-    private static async Task<IResult> Reject(HttpContext http, ApiContext api, RequestFields f)
+    private static Task<IResult> Reject(HttpContext http, ApiContext api, RequestFields f)
     {
         var caller = api.Caller(http, f);
         var requester = new UserId(f.RequiredId("dstid"));
-        return await api.AskUsers(new ContactCommands.RejectFriendRequest(caller, requester)) switch
-        {
-            ContactReplies.FriendRequestRejected => await ProfileReply(api, requester),
-            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
-            _ => ApiReply.Fail("rejecting the request failed, try again"),
-        };
+        return PeerAction<ContactReplies.FriendRequestRejected>(api, requester, new ContactCommands.RejectFriendRequest(caller, requester), "rejecting the request failed, try again");
     }
 
     // ---- friends and blocks ----
 
-    private static async Task<IResult> RemoveFriend(HttpContext http, ApiContext api, RequestFields f)
+    private static Task<IResult> RemoveFriend(HttpContext http, ApiContext api, RequestFields f)
     {
         var caller = api.Caller(http, f);
         var friend = new UserId(f.RequiredId("dstid"));
-        return await api.AskUsers(new ContactCommands.RemoveFriend(caller, friend)) switch
-        {
-            ContactReplies.FriendshipEnded => await ProfileReply(api, friend),
-            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
-            _ => ApiReply.Fail("removing the friend failed, try again"),
-        };
+        return PeerAction<ContactReplies.FriendshipEnded>(api, friend, new ContactCommands.RemoveFriend(caller, friend), "removing the friend failed, try again");
     }
 
     private static async Task<IResult> Block(HttpContext http, ApiContext api, RequestFields f)
@@ -111,16 +96,11 @@ public static class ContactExtraEndpoints
         };
     }
 
-    private static async Task<IResult> Unblock(HttpContext http, ApiContext api, RequestFields f)
+    private static Task<IResult> Unblock(HttpContext http, ApiContext api, RequestFields f)
     {
         var caller = api.Caller(http, f);
         var target = new UserId(f.RequiredId("dstid"));
-        return await api.AskUsers(new ContactCommands.UnblockUser(caller, target)) switch
-        {
-            ContactReplies.BlockChanged => await ProfileReply(api, target),
-            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
-            _ => ApiReply.Fail("unblocking the user failed, try again"),
-        };
+        return PeerAction<ContactReplies.BlockChanged>(api, target, new ContactCommands.UnblockUser(caller, target), "unblocking the user failed, try again");
     }
 
     private static async Task<IResult> ListBlocked(HttpContext http, ApiContext api, RequestFields f)
@@ -174,6 +154,15 @@ public static class ContactExtraEndpoints
         RoomReplies.RoomNotFound => ApiReply.Fail($"room {room} does not exist"),
         _ => ApiReply.Fail(failure),
     };
+
+    /// <summary>Asks the caller's entity to act on <paramref name="peer"/>; a <typeparamref name="TDone"/> reply answers with the peer's profile.</summary>
+    private static async Task<IResult> PeerAction<TDone>(ApiContext api, UserId peer, object command, string failure) =>
+        await api.AskUsers(command) switch
+        {
+            TDone => await ProfileReply(api, peer),
+            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
+            _ => ApiReply.Fail(failure),
+        };
 
     // ---- profiles ----
 
