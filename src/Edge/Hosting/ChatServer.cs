@@ -39,6 +39,7 @@ public static class ChatServer
         services.AddSingleton<IChatTopology>(sp => new ShardedTopology(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
         services.AddSingleton<ApiContext>();
         services.AddSingleton<SocketDirectory>();
+        services.AddSingleton(new UserRateLimits(2 * options.MessagesPerSecond, 2 * options.MessageBurst));
         services.AddSingleton(sp => new MessageLog(sp.GetRequiredService<ActorSystem>()));
         services.AddAkka(ChatActors.SystemName, (akka, _) => akka.AddChatActors(options));
 

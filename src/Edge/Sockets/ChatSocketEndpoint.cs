@@ -20,7 +20,7 @@ public static class ChatSocketEndpoint
 {
     public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map("/chat", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, TokenService tokens, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory)
+    private static async Task HandleAsync(HttpContext context, TokenService tokens, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory, UserRateLimits userRates)
     {
         var query = context.Request.Query;
         var user = tokens.Validate(query["token"]);
@@ -40,11 +40,12 @@ public static class ChatSocketEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var session = new SocketSession(socket, options.OutboundQueue);
         var fanout = registry.Get<RoomFanoutKey>();
-        var limits = new SocketLimits(options.MessagesPerSecond, options.MessageBurst, options.HeartbeatInterval, options.MissedHeartbeats);
+        var limits = new SocketLimits(options.MessagesPerSecond, options.MessageBurst, options.HeartbeatInterval, options.MissedHeartbeats, userRates);
         var connection = query["v"] == "2"
             ? system.ActorOf(ConnectionActorV2.Props(user.Value, session, topology, fanout, log, limits))
             : system.ActorOf(ConnectionActor.Props(user.Value, session, topology, fanout, limits));
         directory.Add(connection);
+        userRates.Open(user.Value.Value);
         var writer = session.RunWriterAsync(context.RequestAborted);
         try
         {
@@ -53,6 +54,7 @@ public static class ChatSocketEndpoint
         finally
         {
             directory.Remove(connection);
+            userRates.Close(user.Value.Value);
             connection.Tell(SocketClosed.Instance);
             await writer;
             await AwaitClientCloseAsync(socket);

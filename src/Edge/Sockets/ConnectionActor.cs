@@ -43,12 +43,14 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly IChatTopology _topology;
     private readonly IActorRef _fanout;
     private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
+    private readonly SocketLimits _limits;
     private readonly RateLimiter _limiter;
     private IActorRef? _entity;
     private IActorRef? _shutdownAck;
 
     public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
     {
+        _limits = limits;
         _limiter = limits.NewRateLimiter();
         _user = user;
         _session = session;
@@ -129,7 +131,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
         if (frame.Cmd == ChatCommand.Heartbeat) return;
-        if (!_limiter.TryTake())
+        if (!_limiter.TryTake() || !_limits.PerUser.TryTake(_user.Value))
         {
             Send(LegacyFrames.EncodeError("rate-limited", "too many messages, slow down", frame.ClientRef));
             return;

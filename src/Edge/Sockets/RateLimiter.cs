@@ -1,12 +1,48 @@
 namespace AkkaChat.Edge.Sockets;
 
 /// <summary>
-/// What a socket may do: send <paramref name="RatePerSecond"/> messages (<paramref name="Burst"/> at once) and, on
-/// protocol v2, stay silent at most <paramref name="MissedHeartbeats"/> heartbeat intervals.
+/// What a socket may do: send <paramref name="RatePerSecond"/> frames (<paramref name="Burst"/> at once), its user
+/// twice that across all their sockets on this node (<paramref name="PerUser"/>), and, on protocol v2, stay silent at
+/// most <paramref name="MissedHeartbeats"/> heartbeat intervals.
 /// </summary>
-public sealed record SocketLimits(double RatePerSecond, double Burst, TimeSpan HeartbeatInterval, int MissedHeartbeats)
+public sealed record SocketLimits(double RatePerSecond, double Burst, TimeSpan HeartbeatInterval, int MissedHeartbeats, UserRateLimits PerUser)
 {
     public RateLimiter NewRateLimiter() => new(RatePerSecond, Burst);
+}
+
+/// <summary>
+/// One token bucket per user with open sockets on this node, shared by those sockets, so opening more sockets does not
+/// multiply a user's sending rate. Entries live while the user has a socket here.
+/// </summary>
+public sealed class UserRateLimits(double ratePerSecond, double burst)
+{
+    private readonly Dictionary<long, (RateLimiter Limiter, int Sockets)> _users = [];
+
+    public void Open(long user)
+    {
+        lock (_users)
+        {
+            _users[user] = _users.TryGetValue(user, out var entry) ? (entry.Limiter, entry.Sockets + 1) : (new RateLimiter(ratePerSecond, burst), 1);
+        }
+    }
+
+    public void Close(long user)
+    {
+        lock (_users)
+        {
+            if (!_users.TryGetValue(user, out var entry)) return;
+            if (entry.Sockets <= 1) _users.Remove(user);
+            else _users[user] = (entry.Limiter, entry.Sockets - 1);
+        }
+    }
+
+    public bool TryTake(long user)
+    {
+        lock (_users)
+        {
+            return !_users.TryGetValue(user, out var entry) || entry.Limiter.TryTake();
+        }
+    }
 }
 
 /// <summary>A token bucket: a sustained rate per second with a burst allowance. Single-threaded (one actor).</summary>

@@ -172,7 +172,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
             Send(FramesV2.EncodeError("bad-frame", error!));
             return;
         }
-        if (frame.Type != "ping" && !_limiter.TryTake())
+        if (frame.Type != "ping" && (!_limiter.TryTake() || !_limits.PerUser.TryTake(_user.Value)))
         {
             Send(FramesV2.EncodeError("rate-limited", "too many frames, slow down", frame.Cid));
             return;
