@@ -53,9 +53,8 @@ public static class ChatSocketEndpoint
         }
         finally
         {
-            directory.Remove(connection);
             userRates.Close(user.Value.Value);
-            connection.Tell(SocketClosed.Instance);
+            directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
             await writer;
             await AwaitClientCloseAsync(socket);
         }

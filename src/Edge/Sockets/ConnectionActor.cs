@@ -18,11 +18,11 @@ public sealed record InboundText(byte[] Utf8) : INoSerializationVerificationNeed
 /// </summary>
 public sealed record ServerShutdown(IActorRef AckTo) : INoSerializationVerificationNeeded;
 
-/// <summary>The socket is gone (closed by either side, or failed).</summary>
-public sealed record SocketClosed : INoSerializationVerificationNeeded
-{
-    public static readonly SocketClosed Instance = new();
-}
+/// <summary>
+/// The socket is gone (closed by either side, or failed). The user entity answers <paramref name="AckTo"/> once what the
+/// socket delivered is stored, so a shutdown that follows can wait for it.
+/// </summary>
+public sealed record SocketClosed(IActorRef AckTo) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// One per socket (seed-000 protocol). Turns frames into commands for the user and room entities and
@@ -46,7 +46,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly SocketLimits _limits;
     private readonly RateLimiter _limiter;
     private IActorRef? _entity;
-    private IActorRef? _shutdownAck;
+    private IActorRef? _disconnectAck;
+    private bool _goingAway;
 
     public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
     {
@@ -74,7 +75,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         });
         Receive<ServerShutdown>(s =>
         {
-            _shutdownAck = s.AckTo;
+            _disconnectAck = s.AckTo;
+            _goingAway = true;
             Context.Stop(Self);
         });
         Receive<ChatRefused>(r => Send(LegacyFrames.EncodeError(r.Code, r.Reason, r.ClientRef)));
@@ -96,7 +98,11 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             Timers.StartSingleTimer("reconnect", Reconnect.Instance, ReconnectDelay);
         });
         Receive<Reconnect>(_ => _topology.Users.Tell(new UserCommands.Connect(_user, Self)));
-        Receive<SocketClosed>(_ => Context.Stop(Self));
+        Receive<SocketClosed>(c =>
+        {
+            _disconnectAck = c.AckTo;
+            Context.Stop(Self);
+        });
         // Receipts, typing, presence, recalls and read markers are protocol-v2 pushes: a seed-000 client could not render them.
         ReceiveAny(_ => { });
     }
@@ -110,10 +116,11 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        _session.MarkConnectionStopped();
         _fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
         var marks = _rooms.Where(r => r.Value.Delivered > 0).ToDictionary(r => r.Key, r => r.Value.Delivered);
-        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, marks, _shutdownAck));
-        if (_shutdownAck is not null) _session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, marks, _disconnectAck));
+        if (_goingAway) _session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
         else _session.Close(WebSocketCloseStatus.NormalClosure, "bye");
     }
 

@@ -14,18 +14,32 @@ public sealed class SocketDirectory
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(8);
 
     private readonly ConcurrentDictionary<IActorRef, byte> _connections = new();
+    private readonly ConcurrentDictionary<Task, byte> _recording = new();
 
     public int Count => _connections.Count;
 
     public void Add(IActorRef connection) => _connections.TryAdd(connection, 0);
 
-    public void Remove(IActorRef connection) => _connections.TryRemove(connection, out _);
+    /// <summary>The socket closed: its connection actor stops, and its marks are being stored (a shutdown waits for that too).</summary>
+    public void Closed(IActorRef connection, bool alreadyStopped)
+    {
+        _connections.TryRemove(connection, out _);
+        if (alreadyStopped) return; // it closed the socket itself and has already handed its marks over
+        Track(connection.Ask<UserReplies.DisconnectRecorded>(ack => new SocketClosed(ack), ShutdownWait, CancellationToken.None));
+    }
+
+    private void Track(Task recorded)
+    {
+        _recording.TryAdd(recorded, 0);
+        recorded.ContinueWith(t => _recording.TryRemove(t, out _), TaskScheduler.Default);
+    }
 
     /// <summary>Closes every socket and waits (bounded) until each user entity confirmed its marks are stored.</summary>
     public void CloseAll()
     {
         var acks = _connections.Keys
             .Select(connection => connection.Ask<UserReplies.DisconnectRecorded>(ack => new ServerShutdown(ack), ShutdownWait, CancellationToken.None))
+            .Concat(_recording.Keys)
             .ToArray();
         try
         {

@@ -29,6 +29,11 @@ public sealed class SocketSession
         });
     }
 
+    /// <summary>The connection actor has stopped (it stops itself when it closes the socket for a reason of its own).</summary>
+    public bool ConnectionStopped { get; private set; }
+
+    public void MarkConnectionStopped() => ConnectionStopped = true;
+
     /// <summary>Frames queued and not yet written.</summary>
     public int Queued => _outbound.Reader.Count;
 

@@ -40,7 +40,8 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
     private bool _syncRequested;
     private bool _syncedSent;
     private IActorRef? _entity;
-    private IActorRef? _shutdownAck;
+    private IActorRef? _disconnectAck;
+    private bool _goingAway;
     private IMaterializer? _materializer;
     private long _lastInbound = Environment.TickCount64;
 
@@ -71,9 +72,10 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
 
     protected override void PostStop()
     {
+        _session.MarkConnectionStopped();
         _fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
-        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, new Dictionary<RoomId, long>(), _shutdownAck));
-        if (_shutdownAck is not null) _session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, new Dictionary<RoomId, long>(), _disconnectAck));
+        if (_goingAway) _session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
         else _session.Close(WebSocketCloseStatus.NormalClosure, "bye");
     }
 
@@ -87,7 +89,11 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
             Stash.UnstashAll();
         });
         Receive<UserReplies.UserNotFound>(_ => CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user"));
-        Receive<SocketClosed>(_ => Context.Stop(Self));
+        Receive<SocketClosed>(c =>
+        {
+            _disconnectAck = c.AckTo;
+            Context.Stop(Self);
+        });
         Receive<CheckHeartbeat>(_ => { });
         ReceiveAny(_ => Stash.Stash());
     }
@@ -140,10 +146,15 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
             if (silentFor > _limits.HeartbeatInterval * _limits.MissedHeartbeats)
                 CloseAndStop((WebSocketCloseStatus)4000, $"no heartbeat for {(int)silentFor.TotalSeconds} s");
         });
-        Receive<SocketClosed>(_ => Context.Stop(Self));
+        Receive<SocketClosed>(c =>
+        {
+            _disconnectAck = c.AckTo;
+            Context.Stop(Self);
+        });
         Receive<ServerShutdown>(s =>
         {
-            _shutdownAck = s.AckTo;
+            _disconnectAck = s.AckTo;
+            _goingAway = true;
             Context.Stop(Self);
         });
     }
