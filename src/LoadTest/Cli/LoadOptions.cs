@@ -47,7 +47,9 @@ public sealed record LoadOptions
     public int ConnectParallelism { get; init; } = 64;
     public double ConnectTimeoutSeconds { get; init; } = 15;
     public double MaxSocketRate { get; init; } = 40;
+    public double MaxUserRate { get; init; } = 90;
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
+    public int ProgressEverySeconds { get; init; } = 5;
     public double StormShare { get; init; } = 0.2;
     public double StormEverySeconds { get; init; } = 5;
     public double StormDownSeconds { get; init; } = 1;
@@ -100,6 +102,7 @@ public sealed record LoadOptions
           --out FILE                 write the JSON result here
           --fixture FILE             reuse users, friendships and rooms across runs (created if missing)
           --progress auto|live|plain|none                                   [auto]
+          --progress-every S         plain progress: one line every S seconds          [5]
           --protocol v1              client protocol (seed-000 JSON)                 [v1]
         load
           --duration S               seconds of traffic, or of holding idle sockets    [30]
@@ -111,6 +114,8 @@ public sealed record LoadOptions
           --group-share F            mixed/storm: share of messages sent to rooms     [0.5]
           --message-bytes N          content size (probe + padding)                   [64]
           --max-socket-rate N        messages/s one socket may send (server allows 50) [40]
+          --max-user-rate N          messages/s one user may send over all its sockets
+                                     (AkkaChat allows twice the socket rate per user) [90]
           --verify                   check each sent message reached every expected socket exactly once
           --warmup S                 seconds of unmeasured traffic before measuring   [3]
           --drain S                  at most this long to wait for late deliveries    [10]
@@ -207,9 +212,11 @@ public sealed record LoadOptions
             ConnectParallelism = Int("--connect-parallelism", 64, 1, 4096),
             ConnectTimeoutSeconds = Num("--connect-timeout", 15, 1, 600),
             MaxSocketRate = Num("--max-socket-rate", 40, 0.1, 100_000),
+            MaxUserRate = Num("--max-user-rate", 90, 0.1, 1_000_000),
             Progress = Str("--progress") is { } p
                 ? Enum.TryParse<ProgressMode>(p, ignoreCase: true, out var mode) ? mode : throw new ArgumentException("--progress must be auto, live, plain or none")
                 : ProgressMode.Auto,
+            ProgressEverySeconds = Int("--progress-every", 5, 1, 3600),
             StormShare = Num("--storm-share", 0.2, 0.01, 1),
             StormEverySeconds = Num("--storm-every", 5, 0.5, 3600),
             StormDownSeconds = Num("--storm-down", 1, 0, 3600),

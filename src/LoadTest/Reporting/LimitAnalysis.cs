@@ -40,10 +40,11 @@ public static class LimitAnalysis
         if (t.ClosedByServer > 0) limits.Add(F($"server closed {t.ClosedByServer:N0} sockets: {string.Join("; ", t.CloseReasons.Select(x => $"{x.Value}× {x.Key}"))}"));
         if (t.LostDeliveries > 0)
         {
+            var expectedRate = t.ExpectedDeliveries / Math.Max(0.001, t.DurationSeconds);
             var why = r.Scenario == "storm"
-                ? "messages pushed to a socket just before it dropped are not replayed (v1 has no client acks) or exceeded the replay window"
-                : t.DrainSeconds >= 0.95 * Math.Max(1, r.Settings.DurationSeconds) || t.MessagesPerSecond < t.OfferedRate * 0.9
-                    ? "the server fell behind and the drain timed out"
+                ? "messages for a dropped socket that its reconnect did not replay"
+                : t.DeliveriesPerSecond < expectedRate * 0.9
+                    ? F($"the server delivered {t.DeliveriesPerSecond:N0}/s of the {expectedRate:N0}/s offered and fell behind; the rest was still queued when the {t.DrainSeconds:F0}s drain ended")
                     : "not delivered within the drain period";
             limits.Add(F($"{t.LostDeliveries:N0} deliveries missing ({why})"));
         }
@@ -52,7 +53,9 @@ public static class LimitAnalysis
         var keptUp = t.MessagesPerSecond >= t.OfferedRate * 0.97 && t.LostDeliveries == 0 && t.NotSent == 0 && t.DrainSeconds < 2;
         if (keptUp && server + generator < capacity * 0.85)
         {
-            if (t.LatencyMs.P50 > 100)
+            if (t.SendLagMs.P99 > 5 && t.SendLagMs.P99 >= t.LatencyMs.P50 / 2)
+                limits.Add(F($"the generator was the limit: it ran up to {t.SendLagMs.P99} ms (p99) behind its schedule, comparable to the measured median latency {t.LatencyMs.P50} ms; receiving {t.DeliveriesPerSecond:N0} deliveries/s costs it {generator:F0}% CPU"));
+            else if (t.LatencyMs.P50 > 100)
                 limits.Add(F($"queueing: median latency {t.LatencyMs.P50} ms at the offered {t.OfferedRate:N0} msgs/s means the server ran at about its capacity; with server CPU at {server:F0}% it was waiting, not computing (serial work: journal round trips, one busy actor)"));
             else if (t.LatencyMs.P99 > 50)
                 limits.Add(F($"throughput kept up with the offered {t.OfferedRate:N0} msgs/s, but p99 {t.LatencyMs.P99} ms (max {t.LatencyMs.Max} ms) without saturated CPU: stalls (GC pauses, journal writes, a busy shared machine)"));

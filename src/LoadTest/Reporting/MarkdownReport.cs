@@ -47,8 +47,12 @@ public static class MarkdownReport
         {
             var a = g.FirstOrDefault(r => r.Label == primary);
             var b = g.FirstOrDefault(r => r.Label == ceiling);
-            foreach (var (measure, value, higherIsBetter) in Headline(g.Key))
-                md.AppendLine($"| {g.Key} | {measure} | {Fmt(value(a))} | {Fmt(value(b))} | {Ratio(value(a), value(b))} |");
+            foreach (var (measure, value, ratio) in Headline(g.Key))
+            {
+                md.AppendLine(g.Key == "find-max"
+                    ? $"| {g.Key} | {measure} | {MaxRate(a)} | {MaxRate(b)} | {Ratio(value(a), value(b))} |"
+                    : $"| {g.Key} | {measure} | {Fmt(value(a))} | {Fmt(value(b))} | {(ratio ? Ratio(value(a), value(b)) : "–")} |");
+            }
         }
         md.AppendLine();
 
@@ -62,7 +66,10 @@ public static class MarkdownReport
             md.AppendLine($"| | {primary} | {ceiling} | ratio |");
             md.AppendLine("|---|---:|---:|---:|");
             foreach (var (name, value) in Rows(g.Key))
-                md.AppendLine($"| {name} | {Fmt(value(a))} | {Fmt(value(b))} | {Ratio(value(a), value(b))} |");
+            {
+                var isCount = name is "sent" or "acked" or "delivered" or "lost deliveries" or "duplicated" or "sockets dropped" or "reconnected";
+                md.AppendLine($"| {name} | {Fmt(value(a))} | {Fmt(value(b))} | {(isCount ? "–" : Ratio(value(a), value(b)))} |");
+            }
             md.AppendLine();
             foreach (var r in new[] { a, b }.OfType<RunResult>())
             {
@@ -98,12 +105,22 @@ public static class MarkdownReport
         };
     }
 
-    private static IEnumerable<(string Measure, Func<RunResult?, double?> Value, bool HigherIsBetter)> Headline(string scenario) => scenario switch
+    /// <summary>The summary rows of a scenario; counts (lost deliveries) get no ratio.</summary>
+    private static IEnumerable<(string Measure, Func<RunResult?, double?> Value, bool Ratio)> Headline(string scenario) => scenario switch
     {
-        "connect" => [("server RSS per socket (KiB)", r => r?.Connect?.ServerRssPerSocketKiB, false), ("handshakes/s", r => r?.Setup.ConnectsPerSecond, true)],
-        "group" => [("deliveries/s", r => r?.Traffic?.DeliveriesPerSecond, true), ("p99 ms", r => r?.Traffic?.LatencyMs.P99, false)],
-        "find-max" => [("max msgs/s passing", r => r?.FindMax?.MaxPassingRate, true)],
-        _ => [("msgs/s", r => r?.Traffic?.MessagesPerSecond, true), ("p99 ms", r => r?.Traffic?.LatencyMs.P99, false), ("lost deliveries", r => r?.Traffic?.LostDeliveries, false)],
+        "connect" => [("server RSS per socket (KiB)", r => r?.Connect?.ServerRssPerSocketKiB, true), ("handshakes/s", r => r?.Setup.ConnectsPerSecond, true)],
+        "group" => [("deliveries/s", r => r?.Traffic?.DeliveriesPerSecond, true), ("p99 ms", r => r?.Traffic?.LatencyMs.P99, true)],
+        "find-max" => [("max msgs/s with p99 under target, nothing lost", r => r?.FindMax?.MaxPassingRate, true)],
+        _ => [("deliveries/s", r => r?.Traffic?.DeliveriesPerSecond, true), ("p99 ms", r => r?.Traffic?.LatencyMs.P99, true), ("lost deliveries", r => r?.Traffic?.LostDeliveries, false)],
+    };
+
+    /// <summary>find-max's result; when even the first step failed, "below" that rate.</summary>
+    private static string MaxRate(RunResult? r) => r?.FindMax switch
+    {
+        null => "–",
+        { MaxPassingRate: > 0 } f => Fmt(f.MaxPassingRate),
+        { Steps.Count: > 0 } f => "< " + Fmt(f.Steps[0].OfferedRate),
+        _ => "–",
     };
 
     private static IEnumerable<(string Name, Func<RunResult?, double?> Value)> Rows(string scenario)

@@ -27,12 +27,13 @@ public sealed record ProgressSnapshot(
 /// </summary>
 public sealed class ProgressView
 {
-    private const int PlainEvery = 5;
+    private readonly int _plainEvery;
     private readonly bool _live;
     private readonly bool _quiet;
 
-    public ProgressView(ProgressMode mode)
+    public ProgressView(ProgressMode mode, int plainEverySeconds = 5)
     {
+        _plainEvery = Math.Max(1, plainEverySeconds);
         _quiet = mode == ProgressMode.None;
         _live = mode == ProgressMode.Live
             || (mode == ProgressMode.Auto && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive);
@@ -60,7 +61,7 @@ public sealed class ProgressView
             {
                 await Task.WhenAny(until, Task.Delay(interval));
                 var s = sample();
-                if (++n % PlainEvery == 0 || until.IsCompleted) Log(Plain(s));
+                if (++n % _plainEvery == 0 || until.IsCompleted) Log(Plain(s));
             }
             return;
         }

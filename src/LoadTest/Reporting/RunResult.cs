@@ -68,6 +68,7 @@ public sealed record TrafficResult
     public long Echoes { get; set; }
     public long Misattributed { get; set; }
     public long Stale { get; set; }
+    public long StaleRoom { get; set; }
     public long Foreign { get; set; }
     public Dictionary<string, long> ErrorFrames { get; set; } = [];
     public long ClosedByServer { get; set; }

@@ -2,7 +2,6 @@ namespace AkkaChat.LoadTest.Scenarios;
 
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using AkkaChat.LoadTest.Api;
 using AkkaChat.LoadTest.Cli;
@@ -11,7 +10,6 @@ using AkkaChat.LoadTest.Measurement;
 using AkkaChat.LoadTest.Protocol;
 using AkkaChat.LoadTest.Reporting;
 using AkkaChat.LoadTest.Sockets;
-using HdrHistogram;
 
 /// <summary>
 /// Runs one scenario end to end: fixture (users, friends, rooms), sockets, traffic, drain, verification, report.
@@ -43,7 +41,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         _handler = new TrafficHandler(_protocol, _ledger, _run, o.MessageBytes);
         _api = new ChatApiClient(o.Url, Math.Max(o.RegisterParallelism, o.SetupParallelism));
         _connector = new SocketConnector(o.Url, o.SourceAddresses);
-        _view = new ProgressView(o.Progress);
+        _view = new ProgressView(o.Progress, o.ProgressEverySeconds);
         _server = o.ServerPid is { } pid ? new ProcessSampler(pid) : null;
         // The whole run is bounded: setup allowance plus every traffic second the options ask for.
         var traffic = o.Scenario == Scenario.FindMax ? o.MaxSteps * (o.StepSeconds + o.DrainSeconds + 2) : o.DurationSeconds + o.DrainSeconds;
@@ -215,7 +213,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         // Lets each socket's initial sync (backlog, room catch-up) finish before anything is sent.
         await Task.Delay(SyncSettle, Ct);
         if (_handler.Stale + _handler.Foreign > 0)
-            ProgressView.Log($"warm-up: {_handler.Stale:N0} messages of earlier runs and {_handler.Foreign:N0} other messages arrived (initial sync); they are not counted");
+            ProgressView.Log($"initial sync: {_handler.Stale:N0} messages of earlier runs ({_handler.StaleRoom:N0} of them room messages) and {_handler.Foreign:N0} other messages arrived; they are not counted");
     }
 
     private async Task CloseAllAsync()
@@ -316,10 +314,9 @@ public sealed class ScenarioRunner : IAsyncDisposable
         (Readings Start, Readings End)? bestWindow = null, firstWindow = null;
         for (var step = 0; step < _o.MaxSteps && !Ct.IsCancellationRequested; step++)
         {
-            var perSocket = PerSocketRate(rate);
-            if (perSocket > _o.MaxSocketRate)
+            if (RateProblem(rate) is { } problem)
             {
-                findMax.StopReason = $"{rate:N0} msgs/s would need {perSocket:F1} msgs/s per socket (over --max-socket-rate {_o.MaxSocketRate}; the server allows 50): add --sockets/--users";
+                findMax.StopReason = $"the harness's sockets cap the rate: {problem}; add --users";
                 break;
             }
             var (traffic, start, end, passed, verdict) = await RunStepAsync(step, rate);
@@ -407,9 +404,19 @@ public sealed class ScenarioRunner : IAsyncDisposable
 
     private void CheckSocketRate(double rate)
     {
+        if (RateProblem(rate) is { } problem) throw new ArgumentException(problem + ": add --users (or --sockets)");
+    }
+
+    /// <summary>Why <paramref name="rate"/> would hit the server's per-socket or per-user rate limit, or null.</summary>
+    private string? RateProblem(double rate)
+    {
         var perSocket = PerSocketRate(rate);
         if (perSocket > _o.MaxSocketRate)
-            throw new ArgumentException($"{rate:N0} msgs/s over these sockets is {perSocket:F1} msgs/s per socket, above --max-socket-rate {_o.MaxSocketRate} (the server rate-limits each socket to 50/s): add --sockets or --users");
+            return $"{rate:N0} msgs/s is {perSocket:F1} msgs/s per socket, above --max-socket-rate {_o.MaxSocketRate} (AkkaChat allows 50 per socket)";
+        var perUser = perSocket * Math.Ceiling((double)_o.TotalSockets / _o.Users);
+        if (perUser > _o.MaxUserRate)
+            return $"{rate:N0} msgs/s is {perUser:F1} msgs/s per user over its sockets, above --max-user-rate {_o.MaxUserRate} (AkkaChat allows twice the socket rate per user)";
+        return null;
     }
 
     private Task StartDriver(PhaseStats phase, double rate, TimeSpan duration)
@@ -497,6 +504,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
             Echoes = phase.Echoes,
             Misattributed = phase.Misattributed,
             Stale = _handler.Stale,
+            StaleRoom = _handler.StaleRoom,
             Foreign = _handler.Foreign,
             ErrorFrames = new Dictionary<string, long>(_handler.Errors),
             ClosedByServer = _handler.ClosedByServer,

@@ -16,6 +16,9 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
     /// <summary>Probes of an earlier run (a reused user's backlog or room catch-up).</summary>
     public long Stale;
 
+    /// <summary>The part of <see cref="Stale"/> that were room messages (room catch-up from an old mark).</summary>
+    public long StaleRoom;
+
     /// <summary>Chat frames that are not probes at all.</summary>
     public long Foreign;
     public long Malformed;
@@ -41,6 +44,7 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
                 else if (Probe.IsProbe(f.Content))
                 {
                     Interlocked.Increment(ref Stale);
+                    if (f.Cmd == ChatCommands.Room) Interlocked.Increment(ref StaleRoom);
                 }
                 else
                 {

@@ -1,0 +1,93 @@
+namespace AkkaChat.Core.Tests.Users;
+
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Tests.Support;
+using AkkaChat.Core.Users;
+using static AkkaChat.Core.Users.ConversationEvents;
+using static AkkaChat.Core.Users.UserEvents;
+
+/// <summary>Read markers, unread counts, flags and recall decisions of <see cref="UserState"/>, without actors.</summary>
+public sealed class ConversationStateSpec
+{
+    private static readonly UserId Me = new(10_000);
+    private static readonly UserId Peer = new(10_001);
+    private static readonly UserId Other = new(10_002);
+
+    private static UserState Friends() => UserState.Empty
+        .Apply(new UserCreated(Me, "13800000000", Samples.Profile("me"), Samples.At))
+        .Apply(new UserEvents.FriendAdded(Peer))
+        .Apply(new UserEvents.FriendAdded(Other));
+
+    private static UserState Receive(UserState state, UserId from, int count, DateTimeOffset? at = null)
+    {
+        for (var i = 0; i < count; i++)
+            state = state.Apply(new DirectMessageStored(state.NextInboxMessage(from, Me, Samples.Text("m"), at ?? Samples.At, MessageIds.New(), "")));
+        return state;
+    }
+
+    [Fact]
+    public void Unread_counts_only_the_peers_incoming_messages_after_the_read_marker()
+    {
+        var state = Receive(Receive(Receive(Friends(), Peer, 3), Other, 2), Peer, 2); // seqs 1-3 peer, 4-5 other, 6-7 peer
+        Assert.Equal(5, state.Peers[Peer].Unread);
+        Assert.Equal(2, state.Peers[Other].Unread);
+
+        var (read, _, refusal) = state.DecideRead(ConversationId.With(Peer), 5);
+        Assert.Null(refusal);
+        state = state.Apply(read!);
+        Assert.Equal(2, state.Peers[Peer].Unread);
+        Assert.Equal(2, state.Peers[Other].Unread);
+        Assert.Equal(3, state.LastIncomingAtOrBelow(Peer, 5)!.Seq);
+    }
+
+    [Fact]
+    public void Reading_backwards_or_beyond_the_inbox_or_a_stranger_is_refused_or_ignored()
+    {
+        var state = Receive(Friends(), Peer, 3);
+        state = state.Apply(state.DecideRead(ConversationId.With(Peer), 3).Event!);
+        Assert.Equal((null, null, null), state.DecideRead(ConversationId.With(Peer), 2));
+        Assert.Equal("no-such-message", state.DecideRead(ConversationId.With(Peer), 4).Code);
+        Assert.Equal("bad-cursor", state.DecideRead(ConversationId.With(Peer), -1).Code);
+        Assert.Equal("no-conversation", state.DecideRead(ConversationId.With(new UserId(99_999)), 1).Code);
+        Assert.Equal("not-member", state.DecideRead(ConversationId.In(new RoomId(100)), 1).Code);
+    }
+
+    [Fact]
+    public void Sending_in_a_conversation_marks_it_read()
+    {
+        var state = Receive(Friends(), Peer, 4);
+        state = state.Apply(new DirectMessageStored(state.NextInboxMessage(Me, Peer, Samples.Text("reply"), Samples.At, MessageIds.New(), "c1")));
+        Assert.Equal(0, state.Peers[Peer].Unread);
+        Assert.Equal("reply", state.Peers[Peer].Last!.Payload.Content);
+    }
+
+    [Fact]
+    public void Only_the_sender_can_recall_and_only_within_the_window()
+    {
+        var state = Receive(Friends(), Peer, 1);
+        var mine = state.NextInboxMessage(Me, Peer, Samples.Text("oops"), Samples.At, 4242, "c2");
+        state = state.Apply(new DirectMessageStored(mine));
+
+        Assert.Equal("not-yours", state.DecideRecall(1, Samples.At).Code);
+        Assert.Equal("no-such-message", state.DecideRecall(9, Samples.At).Code);
+        Assert.Equal("recall-expired", state.DecideRecall(mine.Seq, Samples.At + UserState.RecallWindow + TimeSpan.FromSeconds(1)).Code);
+        var (message, _, refusal) = state.DecideRecall(mine.Seq, Samples.At + TimeSpan.FromMinutes(1));
+        Assert.Null(refusal);
+        Assert.Equal(4242, message!.MessageId);
+
+        state = state.Apply(new DirectMessageRecalled(mine.Seq, mine.MessageId, Samples.At));
+        Assert.True(state.IsRecalled(4242));
+        Assert.True(state.ConversationsView().Peers.Single(p => p.Peer == Peer).LastRecalled);
+    }
+
+    [Fact]
+    public void Flags_persist_through_a_snapshot_and_clearing_both_removes_them()
+    {
+        var state = Receive(Friends(), Peer, 2).Apply(new ConversationFlagsSet(ConversationId.With(Peer), Pinned: true, Muted: false));
+        var restored = UserState.Empty.Apply(state.ToSnapshot());
+        Assert.True(restored.FlagsOf(ConversationId.With(Peer)).Pinned);
+        Assert.Equal(2, restored.Peers[Peer].Unread);
+        Assert.Empty(restored.Apply(new ConversationFlagsSet(ConversationId.With(Peer), false, false)).Flags);
+    }
+}
