@@ -105,6 +105,11 @@ public sealed class ConversationTests : IAsyncLifetime
         await again.SendJsonAsync(new { type = "conversations", offset = 1, limit = 1 });
         var (page, _) = await again.ReceiveUntilAsync("conversations");
         Assert.Equal($"r{room}", Assert.Single(page.GetProperty("items").EnumerateArray()).GetProperty("conv").GetString());
+        await again.SendJsonAsync(new { type = "read", conv = $"r{room}", seq = 2 });
+        Assert.Equal("no-such-message", (await again.ReceiveUntilAsync("error")).Match.GetProperty("code").GetString());
+        await again.SendJsonAsync(new { type = "read", conv = $"r{room}", seq = 1 });
+        var (roomRead, _) = await again.ReceiveUntilAsync("read");
+        Assert.Equal($"r{room}", roomRead.GetProperty("conv").GetString());
         await again.SendJsonAsync(new { type = "conversations", limit = 1000 });
         Assert.Equal("bad-limit", (await again.ReceiveUntilAsync("error")).Match.GetProperty("code").GetString());
     }

@@ -35,6 +35,7 @@ public sealed partial class ConnectionActorV2
         });
         Receive<ConversationRefused>(r => Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid)));
         Receive<QueryAnswered>(a => Send(a.Frame));
+        Receive<RoomReadChecked>(OnRoomReadChecked);
         Receive<QueryFailed>(f => Send(FramesV2.EncodeError(f.Code, f.Reason)));
     }
 
@@ -44,8 +45,7 @@ public sealed partial class ConnectionActorV2
         switch (frame.Type)
         {
             case "read":
-                if (ParseConversation(frame) is { } read && RequireSeq(frame) is { } seq)
-                    _topology.Users.Tell(new ConversationCommands.MarkRead(_user, read, seq, Self));
+                if (ParseConversation(frame) is { } read && RequireSeq(frame) is { } seq) MarkRead(read, seq);
                 return true;
             case "flags":
                 if (ParseConversation(frame) is { } flagged)
@@ -92,6 +92,28 @@ public sealed partial class ConnectionActorV2
         Send(FramesV2.EncodeError("bad-cursor", "seq must be a sequence number (0 or more)", frame.Cid));
         return null;
     }
+
+    /// <summary>A 1:1 read goes straight to the user entity (it knows the inbox); a room read is checked against the room's head first.</summary>
+    private void MarkRead(ConversationId conversation, long seq)
+    {
+        if (conversation.Room is not { } room)
+        {
+            _topology.Users.Tell(new ConversationCommands.MarkRead(_user, conversation, seq, Self));
+            return;
+        }
+        _topology.Rooms.Ask<object>(new RoomCommands.GetRoom(room), QueryTimeout)
+            .PipeTo(Self, success: reply => new RoomReadChecked(conversation, seq, (reply as RoomReplies.RoomInfo)?.Head ?? -1),
+                failure: e => new QueryFailed("query-failed", "the room did not answer, try again"));
+    }
+
+    private void OnRoomReadChecked(RoomReadChecked check)
+    {
+        if (check.Seq > check.Head)
+            Send(FramesV2.EncodeError("no-such-message", check.Head < 0 ? $"room {check.Conversation.Room} does not exist" : $"the room has no message {check.Seq} (its newest is {check.Head})"));
+        else _topology.Users.Tell(new ConversationCommands.MarkRead(_user, check.Conversation, check.Seq, Self));
+    }
+
+    private sealed record RoomReadChecked(ConversationId Conversation, long Seq, long Head);
 
     private void SendTyping(ConversationId conversation)
     {
