@@ -30,6 +30,7 @@ public static class ChatActors
             .AddHocon(LoadHocon(options, options.Storage.HoconFile), HoconAddMode.Append)
             .AddHocon(options.Storage.ConnectionConfig(), HoconAddMode.Append)
             .AddHocon(ChatSerialization.Config, HoconAddMode.Append);
+        if (options.Storage.RelaxedSyncSetup() is { } relaxed) builder.AddSetup(relaxed);
 
         var settings = options.Settings;
         var shardOptions = new ShardOptions { ShouldPassivateIdleEntities = false, RememberEntities = false };

@@ -47,7 +47,15 @@ public sealed record ChatOptions
         var storageKind = Env("AKKACHAT_STORAGE", config.GetString("storage", "sqlite")).ToLowerInvariant();
         var storage = storageKind switch
         {
-            "sqlite" => ChatStorage.Sqlite(dataDir),
+            "sqlite" => ChatStorage.Sqlite(dataDir) with
+            {
+                RelaxedSync = Env("AKKACHAT_SQLITE_SYNC", config.GetString("sqlite.synchronous", "full")).ToLowerInvariant() switch
+                {
+                    "full" => false,
+                    "normal" => true,
+                    var other => throw new ArgumentException($"AKKACHAT_SQLITE_SYNC must be full or normal, not '{other}'"),
+                },
+            },
             "postgres" or "postgresql" => ChatStorage.Postgres(Env("AKKACHAT_PG", "") is { Length: > 0 } pg
                 ? pg
                 : throw new ArgumentException("AKKACHAT_STORAGE=postgres needs AKKACHAT_PG (an Npgsql connection string)")),

@@ -2,6 +2,8 @@ namespace AkkaChat.Persistence.Storage;
 
 using Akka.Configuration;
 using Akka.Persistence.Sql;
+using Akka.Persistence.Sql.Config;
+using LinqToDB;
 using Microsoft.Data.Sqlite;
 
 public enum StorageKind
@@ -13,6 +15,12 @@ public enum StorageKind
 /// <summary>Journal and snapshot store wiring: which HOCON file, which connection string.</summary>
 public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
 {
+    /// <summary>
+    /// SQLite only: commit with <c>synchronous=NORMAL</c> instead of FULL. Under WAL this survives any process crash
+    /// (kill -9 included) but a power loss or OS crash may roll back the last commits — an explicit trade for speed.
+    /// </summary>
+    public bool RelaxedSync { get; init; }
+
     public const string SqliteFileName = "akkachat.db";
 
     public static ChatStorage Sqlite(string dataDir) =>
@@ -37,6 +45,30 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
             akka.persistence.snapshot-store.sql.connection-string = {quoted}
             akka.persistence.query.journal.sql.connection-string = {quoted}
             """).WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>
+    /// The linq2db options every SQL plugin (journal, snapshots, read journal) uses when <see cref="RelaxedSync"/> is on:
+    /// each new connection switches to <c>synchronous=NORMAL</c> as it opens. Null when nothing differs from the HOCON.
+    /// </summary>
+    public DataOptionsSetup? RelaxedSyncSetup() =>
+        Kind == StorageKind.Sqlite && RelaxedSync
+            ? new DataOptionsSetup(new DataOptions()
+                .UseConnectionString(ProviderName.SQLiteMS, ConnectionString)
+                .UseAfterConnectionOpened(
+                    connection => SetNormalSync(connection),
+                    (connection, _) =>
+                    {
+                        SetNormalSync(connection);
+                        return Task.CompletedTask;
+                    }))
+            : null;
+
+    private static void SetNormalSync(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>

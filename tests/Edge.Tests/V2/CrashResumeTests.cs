@@ -14,10 +14,13 @@ public sealed class CrashResumeTests
     private const int MessagesPerSender = 2_500;
     private const int Window = 200;
 
-    [Fact]
-    public async Task Every_acknowledged_message_arrives_exactly_once_in_order_across_a_kill_9()
+    /// <remarks>Also with <c>synchronous=NORMAL</c>: under WAL it must survive a process crash just the same.</remarks>
+    [Theory]
+    [InlineData("full")]
+    [InlineData("normal")]
+    public async Task Every_acknowledged_message_arrives_exactly_once_in_order_across_a_kill_9(string sqliteSync)
     {
-        await using var server = new ChatProcess(new Dictionary<string, string?> { ["AKKACHAT_MSG_RATE"] = "100000" });
+        await using var server = new ChatProcess(new Dictionary<string, string?> { ["AKKACHAT_MSG_RATE"] = "100000", ["AKKACHAT_SQLITE_SYNC"] = sqliteSync });
         await server.StartAsync();
 
         var senders = new List<Account>();

@@ -1,0 +1,97 @@
+namespace AkkaChat.Edge.Tests.Hosting;
+
+using Akka.Configuration;
+using AkkaChat.Edge.Hosting;
+using AkkaChat.Persistence.Storage;
+
+/// <summary>The shipped HOCON files load, hold the keys the node relies on, and the environment overrides them.</summary>
+public sealed class ChatOptionsTests
+{
+    private static readonly string HoconDir = Path.Combine(AppContext.BaseDirectory, "hocon");
+
+    private static Config Load(string file) => ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(HoconDir, file)));
+
+    [Fact]
+    public void Defaults_come_from_the_hocon_files()
+    {
+        var options = ChatOptions.Load(new Dictionary<string, string?>());
+        Assert.Equal(8080, options.HttpPort);
+        Assert.Equal(4053, options.RemotePort);
+        Assert.Equal("127.0.0.1", options.Bind);
+        Assert.Equal(Path.GetFullPath("./data"), options.DataDir);
+        Assert.Equal(StorageKind.Sqlite, options.Storage.Kind);
+        Assert.False(options.Storage.RelaxedSync);
+        Assert.Null(options.Storage.RelaxedSyncSetup());
+        Assert.Equal(5, options.Settings.MaxOwnedRooms);
+        Assert.Equal(65_536, options.MaxFrameBytes);
+        Assert.Equal(10 * 1024 * 1024, options.MaxUploadBytes);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.HeartbeatInterval);
+        Assert.Equal(3, options.MissedHeartbeats);
+        Assert.Equal(50, options.MessagesPerSecond);
+        Assert.Empty(options.SeedNodes);
+    }
+
+    [Fact]
+    public void Environment_variables_override_addresses_paths_and_storage()
+    {
+        var options = ChatOptions.Load(new Dictionary<string, string?>
+        {
+            ["AKKACHAT_HTTP_PORT"] = "9090",
+            ["AKKACHAT_REMOTE_PORT"] = "5000",
+            ["AKKACHAT_BIND"] = "127.0.0.2",
+            ["AKKACHAT_DATA_DIR"] = "/tmp/akkachat-options-test",
+            ["AKKACHAT_MAX_ROOMS"] = "9",
+            ["AKKACHAT_SQLITE_SYNC"] = "normal",
+            ["AKKACHAT_SEEDS"] = "akka.tcp://akkachat@127.0.0.1:4053, akka.tcp://akkachat@127.0.0.1:4054",
+        });
+        Assert.Equal(9090, options.HttpPort);
+        Assert.Equal(5000, options.RemotePort);
+        Assert.Equal("127.0.0.2", options.Bind);
+        Assert.Equal("/tmp/akkachat-options-test", options.DataDir);
+        Assert.Equal(9, options.Settings.MaxOwnedRooms);
+        Assert.True(options.Storage.RelaxedSync);
+        Assert.NotNull(options.Storage.RelaxedSyncSetup());
+        Assert.Equal(2, options.SeedNodes.Count);
+
+        var postgres = ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_STORAGE"] = "postgres", ["AKKACHAT_PG"] = "Host=127.0.0.1;Username=chat" });
+        Assert.Equal(StorageKind.Postgres, postgres.Storage.Kind);
+        Assert.Equal("persistence.postgres.conf", postgres.Storage.HoconFile);
+    }
+
+    [Theory]
+    [InlineData("AKKACHAT_HTTP_PORT", "eighty")]
+    [InlineData("AKKACHAT_STORAGE", "mongodb")]
+    [InlineData("AKKACHAT_SQLITE_SYNC", "off")]
+    public void Bad_environment_values_are_refused_with_the_variable_named(string variable, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => ChatOptions.Load(new Dictionary<string, string?> { [variable] = value }));
+        Assert.Contains(variable, error.Message);
+    }
+
+    [Fact]
+    public void Postgres_needs_a_connection_string()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_STORAGE"] = "postgres" }));
+        Assert.Contains("AKKACHAT_PG", error.Message);
+    }
+
+    [Fact]
+    public void Every_hocon_file_parses_and_holds_the_keys_the_node_relies_on()
+    {
+        Assert.Equal("cluster", Load("akka.conf").GetString("akka.actor.provider"));
+        Assert.Contains("SplitBrainResolver", Load("cluster.conf").GetString("akka.cluster.downing-provider-class"));
+        Assert.Equal("off", Load("sharding.conf").GetString("akka.cluster.sharding.passivate-idle-entity-after"));
+        foreach (var (file, provider) in new[] { ("persistence.sqlite.conf", "SQLite.MS"), ("persistence.postgres.conf", "PostgreSQL.15") })
+        {
+            var config = Load(file);
+            Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.journal.plugin"));
+            Assert.Equal("akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
+            Assert.Equal(provider, config.GetString("akka.persistence.journal.sql.provider-name"));
+            Assert.Equal(provider, config.GetString("akka.persistence.query.journal.sql.provider-name"));
+            Assert.True(config.GetBoolean("akka.persistence.journal.sql.auto-initialize"));
+        }
+        var chat = Load("akkachat.conf");
+        Assert.Equal("full", chat.GetString("akkachat.sqlite.synchronous"));
+        Assert.True(chat.HasPath("akkachat.websocket.outbound-queue"));
+    }
+}
