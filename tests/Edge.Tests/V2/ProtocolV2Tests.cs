@@ -129,8 +129,21 @@ public sealed class ProtocolV2Tests : IAsyncLifetime
         Assert.Equal("not-friend", refused.GetProperty("code").GetString());
         Assert.Equal("x1", refused.GetProperty("cid").GetString());
 
+        await sa.SendJsonAsync(new { type = "flags", conv = "u424242", pinned = true });
+        Assert.Equal("no-conversation", (await sa.ReceiveUntilAsync("error")).Match.GetProperty("code").GetString());
+        await sa.SendJsonAsync(new { type = "flags", conv = $"u{b.UserId}" });
+        Assert.Equal("bad-frame", (await sa.ReceiveUntilAsync("error")).Match.GetProperty("code").GetString());
+        await sa.SendJsonAsync(new { type = "history", conv = "r999999" });
+        Assert.Equal("not-member", (await sa.ReceiveUntilAsync("error")).Match.GetProperty("code").GetString());
+        await sa.SendJsonAsync(new { type = "read", conv = "x1", seq = 1 });
+        Assert.Equal("bad-frame", (await sa.ReceiveUntilAsync("error")).Match.GetProperty("code").GetString());
+        await sa.SendJsonAsync(new { type = "recall", cid = "q", stream = $"u{b.UserId}", seq = 1 });
+        Assert.Equal("bad-frame", (await sa.ReceiveUntilAsync("error")).Match.GetProperty("code").GetString());
+        await sa.SendJsonAsync(new { type = "history", conv = $"u{b.UserId}", before = 0 });
+        Assert.Equal("bad-cursor", (await sa.ReceiveUntilAsync("error")).Match.GetProperty("code").GetString());
+
         await sa.SendJsonAsync(new { type = "ping" });
-        Assert.Equal("pong", (await sa.ReceiveJsonAsync()).Type());
+        Assert.Equal("pong", (await sa.ReceiveUntilAsync("pong")).Match.Type());
         await sa.SyncAsync(0);
         await sa.ReceiveUntilAsync("synced");
         await sa.SyncAsync(0);
