@@ -32,97 +32,50 @@ public sealed record SocketClosed(IActorRef AckTo) : INoSerializationVerificatio
 /// It never echoes a message to the socket that sent it and sends a legacy socket nothing but chat
 /// messages and error frames.
 /// </summary>
-public sealed class ConnectionActor : ReceiveActor, IWithTimers
+public sealed class ConnectionActor : SocketConnectionActor
 {
     private const int RoomCatchUpLimit = 200;
     private const int MaxBufferedPerRoom = 1000;
-    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
-    private readonly UserId _user;
-    private readonly SocketSession _session;
-    private readonly IChatTopology _topology;
-    private readonly IActorRef _fanout;
     private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
-    private readonly SocketLimits _limits;
-    private readonly RateLimiter _limiter;
-    private IActorRef? _entity;
-    private IActorRef? _disconnectAck;
-    private bool _goingAway;
 
     public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
+        : base(user, session, topology, fanout, limits)
     {
-        _limits = limits;
-        _limiter = limits.NewRateLimiter();
-        _user = user;
-        _session = session;
-        _topology = topology;
-        _fanout = fanout;
-
         Receive<InboundText>(HandleInbound);
         Receive<UserReplies.Connected>(HandleConnected);
-        Receive<UserReplies.UserNotFound>(_ =>
-        {
-            _session.Close(WebSocketCloseStatus.PolicyViolation, "unknown user");
-            Context.Stop(Self);
-        });
+        Receive<UserReplies.UserNotFound>(_ => CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user"));
         Receive<PushDirect>(p => Send(LegacyFrames.EncodeDirect(p.Message)));
         Receive<DirectAccepted>(_ => { }); // the seed client shows its own message itself and expects no ack
-        // Our own room message comes back through the fan-out (in room order) and only moves the mark there.
         Receive<RoomAccepted>(a =>
         {
-            // While a room catches up, our own message may come back in the catch-up page: remember it to skip it there.
+            // Our own room message comes back through the fan-out (in room order) and only moves the mark there;
+            // while a room catches up it may come back in the catch-up page too: remember it to skip it there.
             if (_rooms.TryGetValue(a.Message.RoomId, out var cursor) && cursor.CatchingUp) cursor.OwnSends.Add(a.Message.Seq);
-        });
-        Receive<ServerShutdown>(s =>
-        {
-            _disconnectAck = s.AckTo;
-            _goingAway = true;
-            Context.Stop(Self);
         });
         Receive<ChatRefused>(r => Send(LegacyFrames.EncodeError(r.Code, r.Reason, r.ClientRef)));
         Receive<RoomMembershipAdded>(m => TrackRoom(m.RoomId, m.Mark, catchUp: false));
         Receive<RoomMembershipRemoved>(m =>
         {
             _rooms.Remove(m.RoomId);
-            _fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(m.RoomId, Self));
+            Fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(m.RoomId, Self));
         });
         Receive<RoomFrame>(HandleRoomFrame);
         Receive<RoomReplies.RoomMessages>(HandleCatchUp);
         Receive<RoomReplies.RoomNotFound>(r => FinishCatchUp(r.RoomId));
         Receive<RoomReplies.RoomRefused>(r => FinishCatchUp(r.RoomId));
-        Receive<Terminated>(t =>
-        {
-            // Our user entity moved (rebalance) or restarted: register again with its new incarnation.
-            if (!t.ActorRef.Equals(_entity)) return;
-            _entity = null;
-            Timers.StartSingleTimer("reconnect", Reconnect.Instance, ReconnectDelay);
-        });
-        Receive<Reconnect>(_ => _topology.Users.Tell(new UserCommands.Connect(_user, Self)));
-        Receive<SocketClosed>(c =>
-        {
-            _disconnectAck = c.AckTo;
-            Context.Stop(Self);
-        });
+        ReceiveLifecycle();
         // Receipts, typing, presence, recalls and read markers are protocol-v2 pushes: a seed-000 client could not render them.
         ReceiveAny(_ => { });
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
     public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits) =>
         Akka.Actor.Props.Create(() => new ConnectionActor(user, session, topology, fanout, limits));
 
-    protected override void PreStart() => _topology.Users.Tell(new UserCommands.Connect(_user, Self));
+    protected override bool WantsBacklog => true;
 
-    protected override void PostStop()
-    {
-        _session.MarkConnectionStopped();
-        _fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
-        var marks = _rooms.Where(r => r.Value.Delivered > 0).ToDictionary(r => r.Key, r => r.Value.Delivered);
-        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, marks, _disconnectAck));
-        if (_goingAway) _session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
-        else _session.Close(WebSocketCloseStatus.NormalClosure, "bye");
-    }
+    protected override IReadOnlyDictionary<RoomId, long> RoomMarks() =>
+        _rooms.Where(r => r.Value.Delivered > 0).ToDictionary(r => r.Key, r => r.Value.Delivered);
 
     private void HandleInbound(InboundText text)
     {
@@ -138,7 +91,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
         if (frame.Cmd == ChatCommand.Heartbeat) return;
-        if (!_limiter.TryTake() || !_limits.PerUser.TryTake(_user.Value))
+        if (!TryTakeToken())
         {
             Send(LegacyFrames.EncodeError("rate-limited", "too many messages, slow down", frame.ClientRef));
             return;
@@ -146,10 +99,10 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         switch (frame.Cmd)
         {
             case ChatCommand.Direct when frame.DstId > 0:
-                _topology.Users.Tell(new UserCommands.SendDirect(_user, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self));
+                Topology.Users.Tell(new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self));
                 break;
             case ChatCommand.Room when frame.DstId > 0:
-                _topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), _user, frame.Payload, frame.ClientRef, Self));
+                Topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), User, frame.Payload, frame.ClientRef, Self));
                 break;
             case ChatCommand.Direct or ChatCommand.Room:
                 Send(LegacyFrames.EncodeError("bad-frame", "dstid must be a positive number", frame.ClientRef));
@@ -162,8 +115,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private void HandleConnected(UserReplies.Connected connected)
     {
-        _entity = Sender;
-        Context.Watch(Sender);
+        WatchEntity(Sender);
         foreach (var message in connected.Backlog) Send(LegacyFrames.EncodeDirect(message));
         foreach (var room in connected.Rooms)
         {
@@ -178,8 +130,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     {
         if (_rooms.ContainsKey(room)) return;
         _rooms[room] = new RoomCursor { Delivered = mark, CatchingUp = catchUp };
-        _fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
-        if (catchUp) _topology.Rooms.Tell(new RoomCommands.FetchRoomMessages(room, _user, mark, RoomCatchUpLimit));
+        Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
+        if (catchUp) Topology.Rooms.Tell(new RoomCommands.FetchRoomMessages(room, User, mark, RoomCatchUpLimit));
     }
 
     private void HandleRoomFrame(RoomFrame frame)
@@ -222,21 +174,11 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         if (!Self.Equals(frame.Origin)) Send(frame.Legacy);
     }
 
-    private void Send(ReadOnlyMemory<byte> frame)
-    {
-        if (!_session.TryEnqueue(frame)) Context.Stop(Self);
-    }
-
     private sealed class RoomCursor
     {
         public long Delivered { get; set; }
         public bool CatchingUp { get; set; }
         public List<RoomFrame> Buffered { get; } = [];
         public HashSet<long> OwnSends { get; } = [];
-    }
-
-    private sealed class Reconnect
-    {
-        public static readonly Reconnect Instance = new();
     }
 }

@@ -24,14 +24,14 @@ public sealed partial class ConnectionActorV2
         Receive<ReceiptArrived>(r => Send(FramesV2.EncodeReceipt(r.ReaderId, r.MessageId, r.ReadAt)));
         Receive<TypingArrived>(t => Send(FramesV2.EncodeTyping(t.Conversation, t.FromId)));
         Receive<PresenceArrived>(p => Send(FramesV2.EncodePresence(p.FriendId, p.Online)));
-        Receive<MessageRecalled>(r => Send(FramesV2.EncodeRecalled(Streams.Inbox(_user), r.Seq, r.MessageId)));
+        Receive<MessageRecalled>(r => Send(FramesV2.EncodeRecalled(Streams.Inbox(User), r.Seq, r.MessageId)));
         Receive<RoomRecallPublished>(r =>
         {
             if (_memberRooms.Contains(r.RoomId)) Send(FramesV2.EncodeRecalled(Streams.Room(r.RoomId), r.Seq, r.MessageId));
         });
         Receive<RoomTypingPublished>(t =>
         {
-            if (t.UserId != _user && _memberRooms.Contains(t.RoomId)) Send(FramesV2.EncodeTyping(ConversationId.In(t.RoomId), t.UserId));
+            if (t.UserId != User && _memberRooms.Contains(t.RoomId)) Send(FramesV2.EncodeTyping(ConversationId.In(t.RoomId), t.UserId));
         });
         Receive<ConversationRefused>(r => Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid)));
         Receive<QueryAnswered>(a => Send(a.Frame));
@@ -51,7 +51,7 @@ public sealed partial class ConnectionActorV2
                 if (ParseConversation(frame) is { } flagged)
                 {
                     if (frame.Pinned is null && frame.Muted is null) Send(FramesV2.EncodeError("bad-frame", "flags needs pinned and/or muted"));
-                    else _topology.Users.Tell(new ConversationCommands.SetConversationFlags(_user, flagged, frame.Pinned, frame.Muted, Self));
+                    else Topology.Users.Tell(new ConversationCommands.SetConversationFlags(User, flagged, frame.Pinned, frame.Muted, Self));
                 }
                 return true;
             case "typing":
@@ -98,10 +98,10 @@ public sealed partial class ConnectionActorV2
     {
         if (conversation.Room is not { } room)
         {
-            _topology.Users.Tell(new ConversationCommands.MarkRead(_user, conversation, seq, Self));
+            Topology.Users.Tell(new ConversationCommands.MarkRead(User, conversation, seq, Self));
             return;
         }
-        _topology.Rooms.Ask<object>(new RoomCommands.GetRoom(room), QueryTimeout)
+        Topology.Rooms.Ask<object>(new RoomCommands.GetRoom(room), QueryTimeout)
             .PipeTo(Self, success: reply => new RoomReadChecked(conversation, seq, (reply as RoomReplies.RoomInfo)?.Head ?? -1),
                 failure: e => new QueryFailed("query-failed", "the room did not answer, try again"));
     }
@@ -110,7 +110,7 @@ public sealed partial class ConnectionActorV2
     {
         if (check.Seq > check.Head)
             Send(FramesV2.EncodeError("no-such-message", check.Head < 0 ? $"room {check.Conversation.Room} does not exist" : $"the room has no message {check.Seq} (its newest is {check.Head})"));
-        else _topology.Users.Tell(new ConversationCommands.MarkRead(_user, check.Conversation, check.Seq, Self));
+        else Topology.Users.Tell(new ConversationCommands.MarkRead(User, check.Conversation, check.Seq, Self));
     }
 
     private sealed record RoomReadChecked(ConversationId Conversation, long Seq, long Head);
@@ -121,25 +121,25 @@ public sealed partial class ConnectionActorV2
         if (_lastTyping.TryGetValue(conversation, out var last) && now - last < TypingInterval.TotalMilliseconds) return; // rate-limited, silently
         if (_lastTyping.Count > 1000) _lastTyping.Clear();
         _lastTyping[conversation] = now;
-        if (conversation.Room is { } room) _topology.Rooms.Tell(new RoomConversationCommands.RoomTyping(room, _user));
-        else _topology.Users.Tell(new ConversationCommands.DeliverTyping(conversation.Peer!.Value, _user));
+        if (conversation.Room is { } room) Topology.Rooms.Tell(new RoomConversationCommands.RoomTyping(room, User));
+        else Topology.Users.Tell(new ConversationCommands.DeliverTyping(conversation.Peer!.Value, User));
     }
 
     private void Recall(InboundFrame frame)
     {
         if (RequireSeq(frame) is not { } seq) return;
-        if (frame.Stream == Streams.Inbox(_user))
+        if (frame.Stream == Streams.Inbox(User))
         {
-            _topology.Users.Tell(new ConversationCommands.RecallDirect(_user, seq, frame.Cid, Self));
+            Topology.Users.Tell(new ConversationCommands.RecallDirect(User, seq, frame.Cid, Self));
             return;
         }
         if (ConversationId.TryParse(frame.Stream, out var stream) && stream.Room is { } room)
         {
-            if (_memberRooms.Contains(room)) _topology.Rooms.Tell(new RoomConversationCommands.RecallRoomMessage(room, _user, seq, frame.Cid, Self));
+            if (_memberRooms.Contains(room)) Topology.Rooms.Tell(new RoomConversationCommands.RecallRoomMessage(room, User, seq, frame.Cid, Self));
             else Send(FramesV2.EncodeError("not-member", $"you are not a member of room {room}", frame.Cid));
             return;
         }
-        Send(FramesV2.EncodeError("bad-frame", $"stream must be your inbox ({Streams.Inbox(_user)}) or a room (r<id>)", frame.Cid));
+        Send(FramesV2.EncodeError("bad-frame", $"stream must be your inbox ({Streams.Inbox(User)}) or a room (r<id>)", frame.Cid));
     }
 
     private void History(InboundFrame frame)
@@ -158,7 +158,7 @@ public sealed partial class ConnectionActorV2
             return;
         }
         var materializer = _materializer ??= Akka.Streams.ActorMaterializer.Create(Context);
-        var (users, rooms, log, user) = (_topology.Users, _topology.Rooms, _log, _user);
+        var (users, rooms, log, user) = (Topology.Users, Topology.Rooms, _log, User);
         var name = conversation.ToString();
         Query(async () =>
         {
@@ -183,7 +183,7 @@ public sealed partial class ConnectionActorV2
             Send(FramesV2.EncodeError("bad-limit", $"offset must be 0 or more and limit 1 to {MaxConversationPage}"));
             return;
         }
-        var (users, rooms, user) = (_topology.Users, _topology.Rooms, _user);
+        var (users, rooms, user) = (Topology.Users, Topology.Rooms, User);
         Query(() => ConversationList.BuildAsync(users, rooms, user, (int)offset, (int)limit, QueryTimeout));
     }
 

@@ -11,6 +11,6 @@ public sealed partial class ConnectionActorV2
     {
         _memberRooms.Remove(room);
         _rooms.Remove(room);
-        _fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(room, Self));
+        Fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(room, Self));
     }
 }

@@ -19,19 +19,12 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// is skipped or repeated however live pushes and journal reads interleave. Nothing but acks and errors is
 /// sent before the first <c>sync</c>.
 /// </summary>
-public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWithUnboundedStash
+public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnboundedStash
 {
     public const int MaxCidLength = 64;
     private static readonly TimeSpan AckRetry = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
-    private readonly UserId _user;
-    private readonly SocketSession _session;
-    private readonly IChatTopology _topology;
-    private readonly IActorRef _fanout;
     private readonly MessageLog _log;
-    private readonly SocketLimits _limits;
-    private readonly RateLimiter _limiter;
     private readonly HashSet<RoomId> _memberRooms = [];
     private readonly Dictionary<RoomId, StreamCursor> _rooms = [];
     private readonly HashSet<string> _awaitingFirstCatchUp = [];
@@ -39,44 +32,29 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
     private long _inboxHead;
     private bool _syncRequested;
     private bool _syncedSent;
-    private IActorRef? _entity;
-    private IActorRef? _disconnectAck;
-    private bool _goingAway;
     private IMaterializer? _materializer;
     private long _lastInbound = Environment.TickCount64;
 
     public ConnectionActorV2(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits)
+        : base(user, session, topology, fanout, limits)
     {
-        _user = user;
-        _session = session;
-        _topology = topology;
-        _fanout = fanout;
         _log = log;
-        _limits = limits;
-        _limiter = limits.NewRateLimiter();
         Become(Starting);
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public IStash Stash { get; set; } = null!;
 
     public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits) =>
         Akka.Actor.Props.Create(() => new ConnectionActorV2(user, session, topology, fanout, log, limits));
 
+    protected override bool WantsBacklog => false;
+
+    protected override IReadOnlyDictionary<RoomId, long> RoomMarks() => new Dictionary<RoomId, long>();
+
     protected override void PreStart()
     {
-        _topology.Users.Tell(new UserCommands.Connect(_user, Self, WantsBacklog: false));
-        Timers.StartPeriodicTimer("heartbeat", CheckHeartbeat.Instance, _limits.HeartbeatInterval);
-    }
-
-    protected override void PostStop()
-    {
-        _session.MarkConnectionStopped();
-        _fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
-        _topology.Users.Tell(new UserCommands.Disconnect(_user, Self, new Dictionary<RoomId, long>(), _disconnectAck));
-        if (_goingAway) _session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
-        else _session.Close(WebSocketCloseStatus.NormalClosure, "bye");
+        base.PreStart();
+        Timers.StartPeriodicTimer("heartbeat", CheckHeartbeat.Instance, Limits.HeartbeatInterval);
     }
 
     /// <summary>Until the user entity answers: frames wait (the read loop is bounded by the rate limit and frame size).</summary>
@@ -89,11 +67,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
             Stash.UnstashAll();
         });
         Receive<UserReplies.UserNotFound>(_ => CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user"));
-        Receive<SocketClosed>(c =>
-        {
-            _disconnectAck = c.AckTo;
-            Context.Stop(Self);
-        });
+        ReceiveLifecycle();
         Receive<CheckHeartbeat>(_ => { });
         ReceiveAny(_ => Stash.Stash());
     }
@@ -108,7 +82,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
         Receive<PushDirect>(p => OnLiveInbox(p.Message));
         Receive<DirectAccepted>(a =>
         {
-            Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Inbox(_user), a.Message.Seq, a.Message.MessageId, a.Message.At));
+            Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Inbox(User), a.Message.Seq, a.Message.MessageId, a.Message.At));
             OnLiveInbox(a.Message); // the entity pushes to our other sockets; this one learns of its own copy here
         });
         Receive<RoomAccepted>(a => Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Room(a.Message.RoomId), a.Message.Seq, a.Message.MessageId, a.Message.At)));
@@ -121,7 +95,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
         Receive<CatchUpStarted>(_ => AckWhenRoom(Sender));
         Receive<DirectMessage>(m =>
         {
-            if (_inbox?.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(FramesV2.EncodeDirect(_user, m));
+            if (_inbox?.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(FramesV2.EncodeDirect(User, m));
             AckWhenRoom(Sender);
         });
         Receive<RoomMessage>(m =>
@@ -133,42 +107,24 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
         Receive<CatchUpDone>(d => OnCatchUpDone(d.Stream, d.Room));
         Receive<CatchUpFailed>(_ => CloseAndStop(WebSocketCloseStatus.InternalServerError, "reading the journal failed, resume again"));
 
-        Receive<Terminated>(t =>
-        {
-            if (!t.ActorRef.Equals(_entity)) return;
-            _entity = null;
-            Timers.StartSingleTimer("reconnect", Reconnect.Instance, ReconnectDelay);
-        });
-        Receive<Reconnect>(_ => _topology.Users.Tell(new UserCommands.Connect(_user, Self, WantsBacklog: false)));
+        ReceiveLifecycle();
         Receive<CheckHeartbeat>(_ =>
         {
             var silentFor = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastInbound);
-            if (silentFor > _limits.HeartbeatInterval * _limits.MissedHeartbeats)
+            if (silentFor > Limits.HeartbeatInterval * Limits.MissedHeartbeats)
                 CloseAndStop((WebSocketCloseStatus)4000, $"no heartbeat for {(int)silentFor.TotalSeconds} s");
-        });
-        Receive<SocketClosed>(c =>
-        {
-            _disconnectAck = c.AckTo;
-            Context.Stop(Self);
-        });
-        Receive<ServerShutdown>(s =>
-        {
-            _disconnectAck = s.AckTo;
-            _goingAway = true;
-            Context.Stop(Self);
         });
     }
 
     private void OnConnected(UserReplies.Connected connected)
     {
-        _entity = Sender;
-        Context.Watch(Sender);
+        WatchEntity(Sender);
         _inboxHead = Math.Max(_inboxHead, connected.InboxHead);
         // Registered again after the entity moved or restarted: pushes sent meanwhile are lost, read them back.
-        if (_inbox is not null && _inbox.BeginCatchUp()) StartCatchUp(Streams.Inbox(_user), null);
+        if (_inbox is not null && _inbox.BeginCatchUp()) StartCatchUp(Streams.Inbox(User), null);
         foreach (var room in connected.Rooms)
         {
-            if (_memberRooms.Add(room)) _fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
+            if (_memberRooms.Add(room)) Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
         }
     }
 
@@ -183,7 +139,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
             Send(FramesV2.EncodeError("bad-frame", error!));
             return;
         }
-        if (frame.Type != "ping" && (!_limiter.TryTake() || !_limits.PerUser.TryTake(_user.Value)))
+        if (frame.Type != "ping" && !TryTakeToken())
         {
             Send(FramesV2.EncodeError("rate-limited", "too many frames, slow down", frame.Cid));
             return;
@@ -219,10 +175,10 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
         switch (frame.Cmd)
         {
             case ChatCommand.Direct when frame.DstId > 0:
-                _topology.Users.Tell(new UserCommands.SendDirect(_user, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, frame.Cid));
+                Topology.Users.Tell(new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, frame.Cid));
                 break;
             case ChatCommand.Room when frame.DstId > 0:
-                _topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), _user, frame.Payload, frame.ClientRef, Self, frame.Cid));
+                Topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), User, frame.Payload, frame.ClientRef, Self, frame.Cid));
                 break;
             case ChatCommand.Direct or ChatCommand.Room:
                 Send(FramesV2.EncodeError("bad-frame", "dstid must be a positive number", frame.Cid));
@@ -251,7 +207,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
         }
         if (inbox > _inboxHead)
         {
-            Send(FramesV2.EncodeError("cursor-ahead", $"inbox cursor {inbox} is ahead of the stream ({_inboxHead})", stream: Streams.Inbox(_user)));
+            Send(FramesV2.EncodeError("cursor-ahead", $"inbox cursor {inbox} is ahead of the stream ({_inboxHead})", stream: Streams.Inbox(User)));
             return;
         }
         if (rooms.Keys.FirstOrDefault(r => !_memberRooms.Contains(new RoomId(r))) is var foreign and not 0)
@@ -261,7 +217,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
         }
         _syncRequested = true;
         var memberRooms = _memberRooms.ToList();
-        var roomsRef = _topology.Rooms;
+        var roomsRef = Topology.Rooms;
         Task.WhenAll(memberRooms.Select(room => roomsRef.Ask<object>(new RoomCommands.GetRoom(room), TimeSpan.FromSeconds(10))))
             .PipeTo(Self, success: replies => new SyncHeads(inbox, rooms, replies.OfType<RoomReplies.RoomInfo>().ToDictionary(i => i.Room.Id, i => i.Head)));
     }
@@ -279,7 +235,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
             }
         }
         _inbox = new StreamCursor(sync.Inbox);
-        StartCatchUp(Streams.Inbox(_user), null);
+        StartCatchUp(Streams.Inbox(User), null);
         foreach (var (room, head) in sync.Heads)
         {
             // A room the client did not name resumes from its head: live traffic only.
@@ -291,7 +247,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
 
     private void OnJoined(RoomId room, long mark)
     {
-        if (_memberRooms.Add(room)) _fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
+        if (_memberRooms.Add(room)) Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
         if (_inbox is null || _rooms.ContainsKey(room)) return;
         _rooms[room] = new StreamCursor(mark);
         StartCatchUp(Streams.Room(room), room);
@@ -303,7 +259,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
         var materializer = _materializer ??= Akka.Streams.ActorMaterializer.Create(Context);
         var sink = Sink.ActorRefWithAck<object>(Self, new CatchUpStarted(stream), CatchUpAck.Instance, new CatchUpDone(stream, room), e => new CatchUpFailed(stream, e));
         if (room is { } r) _log.RoomAfter(r, _rooms[r].Delivered).Select(m => (object)m).RunWith(sink, materializer);
-        else _log.InboxAfter(_user, _inbox!.Delivered).Select(m => (object)m).RunWith(sink, materializer);
+        else _log.InboxAfter(User, _inbox!.Delivered).Select(m => (object)m).RunWith(sink, materializer);
     }
 
     private void OnCatchUpDone(string stream, RoomId? room)
@@ -327,7 +283,7 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
     {
         _inboxHead = Math.Max(_inboxHead, message.Seq);
         if (_inbox is null) return;
-        Apply(_inbox.OnLive(message.Seq), () => FramesV2.EncodeDirect(_user, message), Streams.Inbox(_user), null);
+        Apply(_inbox.OnLive(message.Seq), () => FramesV2.EncodeDirect(User, message), Streams.Inbox(User), null);
     }
 
     private void OnLiveRoom(RoomFrame frame)
@@ -347,19 +303,8 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
     /// <summary>Acknowledges a journal read stage only while the socket's queue is at most half full: backpressure to the database.</summary>
     private void AckWhenRoom(IActorRef stage)
     {
-        if (_session.Queued <= _session.Capacity / 2) stage.Tell(CatchUpAck.Instance);
+        if (Session.Queued <= Session.Capacity / 2) stage.Tell(CatchUpAck.Instance);
         else Timers.StartSingleTimer(("ack", stage), new RetryAck(stage), AckRetry);
-    }
-
-    private void Send(ReadOnlyMemory<byte> frame)
-    {
-        if (!_session.TryEnqueue(frame)) Context.Stop(Self);
-    }
-
-    private void CloseAndStop(WebSocketCloseStatus status, string reason)
-    {
-        _session.Close(status, reason);
-        Context.Stop(Self);
     }
 
     private sealed record SyncHeads(long Inbox, IReadOnlyDictionary<long, long> Requested, IReadOnlyDictionary<RoomId, long> Heads);
@@ -380,10 +325,5 @@ public sealed partial class ConnectionActorV2 : ReceiveActor, IWithTimers, IWith
     private sealed class CheckHeartbeat
     {
         public static readonly CheckHeartbeat Instance = new();
-    }
-
-    private sealed class Reconnect
-    {
-        public static readonly Reconnect Instance = new();
     }
 }

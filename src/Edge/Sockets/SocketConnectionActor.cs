@@ -1,0 +1,108 @@
+namespace AkkaChat.Edge.Sockets;
+
+using System.Net.WebSockets;
+using Akka.Actor;
+using AkkaChat.Core;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Users;
+
+/// <summary>
+/// What a socket's actor does whatever protocol it speaks: register with its user entity (again, should the
+/// entity move), queue frames on the socket, spend the socket's and the user's rate budget, and end cleanly —
+/// on a closed socket or a node shutdown it hands its delivery marks to the user entity, which acknowledges
+/// once they are stored.
+/// </summary>
+public abstract class SocketConnectionActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
+
+    private readonly RateLimiter _limiter;
+    private IActorRef? _entity;
+    private IActorRef? _disconnectAck;
+    private bool _goingAway;
+
+    protected SocketConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
+    {
+        User = user;
+        Session = session;
+        Topology = topology;
+        Fanout = fanout;
+        Limits = limits;
+        _limiter = limits.NewRateLimiter();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected UserId User { get; }
+    protected SocketSession Session { get; }
+    protected IChatTopology Topology { get; }
+    protected IActorRef Fanout { get; }
+    protected SocketLimits Limits { get; }
+
+    /// <summary>Seed-000 sockets get what the user missed on registering; v2 sockets resume from their own cursors.</summary>
+    protected abstract bool WantsBacklog { get; }
+
+    /// <summary>The last room sequence numbers this socket delivered, handed to the user entity when it ends.</summary>
+    protected abstract IReadOnlyDictionary<RoomId, long> RoomMarks();
+
+    protected override void PreStart() => RegisterWithUser();
+
+    protected override void PostStop()
+    {
+        Session.MarkConnectionStopped();
+        Fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
+        Topology.Users.Tell(new UserCommands.Disconnect(User, Self, RoomMarks(), _disconnectAck));
+        if (_goingAway) Session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+        else Session.Close(WebSocketCloseStatus.NormalClosure, "bye");
+    }
+
+    /// <summary>Registers the endings (socket closed, node stopping) and re-registration after the user entity moved; call in every behavior.</summary>
+    protected void ReceiveLifecycle()
+    {
+        Receive<Terminated>(t =>
+        {
+            if (!t.ActorRef.Equals(_entity)) return;
+            _entity = null;
+            Timers.StartSingleTimer("reconnect", Reconnect.Instance, ReconnectDelay);
+        });
+        Receive<Reconnect>(_ => RegisterWithUser());
+        Receive<SocketClosed>(c => End(c.AckTo, goingAway: false));
+        Receive<ServerShutdown>(s => End(s.AckTo, goingAway: true));
+    }
+
+    /// <summary>The user entity answered <see cref="UserCommands.Connect"/>: watch it, to register again if it moves.</summary>
+    protected void WatchEntity(IActorRef entity)
+    {
+        _entity = entity;
+        Context.Watch(entity);
+    }
+
+    /// <summary>One frame's worth of the socket's budget and of its user's budget on this node.</summary>
+    protected bool TryTakeToken() => _limiter.TryTake() && Limits.PerUser.TryTake(User.Value);
+
+    protected void Send(ReadOnlyMemory<byte> frame)
+    {
+        if (!Session.TryEnqueue(frame)) Context.Stop(Self);
+    }
+
+    protected void CloseAndStop(WebSocketCloseStatus status, string reason)
+    {
+        Session.Close(status, reason);
+        Context.Stop(Self);
+    }
+
+    private void RegisterWithUser() => Topology.Users.Tell(new UserCommands.Connect(User, Self, WantsBacklog));
+
+    private void End(IActorRef ackTo, bool goingAway)
+    {
+        _disconnectAck = ackTo;
+        _goingAway = goingAway;
+        Context.Stop(Self);
+    }
+
+    private sealed class Reconnect
+    {
+        public static readonly Reconnect Instance = new();
+    }
+}
