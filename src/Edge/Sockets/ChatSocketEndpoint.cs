@@ -81,10 +81,14 @@ public static class ChatSocketEndpoint
         }
     }
 
+    /// <summary>Initial receive buffer: most chat frames fit; a larger frame grows it, up to the frame limit.</summary>
+    private const int InitialReceiveBuffer = 4096;
+
     private static async Task ReadLoopAsync(WebSocket socket, SocketSession session, IActorRef connection, int maxFrameBytes, CancellationToken requestAborted)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, session.Closing);
-        var buffer = ArrayPool<byte>.Shared.Rent(maxFrameBytes + 1);
+        // An idle socket holds only a small buffer; one frame may grow it to the limit + 1 (to detect oversize).
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, maxFrameBytes + 1));
         try
         {
             while (socket.State == WebSocketState.Open)
@@ -98,7 +102,8 @@ public static class ChatSocketEndpoint
                         session.Close(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
                         return;
                     }
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length, maxFrameBytes + 1 - length), linked.Token);
+                    if (length == buffer.Length) buffer = Grow(buffer, length, maxFrameBytes + 1);
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), linked.Token);
                     length += result.Count;
                 }
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
@@ -124,5 +129,13 @@ public static class ChatSocketEndpoint
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static byte[] Grow(byte[] buffer, int used, int cap)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(cap, buffer.Length * 2));
+        buffer.AsSpan(0, used).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
     }
 }
