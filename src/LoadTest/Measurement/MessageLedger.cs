@@ -34,6 +34,8 @@ public struct MessageRecord
     public long SenderUserId;
     public int Origin;
     public int State;
+    public int Acked;
+    public int OwnCopy;
     public long Bits0;
     public long[]? Bits;
 
@@ -77,6 +79,8 @@ public sealed class MessageLedger
         r.SenderUserId = senderUserId;
         r.Origin = origin;
         r.State = (int)SendState.Scheduled;
+        r.Acked = 0;
+        r.OwnCopy = 0;
         r.Bits = audience.Size > 64 ? new long[(audience.Size + 63) / 64] : null;
         Interlocked.Increment(ref phase.Scheduled);
         Volatile.Write(ref _count, index + 1);
@@ -100,6 +104,46 @@ public sealed class MessageLedger
         Volatile.Write(ref r.State, (int)state);
         if (state == SendState.Failed) Interlocked.Increment(ref r.Phase.SendFailed);
         else Interlocked.Increment(ref r.Phase.NotSent);
+    }
+
+    /// <summary>Records the server's ack of message <paramref name="seq"/>; false when it is not a message of this run.</summary>
+    public bool Ack(long seq, long nowTicks)
+    {
+        if (seq < 1 || seq > Count)
+        {
+            Interlocked.Increment(ref Unknown);
+            return false;
+        }
+        ref var r = ref Get(seq);
+        if (Interlocked.Exchange(ref r.Acked, 1) != 0)
+        {
+            Interlocked.Increment(ref r.Phase.DuplicateAcks);
+            return true;
+        }
+        Interlocked.Increment(ref r.Phase.Acked);
+        r.Phase.AckLatency.Record(Stopwatch.GetElapsedTime(r.ScheduledTicks, nowTicks).Ticks / 10);
+        return true;
+    }
+
+    /// <summary>The server refused message <paramref name="seq"/> with an error frame.</summary>
+    public void Refuse(long seq)
+    {
+        if (seq < 1 || seq > Count) return;
+        Interlocked.Increment(ref Get(seq).Phase.Refused);
+    }
+
+    /// <summary>
+    /// When <paramref name="socket"/> sent message <paramref name="seq"/> of this run, counts the copy it got back
+    /// (once; again is a duplicate) and returns true; false when it is not the sender.
+    /// </summary>
+    public bool OwnCopy(long seq, int socket)
+    {
+        if (seq < 1 || seq > Count) return false;
+        ref var r = ref Get(seq);
+        if (r.Origin != socket) return false;
+        if (Interlocked.Exchange(ref r.OwnCopy, 1) != 0) Interlocked.Increment(ref r.Phase.DuplicateOwnCopies);
+        else Interlocked.Increment(ref r.Phase.OwnCopies);
+        return true;
     }
 
     /// <summary>Records that <paramref name="socket"/> received message <paramref name="seq"/>.</summary>
@@ -144,18 +188,34 @@ public sealed class MessageLedger
     /// <summary>Counts what the sent messages of a phase are still missing (call after draining).</summary>
     public (long LostDeliveries, long LostMessages, long DeliveredOfSent) Missing(PhaseStats phase)
     {
-        long lostDeliveries = 0, lostMessages = 0, delivered = 0;
+        var m = Audit(phase);
+        return (m.LostDeliveries, m.LostMessages, m.DeliveredOfSent);
+    }
+
+    /// <summary>
+    /// <see cref="Missing"/> plus, for protocols with acks, the sent messages never acked and the acked messages
+    /// that did not reach every expected socket (call after draining).
+    /// </summary>
+    public (long LostDeliveries, long LostMessages, long DeliveredOfSent, long Unacked, long AckedNotDelivered) Audit(PhaseStats phase)
+    {
+        long lostDeliveries = 0, lostMessages = 0, delivered = 0, unacked = 0, ackedNotDelivered = 0;
         for (var seq = phase.FirstSeq; seq < phase.EndSeq; seq++)
         {
             ref var r = ref Get(seq);
-            if (Volatile.Read(ref r.State) != (int)SendState.Sent) continue;
+            var acked = Volatile.Read(ref r.Acked) != 0;
+            if (Volatile.Read(ref r.State) != (int)SendState.Sent)
+            {
+                continue;
+            }
+            if (!acked) unacked++;
             var got = r.Bits is { } bits ? bits.Sum(b => BitOperations.PopCount((ulong)b)) : BitOperations.PopCount((ulong)Volatile.Read(ref r.Bits0));
             delivered += got;
             var missing = r.Expected - got;
             if (missing <= 0) continue;
             lostDeliveries += missing;
             lostMessages++;
+            if (acked) ackedNotDelivered++;
         }
-        return (lostDeliveries, lostMessages, delivered);
+        return (lostDeliveries, lostMessages, delivered, unacked, ackedNotDelivered);
     }
 }

@@ -14,6 +14,13 @@ public sealed class PhaseStats(int index, double offeredRate)
     /// <summary>Not even scheduled: every candidate sender socket was down (storm).</summary>
     public long NoSender;
     public long Acked;
+    /// <summary>Acks for a message that was already acked (v2).</summary>
+    public long DuplicateAcks;
+    /// <summary>Messages the server answered with an error frame naming their client id (v2).</summary>
+    public long Refused;
+    /// <summary>The sending socket's own copy of its message (v2 pushes it back: it is in the socket's stream); not a delivery.</summary>
+    public long OwnCopies;
+    public long DuplicateOwnCopies;
     public long ExpectedDeliveries;
     public long Delivered;
     public long Duplicates;
@@ -25,6 +32,8 @@ public sealed class PhaseStats(int index, double offeredRate)
     public LatencyTrack Group { get; } = new();
     /// <summary>How late each send started compared to its open-loop schedule: the generator's own health.</summary>
     public LatencyTrack SendLag { get; } = new();
+    /// <summary>Scheduled send → ack (protocols with acks).</summary>
+    public LatencyTrack AckLatency { get; } = new();
 
     public long StartTicks;
     public long EndTicks;

@@ -10,7 +10,9 @@ public enum InboundKind
     Ack,
     /// <summary>An error frame, e.g. rate-limited.</summary>
     Error,
-    /// <summary>Anything else the protocol defines (presence, typing, ...): ignored.</summary>
+    /// <summary>The server finished the socket's initial sync (v2 <c>synced</c>): the socket is ready.</summary>
+    Synced,
+    /// <summary>Anything else the protocol defines (presence, typing, pong, ...): ignored.</summary>
     Other,
     Malformed,
 }
@@ -27,6 +29,8 @@ public readonly ref struct InboundFrame
     public string? ErrorCode { get; init; }
     /// <summary>The client id the server refers to (error or ack), 0 when none.</summary>
     public long Ref { get; init; }
+    /// <summary>Chat frames (v2): the client id the sender gave, as the harness's message number, 0 when none or not ours.</summary>
+    public long ClientRef { get; init; }
 }
 
 /// <summary>
@@ -39,6 +43,22 @@ public interface IClientProtocol
 
     /// <summary>Whether the server acknowledges each stored message (then "acked" is counted and verified).</summary>
     bool HasAcks { get; }
+
+    /// <summary>
+    /// Whether the server also pushes a message back to the socket that sent it (v2: a socket sees every message of
+    /// its streams, its inbox for 1:1 and the room's log for rooms); such a copy is matched to the send by sender
+    /// socket and client id and not counted as a delivery.
+    /// </summary>
+    bool SenderGetsOwnCopy { get; }
+
+    /// <summary>A frame to send right after connecting and to wait for <see cref="InboundKind.Synced"/> on; empty when none (v1).</summary>
+    ReadOnlyMemory<byte> HandshakeFrame { get; }
+
+    /// <summary>A frame to send on a socket that has sent nothing for <see cref="PingInterval"/>; empty when none (v1).</summary>
+    ReadOnlyMemory<byte> PingFrame { get; }
+
+    /// <summary>How long a socket may stay silent before it sends <see cref="PingFrame"/>; null when never.</summary>
+    TimeSpan? PingInterval { get; }
 
     /// <summary>The WebSocket path and query for one user's socket.</summary>
     string SocketPath(long userId, string token);

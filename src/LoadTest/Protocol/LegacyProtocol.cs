@@ -16,6 +16,14 @@ public sealed class LegacyProtocol : IClientProtocol
 
     public bool HasAcks => false;
 
+    public bool SenderGetsOwnCopy => false;
+
+    public ReadOnlyMemory<byte> HandshakeFrame => ReadOnlyMemory<byte>.Empty;
+
+    public ReadOnlyMemory<byte> PingFrame => ReadOnlyMemory<byte>.Empty;
+
+    public TimeSpan? PingInterval => null;
+
     public string SocketPath(long userId, string token) => $"chat?id={userId}&token={Uri.EscapeDataString(token)}";
 
     public void WriteChat(IBufferWriter<byte> output, long clientRef, long senderUserId, int cmd, long dstId, ReadOnlySpan<byte> contentUtf8)

@@ -49,6 +49,8 @@ public static class LimitAnalysis
             limits.Add(F($"{t.LostDeliveries:N0} deliveries missing ({why})"));
         }
         if (t.Duplicates > 0) limits.Add(F($"{t.Duplicates:N0} duplicate deliveries"));
+        if (t.Unacked is > 0) limits.Add(F($"{t.Unacked:N0} sent messages never acked ({t.Refused ?? 0:N0} refused with an error frame)"));
+        if (t.AckedNotDelivered is > 0) limits.Add(F($"{t.AckedNotDelivered:N0} acked messages not delivered to every expected socket"));
 
         var keptUp = t.MessagesPerSecond >= t.OfferedRate * 0.97 && t.LostDeliveries == 0 && t.NotSent == 0 && t.DrainSeconds < 2;
         if (keptUp && server + generator < capacity * 0.85)

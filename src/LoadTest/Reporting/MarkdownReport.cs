@@ -156,6 +156,8 @@ public static class MarkdownReport
             ("latency p99 ms", r => r?.Traffic?.LatencyMs.P99),
             ("latency p99.9 ms", r => r?.Traffic?.LatencyMs.P999),
             ("latency max ms", r => r?.Traffic?.LatencyMs.Max),
+            ("ack p50 ms", r => r?.Traffic?.AckLatencyMs?.P50),
+            ("ack p99 ms", r => r?.Traffic?.AckLatencyMs?.P99),
             ("generator send lag p99 ms", r => r?.Traffic?.SendLagMs.P99),
             ("server CPU %", r => r?.Server?.CpuPercent),
             ("server RSS end (MiB)", r => r?.Server?.RssEndMiB),

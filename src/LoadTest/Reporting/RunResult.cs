@@ -59,6 +59,18 @@ public sealed record TrafficResult
     public long NotSent { get; set; }
     /// <summary>Null for protocols without acks (v1).</summary>
     public long? Acked { get; set; }
+    /// <summary>Sent but never acked (v2; null for v1).</summary>
+    public long? Unacked { get; set; }
+    /// <summary>Acked but missing at one or more expected sockets after the drain (v2).</summary>
+    public long? AckedNotDelivered { get; set; }
+    /// <summary>Answered with an error frame carrying the message's client id (v2).</summary>
+    public long? Refused { get; set; }
+    public long? DuplicateAcks { get; set; }
+    /// <summary>The sending socket's own copies of its messages (v2 pushes them: they are in its streams; not counted as deliveries).</summary>
+    public long? OwnCopies { get; set; }
+    public long? DuplicateOwnCopies { get; set; }
+    /// <summary>Scheduled send → ack (v2; null for v1).</summary>
+    public LatencySummary? AckLatencyMs { get; set; }
     public long ExpectedDeliveries { get; set; }
     public long Delivered { get; set; }
     public long LostDeliveries { get; set; }

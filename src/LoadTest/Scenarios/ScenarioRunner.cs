@@ -22,9 +22,9 @@ public sealed class ScenarioRunner : IAsyncDisposable
     private static readonly TimeSpan SyncSettle = TimeSpan.FromSeconds(1);
 
     private readonly LoadOptions _o;
-    private readonly IClientProtocol _protocol = new LegacyProtocol();
     private readonly MessageLedger _ledger = new();
     private readonly uint _run = (uint)Random.Shared.Next();
+    private readonly IClientProtocol _protocol;
     private readonly TrafficHandler _handler;
     private readonly ChatApiClient _api;
     private readonly SocketConnector _connector;
@@ -38,6 +38,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
     private ScenarioRunner(LoadOptions o, string commandLine)
     {
         _o = o;
+        _protocol = o.Protocol == "v2" ? new ReliableProtocol(_run) : new LegacyProtocol();
         _handler = new TrafficHandler(_protocol, _ledger, _run, o.MessageBytes);
         _api = new ChatApiClient(o.Url, Math.Max(o.RegisterParallelism, o.SetupParallelism));
         _connector = new SocketConnector(o.Url, o.SourceAddresses);
@@ -373,6 +374,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         if (t.LostDeliveries > 0) return (false, $"lost {t.LostDeliveries} deliveries");
         if (t.Duplicates + t.Unexpected + t.Misattributed + t.Echoes > 0) return (false, "wrong deliveries (duplicates, echoes or misrouted)");
         if (t.NotSent + t.SendFailed > 0) return (false, $"{t.NotSent + t.SendFailed} messages could not be sent (generator backlog or socket failures)");
+        if (t.Unacked is > 0) return (false, $"{t.Unacked} sent messages were never acked");
         if (t.ErrorFrames.Count > 0) return (false, "error frames: " + string.Join(", ", t.ErrorFrames.Select(e => $"{e.Key}×{e.Value}")));
         if (t.LatencyMs.P99 > _o.TargetP99Ms)
         {
@@ -468,7 +470,8 @@ public sealed class ScenarioRunner : IAsyncDisposable
         var limit = TimeSpan.FromSeconds(_o.DrainSeconds);
         bool Settled() =>
             Volatile.Read(ref phase.Scheduled) - Volatile.Read(ref phase.Sent) - Volatile.Read(ref phase.SendFailed) - Volatile.Read(ref phase.NotSent) <= 0
-            && Volatile.Read(ref phase.Delivered) >= Volatile.Read(ref phase.ExpectedDeliveries);
+            && Volatile.Read(ref phase.Delivered) >= Volatile.Read(ref phase.ExpectedDeliveries)
+            && (!_protocol.HasAcks || Volatile.Read(ref phase.Acked) + Volatile.Read(ref phase.Refused) >= Volatile.Read(ref phase.Sent));
         var drained = Task.Run(async () =>
         {
             while (!Settled() && watch.Elapsed < limit && !Ct.IsCancellationRequested) await Task.Delay(20);
@@ -480,7 +483,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
 
     private TrafficResult Traffic(PhaseStats phase, double drainSeconds)
     {
-        var (lostDeliveries, lostMessages, _) = _ledger.Missing(phase);
+        var (lostDeliveries, lostMessages, _, unacked, ackedNotDelivered) = _ledger.Audit(phase);
         var window = Stopwatch.GetElapsedTime(phase.StartTicks, phase.EndTicks).TotalSeconds;
         var lastDelivery = Volatile.Read(ref _handler.LastDeliveryTicks);
         var deliveryWindow = lastDelivery > phase.StartTicks ? Stopwatch.GetElapsedTime(phase.StartTicks, lastDelivery).TotalSeconds : window;
@@ -495,6 +498,13 @@ public sealed class ScenarioRunner : IAsyncDisposable
             SendFailed = phase.SendFailed,
             NotSent = phase.NotSent + phase.NoSender,
             Acked = _protocol.HasAcks ? phase.Acked : null,
+            Unacked = _protocol.HasAcks ? unacked : null,
+            AckedNotDelivered = _protocol.HasAcks ? ackedNotDelivered : null,
+            Refused = _protocol.HasAcks ? phase.Refused : null,
+            DuplicateAcks = _protocol.HasAcks ? phase.DuplicateAcks : null,
+            OwnCopies = _protocol.SenderGetsOwnCopy ? phase.OwnCopies : null,
+            DuplicateOwnCopies = _protocol.SenderGetsOwnCopy ? phase.DuplicateOwnCopies : null,
+            AckLatencyMs = _protocol.HasAcks ? phase.AckLatency.Summary() : null,
             ExpectedDeliveries = phase.ExpectedDeliveries,
             Delivered = phase.Delivered,
             LostDeliveries = lostDeliveries,
@@ -603,6 +613,14 @@ public sealed class ScenarioRunner : IAsyncDisposable
         Problem(t.Echoes > 0, $"{t.Echoes:N0} messages echoed to the socket that sent them");
         Problem(t.Misattributed > 0, $"{t.Misattributed:N0} deliveries with the wrong sender");
         if (t.SendFailed + t.NotSent > 0) v.Problems.Add($"{t.SendFailed + t.NotSent:N0} messages were not sent (not verifiable)");
+        if (_protocol.HasAcks)
+        {
+            // v2 promises: every acked message reaches every expected socket exactly once (duplicates are counted above).
+            Problem(t.AckedNotDelivered is > 0, $"{t.AckedNotDelivered:N0} acked messages did not reach every expected socket");
+            Problem(t.Unacked is > 0, $"{t.Unacked:N0} sent messages were never acked ({t.Refused ?? 0:N0} refused with an error frame)");
+            Problem(t.DuplicateAcks is > 0, $"{t.DuplicateAcks:N0} messages acked more than once");
+            Problem(t.DuplicateOwnCopies is > 0, $"{t.DuplicateOwnCopies:N0} messages came back to their sending socket more than once");
+        }
     }
 
     /// <summary>Per-second progress: rates over the last interval, interval percentiles, server CPU and RSS.</summary>

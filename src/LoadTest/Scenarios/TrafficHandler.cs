@@ -24,6 +24,8 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
     public long Malformed;
     public long Other;
     public long ClosedByServer;
+    /// <summary>v2: acks whose client id is not a message of this run.</summary>
+    public long ForeignAcks;
     public long LastDeliveryTicks;
 
     public IReadOnlyDictionary<string, long> Errors => _errors;
@@ -37,6 +39,9 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
             case InboundKind.Chat:
                 if (Probe.TryRead(f.Content, run, out var seq, out var sender, out _))
                 {
+                    // v2 pushes a message back to the socket that sent it (it is in its stream): matched by sender socket
+                    // and client id, counted apart, not a delivery.
+                    if (protocol.SenderGetsOwnCopy && sender == socket.Index && f.ClientRef == seq && ledger.OwnCopy(seq, socket.Index)) break;
                     var now = Stopwatch.GetTimestamp();
                     ledger.Deliver(seq, socket.Index, sender, f.SenderUserId, now);
                     Volatile.Write(ref LastDeliveryTicks, now);
@@ -51,8 +56,15 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
                     Interlocked.Increment(ref Foreign);
                 }
                 break;
+            case InboundKind.Ack:
+                if (f.Ref == 0 || !ledger.Ack(f.Ref, Stopwatch.GetTimestamp())) Interlocked.Increment(ref ForeignAcks);
+                break;
+            case InboundKind.Synced:
+                socket.MarkSynced();
+                break;
             case InboundKind.Error:
                 _errors.AddOrUpdate(f.ErrorCode ?? "unknown", 1, (_, n) => n + 1);
+                if (f.Ref != 0) ledger.Refuse(f.Ref);
                 break;
             case InboundKind.Malformed:
                 Interlocked.Increment(ref Malformed);
@@ -78,6 +90,12 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
             ArrayPool<byte>.Shared.Return(content);
         }
     }
+
+    public ReadOnlyMemory<byte> HandshakeFrame => protocol.HandshakeFrame;
+
+    public ReadOnlyMemory<byte> PingFrame => protocol.PingFrame;
+
+    public TimeSpan? PingInterval => protocol.PingInterval;
 
     public void OnSent(SimulatedSocket socket, long seq, long sendStartTicks) => ledger.MarkSent(seq, sendStartTicks);
 

@@ -31,6 +31,14 @@ public interface ISocketHandler
     void OnSendFailed(SimulatedSocket socket, long seq);
 
     void OnClosedByServer(SimulatedSocket socket, string reason);
+
+    /// <summary>Sent right after connecting; the socket counts as open only once <see cref="SimulatedSocket.MarkSynced"/> is called. Empty: none.</summary>
+    ReadOnlyMemory<byte> HandshakeFrame { get; }
+
+    /// <summary>Sent when the socket has sent nothing for <see cref="PingInterval"/>.</summary>
+    ReadOnlyMemory<byte> PingFrame { get; }
+
+    TimeSpan? PingInterval { get; }
 }
 
 /// <summary>
@@ -46,6 +54,7 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
     private Channel<long>? _outbox;
     private int _status = (int)SocketStatus.New;
     private int _generation;
+    private TaskCompletionSource? _synced;
 
     public int Index => index;
     public int UserIndex => userIndex;
@@ -76,16 +85,47 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
                 throw;
             }
         }
-        var elapsed = Stopwatch.GetElapsedTime(start);
         _ws = ws;
+        var generation = Interlocked.Increment(ref _generation);
+        var handshake = handler.HandshakeFrame;
+        if (handshake.IsEmpty)
+        {
+            _synced = null;
+            _ = ReceiveLoopAsync(ws, generation, handler, runToken);
+        }
+        else
+        {
+            // v2: sync first; the socket is ready (and timed) only once the server says synced.
+            var synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _synced, synced);
+            _ = ReceiveLoopAsync(ws, generation, handler, runToken);
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
+            cts.CancelAfter(timeout);
+            try
+            {
+                await ws.SendAsync(handshake, WebSocketMessageType.Text, endOfMessage: true, cts.Token);
+                await synced.Task.WaitAsync(cts.Token);
+            }
+            catch (Exception e)
+            {
+                Volatile.Write(ref _status, (int)SocketStatus.Lost);
+                ws.Abort();
+                ws.Dispose();
+                throw e is OperationCanceledException && !runToken.IsCancellationRequested
+                    ? new TimeoutException($"no synced within {timeout.TotalSeconds:F0}s")
+                    : e;
+            }
+        }
+        var elapsed = Stopwatch.GetElapsedTime(start);
         _outbox = Channel.CreateBounded<long>(new BoundedChannelOptions(outboxCapacity) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
         Interlocked.Increment(ref Connects);
-        var generation = Interlocked.Increment(ref _generation);
         Volatile.Write(ref _status, (int)SocketStatus.Open);
-        _ = ReceiveLoopAsync(ws, generation, handler, runToken);
         _ = SendLoopAsync(ws, _outbox.Reader, handler, runToken);
         return elapsed;
     }
+
+    /// <summary>The server answered the handshake (v2 <c>synced</c>).</summary>
+    public void MarkSynced() => Volatile.Read(ref _synced)?.TrySetResult();
 
     /// <summary>Queues message <paramref name="seq"/>; false when the socket is not open or its outbox is full.</summary>
     public bool TryQueue(long seq) => Status == SocketStatus.Open && _outbox is { } outbox && outbox.Writer.TryWrite(seq);
@@ -160,6 +200,7 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
         {
             reason = e.Message;
         }
+        if (Volatile.Read(ref _generation) == generation) Volatile.Read(ref _synced)?.TrySetException(new WebSocketException($"closed before synced: {reason}"));
         // A loop of an earlier connection (storm reconnects) must not mark the new one lost.
         if (Volatile.Read(ref _generation) == generation
             && Interlocked.CompareExchange(ref _status, (int)SocketStatus.Lost, (int)SocketStatus.Open) == (int)SocketStatus.Open
@@ -174,27 +215,63 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         var failed = false;
+        var pingInterval = handler.PingInterval;
+        var lastSend = Stopwatch.GetTimestamp();
+        Task<bool>? pending = null;
         try
         {
-            await foreach (var seq in outbox.ReadAllAsync(ct))
+            while (true)
             {
-                if (failed || ws.State != WebSocketState.Open)
+                pending ??= outbox.WaitToReadAsync(ct).AsTask();
+                if (pingInterval is { } interval && !failed)
                 {
-                    handler.OnSendFailed(this, seq);
-                    continue;
+                    var idle = Stopwatch.GetElapsedTime(lastSend);
+                    if (idle >= interval)
+                    {
+                        try
+                        {
+                            await ws.SendAsync(handler.PingFrame, WebSocketMessageType.Text, endOfMessage: true, ct);
+                        }
+                        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException)
+                        {
+                            failed = true;
+                        }
+                        lastSend = Stopwatch.GetTimestamp();
+                        continue;
+                    }
+                    try
+                    {
+                        await pending.WaitAsync(interval - idle, ct);
+                    }
+                    catch (TimeoutException)
+                    {
+                        continue;
+                    }
                 }
-                buffer.ResetWrittenCount();
-                if (!handler.WriteMessage(this, seq, buffer)) continue;
-                var start = Stopwatch.GetTimestamp();
-                try
+                var more = await pending;
+                pending = null;
+                if (!more) break;
+                while (outbox.TryRead(out var seq))
                 {
-                    await ws.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, ct);
-                    handler.OnSent(this, seq, start);
-                }
-                catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException)
-                {
-                    failed = true;
-                    handler.OnSendFailed(this, seq);
+                    if (failed || ws.State != WebSocketState.Open)
+                    {
+                        handler.OnSendFailed(this, seq);
+                        continue;
+                    }
+                    buffer.ResetWrittenCount();
+                    if (!handler.WriteMessage(this, seq, buffer)) continue;
+                    var start = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        await ws.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, ct);
+                        handler.OnSent(this, seq, start);
+                    }
+                    catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException)
+                    {
+                        failed = true;
+                        handler.OnSendFailed(this, seq);
+                    }
+                    lastSend = Stopwatch.GetTimestamp();
                 }
             }
         }
