@@ -18,19 +18,9 @@ public sealed partial class UserEntity
     private readonly Dictionary<FriendRequestKey, List<IActorRef>> _rejectWaiters = [];
     private readonly Dictionary<UserId, List<IActorRef>> _unfriendWaiters = [];
 
-    /// <summary>
-    /// Registers the contact commands. It runs before the seed's handlers are registered: its guards on seed messages
-    /// (a blocked user's friend link, 1:1 messages, typing and presence; an add that answers a request) take precedence over them.
-    /// </summary>
+    /// <summary>Registers the contact commands. Blocks are checked inside the seed's own handlers (links, 1:1 messages, typing, presence).</summary>
     private void RegisterContactCommands()
     {
-        Command<UserCommands.LinkFriend>(DeclineBlockedLink, cmd => _state.Blocked.Contains(cmd.RequesterId));
-        Command<UserCommands.AddFriend>(cmd => HandleAccept(new AcceptFriendRequest(cmd.UserId, cmd.FriendId)), cmd => _state.RefuseAnswer(cmd.FriendId) is null);
-        Command<UserCommands.SendDirect>(RefuseDirectToBlocked, cmd => _state.Exists && _state.Blocked.Contains(cmd.RecipientId) && _state.ResentBySelf(cmd.Cid) is null);
-        Command<UserCommands.StoreIncomingDirect>(RefuseDirectFromBlocked, cmd => _state.Blocked.Contains(cmd.SenderId) && _state.ResentBy(cmd.SenderId, cmd.Cid) is null);
-        Command<ConversationCommands.DeliverTyping>(_ => { }, t => _state.Blocked.Contains(t.FromId));
-        Command<ConversationCommands.DeliverPresence>(_ => { }, p => _state.Blocked.Contains(p.FriendId));
-
         Command<SendFriendRequest>(HandleSendRequest);
         Command<DeliverFriendRequest>(HandleDeliverRequest);
         Command<FriendRequestStored>(HandleRequestStored);

@@ -21,11 +21,11 @@ public sealed partial class UserEntity
         Command<DeliverReceipt>(r => PushToAll(new ReceiptArrived(r.ReaderId, r.MessageId, r.ReadAt)));
         Command<DeliverTyping>(t =>
         {
-            if (_state.Friends.Contains(t.FromId)) PushToAll(new TypingArrived(ConversationId.With(t.FromId), t.FromId));
+            if (_state.Friends.Contains(t.FromId) && !_state.Blocked.Contains(t.FromId)) PushToAll(new TypingArrived(ConversationId.With(t.FromId), t.FromId));
         });
         Command<DeliverPresence>(p =>
         {
-            if (_state.Friends.Contains(p.FriendId)) PushToAll(new PresenceArrived(p.FriendId, p.Online));
+            if (_state.Friends.Contains(p.FriendId) && !_state.Blocked.Contains(p.FriendId)) PushToAll(new PresenceArrived(p.FriendId, p.Online));
         });
     }
 

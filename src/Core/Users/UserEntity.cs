@@ -52,7 +52,7 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
             ResumePendingLinks();
         });
 
-        RegisterContactCommands(); // first: its guards on seed messages take precedence
+        RegisterContactCommands();
         Command<CreateUser>(HandleCreate);
         Command<GetProfile>(_ => Sender.Tell(_state.Exists ? new ProfileReply(_state.PublicProfile) : new UserNotFound(_state.Id)));
         Command<ListFriends>(_ => Sender.Tell(_state.Exists ? new FriendList([.. _state.Friends]) : new UserNotFound(_state.Id)));
@@ -122,6 +122,12 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
 
     private void HandleAddFriend(AddFriend cmd)
     {
+        // The other user asked first: the direct add accepts their request.
+        if (_state.RefuseAnswer(cmd.FriendId) is null)
+        {
+            HandleAccept(new ContactCommands.AcceptFriendRequest(cmd.UserId, cmd.FriendId));
+            return;
+        }
         var refusal = _state.RefuseAddFriend(cmd.FriendId);
         if (refusal is not null)
         {
@@ -144,6 +150,11 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
 
     private void HandleLinkFriend(LinkFriend cmd)
     {
+        if (_state.Blocked.Contains(cmd.RequesterId))
+        {
+            DeclineBlockedLink(cmd);
+            return;
+        }
         if (!_state.Exists)
         {
             Sender.Tell(new UserNotFound(_state.Id));
@@ -333,6 +344,11 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
 
     private void HandleSendDirect(SendDirect cmd)
     {
+        if (_state.Exists && _state.Blocked.Contains(cmd.RecipientId) && _state.ResentBySelf(cmd.Cid) is null)
+        {
+            RefuseDirectToBlocked(cmd);
+            return;
+        }
         var refusal = _state.RefuseSendDirect(cmd.RecipientId, cmd.Payload);
         if (refusal is null && _outgoing.Count >= MaxOutgoingInFlight) refusal = "too many messages in flight, slow down";
         if (refusal is not null)
@@ -359,6 +375,11 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
 
     private void HandleStoreIncoming(StoreIncomingDirect cmd)
     {
+        if (_state.Blocked.Contains(cmd.SenderId) && _state.ResentBy(cmd.SenderId, cmd.Cid) is null)
+        {
+            RefuseDirectFromBlocked(cmd);
+            return;
+        }
         if (!_state.Exists)
         {
             Sender.Tell(new UserNotFound(_state.Id));
