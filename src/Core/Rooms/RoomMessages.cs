@@ -76,6 +76,9 @@ public static class RoomFanoutCommands
 
     public sealed record UnsubscribeAll(IActorRef Connection) : INoSerializationVerificationNeeded;
 
+    /// <summary>A socket of <paramref name="UserId"/> is on this node: presence and typing for that user are forwarded from here.</summary>
+    public sealed record SubscribeUser(UserId UserId, IActorRef Connection) : INoSerializationVerificationNeeded;
+
     /// <summary>The socket's user left the room or was removed from it.</summary>
     public sealed record UnsubscribeRoom(RoomId RoomId, IActorRef Connection) : INoSerializationVerificationNeeded;
 }

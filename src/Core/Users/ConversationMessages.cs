@@ -108,3 +108,12 @@ public sealed record GetJournalHead(UserId UserId) : IWithUserId;
 public sealed record GetRoomJournalHead(RoomId RoomId) : IWithRoomId;
 
 public sealed record JournalHead(long SequenceNr);
+
+/// <summary>
+/// A user's online state changed: published once to each node's fan-out, which forwards it only to the friends that have
+/// a socket on that node — an offline friend's entity is never woken for it.
+/// </summary>
+public sealed record PresencePublished(UserId UserId, bool Online, IReadOnlyList<UserId> Friends);
+
+/// <summary>A user is typing to <paramref name="To"/>: published to each node's fan-out, forwarded only where <paramref name="To"/> has a socket.</summary>
+public sealed record TypingPublished(UserId To, UserId From);

@@ -110,9 +110,11 @@ public sealed partial class UserEntity
         foreach (var connection in _connections) connection.Tell(push);
     }
 
-    /// <summary>Tells every friend's entity this user's online state; called when the first socket opens and the last one closes.</summary>
+    /// <summary>Publishes this user's online state to every node; called when the first socket opens and the last one closes.</summary>
     private void AnnouncePresence(bool online)
     {
-        foreach (var friend in _state.Friends) _topology.Users.Tell(new DeliverPresence(friend, _state.Id, online));
+        if (_state.Friends.Count == 0) return;
+        var published = new PresencePublished(_state.Id, online, [.. _state.Friends]);
+        foreach (var fanout in _topology.RoomFanouts) fanout.Tell(published, ActorRefs.NoSender);
     }
 }

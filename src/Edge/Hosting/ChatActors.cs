@@ -55,7 +55,7 @@ public static class ChatActors
                 var idBlocks = registry.Get<IdBlockEntity>();
                 registry.Register<UserIdLeaserKey>(system.ActorOf(IdLeaser.Props(IdKinds.User, idBlocks, settings.IdBlockSize), "user-ids"));
                 registry.Register<RoomIdLeaserKey>(system.ActorOf(IdLeaser.Props(IdKinds.Room, idBlocks, settings.IdBlockSize), "room-ids"));
-                registry.Register<RoomFanoutKey>(system.ActorOf(Props.Create(() => new RoomFanoutActor()), ShardTypes.RoomFanoutName));
+                registry.Register<RoomFanoutKey>(system.ActorOf(Props.Create(() => new RoomFanoutActor(registry.Get<UserEntity>())), ShardTypes.RoomFanoutName));
             })
             .AddStartup((system, _) =>
             {

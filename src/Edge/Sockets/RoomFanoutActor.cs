@@ -4,6 +4,7 @@ using Akka.Actor;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Users;
 using static AkkaChat.Core.Rooms.RoomFanoutCommands;
 
 /// <summary>
@@ -23,21 +24,44 @@ public sealed class RoomFrame(RoomMessage message, IActorRef? origin) : INoSeria
 
 /// <summary>
 /// One per node: receives each stored room message once (not once per member), encodes it once,
-/// and hands the same bytes to every local socket whose user is in the room.
+/// and hands the same bytes to every local socket whose user is in the room. It also knows which users have
+/// sockets on this node, so presence and typing reach only the user entities of people who can see them.
 /// </summary>
 public sealed class RoomFanoutActor : ReceiveActor
 {
+    private readonly IActorRef _users;
     private readonly Dictionary<RoomId, HashSet<IActorRef>> _subscribers = [];
     private readonly Dictionary<IActorRef, HashSet<RoomId>> _roomsOf = [];
+    private readonly Dictionary<IActorRef, UserId> _userOf = [];
+    private readonly Dictionary<UserId, int> _localSockets = [];
 
-    public RoomFanoutActor()
+    public RoomFanoutActor(IActorRef users)
     {
+        _users = users;
+        Receive<SubscribeUser>(s =>
+        {
+            if (_userOf.ContainsKey(s.Connection)) return;
+            Watch(s.Connection);
+            _userOf[s.Connection] = s.UserId;
+            _localSockets[s.UserId] = _localSockets.GetValueOrDefault(s.UserId) + 1;
+        });
+        Receive<PresencePublished>(p =>
+        {
+            foreach (var friend in p.Friends)
+            {
+                if (_localSockets.ContainsKey(friend)) _users.Tell(new ConversationCommands.DeliverPresence(friend, p.UserId, p.Online));
+            }
+        });
+        Receive<TypingPublished>(t =>
+        {
+            if (_localSockets.ContainsKey(t.To)) _users.Tell(new ConversationCommands.DeliverTyping(t.To, t.From));
+        });
         Receive<SubscribeRoom>(s =>
         {
             if (!_roomsOf.TryGetValue(s.Connection, out var rooms))
             {
                 _roomsOf[s.Connection] = rooms = [];
-                Context.Watch(s.Connection);
+                Watch(s.Connection);
             }
             rooms.Add(s.RoomId);
             if (!_subscribers.TryGetValue(s.RoomId, out var connections)) _subscribers[s.RoomId] = connections = [];
@@ -68,14 +92,22 @@ public sealed class RoomFanoutActor : ReceiveActor
         foreach (var connection in connections) connection.Tell(notice);
     }
 
+    private void Watch(IActorRef connection)
+    {
+        if (!_roomsOf.ContainsKey(connection) && !_userOf.ContainsKey(connection)) Context.Watch(connection);
+    }
+
     private void Remove(IActorRef connection)
     {
-        if (!_roomsOf.Remove(connection, out var rooms)) return;
+        var hadRooms = _roomsOf.Remove(connection, out var rooms);
+        var hadUser = _userOf.Remove(connection, out var user);
+        if (!hadRooms && !hadUser) return;
         Context.Unwatch(connection);
-        foreach (var room in rooms)
+        foreach (var room in rooms ?? [])
         {
             if (_subscribers.TryGetValue(room, out var connections) && connections.Remove(connection) && connections.Count == 0)
                 _subscribers.Remove(room);
         }
+        if (hadUser && (_localSockets[user] -= 1) == 0) _localSockets.Remove(user);
     }
 }

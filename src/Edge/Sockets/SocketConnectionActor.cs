@@ -46,7 +46,11 @@ public abstract class SocketConnectionActor : ReceiveActor, IWithTimers
     /// <summary>The last room sequence numbers this socket delivered, handed to the user entity when it ends.</summary>
     protected abstract IReadOnlyDictionary<RoomId, long> RoomMarks();
 
-    protected override void PreStart() => RegisterWithUser();
+    protected override void PreStart()
+    {
+        Fanout.Tell(new RoomFanoutCommands.SubscribeUser(User, Self));
+        RegisterWithUser();
+    }
 
     protected override void PostStop()
     {

@@ -122,7 +122,11 @@ public sealed partial class ConnectionActorV2
         if (_lastTyping.Count > 1000) _lastTyping.Clear();
         _lastTyping[conversation] = now;
         if (conversation.Room is { } room) Topology.Rooms.Tell(new RoomConversationCommands.RoomTyping(room, User));
-        else Topology.Users.Tell(new ConversationCommands.DeliverTyping(conversation.Peer!.Value, User));
+        else
+        {
+            var typing = new TypingPublished(conversation.Peer!.Value, User);
+            foreach (var fanout in Topology.RoomFanouts) fanout.Tell(typing, Self);
+        }
     }
 
     private void Recall(InboundFrame frame)
