@@ -74,8 +74,14 @@ public sealed class ConnectionActor : SocketConnectionActor
 
     protected override bool WantsBacklog => true;
 
+    /// <summary>
+    /// Per room, the last message the socket actually wrote (not merely queued): frames still queued when the socket
+    /// died are delivered again on the next connect instead of being lost.
+    /// </summary>
     protected override IReadOnlyDictionary<RoomId, long> RoomMarks() =>
-        _rooms.Where(r => r.Value.Delivered > 0).ToDictionary(r => r.Key, r => r.Value.Delivered);
+        _rooms.Select(r => (Room: r.Key, Mark: r.Value.WrittenThrough(Session.Written)))
+            .Where(r => r.Mark > 0)
+            .ToDictionary(r => r.Room, r => r.Mark);
 
     private void HandleInbound(InboundText text)
     {
@@ -129,7 +135,7 @@ public sealed class ConnectionActor : SocketConnectionActor
     private void TrackRoom(RoomId room, long mark, bool catchUp)
     {
         if (_rooms.ContainsKey(room)) return;
-        _rooms[room] = new RoomCursor { Delivered = mark, CatchingUp = catchUp };
+        _rooms[room] = new RoomCursor { Delivered = mark, Written = mark, CatchingUp = catchUp };
         Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
         if (catchUp) Topology.Rooms.Tell(new RoomCommands.FetchRoomMessages(room, User, mark, RoomCatchUpLimit));
     }
@@ -152,8 +158,8 @@ public sealed class ConnectionActor : SocketConnectionActor
         foreach (var message in page.Messages)
         {
             if (message.Seq <= cursor.Delivered) continue;
-            if (!cursor.OwnSends.Contains(message.Seq)) Send(LegacyFrames.EncodeRoom(message));
-            cursor.Delivered = message.Seq;
+            if (cursor.OwnSends.Contains(message.Seq)) DeliverRoomMessage(cursor, message.Seq, frame: null);
+            else DeliverRoomMessage(cursor, message.Seq, LegacyFrames.EncodeRoom(message));
         }
         FinishCatchUp(page.RoomId);
     }
@@ -170,13 +176,32 @@ public sealed class ConnectionActor : SocketConnectionActor
     private void DeliverRoomFrame(RoomCursor cursor, RoomFrame frame)
     {
         if (frame.Message.Seq <= cursor.Delivered) return;
-        cursor.Delivered = frame.Message.Seq;
-        if (!Self.Equals(frame.Origin)) Send(frame.Legacy);
+        DeliverRoomMessage(cursor, frame.Message.Seq, Self.Equals(frame.Origin) ? null : frame.Legacy);
+    }
+
+    /// <summary>Sends a room message (or, for our own, nothing: the client shows it already) and notes which frame carries it.</summary>
+    private void DeliverRoomMessage(RoomCursor cursor, long seq, byte[]? frame)
+    {
+        cursor.Delivered = seq;
+        if (frame is not null) Send(frame);
+        cursor.WrittenThrough(Session.Written); // keeps the in-flight list as short as the socket's queue
+        cursor.InFlight.Enqueue((Session.Enqueued, seq));
     }
 
     private sealed class RoomCursor
     {
         public long Delivered { get; set; }
+
+        /// <summary>The last message known to be written to the socket, and the (frame number, seq) of those queued after it.</summary>
+        public long Written { get; set; }
+
+        public Queue<(long Frame, long Seq)> InFlight { get; } = new();
+
+        public long WrittenThrough(long framesWritten)
+        {
+            while (InFlight.Count > 0 && InFlight.Peek().Frame <= framesWritten) Written = InFlight.Dequeue().Seq;
+            return Written;
+        }
         public bool CatchingUp { get; set; }
         public List<RoomFrame> Buffered { get; } = [];
         public HashSet<long> OwnSends { get; } = [];

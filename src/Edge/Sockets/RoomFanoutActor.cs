@@ -18,7 +18,7 @@ public sealed class RoomFrame(RoomMessage message, IActorRef? origin) : INoSeria
 
     public RoomMessage Message => message;
     public IActorRef? Origin => origin;
-    public ReadOnlyMemory<byte> Legacy => _legacy.Value;
+    public byte[] Legacy => _legacy.Value;
     public ReadOnlyMemory<byte> Version2 => _v2.Value;
 }
 

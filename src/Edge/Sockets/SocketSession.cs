@@ -16,6 +16,7 @@ public sealed class SocketSession
     private readonly Channel<ReadOnlyMemory<byte>> _outbound;
     private readonly CancellationTokenSource _abort = new();
     private (WebSocketCloseStatus Status, string Reason)? _close;
+    private long _written;
 
     public SocketSession(WebSocket socket, int capacity)
     {
@@ -34,6 +35,12 @@ public sealed class SocketSession
 
     public void MarkConnectionStopped() => ConnectionStopped = true;
 
+    /// <summary>How many frames were queued so far (only the connection actor queues, so no lock).</summary>
+    public long Enqueued { get; private set; }
+
+    /// <summary>How many frames the writer has handed to the socket so far.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
     /// <summary>Frames queued and not yet written.</summary>
     public int Queued => _outbound.Reader.Count;
 
@@ -49,7 +56,11 @@ public sealed class SocketSession
     /// <summary>Queues a text frame; when the queue is full the reader is too slow and the socket is closed (1008).</summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> frame)
     {
-        if (_outbound.Writer.TryWrite(frame)) return true;
+        if (_outbound.Writer.TryWrite(frame))
+        {
+            Enqueued++;
+            return true;
+        }
         Close(WebSocketCloseStatus.PolicyViolation, "slow consumer: outbound queue full");
         return false;
     }
@@ -75,6 +86,7 @@ public sealed class SocketSession
             await foreach (var frame in _outbound.Reader.ReadAllAsync(linked.Token))
             {
                 await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, linked.Token);
+                Interlocked.Increment(ref _written);
             }
         }
         catch (OperationCanceledException)
