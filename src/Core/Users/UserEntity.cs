@@ -32,7 +32,7 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
     private UserState _state = UserState.Empty;
     private int _roomIdsInFlight;
     private long _nextCorrelation;
-    private long _deliveredThrough; // ahead of the persisted mark while sockets are open; persisted when the last one closes
+    private long _deliveredThrough; // the highest inbox seq a seed-000 socket wrote; ahead of the persisted mark until the last socket closes
 
     public UserEntity(UserId id, IChatTopology topology, ChatSettings settings)
     {
@@ -75,8 +75,8 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
         Command<RoomReplies.RoomNotFound>(HandleRoomMissing);
 
         Command<Connect>(HandleConnect);
-        Command<Disconnect>(d => HandleDisconnect(d.Connection, d.RoomMarks, d.AckTo));
-        Command<Terminated>(t => HandleDisconnect(t.ActorRef, new Dictionary<RoomId, long>(), null));
+        Command<Disconnect>(d => HandleDisconnect(d.Connection, d.RoomMarks, d.AckTo, d.InboxMark));
+        Command<Terminated>(t => HandleDisconnect(t.ActorRef, new Dictionary<RoomId, long>(), null, 0));
 
         Command<SendDirect>(HandleSendDirect);
         Command<StoreIncomingDirect>(HandleStoreIncoming);
@@ -312,15 +312,15 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
             if (_connections.Count == 1) AnnouncePresence(online: true);
         }
         Sender.Tell(new Connected(_state.Id, [.. _state.Rooms], backlog, _state.RoomMarks, _state.InboxSeq) { FirstSocket = _connections.Count == 1 });
-        if (backlog.Count > 0) _deliveredThrough = Math.Max(_deliveredThrough, backlog[^1].Seq);
     }
 
     /// <summary>
     /// A socket is gone. Its marks are kept even when its termination was noticed first (the watch can overtake the
     /// socket's own Disconnect), so what it delivered is never delivered again.
     /// </summary>
-    private void HandleDisconnect(IActorRef connection, IReadOnlyDictionary<RoomId, long> roomMarks, IActorRef? ackTo)
+    private void HandleDisconnect(IActorRef connection, IReadOnlyDictionary<RoomId, long> roomMarks, IActorRef? ackTo, long inboxMark)
     {
+        _deliveredThrough = Math.Max(_deliveredThrough, Math.Min(inboxMark, _state.InboxSeq));
         if (_connections.Remove(connection))
         {
             Context.Unwatch(connection);
@@ -427,17 +427,16 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
         }
     }
 
-    /// <summary>Pushes to every socket of this user but <paramref name="except"/>; a message that reached a socket counts as delivered.</summary>
+    /// <summary>
+    /// Pushes to every socket of this user but <paramref name="except"/>. What counts as delivered for the seed-000
+    /// offline backlog is what the sockets report they wrote when they close, not what was pushed.
+    /// </summary>
     private void Push(DirectMessage message, IActorRef? except)
     {
-        var delivered = except is not null;
         foreach (var connection in _connections)
         {
-            if (connection.Equals(except)) continue;
-            connection.Tell(new PushDirect(message));
-            delivered = true;
+            if (!connection.Equals(except)) connection.Tell(new PushDirect(message));
         }
-        if (delivered || _connections.Count > 0) _deliveredThrough = Math.Max(_deliveredThrough, message.Seq);
     }
 
     private void PassivateIfIdle()

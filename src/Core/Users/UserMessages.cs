@@ -32,10 +32,11 @@ public static class UserCommands
     public sealed record Connect(UserId UserId, IActorRef Connection, bool WantsBacklog = true) : IWithUserId;
 
     /// <summary>
-    /// A socket closed; <paramref name="RoomMarks"/> are the last room sequence numbers it delivered. With <paramref name="AckTo"/>,
-    /// <see cref="UserReplies.DisconnectRecorded"/> is sent there once the marks are stored (graceful shutdown waits for it).
+    /// A socket closed; <paramref name="RoomMarks"/> are the last room sequence numbers it wrote, <paramref name="InboxMark"/> the last
+    /// inbox sequence number (seed-000 sockets; 0 when it has none). With <paramref name="AckTo"/>, <see cref="UserReplies.DisconnectRecorded"/>
+    /// is sent there once the marks are stored (graceful shutdown waits for it).
     /// </summary>
-    public sealed record Disconnect(UserId UserId, IActorRef Connection, IReadOnlyDictionary<RoomId, long> RoomMarks, IActorRef? AckTo = null) : IWithUserId;
+    public sealed record Disconnect(UserId UserId, IActorRef Connection, IReadOnlyDictionary<RoomId, long> RoomMarks, IActorRef? AckTo = null, long InboxMark = 0) : IWithUserId;
 
     /// <summary>
     /// A 1:1 message from this user, arriving on <paramref name="Origin"/>. <paramref name="ClientRef"/> is a seed-000

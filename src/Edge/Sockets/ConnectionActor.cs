@@ -38,6 +38,7 @@ public sealed class ConnectionActor : SocketConnectionActor
     private const int MaxBufferedPerRoom = 1000;
 
     private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
+    private readonly WrittenMark _inbox = new(0);
 
     public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
         : base(user, session, topology, fanout, limits)
@@ -45,8 +46,9 @@ public sealed class ConnectionActor : SocketConnectionActor
         Receive<InboundText>(HandleInbound);
         Receive<UserReplies.Connected>(HandleConnected);
         Receive<UserReplies.UserNotFound>(_ => CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user"));
-        Receive<PushDirect>(p => Send(LegacyFrames.EncodeDirect(p.Message)));
-        Receive<DirectAccepted>(_ => { }); // the seed client shows its own message itself and expects no ack
+        Receive<PushDirect>(p => DeliverDirect(p.Message.Seq, LegacyFrames.EncodeDirect(p.Message)));
+        // The seed client shows its own message itself and expects no ack; the message still counts as seen.
+        Receive<DirectAccepted>(a => DeliverDirect(a.Message.Seq, frame: null));
         Receive<RoomAccepted>(a =>
         {
             // Our own room message comes back through the fan-out (in room order) and only moves the mark there;
@@ -79,9 +81,11 @@ public sealed class ConnectionActor : SocketConnectionActor
     /// died are delivered again on the next connect instead of being lost.
     /// </summary>
     protected override IReadOnlyDictionary<RoomId, long> RoomMarks() =>
-        _rooms.Select(r => (Room: r.Key, Mark: r.Value.WrittenThrough(Session.Written)))
+        _rooms.Select(r => (Room: r.Key, Mark: r.Value.Mark.WrittenThrough(Session.Written)))
             .Where(r => r.Mark > 0)
             .ToDictionary(r => r.Room, r => r.Mark);
+
+    protected override long InboxMark() => _inbox.WrittenThrough(Session.Written);
 
     private void HandleInbound(InboundText text)
     {
@@ -122,7 +126,7 @@ public sealed class ConnectionActor : SocketConnectionActor
     private void HandleConnected(UserReplies.Connected connected)
     {
         WatchEntity(Sender);
-        foreach (var message in connected.Backlog) Send(LegacyFrames.EncodeDirect(message));
+        foreach (var message in connected.Backlog) DeliverDirect(message.Seq, LegacyFrames.EncodeDirect(message));
         foreach (var room in connected.Rooms)
         {
             if (_rooms.ContainsKey(room)) continue;
@@ -135,7 +139,7 @@ public sealed class ConnectionActor : SocketConnectionActor
     private void TrackRoom(RoomId room, long mark, bool catchUp)
     {
         if (_rooms.ContainsKey(room)) return;
-        _rooms[room] = new RoomCursor { Delivered = mark, Written = mark, CatchingUp = catchUp };
+        _rooms[room] = new RoomCursor { Delivered = mark, Mark = new WrittenMark(mark), CatchingUp = catchUp };
         Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
         if (catchUp) Topology.Rooms.Tell(new RoomCommands.FetchRoomMessages(room, User, mark, RoomCatchUpLimit));
     }
@@ -184,26 +188,45 @@ public sealed class ConnectionActor : SocketConnectionActor
     {
         cursor.Delivered = seq;
         if (frame is not null) Send(frame);
-        cursor.WrittenThrough(Session.Written); // keeps the in-flight list as short as the socket's queue
-        cursor.InFlight.Enqueue((Session.Enqueued, seq));
+        cursor.Mark.Note(Session.Enqueued, seq, Session.Written);
+    }
+
+    private void DeliverDirect(long seq, byte[]? frame)
+    {
+        if (frame is not null) Send(frame);
+        _inbox.Note(Session.Enqueued, seq, Session.Written);
     }
 
     private sealed class RoomCursor
     {
         public long Delivered { get; set; }
 
-        /// <summary>The last message known to be written to the socket, and the (frame number, seq) of those queued after it.</summary>
-        public long Written { get; set; }
-
-        public Queue<(long Frame, long Seq)> InFlight { get; } = new();
-
-        public long WrittenThrough(long framesWritten)
-        {
-            while (InFlight.Count > 0 && InFlight.Peek().Frame <= framesWritten) Written = InFlight.Dequeue().Seq;
-            return Written;
-        }
+        public required WrittenMark Mark { get; init; }
         public bool CatchingUp { get; set; }
         public List<RoomFrame> Buffered { get; } = [];
         public HashSet<long> OwnSends { get; } = [];
+    }
+
+    /// <summary>
+    /// The last sequence number of a stream that this socket has actually written, given the frame number that carried each
+    /// (messages the client shows by itself, with no frame, count once the frames before them are written). Stays as short
+    /// as the socket's queue.
+    /// </summary>
+    private sealed class WrittenMark(long written)
+    {
+        private readonly Queue<(long Frame, long Seq)> _inFlight = new();
+        private long _written = written;
+
+        public void Note(long frame, long seq, long framesWritten)
+        {
+            WrittenThrough(framesWritten);
+            _inFlight.Enqueue((frame, seq));
+        }
+
+        public long WrittenThrough(long framesWritten)
+        {
+            while (_inFlight.Count > 0 && _inFlight.Peek().Frame <= framesWritten) _written = _inFlight.Dequeue().Seq;
+            return _written;
+        }
     }
 }

@@ -46,6 +46,9 @@ public abstract class SocketConnectionActor : ReceiveActor, IWithTimers
     /// <summary>The last room sequence numbers this socket delivered, handed to the user entity when it ends.</summary>
     protected abstract IReadOnlyDictionary<RoomId, long> RoomMarks();
 
+    /// <summary>The last inbox sequence number this socket wrote (seed-000 sockets; 0 otherwise).</summary>
+    protected virtual long InboxMark() => 0;
+
     protected override void PreStart()
     {
         Fanout.Tell(new RoomFanoutCommands.SubscribeUser(User, Self));
@@ -56,7 +59,7 @@ public abstract class SocketConnectionActor : ReceiveActor, IWithTimers
     {
         Session.MarkConnectionStopped();
         Fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
-        Topology.Users.Tell(new UserCommands.Disconnect(User, Self, RoomMarks(), _disconnectAck));
+        Topology.Users.Tell(new UserCommands.Disconnect(User, Self, RoomMarks(), _disconnectAck, InboxMark()));
         if (_goingAway) Session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
         else Session.Close(WebSocketCloseStatus.NormalClosure, "bye");
     }

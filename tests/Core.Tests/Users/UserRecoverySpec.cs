@@ -42,7 +42,8 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
         }
         var (socket, connected) = Connect(chat, alice);
         Assert.Equal(2, connected.Backlog.Count);
-        chat.Users.Tell(new Disconnect(alice, socket.Ref, new Dictionary<RoomId, long> { [lobby.Id] = 2 }));
+        // The socket reports what it wrote: both room messages and both inbox messages.
+        chat.Users.Tell(new Disconnect(alice, socket.Ref, new Dictionary<RoomId, long> { [lobby.Id] = 2 }, InboxMark: connected.Backlog[^1].Seq));
         FriendsOf(chat, alice); // answered only once the disconnect is persisted
 
         StopEntity(chat.Users, alice.ToString());
@@ -80,15 +81,19 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
         Assert.Equal(texts.Select(Samples.Text), connected.Backlog.Select(m => m.Payload));
         Assert.All(connected.Backlog, m => Assert.Equal((alice, bob), (m.SenderId, m.RecipientId)));
 
-        // Delivered once: after a clean disconnect and another restart there is nothing left to deliver.
-        chat.Users.Tell(new Disconnect(bob, socket.Ref, new Dictionary<RoomId, long>()));
+        // Delivered once: after a clean disconnect reporting what was written, and another restart, nothing is left to deliver.
+        chat.Users.Tell(new Disconnect(bob, socket.Ref, new Dictionary<RoomId, long>(), InboxMark: 3));
         FriendsOf(chat, bob);
         StopEntity(chat.Users, bob.ToString());
         Assert.Empty(Connect(chat, bob).Connected.Backlog);
     }
 
+    /// <summary>
+    /// A socket that dies without saying what it wrote counts as a disconnect, and what it was sent is not assumed
+    /// delivered: the next socket gets it again (at least once, never lost).
+    /// </summary>
     [Fact]
-    public void A_socket_that_dies_counts_as_a_disconnect()
+    public void A_socket_that_dies_counts_as_a_disconnect_and_its_unconfirmed_backlog_comes_again()
     {
         var chat = StartChat();
         var alice = Register(chat, "13800000001", "alice");
@@ -104,6 +109,13 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
         Sys.Stop(socket.Ref);
         ExpectTerminated(socket.Ref, Timeout);
 
+        StopEntity(chat.Users, bob.ToString());
+        var (again, reconnected) = Connect(chat, bob);
+        Assert.Equal(1, Assert.Single(reconnected.Backlog).Seq);
+        Assert.DoesNotContain(JournalEvents("user-" + bob), e => e is InboxDelivered);
+
+        // A socket that reports what it wrote moves the mark.
+        chat.Users.Tell(new Disconnect(bob, again.Ref, new Dictionary<RoomId, long>(), InboxMark: 1));
         AwaitAssert(() => Assert.Contains(new InboxDelivered(1), JournalEvents("user-" + bob)), Timeout);
         StopEntity(chat.Users, bob.ToString());
         Assert.Empty(Connect(chat, bob).Connected.Backlog);
