@@ -15,18 +15,33 @@ public sealed class SocketDirectory
 
     private readonly ConcurrentDictionary<IActorRef, byte> _connections = new();
     private readonly ConcurrentDictionary<Task, byte> _recording = new();
+    private volatile bool _stopping;
 
     public int Count => _connections.Count;
 
-    public void Add(IActorRef connection) => _connections.TryAdd(connection, 0);
+    /// <summary>
+    /// A socket was accepted. One accepted while the node is already stopping (its handshake raced the stop) is closed
+    /// at once, like the others: a client must never be left on a socket nobody will close.
+    /// </summary>
+    public void Add(IActorRef connection)
+    {
+        _connections.TryAdd(connection, 0);
+        if (_stopping) Track(ShutDown(connection));
+    }
 
     /// <summary>The socket closed: its connection actor stops, and its marks are being stored (a shutdown waits for that too).</summary>
     public void Closed(IActorRef connection, bool alreadyStopped)
     {
-        _connections.TryRemove(connection, out _);
+        if (!_connections.TryRemove(connection, out _)) return; // the shutdown already ended it
         if (alreadyStopped) return; // it closed the socket itself and has already handed its marks over
         Track(connection.Ask<UserReplies.DisconnectRecorded>(ack => new SocketClosed(ack), ShutdownWait, CancellationToken.None));
     }
+
+    /// <summary>Ends a socket for the shutdown, unless something else already took it out of the directory.</summary>
+    private Task ShutDown(IActorRef connection) =>
+        _connections.TryRemove(connection, out _)
+            ? connection.Ask<UserReplies.DisconnectRecorded>(ack => new ServerShutdown(ack), ShutdownWait, CancellationToken.None)
+            : Task.CompletedTask;
 
     private void Track(Task recorded)
     {
@@ -37,8 +52,11 @@ public sealed class SocketDirectory
     /// <summary>Closes every socket and waits (bounded) until each user entity confirmed its marks are stored.</summary>
     public void CloseAll()
     {
+        // Set before reading the open sockets: a socket added concurrently is seen here or sees the flag (or both,
+        // and then whichever removes it first ends it).
+        _stopping = true;
         var acks = _connections.Keys
-            .Select(connection => connection.Ask<UserReplies.DisconnectRecorded>(ack => new ServerShutdown(ack), ShutdownWait, CancellationToken.None))
+            .Select(ShutDown)
             .Concat(_recording.Keys)
             .ToArray();
         try
