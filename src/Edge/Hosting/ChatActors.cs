@@ -24,6 +24,7 @@ public static class ChatActors
     {
         builder
             .AddHocon(NodeAddressConfig(options), HoconAddMode.Prepend)
+            .AddHocon(options.Storage.OverrideConfig(), HoconAddMode.Prepend)
             .AddHocon(LoadHocon(options, "akka.conf"), HoconAddMode.Append)
             .AddHocon(LoadHocon(options, "cluster.conf"), HoconAddMode.Append)
             .AddHocon(LoadHocon(options, "sharding.conf"), HoconAddMode.Append)

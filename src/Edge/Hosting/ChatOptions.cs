@@ -55,6 +55,12 @@ public sealed record ChatOptions
                     "normal" => true,
                     var other => throw new ArgumentException($"AKKACHAT_SQLITE_SYNC must be full or normal, not '{other}'"),
                 },
+                Journal = Env("AKKACHAT_SQLITE_JOURNAL", config.GetString("sqlite.journal", "native")).ToLowerInvariant() switch
+                {
+                    "native" => SqliteJournalKind.Native,
+                    "sql" => SqliteJournalKind.Sql,
+                    var other => throw new ArgumentException($"AKKACHAT_SQLITE_JOURNAL must be native or sql, not '{other}'"),
+                },
             },
             "postgres" or "postgresql" => ChatStorage.Postgres(Env("AKKACHAT_PG", "") is { Length: > 0 } pg
                 ? pg

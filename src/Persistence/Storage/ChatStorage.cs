@@ -3,6 +3,7 @@ namespace AkkaChat.Persistence.Storage;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
 using Akka.Persistence.Sql.Config;
+using AkkaChat.Persistence.Journal;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
 
@@ -10,6 +11,15 @@ public enum StorageKind
 {
     Sqlite,
     Postgres,
+}
+
+public enum SqliteJournalKind
+{
+    /// <summary><see cref="SqliteJournal"/>: prepared inserts, group commit.</summary>
+    Native,
+
+    /// <summary>Akka.Persistence.Sql's journal (linq2db).</summary>
+    Sql,
 }
 
 /// <summary>Journal and snapshot store wiring: which HOCON file, which connection string.</summary>
@@ -20,6 +30,13 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
     /// (kill -9 included) but a power loss or OS crash may roll back the last commits — an explicit trade for speed.
     /// </summary>
     public bool RelaxedSync { get; init; }
+
+    /// <summary>
+    /// SQLite only: which journal writes the events. <see cref="SqliteJournalKind.Native"/> (the default) is
+    /// <see cref="SqliteJournal"/>; <see cref="SqliteJournalKind.Sql"/> is Akka.Persistence.Sql's journal. Both use the
+    /// same tables, so a data directory can switch between them.
+    /// </summary>
+    public SqliteJournalKind Journal { get; init; } = SqliteJournalKind.Native;
 
     public const string SqliteFileName = "akkachat.db";
 
@@ -41,11 +58,24 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
     {
         var quoted = "\"\"\"" + ConnectionString + "\"\"\"";
         return ConfigurationFactory.ParseString($"""
+            akka.persistence.journal.sqlite.connection-string = {quoted}
             akka.persistence.journal.sql.connection-string = {quoted}
             akka.persistence.snapshot-store.sql.connection-string = {quoted}
             akka.persistence.query.journal.sql.connection-string = {quoted}
             """).WithFallback(SqlPersistence.DefaultConfiguration);
     }
+
+    /// <summary>
+    /// What this storage decides over the HOCON file (so it goes in front of it): for SQLite, which journal plugin and
+    /// how the native journal syncs its commits. Empty for PostgreSQL.
+    /// </summary>
+    public Config OverrideConfig() =>
+        Kind != StorageKind.Sqlite
+            ? Config.Empty
+            : ConfigurationFactory.ParseString($"""
+                akka.persistence.journal.plugin = "{(Journal == SqliteJournalKind.Native ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.sql")}"
+                akka.persistence.journal.sqlite.synchronous = {(RelaxedSync ? "normal" : "full")}
+                """);
 
     /// <summary>
     /// The linq2db options every SQL plugin (journal, snapshots, read journal) uses when <see cref="RelaxedSync"/> is on:
@@ -72,8 +102,9 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
     }
 
     /// <summary>
-    /// Prepares the database before the actor system starts: for SQLite, creates the file and switches it to
-    /// WAL mode (a property of the file, so it holds for every later connection) so readers never block the writer.
+    /// Prepares the database before the actor system starts: for SQLite, creates the file, switches it to WAL mode (a
+    /// property of the file, so it holds for every later connection) so readers never block the writer, and creates
+    /// the journal tables (whichever journal writes them, the read journal may query them first).
     /// </summary>
     public void Prepare()
     {
@@ -87,5 +118,6 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
         var mode = command.ExecuteScalar() as string;
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"SQLite refused WAL mode for {path} (got '{mode}')");
+        SqliteJournalSchema.Ensure(connection);
     }
 }

@@ -22,6 +22,9 @@ public sealed class ChatOptionsTests
         Assert.Equal(StorageKind.Sqlite, options.Storage.Kind);
         Assert.False(options.Storage.RelaxedSync);
         Assert.Null(options.Storage.RelaxedSyncSetup());
+        Assert.Equal(SqliteJournalKind.Native, options.Storage.Journal);
+        Assert.Equal("akka.persistence.journal.sqlite", options.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
+        Assert.Equal("full", options.Storage.OverrideConfig().GetString("akka.persistence.journal.sqlite.synchronous"));
         Assert.Equal(5, options.Settings.MaxOwnedRooms);
         Assert.Equal(65_536, options.MaxFrameBytes);
         Assert.Equal(10 * 1024 * 1024, options.MaxUploadBytes);
@@ -42,6 +45,7 @@ public sealed class ChatOptionsTests
             ["AKKACHAT_DATA_DIR"] = "/tmp/akkachat-options-test",
             ["AKKACHAT_MAX_ROOMS"] = "9",
             ["AKKACHAT_SQLITE_SYNC"] = "normal",
+            ["AKKACHAT_SQLITE_JOURNAL"] = "sql",
             ["AKKACHAT_SEEDS"] = "akka.tcp://akkachat@127.0.0.1:4053, akka.tcp://akkachat@127.0.0.1:4054",
         });
         Assert.Equal(9090, options.HttpPort);
@@ -51,17 +55,22 @@ public sealed class ChatOptionsTests
         Assert.Equal(9, options.Settings.MaxOwnedRooms);
         Assert.True(options.Storage.RelaxedSync);
         Assert.NotNull(options.Storage.RelaxedSyncSetup());
+        Assert.Equal(SqliteJournalKind.Sql, options.Storage.Journal);
+        Assert.Equal("akka.persistence.journal.sql", options.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
+        Assert.Equal("normal", options.Storage.OverrideConfig().GetString("akka.persistence.journal.sqlite.synchronous"));
         Assert.Equal(2, options.SeedNodes.Count);
 
         var postgres = ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_STORAGE"] = "postgres", ["AKKACHAT_PG"] = "Host=127.0.0.1;Username=chat" });
         Assert.Equal(StorageKind.Postgres, postgres.Storage.Kind);
         Assert.Equal("persistence.postgres.conf", postgres.Storage.HoconFile);
+        Assert.True(postgres.Storage.OverrideConfig().IsEmpty);
     }
 
     [Theory]
     [InlineData("AKKACHAT_HTTP_PORT", "eighty")]
     [InlineData("AKKACHAT_STORAGE", "mongodb")]
     [InlineData("AKKACHAT_SQLITE_SYNC", "off")]
+    [InlineData("AKKACHAT_SQLITE_JOURNAL", "leveldb")]
     public void Bad_environment_values_are_refused_with_the_variable_named(string variable, string value)
     {
         var error = Assert.Throws<ArgumentException>(() => ChatOptions.Load(new Dictionary<string, string?> { [variable] = value }));
@@ -84,7 +93,9 @@ public sealed class ChatOptionsTests
         foreach (var (file, provider) in new[] { ("persistence.sqlite.conf", "SQLite.MS"), ("persistence.postgres.conf", "PostgreSQL.15") })
         {
             var config = Load(file);
-            Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.journal.plugin"));
+            var journal = file == "persistence.sqlite.conf" ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.sql";
+            Assert.Equal(journal, config.GetString("akka.persistence.journal.plugin"));
+            Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.query.journal.sql.write-plugin"));
             Assert.Equal("akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
             Assert.Equal(provider, config.GetString("akka.persistence.journal.sql.provider-name"));
             Assert.Equal(provider, config.GetString("akka.persistence.query.journal.sql.provider-name"));
@@ -92,6 +103,10 @@ public sealed class ChatOptionsTests
         }
         var chat = Load("akkachat.conf");
         Assert.Equal("full", chat.GetString("akkachat.sqlite.synchronous"));
+        Assert.Equal("native", chat.GetString("akkachat.sqlite.journal"));
+        var sqlite = Load("persistence.sqlite.conf");
+        Assert.Equal("AkkaChat.Persistence.Journal.SqliteJournal, AkkaChat.Persistence", sqlite.GetString("akka.persistence.journal.sqlite.class"));
+        Assert.NotNull(Type.GetType(sqlite.GetString("akka.persistence.journal.sqlite.class")));
         Assert.True(chat.HasPath("akkachat.websocket.outbound-queue"));
     }
 }

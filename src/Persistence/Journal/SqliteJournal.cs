@@ -1,0 +1,175 @@
+namespace AkkaChat.Persistence.Journal;
+
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// An Akka.Persistence journal on one SQLite file, written through <see cref="SqliteJournalWriter"/>'s prepared insert
+/// and group commits, and read with plain prepared queries. It keeps Akka.Persistence.Sql's table layout (see
+/// <see cref="SqliteJournalSchema"/>), so the SQL read journal and snapshot store keep working on the same file.
+/// Why it exists: on this workload Akka.Persistence.Sql spent most of its time building linq2db query and mapping
+/// objects per batch (docs/BENCHMARKS.md); this path does the same inserts with none of that.
+/// </summary>
+/// <remarks>
+/// HOCON (under the plugin's path): <c>connection-string</c>, <c>synchronous</c> (full | normal),
+/// <c>max-rows-per-commit</c>, <c>queue-capacity</c>, <c>max-concurrent-reads</c>. Tags are not supported: a tagged
+/// event is rejected (the persist fails with a clear reason; nothing is stored).
+/// </remarks>
+public sealed class SqliteJournal : AsyncWriteJournal
+{
+    private readonly string _connectionString;
+    private readonly SqliteJournalWriter _writer;
+    private readonly SemaphoreSlim _reads;
+    private readonly Akka.Serialization.Serialization _serialization;
+
+    public SqliteJournal(Config config)
+    {
+        _connectionString = config.GetString("connection-string", "");
+        if (string.IsNullOrWhiteSpace(_connectionString))
+            throw new ConfigurationException("the SQLite journal needs a connection-string");
+        var relaxed = config.GetString("synchronous", "full").Equals("normal", StringComparison.OrdinalIgnoreCase);
+        _writer = new SqliteJournalWriter(
+            _connectionString,
+            relaxed,
+            config.GetInt("max-rows-per-commit", 1000),
+            config.GetInt("queue-capacity", 8192));
+        _reads = new SemaphoreSlim(config.GetInt("max-concurrent-reads", 8));
+        _serialization = Context.System.Serialization;
+    }
+
+    protected override void PostStop()
+    {
+        _writer.Dispose();
+        base.PostStop();
+    }
+
+    /// <summary>
+    /// Serializes each write here, on the journal's thread (a payload that cannot be serialized is rejected on its own),
+    /// then hands all of this call's rows to the writer as one unit: they commit together or not at all.
+    /// </summary>
+    protected override Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var timestamp = DateTime.UtcNow.Ticks;
+        var rows = new List<JournalRow>();
+        var rejections = new List<Exception?>();
+        var rejected = false;
+        foreach (var write in messages)
+        {
+            var payloads = (IImmutableList<IPersistentRepresentation>)write.Payload;
+            try
+            {
+                var serialized = new JournalRow[payloads.Count];
+                for (var i = 0; i < serialized.Length; i++) serialized[i] = Serialize(payloads[i], timestamp);
+                rows.AddRange(serialized);
+                rejections.Add(null);
+            }
+            catch (Exception e)
+            {
+                rejections.Add(e);
+                rejected = true;
+            }
+        }
+
+        var result = (IImmutableList<Exception?>?)(rejected ? rejections.ToImmutableList() : null);
+        return rows.Count == 0
+            ? Task.FromResult(result)!
+            : StoreAsync(rows, result);
+    }
+
+    private async Task<IImmutableList<Exception?>> StoreAsync(List<JournalRow> rows, IImmutableList<Exception?>? rejections)
+    {
+        await _writer.WriteAsync(rows);
+        return rejections!;
+    }
+
+    private JournalRow Serialize(IPersistentRepresentation message, long timestamp)
+    {
+        if (message.Payload is Tagged)
+            throw new NotSupportedException("the SQLite journal does not store tags");
+        var serializer = _serialization.FindSerializerFor(message.Payload);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message.Payload);
+        return new JournalRow(message.PersistenceId, message.SequenceNr, serializer.ToBinary(message.Payload), manifest, serializer.Identifier, timestamp);
+    }
+
+    public override Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<IPersistentRepresentation> recoveryCallback)
+    {
+        if (max <= 0 || toSequenceNr < fromSequenceNr) return Task.CompletedTask;
+        return ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT sequence_nr, timestamp, payload, manifest, serializer_id FROM {SqliteJournalSchema.Table}
+                WHERE persistence_id = $id AND sequence_nr >= $from AND sequence_nr <= $to AND is_deleted = 0
+                ORDER BY sequence_nr LIMIT $max
+                """;
+            command.Parameters.AddWithValue("$id", persistenceId);
+            command.Parameters.AddWithValue("$from", fromSequenceNr);
+            command.Parameters.AddWithValue("$to", toSequenceNr);
+            command.Parameters.AddWithValue("$max", max);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var manifest = reader.IsDBNull(3) ? "" : reader.GetString(3);
+                var payload = _serialization.Deserialize((byte[])reader[2], reader.GetInt32(4), manifest);
+                recoveryCallback(new Persistent(payload, reader.GetInt64(0), persistenceId, manifest, false, ActorRefs.NoSender, null, reader.GetInt64(1)));
+            }
+            return 0L;
+        });
+    }
+
+    /// <summary>The highest sequence number ever stored for the id, deleted rows included (deletion keeps the last one).</summary>
+    public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken) =>
+        ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT MAX(sequence_nr) FROM {SqliteJournalSchema.Table} WHERE persistence_id = $id";
+            command.Parameters.AddWithValue("$id", persistenceId);
+            return command.ExecuteScalar() is long highest ? highest : 0L;
+        });
+
+    /// <summary>Marks the rows up to <paramref name="toSequenceNr"/> deleted and removes all but the highest of them.</summary>
+    protected override Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken) =>
+        ReadAsync(connection =>
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                UPDATE {SqliteJournalSchema.Table} SET is_deleted = 1 WHERE persistence_id = $id AND sequence_nr <= $to;
+                DELETE FROM {SqliteJournalSchema.Table} WHERE persistence_id = $id AND sequence_nr <= $to
+                    AND sequence_nr < (SELECT MAX(sequence_nr) FROM {SqliteJournalSchema.Table} WHERE persistence_id = $id AND sequence_nr <= $to);
+                """;
+            command.Parameters.AddWithValue("$id", persistenceId);
+            command.Parameters.AddWithValue("$to", toSequenceNr);
+            command.ExecuteNonQuery();
+            transaction.Commit();
+            return 0L;
+        });
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection of its own, off the journal's thread (Microsoft.Data.Sqlite is
+    /// synchronous underneath), at most <c>max-concurrent-reads</c> at a time. WAL mode lets these read while the
+    /// writer commits.
+    /// </summary>
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> work)
+    {
+        await _reads.WaitAsync();
+        try
+        {
+            return await Task.Run(() =>
+            {
+                using var connection = new SqliteConnection(_connectionString);
+                connection.Open();
+                return work(connection);
+            });
+        }
+        finally
+        {
+            _reads.Release();
+        }
+    }
+}
