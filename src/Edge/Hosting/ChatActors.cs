@@ -31,7 +31,7 @@ public static class ChatActors
             .AddHocon(LoadHocon(options, options.Storage.HoconFile), HoconAddMode.Append)
             .AddHocon(options.Storage.ConnectionConfig(), HoconAddMode.Append)
             .AddHocon(ChatSerialization.Config, HoconAddMode.Append);
-        if (options.Storage.RelaxedSyncSetup() is { } relaxed) builder.AddSetup(relaxed);
+        if (options.Storage.SqliteConnectionSetup() is { } sqlite) builder.AddSetup(sqlite);
 
         var settings = options.Settings;
         var shardOptions = new ShardOptions { ShouldPassivateIdleEntities = false, RememberEntities = false };

@@ -16,12 +16,13 @@ using Microsoft.Data.Sqlite;
 /// </summary>
 /// <remarks>
 /// HOCON (under the plugin's path): <c>connection-string</c>, <c>synchronous</c> (full | normal),
-/// <c>max-rows-per-commit</c>, <c>queue-capacity</c>, <c>max-concurrent-reads</c>. Tags are not supported: a tagged
+/// <c>max-rows-per-commit</c>, <c>queue-capacity</c>, <c>max-concurrent-reads</c>, <c>checkpoint-interval</c>. Tags are not supported: a tagged
 /// event is rejected (the persist fails with a clear reason; nothing is stored).
 /// </remarks>
 public sealed class SqliteJournal : AsyncWriteJournal
 {
     private readonly string _connectionString;
+    private readonly bool _relaxedSync;
     private readonly SqliteJournalWriter _writer;
     private readonly SemaphoreSlim _reads;
     private readonly Akka.Serialization.Serialization _serialization;
@@ -31,12 +32,13 @@ public sealed class SqliteJournal : AsyncWriteJournal
         _connectionString = config.GetString("connection-string", "");
         if (string.IsNullOrWhiteSpace(_connectionString))
             throw new ConfigurationException("the SQLite journal needs a connection-string");
-        var relaxed = config.GetString("synchronous", "full").Equals("normal", StringComparison.OrdinalIgnoreCase);
+        _relaxedSync = config.GetString("synchronous", "full").Equals("normal", StringComparison.OrdinalIgnoreCase);
         _writer = new SqliteJournalWriter(
             _connectionString,
-            relaxed,
+            _relaxedSync,
             config.GetInt("max-rows-per-commit", 1000),
-            config.GetInt("queue-capacity", 8192));
+            config.GetInt("queue-capacity", 8192),
+            config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)));
         _reads = new SemaphoreSlim(config.GetInt("max-concurrent-reads", 8));
         _serialization = Context.System.Serialization;
     }
@@ -162,8 +164,7 @@ public sealed class SqliteJournal : AsyncWriteJournal
         {
             return await Task.Run(() =>
             {
-                using var connection = new SqliteConnection(_connectionString);
-                connection.Open();
+                using var connection = SqliteJournalWriter.Open(_connectionString, _relaxedSync);
                 return work(connection);
             });
         }

@@ -15,10 +15,15 @@ public readonly record struct JournalRow(string PersistenceId, long SequenceNr, 
 /// <remarks>
 /// A batch commits or rolls back whole. When it fails, each of its writes is retried on its own, so one bad write
 /// (say, a sequence number stored twice) fails only the persist that made it, never its neighbours.
+/// The writer never checkpoints the WAL itself (SQLite would do it inside a commit, every 1,000 pages, stalling every
+/// persist behind it): a timer runs passive checkpoints on a connection of its own, which do not block commits.
 /// </remarks>
 public sealed class SqliteJournalWriter : IDisposable
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a commit waits for the write lock held by another connection (the snapshot store, say).</summary>
+    public const int BusyTimeoutMs = 10_000;
 
     private readonly Channel<Write> _writes;
     private readonly SqliteConnection _connection;
@@ -26,8 +31,11 @@ public sealed class SqliteJournalWriter : IDisposable
     private readonly SqliteParameter _timestamp, _persistenceId, _sequenceNr, _payload, _manifest, _serializerId;
     private readonly int _maxRowsPerCommit;
     private readonly Thread _thread;
+    private readonly Checkpointer _checkpointer;
+    private long _rowsWritten;
+    private long _commits;
 
-    public SqliteJournalWriter(string connectionString, bool relaxedSync, int maxRowsPerCommit, int queueCapacity)
+    public SqliteJournalWriter(string connectionString, bool relaxedSync, int maxRowsPerCommit, int queueCapacity, TimeSpan checkpointInterval)
     {
         _maxRowsPerCommit = maxRowsPerCommit;
         _writes = Channel.CreateBounded<Write>(new BoundedChannelOptions(queueCapacity)
@@ -37,10 +45,10 @@ public sealed class SqliteJournalWriter : IDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
 
-        _connection = new SqliteConnection(connectionString);
-        _connection.Open();
-        Execute(relaxedSync ? "PRAGMA synchronous=NORMAL;" : "PRAGMA synchronous=FULL;");
+        _connection = Open(connectionString, relaxedSync);
+        Execute("PRAGMA wal_autocheckpoint=0;");
         SqliteJournalSchema.Ensure(_connection);
+        _checkpointer = new Checkpointer(Open(connectionString, relaxedSync), checkpointInterval, () => Commits);
 
         _insert = _connection.CreateCommand();
         _insert.CommandText = $"""
@@ -64,8 +72,16 @@ public sealed class SqliteJournalWriter : IDisposable
     /// <summary>Transactions committed so far: <see cref="RowsWritten"/> divided by this is the mean group-commit size.</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
-    private long _rowsWritten;
-    private long _commits;
+    /// <summary>Opens a connection with the journal's durability and SQLite's own (fine-grained) busy handler.</summary>
+    public static SqliteConnection Open(string connectionString, bool relaxedSync)
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA synchronous={(relaxedSync ? "NORMAL" : "FULL")};";
+        command.ExecuteNonQuery();
+        return connection;
+    }
 
     /// <summary>Stores <paramref name="rows"/> in one transaction (possibly shared with other writes); completes once committed.</summary>
     public async Task WriteAsync(IReadOnlyList<JournalRow> rows)
@@ -89,6 +105,7 @@ public sealed class SqliteJournalWriter : IDisposable
     {
         _writes.Writer.TryComplete();
         if (!_thread.Join(StopWait)) return; // still committing: leave the connection to the thread rather than pull it away
+        _checkpointer.Dispose();
         _insert.Dispose();
         _connection.Dispose();
     }
@@ -169,6 +186,59 @@ public sealed class SqliteJournalWriter : IDisposable
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Runs <c>PRAGMA wal_checkpoint(PASSIVE)</c> every interval in which something was committed: it copies committed
+    /// pages into the database file alongside the writer, so the WAL stays short and is reused from its start.
+    /// </summary>
+    private sealed class Checkpointer : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly Func<long> _commits;
+        private readonly Timer _timer;
+        private readonly Lock _gate = new();
+        private long _checkpointedAt;
+        private bool _disposed;
+
+        public Checkpointer(SqliteConnection connection, TimeSpan interval, Func<long> commits)
+        {
+            _connection = connection;
+            _commits = commits;
+            _timer = new Timer(_ => Run(), null, interval, interval);
+        }
+
+        private void Run()
+        {
+            if (!_gate.TryEnter()) return; // the previous checkpoint is still running
+            try
+            {
+                var commits = _commits();
+                if (_disposed || commits == _checkpointedAt) return;
+                using var command = _connection.CreateCommand();
+                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                command.ExecuteNonQuery();
+                _checkpointedAt = commits;
+            }
+            catch (SqliteException)
+            {
+                // Busy or interrupted: the next tick tries again; the WAL only grows meanwhile.
+            }
+            finally
+            {
+                _gate.Exit();
+            }
+        }
+
+        public void Dispose()
+        {
+            _timer.Dispose();
+            lock (_gate)
+            {
+                _disposed = true;
+                _connection.Dispose();
+            }
+        }
     }
 
     private sealed class Write(IReadOnlyList<JournalRow> rows)

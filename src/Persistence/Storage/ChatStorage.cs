@@ -77,27 +77,38 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
                 akka.persistence.journal.sqlite.synchronous = {(RelaxedSync ? "normal" : "full")}
                 """);
 
+    /// <summary>How long a SQLite connection waits for the write lock before it gives up (SQLite's own busy handler).</summary>
+    public const int BusyTimeoutMs = 10_000;
+
     /// <summary>
-    /// The linq2db options every SQL plugin (journal, snapshots, read journal) uses when <see cref="RelaxedSync"/> is on:
-    /// each new connection switches to <c>synchronous=NORMAL</c> as it opens. Null when nothing differs from the HOCON.
+    /// The statements every SQLite connection runs as it opens: SQLite's busy handler (it retries the write lock within
+    /// a millisecond or two, where Microsoft.Data.Sqlite's own retry sleeps 150 ms between attempts — a visible stall
+    /// whenever the journal and the snapshot store meet at the lock), and <c>synchronous=NORMAL</c> when chosen.
     /// </summary>
-    public DataOptionsSetup? RelaxedSyncSetup() =>
-        Kind == StorageKind.Sqlite && RelaxedSync
+    public string ConnectionPragmas() =>
+        $"PRAGMA busy_timeout={BusyTimeoutMs};" + (RelaxedSync ? " PRAGMA synchronous=NORMAL;" : "");
+
+    /// <summary>
+    /// The linq2db options every SQL plugin (journal, snapshots, read journal) uses on SQLite: each new connection runs
+    /// <see cref="ConnectionPragmas"/> as it opens. Null for PostgreSQL (nothing differs from the HOCON).
+    /// </summary>
+    public DataOptionsSetup? SqliteConnectionSetup() =>
+        Kind == StorageKind.Sqlite
             ? new DataOptionsSetup(new DataOptions()
                 .UseConnectionString(ProviderName.SQLiteMS, ConnectionString)
                 .UseAfterConnectionOpened(
-                    connection => SetNormalSync(connection),
+                    connection => RunPragmas(connection),
                     (connection, _) =>
                     {
-                        SetNormalSync(connection);
+                        RunPragmas(connection);
                         return Task.CompletedTask;
                     }))
             : null;
 
-    private static void SetNormalSync(System.Data.Common.DbConnection connection)
+    private void RunPragmas(System.Data.Common.DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.CommandText = ConnectionPragmas();
         command.ExecuteNonQuery();
     }
 

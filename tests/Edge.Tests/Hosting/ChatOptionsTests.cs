@@ -21,7 +21,8 @@ public sealed class ChatOptionsTests
         Assert.Equal(Path.GetFullPath("./data"), options.DataDir);
         Assert.Equal(StorageKind.Sqlite, options.Storage.Kind);
         Assert.False(options.Storage.RelaxedSync);
-        Assert.Null(options.Storage.RelaxedSyncSetup());
+        Assert.NotNull(options.Storage.SqliteConnectionSetup());
+        Assert.DoesNotContain("synchronous", options.Storage.ConnectionPragmas());
         Assert.Equal(SqliteJournalKind.Native, options.Storage.Journal);
         Assert.Equal("akka.persistence.journal.sqlite", options.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
         Assert.Equal("full", options.Storage.OverrideConfig().GetString("akka.persistence.journal.sqlite.synchronous"));
@@ -54,7 +55,7 @@ public sealed class ChatOptionsTests
         Assert.Equal("/tmp/akkachat-options-test", options.DataDir);
         Assert.Equal(9, options.Settings.MaxOwnedRooms);
         Assert.True(options.Storage.RelaxedSync);
-        Assert.NotNull(options.Storage.RelaxedSyncSetup());
+        Assert.Contains("synchronous=NORMAL", options.Storage.ConnectionPragmas());
         Assert.Equal(SqliteJournalKind.Sql, options.Storage.Journal);
         Assert.Equal("akka.persistence.journal.sql", options.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
         Assert.Equal("normal", options.Storage.OverrideConfig().GetString("akka.persistence.journal.sqlite.synchronous"));
@@ -64,6 +65,7 @@ public sealed class ChatOptionsTests
         Assert.Equal(StorageKind.Postgres, postgres.Storage.Kind);
         Assert.Equal("persistence.postgres.conf", postgres.Storage.HoconFile);
         Assert.True(postgres.Storage.OverrideConfig().IsEmpty);
+        Assert.Null(postgres.Storage.SqliteConnectionSetup());
     }
 
     [Theory]
