@@ -15,7 +15,7 @@ using static AkkaChat.Core.Accounts.AccountReplies;
 /// (with a fresh user id and the password hash), then creates the user entity. Until that entity
 /// confirms, commands wait; a crash in between is resumed on recovery.
 /// </summary>
-public sealed class AccountEntity : ReceivePersistentActor, IWithTimers
+public sealed class AccountEntity : ChatEntity
 {
     private static readonly TimeSpan ProvisionRetry = TimeSpan.FromSeconds(2);
 
@@ -26,6 +26,7 @@ public sealed class AccountEntity : ReceivePersistentActor, IWithTimers
     private AccountState _state = AccountState.Empty;
 
     public AccountEntity(string mobile, IChatTopology topology, ChatSettings settings)
+        : base(settings.EntityIdleTimeout)
     {
         _mobile = mobile;
         _topology = topology;
@@ -42,16 +43,8 @@ public sealed class AccountEntity : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
     public static Props Props(string mobile, IChatTopology topology, ChatSettings settings) =>
         Akka.Actor.Props.Create(() => new AccountEntity(mobile, topology, settings));
-
-    protected override void PreStart()
-    {
-        base.PreStart();
-        Context.SetReceiveTimeout(_settings.EntityIdleTimeout);
-    }
 
     private void Ready()
     {
@@ -129,7 +122,10 @@ public sealed class AccountEntity : ReceivePersistentActor, IWithTimers
 
     private void HandleIdle(object message)
     {
-        if (message is ReceiveTimeout) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        if (message is CheckIdle)
+        {
+            if (IsIdle) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        }
         else Unhandled(message);
     }
 

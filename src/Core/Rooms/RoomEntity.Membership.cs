@@ -13,14 +13,12 @@ using static AkkaChat.Core.Rooms.RoomReplies;
 /// first (the member is out at once), then has the user entities record their half; the asker is answered once
 /// they have. Unconfirmed halves are re-sent after recovery and every few seconds until answered.
 /// </summary>
-public sealed partial class RoomEntity : IWithTimers
+public sealed partial class RoomEntity
 {
     private static readonly TimeSpan MembershipRetryInterval = TimeSpan.FromSeconds(3);
 
     private readonly Dictionary<UserId, List<IActorRef>> _unlinkWaiters = [];
     private readonly List<TransferWaiter> _transferWaiters = [];
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     private void RegisterMembershipCommands()
     {

@@ -15,7 +15,7 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// acknowledged to the sending socket, then published once to each node's room fan-out actor,
 /// which pushes it to the local sockets of members.
 /// </summary>
-public sealed partial class RoomEntity : ReceivePersistentActor
+public sealed partial class RoomEntity : ChatEntity
 {
     public const int MaxFetch = 500;
 
@@ -24,6 +24,7 @@ public sealed partial class RoomEntity : ReceivePersistentActor
     private RoomState _state = RoomState.Empty;
 
     public RoomEntity(RoomId id, IChatTopology topology, ChatSettings settings)
+        : base(settings.EntityIdleTimeout)
     {
         _topology = topology;
         _settings = settings;
@@ -74,7 +75,10 @@ public sealed partial class RoomEntity : ReceivePersistentActor
         RegisterConversationCommands();
         RegisterMembershipCommands();
 
-        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Command<CheckIdle>(_ =>
+        {
+            if (IsIdle) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -85,12 +89,6 @@ public sealed partial class RoomEntity : ReceivePersistentActor
 
     public static Props Props(RoomId id, IChatTopology topology, ChatSettings settings) =>
         Akka.Actor.Props.Create(() => new RoomEntity(id, topology, settings));
-
-    protected override void PreStart()
-    {
-        base.PreStart();
-        Context.SetReceiveTimeout(_settings.EntityIdleTimeout);
-    }
 
     private void HandleSend(SendRoomMessage cmd)
     {

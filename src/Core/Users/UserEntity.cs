@@ -17,7 +17,7 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// so both halves always end up recorded. A 1:1 message is stored in the recipient's inbox first,
 /// then in the sender's, and only then acknowledged to the sending socket.
 /// </summary>
-public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
+public sealed partial class UserEntity : ChatEntity
 {
     private const int MaxOutgoingInFlight = 10_000;
     private static readonly TimeSpan LinkRetryInterval = TimeSpan.FromSeconds(3);
@@ -35,6 +35,7 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
     private long _deliveredThrough; // the highest inbox seq a seed-000 socket wrote; ahead of the persisted mark until the last socket closes
 
     public UserEntity(UserId id, IChatTopology topology, ChatSettings settings)
+        : base(settings.EntityIdleTimeout)
     {
         _topology = topology;
         _settings = settings;
@@ -86,7 +87,7 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
 
         Command<RetryLinks>(_ => ResumePendingLinks());
         Command<SweepOutgoing>(_ => ExpireOutgoing());
-        Command<ReceiveTimeout>(_ => PassivateIfIdle());
+        Command<CheckIdle>(_ => PassivateIfIdle());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -95,16 +96,13 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
     public static Props Props(UserId id, IChatTopology topology, ChatSettings settings) =>
         Akka.Actor.Props.Create(() => new UserEntity(id, topology, settings));
 
     protected override void PreStart()
     {
         base.PreStart();
-        Context.SetReceiveTimeout(_settings.EntityIdleTimeout);
-        Timers.StartPeriodicTimer("sweep", SweepOutgoing.Instance, DeliveryTimeout);
+        StartTicking(SweepOutgoing.Instance, DeliveryTimeout);
     }
 
     private void HandleCreate(CreateUser cmd)
@@ -441,7 +439,7 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
 
     private void PassivateIfIdle()
     {
-        if (_connections.Count == 0 && _outgoing.Count == 0 && _friendWaiters.Count == 0 && _roomWaiters.Count == 0)
+        if (IsIdle && _connections.Count == 0 && _outgoing.Count == 0 && _friendWaiters.Count == 0 && _roomWaiters.Count == 0)
         {
             if (_deliveredThrough > _state.DeliveredThrough) PersistAndApply(new InboxDelivered(_deliveredThrough), () => { });
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
@@ -508,7 +506,7 @@ public sealed partial class UserEntity : ReceivePersistentActor, IWithTimers
         public static readonly RetryLinks Instance = new();
     }
 
-    private sealed class SweepOutgoing
+    private sealed class SweepOutgoing : IEntityTick
     {
         public static readonly SweepOutgoing Instance = new();
     }
