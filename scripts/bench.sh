@@ -17,6 +17,8 @@
 #   BENCH_CHAT_PORT [18080] BENCH_RELAY_PORT [18090] BENCH_REMOTE_PORT [14053] BENCH_PG_PORT [18081]
 #   BENCH_OUT [docs/BENCHMARKS.md]  BENCH_KEEP [0]  1 keeps the work dir (logs, results, SQLite file)
 #   AKKACHAT_PG                     an Npgsql connection string: also runs AkkaChat on PostgreSQL
+#   BENCH_SQL_JOURNAL [direct find-max]  scenarios also run on AKKACHAT_SQLITE_JOURNAL=sql (Akka.Persistence.Sql's
+#                                   journal), the same-run baseline for AkkaChat's own SQLite journal; "" skips them
 #
 # 100,000 sockets: each socket is one open file in the generator and one in the server, so both need
 # `ulimit -n` above ~101,000 (raise the hard limit as root, or start the container with
@@ -46,9 +48,10 @@ remote_port="${BENCH_REMOTE_PORT:-14053}"
 pg_port="${BENCH_PG_PORT:-18081}"
 out="${BENCH_OUT:-docs/BENCHMARKS.md}"
 keep="${BENCH_KEEP:-0}"
+sql_journal_scenarios="${BENCH_SQL_JOURNAL-direct find-max}"
 
 work="$(mktemp -d /tmp/akkachat-bench.XXXXXX)"
-mkdir -p "$work/results" "$work/results-pg"
+mkdir -p "$work/results" "$work/results-pg" "$work/results-sqljournal"
 declare -A server_pid=()
 declare -A server_url=()
 
@@ -162,6 +165,22 @@ for scenario in $scenarios; do
   loadtest relay "$scenario" "$work/results" "${extra[@]}"
 done
 
+sql_journal_note="Akka.Persistence.Sql journal on SQLite: not run (BENCH_SQL_JOURNAL is empty)."
+if [ -n "$sql_journal_scenarios" ]; then
+  stop_server akkachat
+  start_server akkachat-sqljournal "$edge_dir" AkkaChat.Edge.dll "$chat_port" AKKACHAT_DATA_DIR="$work/data-sqljournal" \
+    AKKACHAT_HTTP_PORT="$chat_port" AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_SQLITE_JOURNAL=sql \
+    AKKACHAT_BIND=127.0.0.1
+  for scenario in $sql_journal_scenarios; do
+    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
+    read -r -a extra <<<"$(scenario_args "$scenario")"
+    loadtest akkachat-sqljournal "$scenario" "$work/results-sqljournal" "${extra[@]}"
+    cp "$work/results/akkachat-$scenario.json" "$work/results-sqljournal/" 2>/dev/null || true
+  done
+  stop_server akkachat-sqljournal
+  sql_journal_note="Akka.Persistence.Sql journal on SQLite (AKKACHAT_SQLITE_JOURNAL=sql): $sql_journal_scenarios, against AkkaChat's own journal from the main run (see its section)."
+fi
+
 pg_note="PostgreSQL: not run (set AKKACHAT_PG to an Npgsql connection string to add AkkaChat-on-PostgreSQL runs)."
 if [ -n "${AKKACHAT_PG:-}" ]; then
   stop_server akkachat
@@ -191,6 +210,10 @@ fi
 overrides="$(env | grep -E '^(BENCH_|AKKACHAT_PG=)' | sed -E 's/^(AKKACHAT_PG)=.*/\1=<set>/' | sort | tr '\n' ' ' || true)"
 cpu_model="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 report="$(dotnet "$loadtest_dll" report "$work/results" --primary akkachat --ceiling relay)"
+sql_journal_report=""
+if [ -n "$sql_journal_scenarios" ]; then
+  sql_journal_report="$(dotnet "$loadtest_dll" report "$work/results-sqljournal" --primary akkachat-sqljournal --ceiling akkachat)"
+fi
 pg_report=""
 if [ -n "${AKKACHAT_PG:-}" ]; then
   pg_report="$(dotnet "$loadtest_dll" report "$work/results-pg" --primary akkachat-pg --ceiling relay)"
@@ -221,6 +244,7 @@ mkdir -p "$(dirname "$out")"
   echo "  mixed $mixed_rate, storm $storm_rate msgs/s; find-max from $findmax_start msgs/s x$findmax_factor per"
   echo "  ${step_seconds}s step, p99 target ${target_p99} ms, $findmax_users users."
   [ -n "$connect_note" ] && echo "- $connect_note"
+  echo "- $sql_journal_note"
   echo "- $pg_note"
   echo
   echo "Commands (the generator is \`dotnet artifacts/bench/bin/LoadTest/release/akkachat-loadtest.dll\`; ports and"
@@ -233,6 +257,15 @@ mkdir -p "$(dirname "$out")"
   echo "## Results: AkkaChat (SQLite) vs the bare relay"
   echo
   echo "$report"
+  if [ -n "$sql_journal_report" ]; then
+    echo
+    echo "## Results: Akka.Persistence.Sql's journal vs AkkaChat's own, both on SQLite"
+    echo
+    echo "The same AkkaChat build with \`AKKACHAT_SQLITE_JOURNAL=sql\` (primary) against the main run's AkkaChat with its"
+    echo "own journal (here in the ceiling column), same scenarios and settings, one after the other."
+    echo
+    echo "$sql_journal_report"
+  fi
   if [ -n "$pg_report" ]; then
     echo
     echo "## Results: AkkaChat (PostgreSQL) vs the bare relay"
