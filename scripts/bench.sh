@@ -17,7 +17,7 @@
 #   BENCH_CHAT_PORT [18080] BENCH_RELAY_PORT [18090] BENCH_REMOTE_PORT [14053] BENCH_PG_PORT [18081]
 #   BENCH_OUT [docs/BENCHMARKS.md]  BENCH_KEEP [0]  1 keeps the work dir (logs, results, SQLite file)
 #   AKKACHAT_PG                     an Npgsql connection string: also runs AkkaChat on PostgreSQL
-#   BENCH_SQL_JOURNAL [direct find-max]  scenarios also run on AKKACHAT_SQLITE_JOURNAL=sql (Akka.Persistence.Sql's
+#   BENCH_SQL_JOURNAL [direct find-max]  scenarios also run on AKKACHAT_JOURNAL=sql (Akka.Persistence.Sql's
 #                                   journal), the same-run baseline for AkkaChat's own SQLite journal; "" skips them
 #
 # 100,000 sockets: each socket is one open file in the generator and one in the server, so both need
@@ -169,7 +169,7 @@ sql_journal_note="Akka.Persistence.Sql journal on SQLite: not run (BENCH_SQL_JOU
 if [ -n "$sql_journal_scenarios" ]; then
   stop_server akkachat
   start_server akkachat-sqljournal "$edge_dir" AkkaChat.Edge.dll "$chat_port" AKKACHAT_DATA_DIR="$work/data-sqljournal" \
-    AKKACHAT_HTTP_PORT="$chat_port" AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_SQLITE_JOURNAL=sql \
+    AKKACHAT_HTTP_PORT="$chat_port" AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_JOURNAL=sql \
     AKKACHAT_BIND=127.0.0.1
   for scenario in $sql_journal_scenarios; do
     case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
@@ -178,7 +178,7 @@ if [ -n "$sql_journal_scenarios" ]; then
     cp "$work/results/akkachat-$scenario.json" "$work/results-sqljournal/" 2>/dev/null || true
   done
   stop_server akkachat-sqljournal
-  sql_journal_note="Akka.Persistence.Sql journal on SQLite (AKKACHAT_SQLITE_JOURNAL=sql): $sql_journal_scenarios, against AkkaChat's own journal from the main run (see its section)."
+  sql_journal_note="Akka.Persistence.Sql journal on SQLite (AKKACHAT_JOURNAL=sql): $sql_journal_scenarios, against AkkaChat's own journal from the main run (see its section)."
 fi
 
 pg_note="PostgreSQL: not run (set AKKACHAT_PG to an Npgsql connection string to add AkkaChat-on-PostgreSQL runs)."
@@ -261,7 +261,7 @@ mkdir -p "$(dirname "$out")"
     echo
     echo "## Results: Akka.Persistence.Sql's journal vs AkkaChat's own, both on SQLite"
     echo
-    echo "The same AkkaChat build with \`AKKACHAT_SQLITE_JOURNAL=sql\` (primary) against the main run's AkkaChat with its"
+    echo "The same AkkaChat build with \`AKKACHAT_JOURNAL=sql\` (primary) against the main run's AkkaChat with its"
     echo "own journal (here in the ceiling column), same scenarios and settings, one after the other."
     echo
     echo "$sql_journal_report"

@@ -1,11 +1,30 @@
 #!/usr/bin/env bash
 # Restores, builds and runs every test suite; ends with one line "N passed, M failed".
 # Extra arguments go to each `dotnet test` (e.g. --filter ...).
+# The PostgreSQL tests use AKKACHAT_TEST_PG (an Npgsql connection string to a server where they may create and drop
+# databases); when it is not set, this script starts a throwaway PostgreSQL on 127.0.0.1 (scripts/pg.sh) and stops
+# it at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+pg_dir=""
+cleanup() {
+  if [ -n "$pg_dir" ]; then
+    bash scripts/pg.sh stop "$pg_dir" || true
+    rm -rf "$pg_dir"
+  fi
+  rm -rf "$results"
+}
+trap cleanup EXIT
+
+if [ -z "${AKKACHAT_TEST_PG:-}" ]; then
+  pg_dir="$(mktemp -d /tmp/akkachat-test-pg.XXXXXX)"
+  pg_port="${AKKACHAT_TEST_PG_PORT:-15433}"
+  echo "==> starting a throwaway PostgreSQL on 127.0.0.1:$pg_port"
+  AKKACHAT_TEST_PG="$(bash scripts/pg.sh start "$pg_dir" "$pg_port")"
+  export AKKACHAT_TEST_PG
+fi
 
 echo "==> dotnet restore"
 dotnet restore AkkaChat.sln -nologo -v quiet

@@ -55,17 +55,19 @@ public sealed record ChatOptions
                     "normal" => true,
                     var other => throw new ArgumentException($"AKKACHAT_SQLITE_SYNC must be full or normal, not '{other}'"),
                 },
-                Journal = Env("AKKACHAT_SQLITE_JOURNAL", config.GetString("sqlite.journal", "native")).ToLowerInvariant() switch
-                {
-                    "native" => SqliteJournalKind.Native,
-                    "sql" => SqliteJournalKind.Sql,
-                    var other => throw new ArgumentException($"AKKACHAT_SQLITE_JOURNAL must be native or sql, not '{other}'"),
-                },
             },
             "postgres" or "postgresql" => ChatStorage.Postgres(Env("AKKACHAT_PG", "") is { Length: > 0 } pg
                 ? pg
                 : throw new ArgumentException("AKKACHAT_STORAGE=postgres needs AKKACHAT_PG (an Npgsql connection string)")),
             _ => throw new ArgumentException($"AKKACHAT_STORAGE must be sqlite or postgres, not '{storageKind}'"),
+        } with
+        {
+            Journal = Env("AKKACHAT_JOURNAL", config.GetString("journal", "native")).ToLowerInvariant() switch
+            {
+                "native" => JournalKind.Native,
+                "sql" => JournalKind.Sql,
+                var other => throw new ArgumentException($"AKKACHAT_JOURNAL must be native or sql, not '{other}'"),
+            },
         };
 
         return new ChatOptions

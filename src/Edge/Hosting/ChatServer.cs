@@ -46,6 +46,21 @@ public static class ChatServer
         var app = builder.Build();
         // Sockets close before the actor system stops (ApplicationStopping runs before hosted services stop).
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SocketDirectory>().CloseAll());
+        // The read journal starts (and waits, blocking, for its paired journal plugin) once, here, off the request path:
+        // left to the first sockets, hundreds of them blocked on it at once and starved the thread pool.
+        var readJournal = new TaskCompletionSource();
+        app.Lifetime.ApplicationStarted.Register(() => Task.Run(() =>
+        {
+            try
+            {
+                app.Services.GetRequiredService<MessageLog>();
+                readJournal.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                readJournal.TrySetException(e);
+            }
+        }));
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive });
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -56,7 +71,9 @@ public static class ChatServer
         app.MapChatSocket();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", (ActorSystem system) =>
-            Cluster.Get(system).SelfMember.Status == MemberStatus.Up ? Results.Text("ready") : Results.Text("starting", statusCode: 503));
+            Cluster.Get(system).SelfMember.Status == MemberStatus.Up && readJournal.Task.IsCompletedSuccessfully
+                ? Results.Text("ready")
+                : Results.Text(readJournal.Task.IsFaulted ? "read journal failed: " + readJournal.Task.Exception!.InnerException!.Message : "starting", statusCode: 503));
         return app;
     }
 }

@@ -1,10 +1,8 @@
 namespace AkkaChat.Persistence.Journal;
 
-using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
-using Akka.Persistence.Journal;
 using Microsoft.Data.Sqlite;
 
 /// <summary>
@@ -16,86 +14,28 @@ using Microsoft.Data.Sqlite;
 /// </summary>
 /// <remarks>
 /// HOCON (under the plugin's path): <c>connection-string</c>, <c>synchronous</c> (full | normal),
-/// <c>max-rows-per-commit</c>, <c>queue-capacity</c>, <c>max-concurrent-reads</c>, <c>checkpoint-interval</c>. Tags are not supported: a tagged
-/// event is rejected (the persist fails with a clear reason; nothing is stored).
+/// <c>max-rows-per-commit</c>, <c>queue-capacity</c>, <c>max-concurrent-reads</c>, <c>checkpoint-interval</c>.
 /// </remarks>
-public sealed class SqliteJournal : AsyncWriteJournal
+public sealed class SqliteJournal : GroupCommitJournal
 {
-    private readonly string _connectionString;
     private readonly bool _relaxedSync;
     private readonly SqliteJournalWriter _writer;
     private readonly SemaphoreSlim _reads;
-    private readonly Akka.Serialization.Serialization _serialization;
 
     public SqliteJournal(Config config)
+        : base(config, "SQLite")
     {
-        _connectionString = config.GetString("connection-string", "");
-        if (string.IsNullOrWhiteSpace(_connectionString))
-            throw new ConfigurationException("the SQLite journal needs a connection-string");
         _relaxedSync = config.GetString("synchronous", "full").Equals("normal", StringComparison.OrdinalIgnoreCase);
         _writer = new SqliteJournalWriter(
-            _connectionString,
+            ConnectionString,
             _relaxedSync,
             config.GetInt("max-rows-per-commit", 1000),
             config.GetInt("queue-capacity", 8192),
             config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)));
         _reads = new SemaphoreSlim(config.GetInt("max-concurrent-reads", 8));
-        _serialization = Context.System.Serialization;
     }
 
-    protected override void PostStop()
-    {
-        _writer.Dispose();
-        base.PostStop();
-    }
-
-    /// <summary>
-    /// Serializes each write here, on the journal's thread (a payload that cannot be serialized is rejected on its own),
-    /// then hands all of this call's rows to the writer as one unit: they commit together or not at all.
-    /// </summary>
-    protected override Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
-    {
-        var timestamp = DateTime.UtcNow.Ticks;
-        var rows = new List<JournalRow>();
-        var rejections = new List<Exception?>();
-        var rejected = false;
-        foreach (var write in messages)
-        {
-            var payloads = (IImmutableList<IPersistentRepresentation>)write.Payload;
-            try
-            {
-                var serialized = new JournalRow[payloads.Count];
-                for (var i = 0; i < serialized.Length; i++) serialized[i] = Serialize(payloads[i], timestamp);
-                rows.AddRange(serialized);
-                rejections.Add(null);
-            }
-            catch (Exception e)
-            {
-                rejections.Add(e);
-                rejected = true;
-            }
-        }
-
-        var result = (IImmutableList<Exception?>?)(rejected ? rejections.ToImmutableList() : null);
-        return rows.Count == 0
-            ? Task.FromResult(result)!
-            : StoreAsync(rows, result);
-    }
-
-    private async Task<IImmutableList<Exception?>> StoreAsync(List<JournalRow> rows, IImmutableList<Exception?>? rejections)
-    {
-        await _writer.WriteAsync(rows);
-        return rejections!;
-    }
-
-    private JournalRow Serialize(IPersistentRepresentation message, long timestamp)
-    {
-        if (message.Payload is Tagged)
-            throw new NotSupportedException("the SQLite journal does not store tags");
-        var serializer = _serialization.FindSerializerFor(message.Payload);
-        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message.Payload);
-        return new JournalRow(message.PersistenceId, message.SequenceNr, serializer.ToBinary(message.Payload), manifest, serializer.Identifier, timestamp);
-    }
+    protected override GroupCommitWriter Writer => _writer;
 
     public override Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<IPersistentRepresentation> recoveryCallback)
     {
@@ -115,9 +55,8 @@ public sealed class SqliteJournal : AsyncWriteJournal
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                var manifest = reader.IsDBNull(3) ? "" : reader.GetString(3);
-                var payload = _serialization.Deserialize((byte[])reader[2], reader.GetInt32(4), manifest);
-                recoveryCallback(new Persistent(payload, reader.GetInt64(0), persistenceId, manifest, false, ActorRefs.NoSender, null, reader.GetInt64(1)));
+                var manifest = reader.IsDBNull(3) ? null : reader.GetString(3);
+                recoveryCallback(Replayed(persistenceId, reader.GetInt64(0), reader.GetInt64(1), (byte[])reader[2], manifest, reader.GetInt32(4)));
             }
             return 0L;
         });
@@ -164,7 +103,7 @@ public sealed class SqliteJournal : AsyncWriteJournal
         {
             return await Task.Run(() =>
             {
-                using var connection = SqliteJournalWriter.Open(_connectionString, _relaxedSync);
+                using var connection = SqliteJournalWriter.Open(ConnectionString, _relaxedSync);
                 return work(connection);
             });
         }

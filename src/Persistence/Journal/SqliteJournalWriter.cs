@@ -3,48 +3,27 @@ namespace AkkaChat.Persistence.Journal;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
-/// <summary>One journal row, serialized and ready to insert.</summary>
-public readonly record struct JournalRow(string PersistenceId, long SequenceNr, byte[] Payload, string Manifest, int SerializerId, long Timestamp);
-
 /// <summary>
-/// The one writer of the SQLite journal: a dedicated thread that owns one connection and one prepared insert, and
-/// commits whatever writes are waiting as a single transaction (group commit). While one commit is syncing, the
-/// next batch gathers, so the cost of a commit is shared by every write that arrived meanwhile — SQLite has a single
-/// writer anyway, so one thread doing only inserts and commits is as fast as it gets.
+/// The one writer of the SQLite journal: one connection and one prepared insert on <see cref="GroupCommitWriter"/>'s
+/// thread. SQLite has a single writer anyway, so one thread doing only inserts and commits is as fast as it gets.
 /// </summary>
 /// <remarks>
-/// A batch commits or rolls back whole. When it fails, each of its writes is retried on its own, so one bad write
-/// (say, a sequence number stored twice) fails only the persist that made it, never its neighbours.
 /// The writer never checkpoints the WAL itself (SQLite would do it inside a commit, every 1,000 pages, stalling every
 /// persist behind it): a timer runs passive checkpoints on a connection of its own, which do not block commits.
 /// </remarks>
-public sealed class SqliteJournalWriter : IDisposable
+public sealed class SqliteJournalWriter : GroupCommitWriter
 {
-    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
-
     /// <summary>How long a commit waits for the write lock held by another connection (the snapshot store, say).</summary>
     public const int BusyTimeoutMs = 10_000;
 
-    private readonly Channel<Write> _writes;
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter _timestamp, _persistenceId, _sequenceNr, _payload, _manifest, _serializerId;
-    private readonly int _maxRowsPerCommit;
-    private readonly Thread _thread;
     private readonly Checkpointer _checkpointer;
-    private long _rowsWritten;
-    private long _commits;
 
     public SqliteJournalWriter(string connectionString, bool relaxedSync, int maxRowsPerCommit, int queueCapacity, TimeSpan checkpointInterval)
+        : base(maxRowsPerCommit, queueCapacity, "akkachat-sqlite-journal")
     {
-        _maxRowsPerCommit = maxRowsPerCommit;
-        _writes = Channel.CreateBounded<Write>(new BoundedChannelOptions(queueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-
         _connection = Open(connectionString, relaxedSync);
         Execute("PRAGMA wal_autocheckpoint=0;");
         SqliteJournalSchema.Ensure(_connection);
@@ -62,15 +41,8 @@ public sealed class SqliteJournalWriter : IDisposable
         _manifest = _insert.Parameters.Add("$manifest", SqliteType.Text);
         _serializerId = _insert.Parameters.Add("$serializer_id", SqliteType.Integer);
 
-        _thread = new Thread(Run) { IsBackground = true, Name = "akkachat-sqlite-journal" };
-        _thread.Start();
+        Start();
     }
-
-    /// <summary>Rows committed so far (for tests and metrics).</summary>
-    public long RowsWritten => Interlocked.Read(ref _rowsWritten);
-
-    /// <summary>Transactions committed so far: <see cref="RowsWritten"/> divided by this is the mean group-commit size.</summary>
-    public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>Opens a connection with the journal's durability and SQLite's own (fine-grained) busy handler.</summary>
     public static SqliteConnection Open(string connectionString, bool relaxedSync)
@@ -83,102 +55,28 @@ public sealed class SqliteJournalWriter : IDisposable
         return connection;
     }
 
-    /// <summary>Stores <paramref name="rows"/> in one transaction (possibly shared with other writes); completes once committed.</summary>
-    public async Task WriteAsync(IReadOnlyList<JournalRow> rows)
-    {
-        var write = new Write(rows);
-        if (!_writes.Writer.TryWrite(write))
-        {
-            try
-            {
-                await _writes.Writer.WriteAsync(write);
-            }
-            catch (ChannelClosedException)
-            {
-                throw new ObjectDisposedException(nameof(SqliteJournalWriter), "the SQLite journal is stopping");
-            }
-        }
-        await write.Done.Task;
-    }
-
-    public void Dispose()
-    {
-        _writes.Writer.TryComplete();
-        if (!_thread.Join(StopWait)) return; // still committing: leave the connection to the thread rather than pull it away
-        _checkpointer.Dispose();
-        _insert.Dispose();
-        _connection.Dispose();
-    }
-
-    private void Run()
-    {
-        var batch = new List<Write>();
-        var reader = _writes.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-        {
-            var rows = 0;
-            while (rows < _maxRowsPerCommit && reader.TryRead(out var write))
-            {
-                batch.Add(write);
-                rows += write.Rows.Count;
-            }
-            Commit(batch);
-            batch.Clear();
-        }
-    }
-
-    private void Commit(List<Write> batch)
-    {
-        try
-        {
-            Insert(batch);
-            foreach (var write in batch) write.Done.TrySetResult();
-        }
-        catch (Exception) when (batch.Count > 1)
-        {
-            foreach (var write in batch) CommitAlone(write);
-        }
-        catch (Exception e)
-        {
-            batch[0].Done.TrySetException(e);
-        }
-    }
-
-    private void CommitAlone(Write write)
-    {
-        try
-        {
-            Insert([write]);
-            write.Done.TrySetResult();
-        }
-        catch (Exception e)
-        {
-            write.Done.TrySetException(e);
-        }
-    }
-
-    private void Insert(List<Write> batch)
+    protected override void InsertAndCommit(IEnumerable<JournalRow> rows)
     {
         using var transaction = _connection.BeginTransaction();
         _insert.Transaction = transaction;
-        var rows = 0;
-        foreach (var write in batch)
+        foreach (var row in rows)
         {
-            foreach (var row in write.Rows)
-            {
-                _timestamp.Value = row.Timestamp;
-                _persistenceId.Value = row.PersistenceId;
-                _sequenceNr.Value = row.SequenceNr;
-                _payload.Value = row.Payload;
-                _manifest.Value = row.Manifest;
-                _serializerId.Value = row.SerializerId;
-                _insert.ExecuteNonQuery();
-                rows++;
-            }
+            _timestamp.Value = row.Timestamp;
+            _persistenceId.Value = row.PersistenceId;
+            _sequenceNr.Value = row.SequenceNr;
+            _payload.Value = row.Payload;
+            _manifest.Value = row.Manifest;
+            _serializerId.Value = row.SerializerId;
+            _insert.ExecuteNonQuery();
         }
         transaction.Commit();
-        Interlocked.Add(ref _rowsWritten, rows);
-        Interlocked.Increment(ref _commits);
+    }
+
+    protected override void ReleaseConnection()
+    {
+        _checkpointer.Dispose();
+        _insert.Dispose();
+        _connection.Dispose();
     }
 
     private void Execute(string sql)
@@ -239,12 +137,5 @@ public sealed class SqliteJournalWriter : IDisposable
                 _connection.Dispose();
             }
         }
-    }
-
-    private sealed class Write(IReadOnlyList<JournalRow> rows)
-    {
-        public IReadOnlyList<JournalRow> Rows { get; } = rows;
-
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -6,6 +6,7 @@ using Akka.Persistence.Sql.Config;
 using AkkaChat.Persistence.Journal;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 public enum StorageKind
 {
@@ -13,9 +14,9 @@ public enum StorageKind
     Postgres,
 }
 
-public enum SqliteJournalKind
+public enum JournalKind
 {
-    /// <summary><see cref="SqliteJournal"/>: prepared inserts, group commit.</summary>
+    /// <summary>AkkaChat's own journal (<see cref="SqliteJournal"/>, <see cref="PostgresJournal"/>): group commit.</summary>
     Native,
 
     /// <summary>Akka.Persistence.Sql's journal (linq2db).</summary>
@@ -32,11 +33,11 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
     public bool RelaxedSync { get; init; }
 
     /// <summary>
-    /// SQLite only: which journal writes the events. <see cref="SqliteJournalKind.Native"/> (the default) is
-    /// <see cref="SqliteJournal"/>; <see cref="SqliteJournalKind.Sql"/> is Akka.Persistence.Sql's journal. Both use the
-    /// same tables, so a data directory can switch between them.
+    /// Which journal writes the events. <see cref="JournalKind.Native"/> (the default) is AkkaChat's own
+    /// (<see cref="SqliteJournal"/> or <see cref="PostgresJournal"/>); <see cref="JournalKind.Sql"/> is
+    /// Akka.Persistence.Sql's journal. Both use the same tables, so a database can switch between them.
     /// </summary>
-    public SqliteJournalKind Journal { get; init; } = SqliteJournalKind.Native;
+    public JournalKind Journal { get; init; } = JournalKind.Native;
 
     public const string SqliteFileName = "akkachat.db";
 
@@ -59,6 +60,7 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
         var quoted = "\"\"\"" + ConnectionString + "\"\"\"";
         return ConfigurationFactory.ParseString($"""
             akka.persistence.journal.sqlite.connection-string = {quoted}
+            akka.persistence.journal.postgres.connection-string = {quoted}
             akka.persistence.journal.sql.connection-string = {quoted}
             akka.persistence.snapshot-store.sql.connection-string = {quoted}
             akka.persistence.query.journal.sql.connection-string = {quoted}
@@ -66,16 +68,21 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
     }
 
     /// <summary>
-    /// What this storage decides over the HOCON file (so it goes in front of it): for SQLite, which journal plugin and
-    /// how the native journal syncs its commits. Empty for PostgreSQL.
+    /// What this storage decides over the HOCON file (so it goes in front of it): which journal plugin, and for SQLite
+    /// how the native journal syncs its commits.
     /// </summary>
-    public Config OverrideConfig() =>
-        Kind != StorageKind.Sqlite
-            ? Config.Empty
-            : ConfigurationFactory.ParseString($"""
-                akka.persistence.journal.plugin = "{(Journal == SqliteJournalKind.Native ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.sql")}"
-                akka.persistence.journal.sqlite.synchronous = {(RelaxedSync ? "normal" : "full")}
-                """);
+    public Config OverrideConfig() => ConfigurationFactory.ParseString($"""
+        akka.persistence.journal.plugin = "{JournalPlugin}"
+        akka.persistence.journal.sqlite.synchronous = {(RelaxedSync ? "normal" : "full")}
+        """);
+
+    /// <summary>The HOCON path of the journal plugin that writes events.</summary>
+    public string JournalPlugin => (Journal, Kind) switch
+    {
+        (JournalKind.Sql, _) => "akka.persistence.journal.sql",
+        (_, StorageKind.Sqlite) => "akka.persistence.journal.sqlite",
+        _ => "akka.persistence.journal.postgres",
+    };
 
     /// <summary>How long a SQLite connection waits for the write lock before it gives up (SQLite's own busy handler).</summary>
     public const int BusyTimeoutMs = 10_000;
@@ -113,13 +120,19 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
     }
 
     /// <summary>
-    /// Prepares the database before the actor system starts: for SQLite, creates the file, switches it to WAL mode (a
-    /// property of the file, so it holds for every later connection) so readers never block the writer, and creates
-    /// the journal tables (whichever journal writes them, the read journal may query them first).
+    /// Prepares the database before the actor system starts: creates the journal tables (whichever journal writes
+    /// them, the read journal may query them first); for SQLite also creates the file and switches it to WAL mode (a
+    /// property of the file, so it holds for every later connection) so readers never block the writer.
     /// </summary>
     public void Prepare()
     {
-        if (Kind != StorageKind.Sqlite) return;
+        if (Kind == StorageKind.Postgres)
+        {
+            using var postgres = new NpgsqlConnection(ConnectionString);
+            postgres.Open();
+            PostgresJournalSchema.Ensure(postgres);
+            return;
+        }
         var path = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var connection = new SqliteConnection(ConnectionString);

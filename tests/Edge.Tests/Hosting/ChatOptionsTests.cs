@@ -23,7 +23,7 @@ public sealed class ChatOptionsTests
         Assert.False(options.Storage.RelaxedSync);
         Assert.NotNull(options.Storage.SqliteConnectionSetup());
         Assert.DoesNotContain("synchronous", options.Storage.ConnectionPragmas());
-        Assert.Equal(SqliteJournalKind.Native, options.Storage.Journal);
+        Assert.Equal(JournalKind.Native, options.Storage.Journal);
         Assert.Equal("akka.persistence.journal.sqlite", options.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
         Assert.Equal("full", options.Storage.OverrideConfig().GetString("akka.persistence.journal.sqlite.synchronous"));
         Assert.Equal(5, options.Settings.MaxOwnedRooms);
@@ -46,7 +46,7 @@ public sealed class ChatOptionsTests
             ["AKKACHAT_DATA_DIR"] = "/tmp/akkachat-options-test",
             ["AKKACHAT_MAX_ROOMS"] = "9",
             ["AKKACHAT_SQLITE_SYNC"] = "normal",
-            ["AKKACHAT_SQLITE_JOURNAL"] = "sql",
+            ["AKKACHAT_JOURNAL"] = "sql",
             ["AKKACHAT_SEEDS"] = "akka.tcp://akkachat@127.0.0.1:4053, akka.tcp://akkachat@127.0.0.1:4054",
         });
         Assert.Equal(9090, options.HttpPort);
@@ -56,7 +56,7 @@ public sealed class ChatOptionsTests
         Assert.Equal(9, options.Settings.MaxOwnedRooms);
         Assert.True(options.Storage.RelaxedSync);
         Assert.Contains("synchronous=NORMAL", options.Storage.ConnectionPragmas());
-        Assert.Equal(SqliteJournalKind.Sql, options.Storage.Journal);
+        Assert.Equal(JournalKind.Sql, options.Storage.Journal);
         Assert.Equal("akka.persistence.journal.sql", options.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
         Assert.Equal("normal", options.Storage.OverrideConfig().GetString("akka.persistence.journal.sqlite.synchronous"));
         Assert.Equal(2, options.SeedNodes.Count);
@@ -64,7 +64,9 @@ public sealed class ChatOptionsTests
         var postgres = ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_STORAGE"] = "postgres", ["AKKACHAT_PG"] = "Host=127.0.0.1;Username=chat" });
         Assert.Equal(StorageKind.Postgres, postgres.Storage.Kind);
         Assert.Equal("persistence.postgres.conf", postgres.Storage.HoconFile);
-        Assert.True(postgres.Storage.OverrideConfig().IsEmpty);
+        Assert.Equal("akka.persistence.journal.postgres", postgres.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
+        var postgresSql = ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_STORAGE"] = "postgres", ["AKKACHAT_PG"] = "Host=127.0.0.1", ["AKKACHAT_JOURNAL"] = "sql" });
+        Assert.Equal("akka.persistence.journal.sql", postgresSql.Storage.JournalPlugin);
         Assert.Null(postgres.Storage.SqliteConnectionSetup());
     }
 
@@ -72,7 +74,7 @@ public sealed class ChatOptionsTests
     [InlineData("AKKACHAT_HTTP_PORT", "eighty")]
     [InlineData("AKKACHAT_STORAGE", "mongodb")]
     [InlineData("AKKACHAT_SQLITE_SYNC", "off")]
-    [InlineData("AKKACHAT_SQLITE_JOURNAL", "leveldb")]
+    [InlineData("AKKACHAT_JOURNAL", "leveldb")]
     public void Bad_environment_values_are_refused_with_the_variable_named(string variable, string value)
     {
         var error = Assert.Throws<ArgumentException>(() => ChatOptions.Load(new Dictionary<string, string?> { [variable] = value }));
@@ -95,7 +97,7 @@ public sealed class ChatOptionsTests
         foreach (var (file, provider) in new[] { ("persistence.sqlite.conf", "SQLite.MS"), ("persistence.postgres.conf", "PostgreSQL.15") })
         {
             var config = Load(file);
-            var journal = file == "persistence.sqlite.conf" ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.sql";
+            var journal = file == "persistence.sqlite.conf" ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.postgres";
             Assert.Equal(journal, config.GetString("akka.persistence.journal.plugin"));
             Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.query.journal.sql.write-plugin"));
             Assert.Equal("akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
@@ -105,10 +107,11 @@ public sealed class ChatOptionsTests
         }
         var chat = Load("akkachat.conf");
         Assert.Equal("full", chat.GetString("akkachat.sqlite.synchronous"));
-        Assert.Equal("native", chat.GetString("akkachat.sqlite.journal"));
+        Assert.Equal("native", chat.GetString("akkachat.journal"));
         var sqlite = Load("persistence.sqlite.conf");
         Assert.Equal("AkkaChat.Persistence.Journal.SqliteJournal, AkkaChat.Persistence", sqlite.GetString("akka.persistence.journal.sqlite.class"));
         Assert.NotNull(Type.GetType(sqlite.GetString("akka.persistence.journal.sqlite.class")));
+        Assert.NotNull(Type.GetType(Load("persistence.postgres.conf").GetString("akka.persistence.journal.postgres.class")));
         Assert.True(chat.HasPath("akkachat.websocket.outbound-queue"));
     }
 }

@@ -18,6 +18,24 @@ public sealed class RestartDurabilityTests
     public async Task Accounts_contacts_rooms_and_undelivered_messages_survive_a_restart()
     {
         await using var host = await ChatHost.StartAsync();
+        await AssertStateSurvivesARestartAsync(host);
+    }
+
+    [Fact]
+    public async Task On_postgresql_accounts_contacts_rooms_and_undelivered_messages_survive_a_restart()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync();
+        await using var host = await ChatHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["AKKACHAT_STORAGE"] = "postgres",
+            ["AKKACHAT_PG"] = database.ConnectionString,
+        });
+        await AssertStateSurvivesARestartAsync(host);
+    }
+
+    /// <summary>Builds accounts, contacts, a room and undelivered messages, restarts the node, and checks all of it came back.</summary>
+    internal static async Task AssertStateSurvivesARestartAsync(ChatHost host)
+    {
         var (aliceMobile, bobMobile, carolMobile) = (ChatSetup.NewMobile(), ChatSetup.NewMobile(), ChatSetup.NewMobile());
         long aliceId, bobId, carolId, room;
         using (var alice = await host.NewUserAsync("alice", aliceMobile))

@@ -34,7 +34,7 @@ public sealed class SqlInteropSpec(ITestOutputHelper output) : SqliteJournalSpec
     [Fact]
     public void This_journal_recovers_the_events_the_sql_journal_wrote_and_numbers_on()
     {
-        var sqlSystem = StartSystem(SqliteJournalKind.Sql);
+        var sqlSystem = StartSystem(JournalKind.Sql);
         var written = StartLog("written-by-sql", sqlSystem);
         Persist(written, 1, "one", "two", "three");
         Terminate(sqlSystem);

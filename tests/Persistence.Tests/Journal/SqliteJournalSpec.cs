@@ -33,7 +33,7 @@ public abstract class SqliteJournalSpec : TestKit
     protected TempJournalFile JournalFile { get; }
 
     /// <summary>Another actor system on the same file, writing through <paramref name="journal"/>; shut down with the test at the latest.</summary>
-    protected ActorSystem StartSystem(SqliteJournalKind journal = SqliteJournalKind.Native)
+    protected ActorSystem StartSystem(JournalKind journal = JournalKind.Native)
     {
         var system = ActorSystem.Create($"journal-{_systems.Count + 1}", JournalFile.Config(journal));
         _systems.Add(system);

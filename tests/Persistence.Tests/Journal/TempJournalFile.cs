@@ -30,7 +30,7 @@ public sealed class TempJournalFile : IDisposable
     /// wiring (plugin choice, connection strings, chat serializer) around the plugin settings of hocon/persistence.sqlite.conf
     /// that the tests rely on, and a local snapshot store under this directory.
     /// </summary>
-    public Config Config(SqliteJournalKind journal = SqliteJournalKind.Native)
+    public Config Config(JournalKind journal = JournalKind.Native)
     {
         var storage = Storage with { Journal = journal };
         var snapshots = Path.Combine(Directory, "snapshots");

@@ -1,0 +1,52 @@
+namespace AkkaChat.Persistence.Journal;
+
+using Npgsql;
+
+/// <summary>
+/// The journal tables on PostgreSQL, exactly as Akka.Persistence.Sql lays them out for <c>table-mapping =
+/// postgresql</c>, so its read journal and snapshot store share the database with <see cref="PostgresJournal"/>.
+/// </summary>
+public static class PostgresJournalSchema
+{
+    public const string Table = "event_journal";
+
+    /// <summary>Any fixed number: nodes starting together take turns creating the tables.</summary>
+    private const long SchemaLock = 0x416b6b6143686174; // "AkkaChat"
+
+    private const string Ddl = """
+        CREATE TABLE IF NOT EXISTS event_journal (
+            ordering       bigint GENERATED ALWAYS AS IDENTITY,
+            created_at     bigint  NOT NULL,
+            is_deleted     boolean NOT NULL,
+            persistence_id text    NOT NULL,
+            sequence_nr    bigint  NOT NULL,
+            payload        bytea   NOT NULL,
+            manifest       text,
+            serializer_id  integer,
+            CONSTRAINT "PK_event_journal" PRIMARY KEY (ordering),
+            CONSTRAINT event_journal_uq UNIQUE (persistence_id, sequence_nr)
+        );
+        CREATE INDEX IF NOT EXISTS event_journal_created_at_idx ON event_journal (created_at);
+        CREATE INDEX IF NOT EXISTS event_journal_sequence_nr_idx ON event_journal (sequence_nr);
+        CREATE TABLE IF NOT EXISTS tags (
+            ordering_id    bigint NOT NULL,
+            tag            text   NOT NULL,
+            sequence_nr    bigint NOT NULL,
+            persistence_id text   NOT NULL,
+            CONSTRAINT "PK_tags" PRIMARY KEY (ordering_id, tag)
+        );
+        CREATE INDEX IF NOT EXISTS tags_persistence_id_sequence_nr_idx ON tags (persistence_id, sequence_nr);
+        CREATE INDEX IF NOT EXISTS tags_tag_idx ON tags (tag);
+        """;
+
+    /// <summary>Creates the tables and indexes that do not exist yet (idempotent, one transaction, one node at a time).</summary>
+    public static void Ensure(NpgsqlConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+        using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({SchemaLock})", connection, transaction))
+            lockCommand.ExecuteNonQuery();
+        using (var command = new NpgsqlCommand(Ddl, connection, transaction))
+            command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+}
