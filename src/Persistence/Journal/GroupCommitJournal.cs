@@ -63,6 +63,7 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
             }
         }
 
+        // Null tells Akka.Persistence that every write of the call was stored; a list names the rejected ones.
         var result = (IImmutableList<Exception?>?)(rejected ? rejections.ToImmutableList() : null);
         return rows.Count == 0
             ? Task.FromResult(result)!
@@ -78,7 +79,7 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
     private JournalRow Serialize(IPersistentRepresentation message, long timestamp)
     {
         if (message.Payload is Tagged)
-            throw new NotSupportedException("the SQLite journal does not store tags");
+            throw new NotSupportedException("AkkaChat's journals do not store tags");
         var serializer = Serialization.FindSerializerFor(message.Payload);
         var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message.Payload);
         return new JournalRow(message.PersistenceId, message.SequenceNr, serializer.ToBinary(message.Payload), manifest, serializer.Identifier, timestamp);

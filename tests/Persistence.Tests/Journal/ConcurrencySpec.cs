@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 using static AkkaChat.Persistence.Tests.Journal.EventLog;
 
 /// <summary>Many persistent actors writing through one journal at the same time lose nothing and mix nothing up.</summary>
-public sealed class ConcurrencySpec(ITestOutputHelper output) : SqliteJournalSpec(output)
+public abstract class ConcurrencySpec(JournalStore store, ITestOutputHelper output) : JournalSpec(store, output)
 {
     private const int Actors = 50;
     private const int EventsPerActor = 20;
@@ -23,7 +23,7 @@ public sealed class ConcurrencySpec(ITestOutputHelper output) : SqliteJournalSpe
             ExpectStored(logs[a - 1], 1, Events(a));
         foreach (var log in logs) log.Stop();
 
-        Assert.Equal(Actors * EventsPerActor, JournalFile.RowCount());
+        Assert.Equal(Actors * EventsPerActor, Store.RowCount());
         for (var a = 1; a <= Actors; a++)
         {
             var recovered = StartLog(Id(a));
@@ -37,4 +37,8 @@ public sealed class ConcurrencySpec(ITestOutputHelper output) : SqliteJournalSpe
     private static string Event(int actor, int e) => $"event {e} of actor {actor}";
 
     private static object[] Events(int actor) => Enumerable.Range(1, EventsPerActor).Select(e => (object)Event(actor, e)).ToArray();
+
+    public sealed class Sqlite(ITestOutputHelper output) : ConcurrencySpec(new TempJournalFile(), output);
+
+    public sealed class Postgres(ITestOutputHelper output) : ConcurrencySpec(new TempJournalDatabase(), output);
 }

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 using static AkkaChat.Persistence.Tests.Journal.EventLog;
 
 /// <summary>Deleted events no longer replay, but the journal never hands out their sequence numbers again.</summary>
-public sealed class DeletionSpec(ITestOutputHelper output) : SqliteJournalSpec(output)
+public abstract class DeletionSpec(JournalStore store, ITestOutputHelper output) : JournalSpec(store, output)
 {
     [Fact]
     public void After_deleting_a_prefix_recovery_replays_only_the_later_events()
@@ -62,4 +62,8 @@ public sealed class DeletionSpec(ITestOutputHelper output) : SqliteJournalSpec(o
         Assert.Equal(new object[] { "five" }, second.ReplayedEvents);
         Assert.Equal(5, second.LastSequenceNr);
     }
+
+    public sealed class Sqlite(ITestOutputHelper output) : DeletionSpec(new TempJournalFile(), output);
+
+    public sealed class Postgres(ITestOutputHelper output) : DeletionSpec(new TempJournalDatabase(), output);
 }

@@ -10,7 +10,7 @@ using static AkkaChat.Persistence.Tests.Journal.EventLog;
 /// An event the journal cannot store is rejected on its own: the actor hears why, nothing of it is stored, and
 /// the actor and its neighbours in the same batch carry on.
 /// </summary>
-public sealed class RejectionSpec(ITestOutputHelper output) : SqliteJournalSpec(output)
+public abstract class RejectionSpec(JournalStore store, ITestOutputHelper output) : JournalSpec(store, output)
 {
     public static TheoryData<string> UnstorableKinds => ["refused by its serializer", "tagged"];
 
@@ -27,10 +27,10 @@ public sealed class RejectionSpec(ITestOutputHelper output) : SqliteJournalSpec(
         Assert.Same(unstorable, rejected.Event);
         Assert.Equal(1, rejected.SequenceNr);
         Assert.IsType(expectedCause, rejected.Cause);
-        Assert.Empty(JournalFile.SequenceNrs("rejected"));
+        Assert.Empty(Store.SequenceNrs("rejected"));
 
         Persist(log, 2, "after the rejection");
-        Assert.Equal(new long[] { 2 }, JournalFile.SequenceNrs("rejected"));
+        Assert.Equal(new long[] { 2 }, Store.SequenceNrs("rejected"));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class RejectionSpec(ITestOutputHelper output) : SqliteJournalSpec(
         log.Ref.Tell(new AppendAll("first", unstorable, "last"));
 
         Assert.Equal(new object[] { "first", unstorable, "last" }, log.Monitor.ReceiveN(3, Timeout).Cast<Rejected>().Select(r => r.Event));
-        Assert.Empty(JournalFile.SequenceNrs("atomic"));
+        Assert.Empty(Store.SequenceNrs("atomic"));
         Persist(log, 4, "after the rejection");
     }
 
@@ -70,4 +70,8 @@ public sealed class RejectionSpec(ITestOutputHelper output) : SqliteJournalSpec(
         "tagged" => (new Tagged("a tagged event", ["tag"]), typeof(NotSupportedException)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    public sealed class Sqlite(ITestOutputHelper output) : RejectionSpec(new TempJournalFile(), output);
+
+    public sealed class Postgres(ITestOutputHelper output) : RejectionSpec(new TempJournalDatabase(), output);
 }

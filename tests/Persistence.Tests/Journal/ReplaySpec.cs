@@ -6,8 +6,8 @@ using AkkaChat.Persistence.Tests.Serialization;
 using Xunit.Abstractions;
 using static AkkaChat.Persistence.Tests.Journal.EventLog;
 
-/// <summary>Events written through the native journal come back, in order and numbered as written.</summary>
-public sealed class ReplaySpec(ITestOutputHelper output) : SqliteJournalSpec(output)
+/// <summary>Events written through AkkaChat's own journal come back, in order and numbered as written.</summary>
+public abstract class ReplaySpec(JournalStore store, ITestOutputHelper output) : JournalSpec(store, output)
 {
     [Fact]
     public void Persisted_events_replay_in_order_to_a_new_incarnation()
@@ -25,7 +25,7 @@ public sealed class ReplaySpec(ITestOutputHelper output) : SqliteJournalSpec(out
     }
 
     [Fact]
-    public void Persisted_events_replay_in_order_in_a_new_actor_system_on_the_same_file()
+    public void Persisted_events_replay_in_order_in_a_new_actor_system_on_the_same_storage()
     {
         var before = StartLog("restart");
         Persist(before, 1, "one", "two", "three");
@@ -45,7 +45,7 @@ public sealed class ReplaySpec(ITestOutputHelper output) : SqliteJournalSpec(out
         first.Ref.Tell(new AppendAll("a", "b", "c", "d"));
         ExpectStored(first, 1, "a", "b", "c", "d");
         first.Stop();
-        Assert.Equal(new long[] { 1, 2, 3, 4 }, JournalFile.SequenceNrs("batch"));
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, Store.SequenceNrs("batch"));
 
         var second = StartLog("batch");
         Assert.Equal(new object[] { "a", "b", "c", "d" }, second.ReplayedEvents);
@@ -53,7 +53,7 @@ public sealed class ReplaySpec(ITestOutputHelper output) : SqliteJournalSpec(out
         second.Ref.Tell(new AppendAll("e", "f"));
         ExpectStored(second, 5, "e", "f");
 
-        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6 }, JournalFile.SequenceNrs("batch"));
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6 }, Store.SequenceNrs("batch"));
     }
 
     [Fact]
@@ -87,4 +87,8 @@ public sealed class ReplaySpec(ITestOutputHelper output) : SqliteJournalSpec(out
             StructuralAssert.Equivalent(events[i], reader.ReplayedEvents[i]);
         }
     }
+
+    public sealed class Sqlite(ITestOutputHelper output) : ReplaySpec(new TempJournalFile(), output);
+
+    public sealed class Postgres(ITestOutputHelper output) : ReplaySpec(new TempJournalDatabase(), output);
 }

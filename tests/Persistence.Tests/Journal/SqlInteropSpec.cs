@@ -9,10 +9,10 @@ using AkkaChat.Persistence.Storage;
 using Xunit.Abstractions;
 
 /// <summary>
-/// The native journal and Akka.Persistence.Sql share one file both ways: the SQL read journal (history, resume)
-/// reads what the native journal wrote, and the native journal recovers what the SQL journal wrote.
+/// AkkaChat's own journal and Akka.Persistence.Sql share one database both ways: the SQL read journal (history,
+/// resume) reads what this journal wrote, and this journal recovers what the SQL journal wrote.
 /// </summary>
-public sealed class SqlInteropSpec(ITestOutputHelper output) : SqliteJournalSpec(output)
+public abstract class SqlInteropSpec(JournalStore store, ITestOutputHelper output) : JournalSpec(store, output)
 {
     [Fact]
     public async Task The_sql_read_journal_reads_the_events_this_journal_wrote()
@@ -44,6 +44,10 @@ public sealed class SqlInteropSpec(ITestOutputHelper output) : SqliteJournalSpec
         Assert.Equal(new object[] { "one", "two", "three" }, recovered.ReplayedEvents);
         Assert.Equal(new long[] { 1, 2, 3 }, recovered.ReplayedSequenceNrs);
         Persist(recovered, 4, "four");
-        Assert.Equal(new long[] { 1, 2, 3, 4 }, JournalFile.SequenceNrs("written-by-sql"));
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, Store.SequenceNrs("written-by-sql"));
     }
+
+    public sealed class Sqlite(ITestOutputHelper output) : SqlInteropSpec(new TempJournalFile(), output);
+
+    public sealed class Postgres(ITestOutputHelper output) : SqlInteropSpec(new TempJournalDatabase(), output);
 }

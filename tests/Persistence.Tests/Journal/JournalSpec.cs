@@ -9,33 +9,29 @@ using Xunit.Abstractions;
 using static AkkaChat.Persistence.Tests.Journal.EventLog;
 
 /// <summary>
-/// Base of the journal specs: the test's actor system (and any it starts later) writes through the native SQLite
-/// journal to a real file of its own, deleted when the test ends.
+/// Base of the journal specs: the test's actor system (and any it starts later) writes through AkkaChat's own journal
+/// to a real <see cref="JournalStore"/> of its own, removed when the test ends. Each spec is abstract and runs once per
+/// storage, through its nested <c>Sqlite</c> and <c>Postgres</c> classes.
 /// </summary>
-public abstract class SqliteJournalSpec : TestKit
+public abstract class JournalSpec : TestKit
 {
     /// <summary>Upper bound of every wait for something that should happen.</summary>
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private readonly List<ActorSystem> _systems = [];
 
-    protected SqliteJournalSpec(ITestOutputHelper output)
-        : this(new TempJournalFile(), output)
+    protected JournalSpec(JournalStore store, ITestOutputHelper output)
+        : base(store.Config(), output: output)
     {
+        Store = store;
     }
 
-    private SqliteJournalSpec(TempJournalFile journal, ITestOutputHelper output)
-        : base(journal.Config(), output: output)
-    {
-        JournalFile = journal;
-    }
+    protected JournalStore Store { get; }
 
-    protected TempJournalFile JournalFile { get; }
-
-    /// <summary>Another actor system on the same file, writing through <paramref name="journal"/>; shut down with the test at the latest.</summary>
+    /// <summary>Another actor system on the same storage, writing through <paramref name="journal"/>; shut down with the test at the latest.</summary>
     protected ActorSystem StartSystem(JournalKind journal = JournalKind.Native)
     {
-        var system = ActorSystem.Create($"journal-{_systems.Count + 1}", JournalFile.Config(journal));
+        var system = ActorSystem.Create($"journal-{_systems.Count + 1}", Store.Config(journal));
         _systems.Add(system);
         return system;
     }
@@ -90,7 +86,7 @@ public abstract class SqliteJournalSpec : TestKit
         }
         finally
         {
-            JournalFile.Dispose();
+            Store.Dispose();
         }
     }
 
