@@ -8,7 +8,7 @@ bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -n "$bin" ] || { echo "PostgreSQL is not installed (scripts/deps.sh postgresql)" >&2; exit 1; }
 
 as_owner() {
-  if [ "$(id -u)" = "0" ]; then su postgres -s /bin/bash -c "$1"; else bash -c "$1"; fi
+  if [ "$(id -u)" = "0" ]; then (cd / && su postgres -s /bin/bash -c "$1"); else bash -c "$1"; fi
 }
 
 case "${1:-}" in
