@@ -121,13 +121,9 @@ public static class ChatSocketEndpoint
                 }
                 connection.Tell(new InboundText(buffer.AsSpan(0, length).ToArray()));
             }
-            // The socket stopped being open without the client's close frame: it vanished.
-            session.MarkVanished();
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
-            // A reset, or the request aborted: the client vanished (unless we were closing it ourselves).
-            session.MarkVanished();
         }
         finally
         {

@@ -81,11 +81,11 @@ public sealed class ConnectionActor : SocketConnectionActor
     /// died are delivered again on the next connect instead of being lost.
     /// </summary>
     protected override IReadOnlyDictionary<RoomId, long> RoomMarks() =>
-        _rooms.Select(r => (Room: r.Key, Mark: r.Value.Mark.WrittenThrough(Session.ReadThrough)))
+        _rooms.Select(r => (Room: r.Key, Mark: r.Value.Mark.WrittenThrough(Session.Written)))
             .Where(r => r.Mark > 0)
             .ToDictionary(r => r.Room, r => r.Mark);
 
-    protected override long InboxMark() => _inbox.WrittenThrough(Session.ReadThrough);
+    protected override long InboxMark() => _inbox.WrittenThrough(Session.Written);
 
     private void HandleInbound(InboundText text)
     {
@@ -188,13 +188,13 @@ public sealed class ConnectionActor : SocketConnectionActor
     {
         cursor.Delivered = seq;
         if (frame is not null) Send(frame);
-        cursor.Mark.Note(Session.Enqueued, seq, Session.WrittenLongAgo());
+        cursor.Mark.Note(Session.Enqueued, seq, Session.Written);
     }
 
     private void DeliverDirect(long seq, byte[]? frame)
     {
         if (frame is not null) Send(frame);
-        _inbox.Note(Session.Enqueued, seq, Session.WrittenLongAgo());
+        _inbox.Note(Session.Enqueued, seq, Session.Written);
     }
 
     private sealed class RoomCursor
@@ -209,9 +209,8 @@ public sealed class ConnectionActor : SocketConnectionActor
 
     /// <summary>
     /// The last sequence number of a stream that this socket has actually written, given the frame number that carried each
-    /// (messages the client shows by itself, with no frame, count once the frames before them are written). Entries are
-    /// kept until their frame is <see cref="SocketSession.ReadGrace"/> old, so a client that vanishes gets its last
-    /// frames again; the queue stays as short as what the socket queues and writes within that time.
+    /// (messages the client shows by itself, with no frame, count once the frames before them are written). Stays as short
+    /// as the socket's queue.
     /// </summary>
     private sealed class WrittenMark(long written)
     {

@@ -1,6 +1,5 @@
 namespace AkkaChat.Edge.Sockets;
 
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 
@@ -13,23 +12,11 @@ public sealed class SocketSession
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// How long a written frame must have been out before it counts as read by a client that then vanished without a
-    /// close (a TCP reset discards what it had not read yet). Frames written in that last stretch are delivered again.
-    /// </summary>
-    public static readonly TimeSpan ReadGrace = TimeSpan.FromSeconds(1);
-
-    /// <summary>Write times kept, newest first: more than a socket's queue can write within <see cref="ReadGrace"/>.</summary>
-    private const int WriteTimesKept = 4096;
-
     private readonly WebSocket _socket;
     private readonly Channel<ReadOnlyMemory<byte>> _outbound;
     private readonly CancellationTokenSource _abort = new();
     private (WebSocketCloseStatus Status, string Reason)? _close;
     private long _written;
-    private readonly long[] _writtenAt = new long[WriteTimesKept];
-    private long _writtenLongAgo;
-    private long _vanishedAt;
 
     public SocketSession(WebSocket socket, int capacity)
     {
@@ -53,32 +40,6 @@ public sealed class SocketSession
 
     /// <summary>How many frames the writer has handed to the socket so far.</summary>
     public long Written => Interlocked.Read(ref _written);
-
-    /// <summary>
-    /// Frames the client can be taken to have read, for delivery marks: every frame written while it is connected or
-    /// after it closed cleanly; if it vanished without a close, only those written <see cref="ReadGrace"/> before.
-    /// </summary>
-    public long ReadThrough => Interlocked.Read(ref _vanishedAt) == 0 ? Written : WrittenLongAgo();
-
-    /// <summary>
-    /// Frames written at least <see cref="ReadGrace"/> before now (or before the client vanished): whatever happens to
-    /// the client, these count as read. Only ever grows. Call from one thread (the connection actor).
-    /// </summary>
-    public long WrittenLongAgo()
-    {
-        var vanishedAt = Interlocked.Read(ref _vanishedAt);
-        var until = vanishedAt == 0 ? Stopwatch.GetTimestamp() : vanishedAt;
-        return WrittenBefore(until - (long)(ReadGrace.TotalSeconds * Stopwatch.Frequency));
-    }
-
-    /// <summary>The client went away without a close handshake (not our close): its last frames may be unread.</summary>
-    public void MarkVanished()
-    {
-        lock (_outbound)
-        {
-            if (_close is null) Interlocked.CompareExchange(ref _vanishedAt, Stopwatch.GetTimestamp(), 0);
-        }
-    }
 
     /// <summary>Frames queued and not yet written.</summary>
     public int Queued => _outbound.Reader.Count;
@@ -125,7 +86,6 @@ public sealed class SocketSession
             await foreach (var frame in _outbound.Reader.ReadAllAsync(linked.Token))
             {
                 await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, linked.Token);
-                _writtenAt[_written % WriteTimesKept] = Stopwatch.GetTimestamp();
                 Interlocked.Increment(ref _written);
             }
         }
@@ -136,16 +96,6 @@ public sealed class SocketSession
         {
         }
         await SendCloseAsync();
-    }
-
-    /// <summary>How many frames were written at or before <paramref name="cutoff"/> (a Stopwatch timestamp); write times only grow.</summary>
-    private long WrittenBefore(long cutoff)
-    {
-        var written = Written;
-        var frame = Math.Max(_writtenLongAgo, written - WriteTimesKept);
-        while (frame < written && Volatile.Read(ref _writtenAt[frame % WriteTimesKept]) <= cutoff) frame++;
-        if (frame > _writtenLongAgo) _writtenLongAgo = frame;
-        return frame;
     }
 
     private async Task SendCloseAsync()
