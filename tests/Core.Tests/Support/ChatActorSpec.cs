@@ -83,6 +83,15 @@ public abstract class ChatActorSpec : TestKit
     protected void MakeFriends(LocalChat chat, UserId user, UserId friend) =>
         Assert.Equal(new FriendAdded(user, friend), Query<FriendAdded>(chat.Users, new AddFriend(user, friend)));
 
+    /// <summary>Alice and Bob registered (mobiles 13800000001 and 13800000002) and friends: the usual start of a 1:1 spec.</summary>
+    protected (UserId Alice, UserId Bob) AliceAndBobAsFriends(LocalChat chat)
+    {
+        var alice = Register(chat, "13800000001", "alice");
+        var bob = Register(chat, "13800000002", "bob");
+        MakeFriends(chat, alice, bob);
+        return (alice, bob);
+    }
+
     protected IReadOnlyList<UserId> FriendsOf(LocalChat chat, UserId user) => Query<FriendList>(chat.Users, new ListFriends(user)).Friends;
 
     protected IReadOnlyList<RoomId> RoomsOf(LocalChat chat, UserId user) => Query<RoomList>(chat.Users, new ListRooms(user)).Rooms;

@@ -41,9 +41,7 @@ public sealed class ContactRecoverySpec(ITestOutputHelper output) : ChatActorSpe
     public void A_removal_lost_on_its_way_is_completed_when_the_remover_recovers()
     {
         var (chat, gate) = StartChatWithUsersGate<UnlinkFriend>();
-        var alice = Register(chat, "13800000001", "alice");
-        var bob = Register(chat, "13800000002", "bob");
-        MakeFriends(chat, alice, bob);
+        var (alice, bob) = AliceAndBobAsFriends(chat);
 
         chat.Users.Tell(new RemoveFriend(alice, bob), CreateTestProbe().Ref);
         gate.ExpectMsg<UnlinkFriend>(Timeout); // lost
@@ -89,9 +87,7 @@ public sealed class ContactRecoverySpec(ITestOutputHelper output) : ChatActorSpe
     public void A_message_from_a_blocked_friend_is_stored_nowhere_and_refused_on_the_sending_socket()
     {
         var chat = StartChat();
-        var alice = Register(chat, "13800000001", "alice");
-        var bob = Register(chat, "13800000002", "bob");
-        MakeFriends(chat, alice, bob);
+        var (alice, bob) = AliceAndBobAsFriends(chat);
         Query<BlockChanged>(chat.Users, new BlockUser(bob, alice));
         var (aliceSocket, _) = Connect(chat, alice);
         var (bobSocket, _) = Connect(chat, bob);

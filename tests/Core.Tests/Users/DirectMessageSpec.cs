@@ -39,9 +39,7 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
     public void The_senders_other_sockets_get_a_copy_but_the_origin_does_not()
     {
         var chat = StartChat();
-        var alice = Register(chat, "13800000001", "alice");
-        var bob = Register(chat, "13800000002", "bob");
-        MakeFriends(chat, alice, bob);
+        var (alice, bob) = AliceAndBobAsFriends(chat);
         var (origin, _) = Connect(chat, alice);
         var (otherDevice, _) = Connect(chat, alice);
         var (bobSocket, _) = Connect(chat, bob);
@@ -59,9 +57,7 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
     public void Every_socket_of_the_recipient_gets_the_message()
     {
         var chat = StartChat();
-        var alice = Register(chat, "13800000001", "alice");
-        var bob = Register(chat, "13800000002", "bob");
-        MakeFriends(chat, alice, bob);
+        var (alice, bob) = AliceAndBobAsFriends(chat);
         var (phone, _) = Connect(chat, bob);
         var (laptop, _) = Connect(chat, bob);
         var origin = CreateTestProbe();
@@ -76,9 +72,7 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
     public void Consecutive_messages_get_dense_seqs_in_both_inboxes()
     {
         var chat = StartChat();
-        var alice = Register(chat, "13800000001", "alice");
-        var bob = Register(chat, "13800000002", "bob");
-        MakeFriends(chat, alice, bob);
+        var (alice, bob) = AliceAndBobAsFriends(chat);
         var (bobSocket, _) = Connect(chat, bob);
         var origin = CreateTestProbe();
 
@@ -110,9 +104,7 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
     public void A_message_over_the_size_limit_is_refused_even_to_a_friend()
     {
         var chat = StartChat();
-        var alice = Register(chat, "13800000001", "alice");
-        var bob = Register(chat, "13800000002", "bob");
-        MakeFriends(chat, alice, bob);
+        var (alice, bob) = AliceAndBobAsFriends(chat);
         var (bobSocket, _) = Connect(chat, bob);
         var origin = CreateTestProbe();
 

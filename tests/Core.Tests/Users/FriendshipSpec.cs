@@ -26,9 +26,7 @@ public sealed class FriendshipSpec(ITestOutputHelper output) : ChatActorSpec(out
     public void Adding_a_friend_again_from_either_side_changes_nothing()
     {
         var chat = StartChat();
-        var alice = Register(chat, "13800000001", "alice");
-        var bob = Register(chat, "13800000002", "bob");
-        MakeFriends(chat, alice, bob);
+        var (alice, bob) = AliceAndBobAsFriends(chat);
 
         Assert.Equal(new FriendAdded(alice, bob), Query<FriendAdded>(chat.Users, new AddFriend(alice, bob)));
         Assert.Equal(new FriendAdded(bob, alice), Query<FriendAdded>(chat.Users, new AddFriend(bob, alice)));

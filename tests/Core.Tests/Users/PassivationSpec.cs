@@ -20,9 +20,7 @@ public sealed class PassivationSpec(ITestOutputHelper output) : ChatActorSpec(ou
     public void Idle_entities_passivate_and_come_back_with_their_state()
     {
         var chat = StartChat(ShortIdle);
-        var alice = Register(chat, "13800000001", "alice");
-        var bob = Register(chat, "13800000002", "bob");
-        MakeFriends(chat, alice, bob);
+        var (alice, bob) = AliceAndBobAsFriends(chat);
         var room = CreateRoom(chat, alice, "lobby");
         var origin = CreateTestProbe();
         chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("while you were out"), 1, origin.Ref));

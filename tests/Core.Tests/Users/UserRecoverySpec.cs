@@ -63,9 +63,7 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
     public void Messages_received_while_offline_are_delivered_on_connect_after_a_restart()
     {
         var chat = StartChat();
-        var alice = Register(chat, "13800000001", "alice");
-        var bob = Register(chat, "13800000002", "bob");
-        MakeFriends(chat, alice, bob);
+        var (alice, bob) = AliceAndBobAsFriends(chat);
         var origin = CreateTestProbe();
         var texts = new[] { "one", "two", "three" };
         foreach (var text in texts)
@@ -96,9 +94,7 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
     public void A_socket_that_dies_counts_as_a_disconnect_and_its_unconfirmed_backlog_comes_again()
     {
         var chat = StartChat();
-        var alice = Register(chat, "13800000001", "alice");
-        var bob = Register(chat, "13800000002", "bob");
-        MakeFriends(chat, alice, bob);
+        var (alice, bob) = AliceAndBobAsFriends(chat);
         var origin = CreateTestProbe();
         chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("hi"), 0, origin.Ref));
         origin.ExpectMsg<DirectAccepted>(Timeout);
