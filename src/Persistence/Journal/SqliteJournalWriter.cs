@@ -1,6 +1,5 @@
 namespace AkkaChat.Persistence.Journal;
 
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 /// <summary>
@@ -13,7 +12,10 @@ using Microsoft.Data.Sqlite;
 /// </remarks>
 public sealed class SqliteJournalWriter : GroupCommitWriter
 {
-    /// <summary>How long a commit waits for the write lock held by another connection (the snapshot store, say).</summary>
+    /// <summary>
+    /// How long any SQLite connection of the node (the writer's, the journal's readers, linq2db's) waits for the write
+    /// lock held by another before it gives up (SQLite's own busy handler).
+    /// </summary>
     public const int BusyTimeoutMs = 10_000;
 
     private readonly SqliteConnection _connection;

@@ -84,16 +84,13 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
         _ => "akka.persistence.journal.postgres",
     };
 
-    /// <summary>How long a SQLite connection waits for the write lock before it gives up (SQLite's own busy handler).</summary>
-    public const int BusyTimeoutMs = 10_000;
-
     /// <summary>
     /// The statements every SQLite connection runs as it opens: SQLite's busy handler (it retries the write lock within
     /// a millisecond or two, where Microsoft.Data.Sqlite's own retry sleeps 150 ms between attempts — a visible stall
     /// whenever the journal and the snapshot store meet at the lock), and <c>synchronous=NORMAL</c> when chosen.
     /// </summary>
     public string ConnectionPragmas() =>
-        $"PRAGMA busy_timeout={BusyTimeoutMs};" + (RelaxedSync ? " PRAGMA synchronous=NORMAL;" : "");
+        $"PRAGMA busy_timeout={SqliteJournalWriter.BusyTimeoutMs};" + (RelaxedSync ? " PRAGMA synchronous=NORMAL;" : "");
 
     /// <summary>
     /// The linq2db options every SQL plugin (journal, snapshots, read journal) uses on SQLite: each new connection runs
