@@ -7,7 +7,7 @@ using System.Threading.Channels;
 /// One socket's outbound side, as in AkkaChat: a bounded queue drained by one writer loop; a reader too slow
 /// to keep the queue below its bound is disconnected (1008), never buffered without bound.
 /// </summary>
-public sealed class RelayConnection(WebSocket socket)
+public sealed class RelayConnection : IDisposable
 {
     public const int OutboundQueue = 1024;
     private const double RatePerSecond = 50;
@@ -15,9 +15,18 @@ public sealed class RelayConnection(WebSocket socket)
 
     private readonly Channel<ReadOnlyMemory<byte>> _outbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(
         new BoundedChannelOptions(OutboundQueue) { SingleReader = true, SingleWriter = false });
+    private readonly WebSocket _socket;
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenRegistration _abortWithRequest;
     private double _tokens = Burst;
     private long _lastRefill = Environment.TickCount64;
+
+    /// <summary>As in AkkaChat: one token source per socket for both loops, cancelled when the request aborts.</summary>
+    public RelayConnection(WebSocket socket, CancellationToken requestAborted)
+    {
+        _socket = socket;
+        _abortWithRequest = requestAborted.UnsafeRegister(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort);
+    }
 
     public CancellationToken Closing => _abort.Token;
 
@@ -41,30 +50,32 @@ public sealed class RelayConnection(WebSocket socket)
         return true;
     }
 
-    public async Task RunWriterAsync(CancellationToken requestAborted)
+    public async Task RunWriterAsync()
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _abort.Token);
+        var closing = _abort.Token;
         try
         {
-            await foreach (var frame in _outbound.Reader.ReadAllAsync(linked.Token))
-                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, linked.Token);
+            await foreach (var frame in _outbound.Reader.ReadAllAsync(closing))
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, closing);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
         }
         var status = _abort.IsCancellationRequested ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
-        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
-                await socket.CloseOutputAsync(status, status == WebSocketCloseStatus.PolicyViolation ? "slow consumer: outbound queue full" : "bye", timeout.Token);
+                await _socket.CloseOutputAsync(status, status == WebSocketCloseStatus.PolicyViolation ? "slow consumer: outbound queue full" : "bye", timeout.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException)
             {
-                socket.Abort();
+                _socket.Abort();
             }
         }
         _abort.Cancel();
     }
+
+    public void Dispose() => _abortWithRequest.Dispose();
 }

@@ -27,12 +27,12 @@ public static class RelaySocketEndpoint
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new RelayConnection(socket);
+        using var connection = new RelayConnection(socket, context.RequestAborted);
         user.Attach(connection);
-        var writer = connection.RunWriterAsync(context.RequestAborted);
+        var writer = connection.RunWriterAsync();
         try
         {
-            await ReadLoopAsync(socket, user, connection, dir, context.RequestAborted);
+            await ReadLoopAsync(socket, user, connection, dir);
         }
         finally
         {
@@ -42,33 +42,38 @@ public static class RelaySocketEndpoint
         }
     }
 
-    private static async Task ReadLoopAsync(WebSocket socket, RelayUser user, RelayConnection connection, RelayDirectory dir, CancellationToken aborted)
+    private static async Task ReadLoopAsync(WebSocket socket, RelayUser user, RelayConnection connection, RelayDirectory dir)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, connection.Closing);
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxFrameBytes + 1);
+        var closing = connection.Closing;
         try
         {
             while (socket.State == WebSocketState.Open)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                // As in AkkaChat: an idle socket waits with a zero-byte read, and a buffer is rented per frame.
+                var result = await socket.ReceiveAsync(Memory<byte>.Empty, closing);
+                if (result.MessageType != WebSocketMessageType.Text) return;
+                var buffer = ArrayPool<byte>.Shared.Rent(MaxFrameBytes + 1);
+                try
                 {
+                    var length = 0;
+                    while (!result.EndOfMessage)
+                    {
+                        if (length > MaxFrameBytes) return;
+                        result = await socket.ReceiveAsync(buffer.AsMemory(length, MaxFrameBytes + 1 - length), closing);
+                        if (result.MessageType != WebSocketMessageType.Text) return;
+                        length += result.Count;
+                    }
                     if (length > MaxFrameBytes) return;
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length, MaxFrameBytes + 1 - length), linked.Token);
-                    length += result.Count;
+                    Relay(buffer.AsSpan(0, length), user, connection, dir);
                 }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-                if (result.MessageType != WebSocketMessageType.Text || length > MaxFrameBytes) return;
-                Relay(buffer.AsSpan(0, length), user, connection, dir);
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

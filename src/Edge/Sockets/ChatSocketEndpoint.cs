@@ -38,7 +38,7 @@ public static class ChatSocketEndpoint
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var session = new SocketSession(socket, options.OutboundQueue);
+        using var session = new SocketSession(socket, options.OutboundQueue, context.RequestAborted);
         var fanout = registry.Get<RoomFanoutKey>();
         var limits = new SocketLimits(options.MessagesPerSecond, options.MessageBurst, options.HeartbeatInterval, options.MissedHeartbeats, userRates);
         var connection = query["v"] == "2"
@@ -46,10 +46,10 @@ public static class ChatSocketEndpoint
             : system.ActorOf(ConnectionActor.Props(user.Value, session, topology, fanout, limits));
         directory.Add(connection);
         userRates.Open(user.Value.Value);
-        var writer = session.RunWriterAsync(context.RequestAborted);
+        var writer = session.RunWriterAsync();
         try
         {
-            await ReadLoopAsync(socket, session, connection, options.MaxFrameBytes, context.RequestAborted);
+            await ReadLoopAsync(socket, session, connection, options.MaxFrameBytes);
         }
         finally
         {
@@ -81,53 +81,55 @@ public static class ChatSocketEndpoint
         }
     }
 
-    /// <summary>Initial receive buffer: most chat frames fit; a larger frame grows it, up to the frame limit.</summary>
+    /// <summary>Receive buffer rented per frame: most chat frames fit; a larger frame grows it, up to the frame limit.</summary>
     private const int InitialReceiveBuffer = 4096;
 
-    private static async Task ReadLoopAsync(WebSocket socket, SocketSession session, IActorRef connection, int maxFrameBytes, CancellationToken requestAborted)
+    private static async Task ReadLoopAsync(WebSocket socket, SocketSession session, IActorRef connection, int maxFrameBytes)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, session.Closing);
-        // An idle socket holds only a small buffer; one frame may grow it to the limit + 1 (to detect oversize).
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, maxFrameBytes + 1));
+        var closing = session.Closing;
         try
         {
             while (socket.State == WebSocketState.Open)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                // An idle socket waits with a zero-byte read and holds no buffer; one is rented only while a frame arrives.
+                var first = await socket.ReceiveAsync(Memory<byte>.Empty, closing);
+                if (first.MessageType == WebSocketMessageType.Close) return;
+                var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, maxFrameBytes + 1));
+                try
                 {
+                    var (length, result) = (0, first);
+                    while (!result.EndOfMessage)
+                    {
+                        if (length > maxFrameBytes)
+                        {
+                            session.Close(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
+                            return;
+                        }
+                        if (length == buffer.Length) buffer = Grow(buffer, length, maxFrameBytes + 1);
+                        result = await socket.ReceiveAsync(buffer.AsMemory(length), closing);
+                        if (result.MessageType == WebSocketMessageType.Close) return;
+                        length += result.Count;
+                    }
                     if (length > maxFrameBytes)
                     {
                         session.Close(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
                         return;
                     }
-                    if (length == buffer.Length) buffer = Grow(buffer, length, maxFrameBytes + 1);
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), linked.Token);
-                    length += result.Count;
+                    if (result.MessageType == WebSocketMessageType.Binary)
+                    {
+                        session.Close(WebSocketCloseStatus.InvalidMessageType, "/chat takes JSON text frames");
+                        return;
+                    }
+                    connection.Tell(new InboundText(buffer.AsSpan(0, length).ToArray()));
                 }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                if (result.MessageType == WebSocketMessageType.Close) return;
-                if (length > maxFrameBytes)
+                finally
                 {
-                    session.Close(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
-                    return;
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
-                if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    session.Close(WebSocketCloseStatus.InvalidMessageType, "/chat takes JSON text frames");
-                    return;
-                }
-                connection.Tell(new InboundText(buffer.AsSpan(0, length).ToArray()));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

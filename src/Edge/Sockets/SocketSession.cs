@@ -8,19 +8,23 @@ using System.Threading.Channels;
 /// The connection actor only ever calls <see cref="TryEnqueue"/> and <see cref="Close"/>, never blocks;
 /// a reader too slow to keep the queue below its bound is disconnected, never buffered without bound.
 /// </summary>
-public sealed class SocketSession
+public sealed class SocketSession : IDisposable
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
     private readonly Channel<ReadOnlyMemory<byte>> _outbound;
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenRegistration _abortWithRequest;
     private (WebSocketCloseStatus Status, string Reason)? _close;
     private long _written;
 
-    public SocketSession(WebSocket socket, int capacity)
+    /// <param name="requestAborted">The HTTP request's abort token: when the connection drops, both loops stop.</param>
+    public SocketSession(WebSocket socket, int capacity, CancellationToken requestAborted)
     {
         _socket = socket;
+        // One token source for both loops (not a linked source per loop): every idle socket pays for each one.
+        _abortWithRequest = requestAborted.UnsafeRegister(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort);
         Capacity = capacity;
         _outbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(capacity)
         {
@@ -48,8 +52,9 @@ public sealed class SocketSession
     public int Capacity { get; }
 
     /// <summary>
-    /// Cancelled when the session must stop reading: at once for a slow consumer, or when a client does not answer
-    /// our close frame in time. (Cancelling a receive aborts the socket, so a normal close lets the client answer.)
+    /// Cancelled when the session must stop reading and writing: when the connection drops, at once for a slow
+    /// consumer, or when a client does not answer our close frame in time. (Cancelling a receive aborts the socket,
+    /// so a normal close lets the client answer.)
     /// </summary>
     public CancellationToken Closing => _abort.Token;
 
@@ -78,14 +83,14 @@ public sealed class SocketSession
     }
 
     /// <summary>Sends queued frames until the queue completes, then the close frame.</summary>
-    public async Task RunWriterAsync(CancellationToken requestAborted)
+    public async Task RunWriterAsync()
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _abort.Token);
+        var closing = _abort.Token;
         try
         {
-            await foreach (var frame in _outbound.Reader.ReadAllAsync(linked.Token))
+            await foreach (var frame in _outbound.Reader.ReadAllAsync(closing))
             {
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, linked.Token);
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, closing);
                 Interlocked.Increment(ref _written);
             }
         }
@@ -117,4 +122,7 @@ public sealed class SocketSession
         }
         _abort.Cancel();
     }
+
+    /// <summary>Stops listening to the request's abort token; the session's own token source stays usable.</summary>
+    public void Dispose() => _abortWithRequest.Dispose();
 }

@@ -145,6 +145,33 @@ public sealed class SocketRefusalTests(SocketHostFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_empty_frame_is_a_bad_frame_and_a_message_in_slow_fragments_arrives_whole()
+    {
+        // The read loop waits with a zero-byte read and rents a buffer only when a frame starts arriving: a frame with
+        // no payload, an empty first fragment and fragments that trickle in must all still be read as whole messages.
+        using var kim = await Host.NewUserAsync("kim");
+        using var lou = await Host.NewUserAsync("lou");
+        await kim.BefriendAsync(lou);
+        await using var kimSocket = await kim.OpenAsync("kim");
+        await using var louSocket = await lou.OpenAsync("lou");
+
+        await kimSocket.SendTextAsync("");
+        (await kimSocket.NextErrorAsync()).AssertError("bad-frame", clientRef: null);
+
+        var content = new string('x', 10_000) + " end";
+        var bytes = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new { id = 13, dstid = lou.UserId, cmd = Direct, media = 1, content }));
+        await kimSocket.Socket.SendAsync(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
+        for (var offset = 0; offset < bytes.Length; offset += 3000)
+        {
+            var count = Math.Min(3000, bytes.Length - offset);
+            await kimSocket.Socket.SendAsync(bytes.AsMemory(offset, count), WebSocketMessageType.Text, offset + count == bytes.Length, CancellationToken.None);
+            await Task.Delay(50);
+        }
+        await louSocket.NextChatAsync(Direct, kim.UserId, lou.UserId, content);
+        Assert.Equal(WebSocketState.Open, kimSocket.Socket.State);
+    }
+
+    [Fact]
     public async Task A_binary_frame_closes_with_1003()
     {
         using var jon = await Host.NewUserAsync("jon");
