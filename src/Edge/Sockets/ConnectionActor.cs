@@ -43,36 +43,65 @@ public sealed class ConnectionActor : SocketConnectionActor
     public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
         : base(user, session, topology, fanout, limits)
     {
-        Receive<InboundText>(HandleInbound);
-        Receive<UserReplies.Connected>(HandleConnected);
-        Receive<UserReplies.UserNotFound>(_ => CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user"));
-        Receive<PushDirect>(p => DeliverDirect(p.Message.Seq, LegacyFrames.EncodeDirect(p.Message)));
-        // The seed client shows its own message itself and expects no ack; the message still counts as seen.
-        Receive<DirectAccepted>(a => DeliverDirect(a.Message.Seq, frame: null));
-        Receive<RoomAccepted>(a =>
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            // Our own room message comes back through the fan-out (in room order) and only moves the mark there;
-            // while a room catches up it may come back in the catch-up page too: remember it to skip it there.
-            if (_rooms.TryGetValue(a.Message.RoomId, out var cursor) && cursor.CatchingUp) cursor.OwnSends.Add(a.Message.Seq);
-        });
-        Receive<ChatRefused>(r => Send(LegacyFrames.EncodeError(r.Code, r.Reason, r.ClientRef)));
-        Receive<RoomMembershipAdded>(m => TrackRoom(m.RoomId, m.Mark, catchUp: false));
-        Receive<RoomMembershipRemoved>(m =>
-        {
-            _rooms.Remove(m.RoomId);
-            Fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(m.RoomId, Self));
-        });
-        Receive<RoomFrame>(HandleRoomFrame);
-        Receive<RoomReplies.RoomMessages>(HandleCatchUp);
-        Receive<RoomReplies.RoomNotFound>(r => FinishCatchUp(r.RoomId));
-        Receive<RoomReplies.RoomRefused>(r => FinishCatchUp(r.RoomId));
-        ReceiveLifecycle();
-        // Receipts, typing, presence, recalls and read markers are protocol-v2 pushes: a seed-000 client could not render them.
-        ReceiveAny(_ => { });
+            case InboundText text:
+                HandleInbound(text);
+                break;
+            case UserReplies.Connected connected:
+                HandleConnected(connected);
+                break;
+            case UserReplies.UserNotFound:
+                CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user");
+                break;
+            case PushDirect p:
+                DeliverDirect(p.Message.Seq, LegacyFrames.EncodeDirect(p.Message));
+                break;
+            case DirectAccepted a:
+                // The seed client shows its own message itself and expects no ack; the message still counts as seen.
+                DeliverDirect(a.Message.Seq, frame: null);
+                break;
+            case RoomAccepted a:
+                // Our own room message comes back through the fan-out (in room order) and only moves the mark there;
+                // while a room catches up it may come back in the catch-up page too: remember it to skip it there.
+                if (_rooms.TryGetValue(a.Message.RoomId, out var cursor) && cursor.CatchingUp) cursor.OwnSends.Add(a.Message.Seq);
+                break;
+            case ChatRefused r:
+                Send(LegacyFrames.EncodeError(r.Code, r.Reason, r.ClientRef));
+                break;
+            case RoomMembershipAdded m:
+                TrackRoom(m.RoomId, m.Mark, catchUp: false);
+                break;
+            case RoomMembershipRemoved m:
+                _rooms.Remove(m.RoomId);
+                Fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(m.RoomId, Self));
+                break;
+            case RoomFrame frame:
+                HandleRoomFrame(frame);
+                break;
+            case RoomReplies.RoomMessages page:
+                HandleCatchUp(page);
+                break;
+            case RoomReplies.RoomNotFound r:
+                FinishCatchUp(r.RoomId);
+                break;
+            case RoomReplies.RoomRefused r:
+                FinishCatchUp(r.RoomId);
+                break;
+            default:
+                // Receipts, typing, presence, recalls and read markers are protocol-v2 pushes: a seed-000 client could
+                // not render them, so what is not a lifecycle message is dropped.
+                HandleLifecycle(message);
+                break;
+        }
     }
 
     public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(user, session, topology, fanout, limits));
+        Akka.Actor.Props.Create(() => new ConnectionActor(user, session, topology, fanout, limits)).WithMailbox(SocketMailbox.Id);
 
     protected override bool WantsBacklog => true;
 

@@ -17,26 +17,50 @@ public sealed partial class ConnectionActorV2
 
     private readonly Dictionary<ConversationId, long> _lastTyping = [];
 
-    private void RegisterConversationReceives()
+    /// <summary>Pushes and answers about conversations; false when <paramref name="message"/> is none of them.</summary>
+    private bool HandleConversationPush(object message)
     {
-        Receive<ReadMarkerMoved>(m => Send(FramesV2.EncodeRead(m.Conversation, m.Seq, m.Unread)));
-        Receive<FlagsChanged>(f => Send(FramesV2.EncodeFlags(f.Conversation, f.Pinned, f.Muted)));
-        Receive<ReceiptArrived>(r => Send(FramesV2.EncodeReceipt(r.ReaderId, r.MessageId, r.ReadAt)));
-        Receive<TypingArrived>(t => Send(FramesV2.EncodeTyping(t.Conversation, t.FromId)));
-        Receive<PresenceArrived>(p => Send(FramesV2.EncodePresence(p.FriendId, p.Online)));
-        Receive<MessageRecalled>(r => Send(FramesV2.EncodeRecalled(Streams.Inbox(User), r.Seq, r.MessageId)));
-        Receive<RoomRecallPublished>(r =>
+        switch (message)
         {
-            if (_memberRooms.Contains(r.RoomId)) Send(FramesV2.EncodeRecalled(Streams.Room(r.RoomId), r.Seq, r.MessageId));
-        });
-        Receive<RoomTypingPublished>(t =>
-        {
-            if (t.UserId != User && _memberRooms.Contains(t.RoomId)) Send(FramesV2.EncodeTyping(ConversationId.In(t.RoomId), t.UserId));
-        });
-        Receive<ConversationRefused>(r => Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid)));
-        Receive<QueryAnswered>(a => Send(a.Frame));
-        Receive<RoomReadChecked>(OnRoomReadChecked);
-        Receive<QueryFailed>(f => Send(FramesV2.EncodeError(f.Code, f.Reason)));
+            case ReadMarkerMoved m:
+                Send(FramesV2.EncodeRead(m.Conversation, m.Seq, m.Unread));
+                return true;
+            case FlagsChanged f:
+                Send(FramesV2.EncodeFlags(f.Conversation, f.Pinned, f.Muted));
+                return true;
+            case ReceiptArrived r:
+                Send(FramesV2.EncodeReceipt(r.ReaderId, r.MessageId, r.ReadAt));
+                return true;
+            case TypingArrived t:
+                Send(FramesV2.EncodeTyping(t.Conversation, t.FromId));
+                return true;
+            case PresenceArrived p:
+                Send(FramesV2.EncodePresence(p.FriendId, p.Online));
+                return true;
+            case MessageRecalled r:
+                Send(FramesV2.EncodeRecalled(Streams.Inbox(User), r.Seq, r.MessageId));
+                return true;
+            case RoomRecallPublished r:
+                if (_memberRooms.Contains(r.RoomId)) Send(FramesV2.EncodeRecalled(Streams.Room(r.RoomId), r.Seq, r.MessageId));
+                return true;
+            case RoomTypingPublished t:
+                if (t.UserId != User && _memberRooms.Contains(t.RoomId)) Send(FramesV2.EncodeTyping(ConversationId.In(t.RoomId), t.UserId));
+                return true;
+            case ConversationRefused r:
+                Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid));
+                return true;
+            case QueryAnswered a:
+                Send(a.Frame);
+                return true;
+            case RoomReadChecked c:
+                OnRoomReadChecked(c);
+                return true;
+            case QueryFailed f:
+                Send(FramesV2.EncodeError(f.Code, f.Reason));
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>Handles the conversation frame types; false when <paramref name="frame"/> is none of them.</summary>

@@ -39,13 +39,12 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         : base(user, session, topology, fanout, limits)
     {
         _log = log;
-        Become(Starting);
     }
 
     public IStash Stash { get; set; } = null!;
 
     public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits) =>
-        Akka.Actor.Props.Create(() => new ConnectionActorV2(user, session, topology, fanout, log, limits));
+        Akka.Actor.Props.Create(() => new ConnectionActorV2(user, session, topology, fanout, log, limits)).WithMailbox(SocketMailbox.Id);
 
     protected override bool WantsBacklog => false;
 
@@ -58,62 +57,96 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     }
 
     /// <summary>Until the user entity answers: frames wait (the read loop is bounded by the rate limit and frame size).</summary>
-    private void Starting()
+    protected override void OnReceive(object message)
     {
-        Receive<UserReplies.Connected>(connected =>
+        switch (message)
         {
-            OnConnected(connected);
-            Become(Running);
-            Stash.UnstashAll();
-        });
-        Receive<UserReplies.UserNotFound>(_ => CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user"));
-        ReceiveLifecycle();
-        Receive<CheckHeartbeat>(_ => { });
-        ReceiveAny(_ => Stash.Stash());
+            case UserReplies.Connected connected:
+                OnConnected(connected);
+                Become(Running);
+                Stash.UnstashAll();
+                break;
+            case UserReplies.UserNotFound:
+                CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user");
+                break;
+            case CheckHeartbeat:
+                break;
+            default:
+                if (!HandleLifecycle(message)) Stash.Stash();
+                break;
+        }
     }
 
-    private void Running()
+    private void Running(object message)
     {
-        Receive<InboundText>(HandleInbound);
-        Receive<UserReplies.Connected>(OnConnected);
-        Receive<SyncHeads>(StartSync);
-        Receive<Status.Failure>(_ => CloseAndStop(WebSocketCloseStatus.InternalServerError, "sync failed, resume again"));
+        switch (message)
+        {
+            case InboundText text:
+                HandleInbound(text);
+                break;
+            case UserReplies.Connected connected:
+                OnConnected(connected);
+                break;
+            case SyncHeads sync:
+                StartSync(sync);
+                break;
+            case Status.Failure:
+                CloseAndStop(WebSocketCloseStatus.InternalServerError, "sync failed, resume again");
+                break;
 
-        Receive<PushDirect>(p => OnLiveInbox(p.Message));
-        Receive<DirectAccepted>(a =>
-        {
-            Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Inbox(User), a.Message.Seq, a.Message.MessageId, a.Message.At));
-            OnLiveInbox(a.Message); // the entity pushes to our other sockets; this one learns of its own copy here
-        });
-        Receive<RoomAccepted>(a => Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Room(a.Message.RoomId), a.Message.Seq, a.Message.MessageId, a.Message.At)));
-        Receive<ChatRefused>(r => Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid)));
-        Receive<RoomMembershipAdded>(m => OnJoined(m.RoomId, m.Mark));
-        Receive<RoomMembershipRemoved>(m => OnLeft(m.RoomId));
-        Receive<RoomFrame>(OnLiveRoom);
+            case PushDirect p:
+                OnLiveInbox(p.Message);
+                break;
+            case DirectAccepted a:
+                Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Inbox(User), a.Message.Seq, a.Message.MessageId, a.Message.At));
+                OnLiveInbox(a.Message); // the entity pushes to our other sockets; this one learns of its own copy here
+                break;
+            case RoomAccepted a:
+                Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Room(a.Message.RoomId), a.Message.Seq, a.Message.MessageId, a.Message.At));
+                break;
+            case ChatRefused r:
+                Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid));
+                break;
+            case RoomMembershipAdded m:
+                OnJoined(m.RoomId, m.Mark);
+                break;
+            case RoomMembershipRemoved m:
+                OnLeft(m.RoomId);
+                break;
+            case RoomFrame frame:
+                OnLiveRoom(frame);
+                break;
 
-        RegisterConversationReceives();
-        Receive<CatchUpStarted>(_ => AckWhenRoom(Sender));
-        Receive<DirectMessage>(m =>
-        {
-            if (_inbox?.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(FramesV2.EncodeDirect(User, m));
-            AckWhenRoom(Sender);
-        });
-        Receive<RoomMessage>(m =>
-        {
-            if (_rooms.TryGetValue(m.RoomId, out var cursor) && cursor.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(FramesV2.EncodeRoom(m));
-            AckWhenRoom(Sender);
-        });
-        Receive<RetryAck>(r => AckWhenRoom(r.Stage));
-        Receive<CatchUpDone>(d => OnCatchUpDone(d.Stream, d.Room));
-        Receive<CatchUpFailed>(_ => CloseAndStop(WebSocketCloseStatus.InternalServerError, "reading the journal failed, resume again"));
+            case CatchUpStarted:
+                AckWhenRoom(Sender);
+                break;
+            case DirectMessage m:
+                if (_inbox?.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(FramesV2.EncodeDirect(User, m));
+                AckWhenRoom(Sender);
+                break;
+            case RoomMessage m:
+                if (_rooms.TryGetValue(m.RoomId, out var cursor) && cursor.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(FramesV2.EncodeRoom(m));
+                AckWhenRoom(Sender);
+                break;
+            case RetryAck r:
+                AckWhenRoom(r.Stage);
+                break;
+            case CatchUpDone d:
+                OnCatchUpDone(d.Stream, d.Room);
+                break;
+            case CatchUpFailed:
+                CloseAndStop(WebSocketCloseStatus.InternalServerError, "reading the journal failed, resume again");
+                break;
 
-        ReceiveLifecycle();
-        Receive<CheckHeartbeat>(_ =>
-        {
-            var silentFor = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastInbound);
-            if (silentFor > Limits.HeartbeatInterval * Limits.MissedHeartbeats)
-                CloseAndStop((WebSocketCloseStatus)4000, $"no heartbeat for {(int)silentFor.TotalSeconds} s");
-        });
+            case CheckHeartbeat:
+                var silentFor = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastInbound);
+                if (silentFor > Limits.HeartbeatInterval * Limits.MissedHeartbeats)
+                    CloseAndStop((WebSocketCloseStatus)4000, $"no heartbeat for {(int)silentFor.TotalSeconds} s");
+                break;
+            default:
+                if (!HandleConversationPush(message) && !HandleLifecycle(message)) Unhandled(message);
+                break;
+        }
     }
 
     private void OnConnected(UserReplies.Connected connected)
