@@ -6,7 +6,7 @@
 # Environment overrides (defaults in brackets):
 #   BENCH_DURATION [20]             seconds of measured traffic per scenario (connect: seconds of holding)
 #   BENCH_WARMUP [3]                seconds of unmeasured traffic before each measurement
-#   BENCH_CONNECT_SOCKETS [10000]   idle sockets in `connect` (capped by `ulimit -n`; see below)
+#   BENCH_CONNECT_SOCKETS [100000]  idle sockets in `connect` (capped by `ulimit -n`; see below)
 #   BENCH_USERS [400]               users for connect/direct/group/mixed/storm (2 rooms of 100 for group)
 #   BENCH_FINDMAX_USERS [800]       users (= sockets) for find-max, enough sockets for its top rate
 #   BENCH_DIRECT_RATE [2500]        direct msgs/s   BENCH_GROUP_RATE [500]   room msgs/s (x99 deliveries)
@@ -19,17 +19,19 @@
 #   AKKACHAT_PG                     an Npgsql connection string: also runs AkkaChat on PostgreSQL
 #   BENCH_SQL_JOURNAL [direct find-max]  scenarios also run on AKKACHAT_JOURNAL=sql (Akka.Persistence.Sql's
 #                                   journal), the same-run baseline for AkkaChat's own SQLite journal; "" skips them
+#   BENCH_WORKSTATION_GC [connect]  scenarios also run on AkkaChat with DOTNET_gcServer=0 (the setting for nodes
+#                                   that hold many idle sockets), against the default Server GC; "" skips them
 #
 # 100,000 sockets: each socket is one open file in the generator and one in the server, so both need
 # `ulimit -n` above ~101,000 (raise the hard limit as root, or start the container with
-# `--ulimit nofile=262144`), then: BENCH_CONNECT_SOCKETS=100000 BENCH_SCENARIOS=connect scripts/bench.sh
+# `--ulimit nofile=262144`); below that `connect` is capped to `ulimit -n` - 1000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 
 duration="${BENCH_DURATION:-20}"
 warmup="${BENCH_WARMUP:-3}"
-connect_sockets="${BENCH_CONNECT_SOCKETS:-10000}"
+connect_sockets="${BENCH_CONNECT_SOCKETS:-100000}"
 users="${BENCH_USERS:-400}"
 findmax_users="${BENCH_FINDMAX_USERS:-800}"
 direct_rate="${BENCH_DIRECT_RATE:-2500}"
@@ -49,9 +51,10 @@ pg_port="${BENCH_PG_PORT:-18081}"
 out="${BENCH_OUT:-docs/BENCHMARKS.md}"
 keep="${BENCH_KEEP:-0}"
 sql_journal_scenarios="${BENCH_SQL_JOURNAL-direct find-max}"
+workstation_gc_scenarios="${BENCH_WORKSTATION_GC-connect}"
 
 work="$(mktemp -d /tmp/akkachat-bench.XXXXXX)"
-mkdir -p "$work/results" "$work/results-pg" "$work/results-sqljournal"
+mkdir -p "$work/results" "$work/results-pg" "$work/results-sqljournal" "$work/results-wksgc"
 declare -A server_pid=()
 declare -A server_url=()
 
@@ -165,6 +168,23 @@ for scenario in $scenarios; do
   loadtest relay "$scenario" "$work/results" "${extra[@]}"
 done
 
+# The same build with Workstation GC, for the scenarios where memory rather than throughput is the question.
+workstation_gc_note="Workstation GC: not run (BENCH_WORKSTATION_GC is empty)."
+if [ -n "$workstation_gc_scenarios" ]; then
+  stop_server akkachat
+  start_server akkachat-wksgc "$edge_dir" AkkaChat.Edge.dll "$chat_port" AKKACHAT_DATA_DIR="$work/data-wksgc" \
+    AKKACHAT_HTTP_PORT="$chat_port" AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_BIND=127.0.0.1 \
+    DOTNET_gcServer=0
+  for scenario in $workstation_gc_scenarios; do
+    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
+    read -r -a extra <<<"$(scenario_args "$scenario")"
+    loadtest akkachat-wksgc "$scenario" "$work/results-wksgc" "${extra[@]}"
+    cp "$work/results/akkachat-$scenario.json" "$work/results-wksgc/" 2>/dev/null || true
+  done
+  stop_server akkachat-wksgc
+  workstation_gc_note="Workstation GC (DOTNET_gcServer=0): $workstation_gc_scenarios, against the main run's AkkaChat on the default Server GC (see its section)."
+fi
+
 sql_journal_note="Akka.Persistence.Sql journal on SQLite: not run (BENCH_SQL_JOURNAL is empty)."
 if [ -n "$sql_journal_scenarios" ]; then
   stop_server akkachat
@@ -210,6 +230,10 @@ fi
 overrides="$(env | grep -E '^(BENCH_|AKKACHAT_PG=)' | sed -E 's/^(AKKACHAT_PG)=.*/\1=<set>/' | sort | tr '\n' ' ' || true)"
 cpu_model="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 report="$(dotnet "$loadtest_dll" report "$work/results" --primary akkachat --ceiling relay)"
+workstation_gc_report=""
+if [ -n "$workstation_gc_scenarios" ]; then
+  workstation_gc_report="$(dotnet "$loadtest_dll" report "$work/results-wksgc" --primary akkachat-wksgc --ceiling akkachat)"
+fi
 sql_journal_report=""
 if [ -n "$sql_journal_scenarios" ]; then
   sql_journal_report="$(dotnet "$loadtest_dll" report "$work/results-sqljournal" --primary akkachat-sqljournal --ceiling akkachat)"
@@ -244,6 +268,7 @@ mkdir -p "$(dirname "$out")"
   echo "  mixed $mixed_rate, storm $storm_rate msgs/s; find-max from $findmax_start msgs/s x$findmax_factor per"
   echo "  ${step_seconds}s step, p99 target ${target_p99} ms, $findmax_users users."
   [ -n "$connect_note" ] && echo "- $connect_note"
+  echo "- $workstation_gc_note"
   echo "- $sql_journal_note"
   echo "- $pg_note"
   echo
@@ -257,6 +282,16 @@ mkdir -p "$(dirname "$out")"
   echo "## Results: AkkaChat (SQLite) vs the bare relay"
   echo
   echo "$report"
+  if [ -n "$workstation_gc_report" ]; then
+    echo
+    echo "## Results: Workstation GC vs the default Server GC"
+    echo
+    echo "The same AkkaChat build with \`DOTNET_gcServer=0\` (primary) against the main run's AkkaChat on the default"
+    echo "Server GC (here in the ceiling column), one after the other. Server GC keeps more memory per heap in reserve;"
+    echo "Workstation GC is the setting for a node that holds many idle sockets (docs/ARCHITECTURE.md)."
+    echo
+    echo "$workstation_gc_report"
+  fi
   if [ -n "$sql_journal_report" ]; then
     echo
     echo "## Results: Akka.Persistence.Sql's journal vs AkkaChat's own, both on SQLite"
