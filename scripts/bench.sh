@@ -19,6 +19,8 @@
 #   AKKACHAT_PG                     an Npgsql connection string: also runs AkkaChat on PostgreSQL
 #   BENCH_SQL_JOURNAL [direct find-max]  scenarios also run on AKKACHAT_JOURNAL=sql (Akka.Persistence.Sql's
 #                                   journal), the same-run baseline for AkkaChat's own SQLite journal; "" skips them
+#   BENCH_V2 [storm]                scenarios also run on AkkaChat with protocol v2 (acks, resume by sync), against
+#                                   the same scenario on v1; "" skips them
 #   BENCH_WORKSTATION_GC [connect]  scenarios also run on AkkaChat with DOTNET_gcServer=0 (the setting for nodes
 #                                   that hold many idle sockets), against the default Server GC; "" skips them
 #
@@ -52,9 +54,10 @@ out="${BENCH_OUT:-docs/BENCHMARKS.md}"
 keep="${BENCH_KEEP:-0}"
 sql_journal_scenarios="${BENCH_SQL_JOURNAL-direct find-max}"
 workstation_gc_scenarios="${BENCH_WORKSTATION_GC-connect}"
+v2_scenarios="${BENCH_V2-storm}"
 
 work="$(mktemp -d /tmp/akkachat-bench.XXXXXX)"
-mkdir -p "$work/results" "$work/results-pg" "$work/results-sqljournal" "$work/results-wksgc"
+mkdir -p "$work/results" "$work/results-pg" "$work/results-sqljournal" "$work/results-wksgc" "$work/results-v2"
 declare -A server_pid=()
 declare -A server_url=()
 
@@ -168,6 +171,22 @@ for scenario in $scenarios; do
   loadtest relay "$scenario" "$work/results" "${extra[@]}"
 done
 
+# Protocol v2 on the same node: the v1 result of the same scenario is the comparison (for storm: v1 cannot know what
+# a dropped client read, v2 resumes each socket from its own stream positions).
+v2_note="Protocol v2: not run (BENCH_V2 is empty)."
+if [ -n "$v2_scenarios" ]; then
+  server_pid[akkachat-v2]="${server_pid[akkachat]}"
+  server_url[akkachat-v2]="${server_url[akkachat]}"
+  for scenario in $v2_scenarios; do
+    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
+    read -r -a extra <<<"$(scenario_args "$scenario")"
+    loadtest akkachat-v2 "$scenario" "$work/results-v2" "${extra[@]}" --protocol v2
+    cp "$work/results/akkachat-$scenario.json" "$work/results-v2/" 2>/dev/null || true
+  done
+  unset "server_pid[akkachat-v2]"
+  v2_note="Protocol v2 (\`--protocol v2\`): $v2_scenarios on the main run's AkkaChat node, against the same scenario on v1 (see its section)."
+fi
+
 # The same build with Workstation GC, for the scenarios where memory rather than throughput is the question.
 workstation_gc_note="Workstation GC: not run (BENCH_WORKSTATION_GC is empty)."
 if [ -n "$workstation_gc_scenarios" ]; then
@@ -230,6 +249,10 @@ fi
 overrides="$(env | grep -E '^(BENCH_|AKKACHAT_PG=)' | sed -E 's/^(AKKACHAT_PG)=.*/\1=<set>/' | sort | tr '\n' ' ' || true)"
 cpu_model="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 report="$(dotnet "$loadtest_dll" report "$work/results" --primary akkachat --ceiling relay)"
+v2_report=""
+if [ -n "$v2_scenarios" ]; then
+  v2_report="$(dotnet "$loadtest_dll" report "$work/results-v2" --primary akkachat-v2 --ceiling akkachat)"
+fi
 workstation_gc_report=""
 if [ -n "$workstation_gc_scenarios" ]; then
   workstation_gc_report="$(dotnet "$loadtest_dll" report "$work/results-wksgc" --primary akkachat-wksgc --ceiling akkachat)"
@@ -268,6 +291,7 @@ mkdir -p "$(dirname "$out")"
   echo "  mixed $mixed_rate, storm $storm_rate msgs/s; find-max from $findmax_start msgs/s x$findmax_factor per"
   echo "  ${step_seconds}s step, p99 target ${target_p99} ms, $findmax_users users."
   [ -n "$connect_note" ] && echo "- $connect_note"
+  echo "- $v2_note"
   echo "- $workstation_gc_note"
   echo "- $sql_journal_note"
   echo "- $pg_note"
@@ -282,6 +306,18 @@ mkdir -p "$(dirname "$out")"
   echo "## Results: AkkaChat (SQLite) vs the bare relay"
   echo
   echo "$report"
+  if [ -n "$v2_report" ]; then
+    echo
+    echo "## Results: protocol v2 vs v1 on the same node"
+    echo
+    echo "The main run's AkkaChat node, the same scenario with \`--protocol v2\` (primary) and with the seed-000 protocol"
+    echo "(here in the ceiling column). In \`storm\` a v2 socket reconnects with \`sync\` from the last sequence number it"
+    echo "received in each of its streams; \`--verify\` then also requires every sent message acked, and every acked"
+    echo "message delivered to every expected socket exactly once. Latency of a message a socket missed while it was away"
+    echo "includes the time it was away."
+    echo
+    echo "$v2_report"
+  fi
   if [ -n "$workstation_gc_report" ]; then
     echo
     echo "## Results: Workstation GC vs the default Server GC"

@@ -105,7 +105,8 @@ public sealed record LoadOptions
           --progress-every S         plain progress: one line every S seconds          [5]
           --protocol v1|v2           client protocol: v1 seed-000 JSON; v2 reliable messaging
                                      (sync on connect, acks counted with ack latency,
-                                     ping every 20s when idle; not with storm)       [v1]
+                                     ping every 20s when idle; storm: a reconnecting
+                                     socket syncs from its last stream positions)    [v1]
         load
           --duration S               seconds of traffic, or of holding idle sockets    [30]
           --rate N                   messages/s offered, open loop (find-max: first step) [1000]
@@ -259,9 +260,7 @@ public sealed record LoadOptions
         if (TotalSockets < Users) throw new ArgumentException($"--sockets ({TotalSockets}) must be at least --users ({Users}): every user gets a socket");
         if (Traffic.Direct && Users % 2 != 0) throw new ArgumentException("direct traffic pairs users up: --users must be even");
         if (Traffic.Group && RoomSize > Users) throw new ArgumentException($"--room-size ({RoomSize}) cannot exceed --users ({Users})");
-        if (Scenario == Scenario.Storm && Protocol == "v2")
-            throw new ArgumentException("storm with --protocol v2 is not implemented: a reconnecting v2 socket must sync from its last stream positions, which the harness does not track yet");
-        if (Scenario == Scenario.Storm && TotalSockets != Users)
-            throw new ArgumentException("storm needs one socket per user (--sockets = --users): the seed-000 protocol only replays a user's backlog when all of its sockets were offline");
+        if (Scenario == Scenario.Storm && Protocol == "v1" && TotalSockets != Users)
+            throw new ArgumentException("storm on v1 needs one socket per user (--sockets = --users): the seed-000 protocol only replays a user's backlog when all of its sockets were offline (v2 sockets resume each on its own)");
     }
 }

@@ -1,6 +1,7 @@
 namespace AkkaChat.LoadTest.Protocol;
 
 using System.Buffers;
+using AkkaChat.LoadTest.Sockets;
 
 public enum InboundKind
 {
@@ -31,6 +32,10 @@ public readonly ref struct InboundFrame
     public long Ref { get; init; }
     /// <summary>Chat frames (v2): the client id the sender gave, as the harness's message number, 0 when none or not ours.</summary>
     public long ClientRef { get; init; }
+    /// <summary><c>synced</c> (v2): where the inbox now stands.</summary>
+    public long SyncedInbox { get; init; }
+    /// <summary><c>synced</c> (v2): where each room now stands (room id, seq); null when none.</summary>
+    public KeyValuePair<long, long>[]? SyncedRooms { get; init; }
 }
 
 /// <summary>
@@ -51,8 +56,11 @@ public interface IClientProtocol
     /// </summary>
     bool SenderGetsOwnCopy { get; }
 
-    /// <summary>A frame to send right after connecting and to wait for <see cref="InboundKind.Synced"/> on; empty when none (v1).</summary>
-    ReadOnlyMemory<byte> HandshakeFrame { get; }
+    /// <summary>
+    /// A frame to send right after connecting and to wait for <see cref="InboundKind.Synced"/> on, resuming from
+    /// <paramref name="positions"/> (all zero on a first connect); empty when none (v1).
+    /// </summary>
+    ReadOnlyMemory<byte> Handshake(StreamPositions positions);
 
     /// <summary>A frame to send on a socket that has sent nothing for <see cref="PingInterval"/>; empty when none (v1).</summary>
     ReadOnlyMemory<byte> PingFrame { get; }

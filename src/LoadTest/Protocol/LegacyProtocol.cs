@@ -3,6 +3,7 @@ namespace AkkaChat.LoadTest.Protocol;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using AkkaChat.LoadTest.Sockets;
 
 /// <summary>
 /// Seed-000: <c>{"id","userid","dstid","cmd","media","content"}</c> up; recipients get the same shape with the
@@ -18,7 +19,7 @@ public sealed class LegacyProtocol : IClientProtocol
 
     public bool SenderGetsOwnCopy => false;
 
-    public ReadOnlyMemory<byte> HandshakeFrame => ReadOnlyMemory<byte>.Empty;
+    public ReadOnlyMemory<byte> Handshake(StreamPositions positions) => ReadOnlyMemory<byte>.Empty;
 
     public ReadOnlyMemory<byte> PingFrame => ReadOnlyMemory<byte>.Empty;
 

@@ -4,10 +4,12 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using AkkaChat.LoadTest.Sockets;
 
 /// <summary>
 /// Protocol v2 (<c>/chat?...&amp;v=2</c>, docs/PROTOCOL.md §3): every frame has a <c>type</c>. The harness sends
-/// <c>sync</c> once after connecting (inbox 0, rooms from their head) and waits for <c>synced</c>; messages go up as
+/// <c>sync</c> once after connecting (first connect: inbox 0, rooms from their head; reconnect: from the socket's
+/// <see cref="StreamPositions"/>) and waits for <c>synced</c>; messages go up as
 /// <c>send</c> with a client id <c>lt{run}-{n}</c>, are acknowledged by <c>ack</c> with the same client id, and reach
 /// the audience as <c>msg</c> (the sender's own socket also gets its messages back: they are in its streams). Idle sockets send <c>ping</c>.
 /// </summary>
@@ -28,7 +30,25 @@ public sealed class ReliableProtocol : IClientProtocol
 
     public bool SenderGetsOwnCopy => true;
 
-    public ReadOnlyMemory<byte> HandshakeFrame { get; } = "{\"type\":\"sync\",\"inbox\":0}"u8.ToArray();
+    public ReadOnlyMemory<byte> Handshake(StreamPositions positions)
+    {
+        var (inbox, rooms) = positions.Snapshot();
+        var output = new ArrayBufferWriter<byte>(64 + rooms.Length * 24);
+        using (var w = new Utf8JsonWriter(output, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("type"u8, "sync"u8);
+            w.WriteNumber("inbox"u8, inbox);
+            if (rooms.Length > 0)
+            {
+                w.WriteStartObject("rooms"u8);
+                foreach (var (room, seq) in rooms) w.WriteNumber(room.ToString(System.Globalization.CultureInfo.InvariantCulture), seq);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        return output.WrittenMemory;
+    }
 
     public ReadOnlyMemory<byte> PingFrame { get; } = "{\"type\":\"ping\"}"u8.ToArray();
 
@@ -59,7 +79,8 @@ public sealed class ReliableProtocol : IClientProtocol
         {
             var reader = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 16 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return new InboundFrame { Kind = InboundKind.Malformed };
-            long seq = 0, user = 0, dst = 0, cid = 0;
+            long seq = 0, user = 0, dst = 0, cid = 0, inbox = 0;
+            List<KeyValuePair<long, long>>? rooms = null;
             var cmd = -1;
             string? type = null, code = null;
             ReadOnlySpan<byte> content = default;
@@ -71,6 +92,8 @@ public sealed class ReliableProtocol : IClientProtocol
                 else if (reader.ValueTextEquals("dstid"u8)) { reader.Read(); dst = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : 0; }
                 else if (reader.ValueTextEquals("cmd"u8)) { reader.Read(); cmd = reader.TokenType == JsonTokenType.Number ? reader.GetInt32() : -1; }
                 else if (reader.ValueTextEquals("cid"u8)) { reader.Read(); cid = reader.TokenType == JsonTokenType.String ? OurRef(reader) : 0; }
+                else if (reader.ValueTextEquals("inbox"u8)) { reader.Read(); inbox = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : 0; }
+                else if (reader.ValueTextEquals("rooms"u8)) { reader.Read(); rooms = ReadRooms(ref reader); }
                 else if (reader.ValueTextEquals("code"u8)) { reader.Read(); code = reader.TokenType == JsonTokenType.String ? reader.GetString() : "unknown"; }
                 else if (reader.ValueTextEquals("content"u8))
                 {
@@ -90,7 +113,7 @@ public sealed class ReliableProtocol : IClientProtocol
                     new InboundFrame { Kind = InboundKind.Chat, ServerSeq = seq, SenderUserId = user, Cmd = cmd, DstId = dst, Content = content, ClientRef = cid },
                 "ack" => new InboundFrame { Kind = InboundKind.Ack, Ref = cid, ServerSeq = seq },
                 "error" => new InboundFrame { Kind = InboundKind.Error, ErrorCode = code ?? "unknown", Ref = cid },
-                "synced" => new InboundFrame { Kind = InboundKind.Synced },
+                "synced" => new InboundFrame { Kind = InboundKind.Synced, SyncedInbox = inbox, SyncedRooms = rooms?.ToArray() },
                 null => new InboundFrame { Kind = InboundKind.Malformed },
                 _ => new InboundFrame { Kind = InboundKind.Other },
             };
@@ -99,6 +122,25 @@ public sealed class ReliableProtocol : IClientProtocol
         {
             return new InboundFrame { Kind = InboundKind.Malformed };
         }
+    }
+
+    /// <summary>A <c>rooms</c> object of <c>synced</c>: room id (a property name) to seq; null when it is not an object.</summary>
+    private static List<KeyValuePair<long, long>>? ReadRooms(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+        var rooms = new List<KeyValuePair<long, long>>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var room = long.TryParse(reader.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : 0;
+            reader.Read();
+            if (room != 0 && reader.TokenType == JsonTokenType.Number) rooms.Add(new(room, reader.GetInt64()));
+            else reader.Skip();
+        }
+        return rooms;
     }
 
     /// <summary>The message number in a client id of this run, or 0 (another run's or another client's id).</summary>

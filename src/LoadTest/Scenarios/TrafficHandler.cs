@@ -37,6 +37,8 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
         switch (f.Kind)
         {
             case InboundKind.Chat:
+                if (f.Cmd == ChatCommands.Room) socket.Positions.Room(f.DstId, f.ServerSeq);
+                else socket.Positions.Inbox(f.ServerSeq);
                 if (Probe.TryRead(f.Content, run, out var seq, out var sender, out _))
                 {
                     // v2 pushes a message back to the socket that sent it (it is in its stream): matched by sender socket
@@ -60,6 +62,8 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
                 if (f.Ref == 0 || !ledger.Ack(f.Ref, Stopwatch.GetTimestamp())) Interlocked.Increment(ref ForeignAcks);
                 break;
             case InboundKind.Synced:
+                socket.Positions.Inbox(f.SyncedInbox);
+                foreach (var (room, head) in f.SyncedRooms ?? []) socket.Positions.Room(room, head);
                 socket.MarkSynced();
                 break;
             case InboundKind.Error:
@@ -91,7 +95,7 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
         }
     }
 
-    public ReadOnlyMemory<byte> HandshakeFrame => protocol.HandshakeFrame;
+    public ReadOnlyMemory<byte> Handshake(SimulatedSocket socket) => protocol.Handshake(socket.Positions);
 
     public ReadOnlyMemory<byte> PingFrame => protocol.PingFrame;
 

@@ -32,8 +32,11 @@ public interface ISocketHandler
 
     void OnClosedByServer(SimulatedSocket socket, string reason);
 
-    /// <summary>Sent right after connecting; the socket counts as open only once <see cref="SimulatedSocket.MarkSynced"/> is called. Empty: none.</summary>
-    ReadOnlyMemory<byte> HandshakeFrame { get; }
+    /// <summary>
+    /// Sent right after connecting (and again on each reconnect, from where the socket stands); the socket counts as
+    /// open only once <see cref="SimulatedSocket.MarkSynced"/> is called. Empty: none.
+    /// </summary>
+    ReadOnlyMemory<byte> Handshake(SimulatedSocket socket);
 
     /// <summary>Sent when the socket has sent nothing for <see cref="PingInterval"/>.</summary>
     ReadOnlyMemory<byte> PingFrame { get; }
@@ -61,6 +64,9 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
     public long UserId => userId;
     public SocketStatus Status => (SocketStatus)Volatile.Read(ref _status);
     public bool IsOpen => Status == SocketStatus.Open;
+
+    /// <summary>Where the socket stands in its streams (protocol v2); kept across reconnects.</summary>
+    public StreamPositions Positions { get; } = new();
     public int Connects;
 
     /// <summary>Opens the socket and starts its loops; returns the handshake time, or throws.</summary>
@@ -87,7 +93,7 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
         }
         _ws = ws;
         var generation = Interlocked.Increment(ref _generation);
-        var handshake = handler.HandshakeFrame;
+        var handshake = handler.Handshake(this);
         if (handshake.IsEmpty)
         {
             _synced = null;
