@@ -56,7 +56,10 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         Timers.StartPeriodicTimer("heartbeat", CheckHeartbeat.Instance, Limits.HeartbeatInterval);
     }
 
-    /// <summary>Until the user entity answers: frames wait (the read loop is bounded by the rate limit and frame size).</summary>
+    /// <summary>
+    /// The first behavior, until the user entity answers: frames wait in the stash (the read loop is bounded by the
+    /// rate limit and the frame size).
+    /// </summary>
     protected override void OnReceive(object message)
     {
         switch (message)
@@ -77,6 +80,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         }
     }
 
+    /// <summary>Registered with the user entity: frames, pushes, sync and catch-up.</summary>
     private void Running(object message)
     {
         switch (message)
