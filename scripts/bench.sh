@@ -112,8 +112,11 @@ commands=()
 loadtest() {
   local label="$1" scenario="$2" resultdir="$3"
   shift 3
+  # connect has users of its own: the servers are restarted after it, and the relay forgets its users then.
+  local fixture="$work/$label-fixture.json"
+  [ "$scenario" = connect ] && fixture="$work/$label-connect-fixture.json"
   local args=("$scenario" --url "${server_url[$label]}" --label "$label" --server-pid "${server_pid[$label]}"
-    --fixture "$work/$label-fixture.json" --out "$resultdir/$label-$scenario.json" --progress plain --verify "$@")
+    --fixture "$fixture" --out "$resultdir/$label-$scenario.json" --progress plain --verify "$@")
   echo "==> akkachat-loadtest ${args[*]}"
   commands+=("akkachat-loadtest ${args[*]}")
   local status=0
@@ -161,14 +164,24 @@ edge_dir="$repo/artifacts/bench/bin/Edge/release"
 relay_dir="$repo/artifacts/bench/bin/Relay/release"
 loadtest_dll="$repo/artifacts/bench/bin/LoadTest/release/akkachat-loadtest.dll"
 
-start_server relay "$relay_dir" akkachat-relay.dll "$relay_port" RELAY_PORT="$relay_port"
-start_server akkachat "$edge_dir" AkkaChat.Edge.dll "$chat_port" AKKACHAT_DATA_DIR="$work/data" AKKACHAT_HTTP_PORT="$chat_port" \
-  AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_BIND=127.0.0.1
+start_main_servers() {
+  start_server relay "$relay_dir" akkachat-relay.dll "$relay_port" RELAY_PORT="$relay_port"
+  start_server akkachat "$edge_dir" AkkaChat.Edge.dll "$chat_port" AKKACHAT_DATA_DIR="$work/data" AKKACHAT_HTTP_PORT="$chat_port" \
+    AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_BIND=127.0.0.1
+}
 
+start_main_servers
 for scenario in $scenarios; do
   read -r -a extra <<<"$(scenario_args "$scenario")"
   loadtest akkachat "$scenario" "$work/results" "${extra[@]}"
   loadtest relay "$scenario" "$work/results" "${extra[@]}"
+  if [ "$scenario" = connect ]; then
+    # Tens of thousands of sockets just closed leave a large heap to collect: later scenarios start on fresh servers
+    # (AkkaChat keeps its data directory) so that a full GC of it does not land in their measurements.
+    stop_server akkachat
+    stop_server relay
+    start_main_servers
+  fi
 done
 
 # Protocol v2 on the same node: the v1 result of the same scenario is the comparison (for storm: v1 cannot know what
@@ -187,36 +200,33 @@ if [ -n "$v2_scenarios" ]; then
   v2_note="Protocol v2 (\`--protocol v2\`): $v2_scenarios on the main run's AkkaChat node, against the same scenario on v1 (see its section)."
 fi
 
+# A variant node: the main AkkaChat node stops, a fresh one starts on SQLite with the extra environment given and runs
+# the scenarios named (those of this run only); the main run's result of each is copied beside it as the comparison.
+run_variant() {
+  local label="$1" resultdir="$2" variant_scenarios="$3"
+  shift 3
+  stop_server akkachat
+  start_server "$label" "$edge_dir" AkkaChat.Edge.dll "$chat_port" AKKACHAT_DATA_DIR="$work/data-$label" \
+    AKKACHAT_HTTP_PORT="$chat_port" AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_BIND=127.0.0.1 "$@"
+  for scenario in $variant_scenarios; do
+    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
+    read -r -a extra <<<"$(scenario_args "$scenario")"
+    loadtest "$label" "$scenario" "$resultdir" "${extra[@]}"
+    cp "$work/results/akkachat-$scenario.json" "$resultdir/" 2>/dev/null || true
+  done
+  stop_server "$label"
+}
+
 # The same build with Workstation GC, for the scenarios where memory rather than throughput is the question.
 workstation_gc_note="Workstation GC: not run (BENCH_WORKSTATION_GC is empty)."
 if [ -n "$workstation_gc_scenarios" ]; then
-  stop_server akkachat
-  start_server akkachat-wksgc "$edge_dir" AkkaChat.Edge.dll "$chat_port" AKKACHAT_DATA_DIR="$work/data-wksgc" \
-    AKKACHAT_HTTP_PORT="$chat_port" AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_BIND=127.0.0.1 \
-    DOTNET_gcServer=0
-  for scenario in $workstation_gc_scenarios; do
-    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
-    read -r -a extra <<<"$(scenario_args "$scenario")"
-    loadtest akkachat-wksgc "$scenario" "$work/results-wksgc" "${extra[@]}"
-    cp "$work/results/akkachat-$scenario.json" "$work/results-wksgc/" 2>/dev/null || true
-  done
-  stop_server akkachat-wksgc
+  run_variant akkachat-wksgc "$work/results-wksgc" "$workstation_gc_scenarios" DOTNET_gcServer=0
   workstation_gc_note="Workstation GC (DOTNET_gcServer=0): $workstation_gc_scenarios, against the main run's AkkaChat on the default Server GC (see its section)."
 fi
 
 sql_journal_note="Akka.Persistence.Sql journal on SQLite: not run (BENCH_SQL_JOURNAL is empty)."
 if [ -n "$sql_journal_scenarios" ]; then
-  stop_server akkachat
-  start_server akkachat-sqljournal "$edge_dir" AkkaChat.Edge.dll "$chat_port" AKKACHAT_DATA_DIR="$work/data-sqljournal" \
-    AKKACHAT_HTTP_PORT="$chat_port" AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_JOURNAL=sql \
-    AKKACHAT_BIND=127.0.0.1
-  for scenario in $sql_journal_scenarios; do
-    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
-    read -r -a extra <<<"$(scenario_args "$scenario")"
-    loadtest akkachat-sqljournal "$scenario" "$work/results-sqljournal" "${extra[@]}"
-    cp "$work/results/akkachat-$scenario.json" "$work/results-sqljournal/" 2>/dev/null || true
-  done
-  stop_server akkachat-sqljournal
+  run_variant akkachat-sqljournal "$work/results-sqljournal" "$sql_journal_scenarios" AKKACHAT_JOURNAL=sql
   sql_journal_note="Akka.Persistence.Sql journal on SQLite (AKKACHAT_JOURNAL=sql): $sql_journal_scenarios, against AkkaChat's own journal from the main run (see its section)."
 fi
 
