@@ -258,23 +258,16 @@ if [ -z "$notes" ]; then
 fi
 overrides="$(env | grep -E '^(BENCH_|AKKACHAT_PG=)' | sed -E 's/^(AKKACHAT_PG)=.*/\1=<set>/' | sort | tr '\n' ' ' || true)"
 cpu_model="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
-report="$(dotnet "$loadtest_dll" report "$work/results" --primary akkachat --ceiling relay)"
-v2_report=""
-if [ -n "$v2_scenarios" ]; then
-  v2_report="$(dotnet "$loadtest_dll" report "$work/results-v2" --primary akkachat-v2 --ceiling akkachat)"
-fi
-workstation_gc_report=""
-if [ -n "$workstation_gc_scenarios" ]; then
-  workstation_gc_report="$(dotnet "$loadtest_dll" report "$work/results-wksgc" --primary akkachat-wksgc --ceiling akkachat)"
-fi
-sql_journal_report=""
-if [ -n "$sql_journal_scenarios" ]; then
-  sql_journal_report="$(dotnet "$loadtest_dll" report "$work/results-sqljournal" --primary akkachat-sqljournal --ceiling akkachat)"
-fi
-pg_report=""
-if [ -n "${AKKACHAT_PG:-}" ]; then
-  pg_report="$(dotnet "$loadtest_dll" report "$work/results-pg" --primary akkachat-pg --ceiling relay)"
-fi
+# The tables of one comparison (results directory, primary label, ceiling label); nothing when "$1" is empty (not run).
+compare_report() {
+  [ -n "$1" ] || return 0
+  dotnet "$loadtest_dll" report "$2" --primary "$3" --ceiling "$4"
+}
+report="$(compare_report yes "$work/results" akkachat relay)"
+v2_report="$(compare_report "$v2_scenarios" "$work/results-v2" akkachat-v2 akkachat)"
+workstation_gc_report="$(compare_report "$workstation_gc_scenarios" "$work/results-wksgc" akkachat-wksgc akkachat)"
+sql_journal_report="$(compare_report "$sql_journal_scenarios" "$work/results-sqljournal" akkachat-sqljournal akkachat)"
+pg_report="$(compare_report "${AKKACHAT_PG:-}" "$work/results-pg" akkachat-pg relay)"
 
 mkdir -p "$(dirname "$out")"
 {
