@@ -79,6 +79,19 @@ public abstract class JournalStore(ChatStorage storage) : IDisposable
         return sequenceNrs;
     }
 
+    /// <summary>How many of <paramref name="persistenceId"/>'s rows have a NULL payload or manifest (empty values must stay empty).</summary>
+    public long RowsWithNullPayloadOrManifest(string persistenceId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM event_journal WHERE persistence_id = @id AND (payload IS NULL OR manifest IS NULL)";
+        var id = command.CreateParameter();
+        id.ParameterName = "@id";
+        id.Value = persistenceId;
+        command.Parameters.Add(id);
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
     /// <summary>How many rows the journal table holds, for all persistence ids.</summary>
     public long RowCount()
     {

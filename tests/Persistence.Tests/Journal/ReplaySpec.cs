@@ -69,6 +69,25 @@ public abstract class ReplaySpec(JournalStore store, ITestOutputHelper output) :
         Assert.Equal(new long[] { 1, 2, 3 }, bounded.ReplayedSequenceNrs);
     }
 
+    /// <summary>
+    /// An event can serialize to no bytes (a protobuf message with every field at its default) under an empty manifest
+    /// (byte arrays have none): both are stored as empty values, not as NULL, and replay.
+    /// </summary>
+    [Fact]
+    public void An_event_of_no_bytes_under_no_manifest_replays()
+    {
+        var writer = StartLog("empty");
+        Persist(writer, 1, Array.Empty<byte>(), new byte[] { 1, 2 });
+        writer.Stop();
+        Assert.Equal(0, Store.RowsWithNullPayloadOrManifest("empty"));
+
+        var reader = StartLog("empty");
+
+        Assert.Equal(2, reader.Replayed.Count);
+        Assert.Empty(Assert.IsType<byte[]>(reader.ReplayedEvents[0]));
+        Assert.Equal(new byte[] { 1, 2 }, Assert.IsType<byte[]>(reader.ReplayedEvents[1]));
+    }
+
     /// <summary>Chat events go through the chat serializer and its string manifests, unlike the strings above.</summary>
     [Fact]
     public void Every_chat_event_replays_equal_to_what_was_persisted()
