@@ -1,8 +1,6 @@
 namespace AkkaChat.Persistence.Tests.Journal;
 
-using Akka.Actor;
 using Xunit.Abstractions;
-using static AkkaChat.Persistence.Tests.Journal.EventLog;
 
 /// <summary>Deleted events no longer replay, but the journal never hands out their sequence numbers again.</summary>
 public abstract class DeletionSpec(JournalStore store, ITestOutputHelper output) : JournalSpec(store, output)
@@ -12,8 +10,7 @@ public abstract class DeletionSpec(JournalStore store, ITestOutputHelper output)
     {
         var first = StartLog("prefix");
         Persist(first, 1, "one", "two", "three", "four", "five");
-        first.Ref.Tell(new Delete(3));
-        first.Monitor.ExpectMsg(new Deleted(3), Timeout);
+        DeleteTo(first, 3);
         first.Stop();
 
         var second = StartLog("prefix");
@@ -29,8 +26,7 @@ public abstract class DeletionSpec(JournalStore store, ITestOutputHelper output)
     {
         var first = StartLog("everything");
         Persist(first, 1, "one", "two", "three");
-        first.Ref.Tell(new Delete(3));
-        first.Monitor.ExpectMsg(new Deleted(3), Timeout);
+        DeleteTo(first, 3);
         first.Stop();
 
         var second = StartLog("everything");
@@ -50,11 +46,9 @@ public abstract class DeletionSpec(JournalStore store, ITestOutputHelper output)
     {
         var first = StartLog("twice");
         Persist(first, 1, "one", "two", "three");
-        first.Ref.Tell(new Delete(2));
-        first.Monitor.ExpectMsg(new Deleted(2), Timeout);
+        DeleteTo(first, 2);
         Persist(first, 4, "four", "five");
-        first.Ref.Tell(new Delete(4));
-        first.Monitor.ExpectMsg(new Deleted(4), Timeout);
+        DeleteTo(first, 4);
         first.Stop();
 
         var second = StartLog("twice");

@@ -71,6 +71,13 @@ public abstract class JournalSpec : TestKit
         ExpectStored(log, firstSequenceNr, events);
     }
 
+    /// <summary>Tells <paramref name="log"/> to delete its events up to <paramref name="toSequenceNr"/> and waits until it has.</summary>
+    protected static void DeleteTo(RunningLog log, long toSequenceNr)
+    {
+        log.Ref.Tell(new Delete(toSequenceNr));
+        log.Monitor.ExpectMsg(new Deleted(toSequenceNr), Timeout);
+    }
+
     protected static void ExpectStored(RunningLog log, long firstSequenceNr, params object[] events)
     {
         for (var i = 0; i < events.Length; i++)

@@ -67,12 +67,7 @@ public abstract class JournalStore(ChatStorage storage) : IDisposable
     public IReadOnlyList<long> SequenceNrs(string persistenceId)
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sequence_nr FROM event_journal WHERE persistence_id = @id ORDER BY sequence_nr";
-        var id = command.CreateParameter();
-        id.ParameterName = "@id";
-        id.Value = persistenceId;
-        command.Parameters.Add(id);
+        using var command = ForPersistenceId(connection, "SELECT sequence_nr FROM event_journal WHERE persistence_id = @id ORDER BY sequence_nr", persistenceId);
         using var reader = command.ExecuteReader();
         var sequenceNrs = new List<long>();
         while (reader.Read()) sequenceNrs.Add(reader.GetInt64(0));
@@ -83,13 +78,20 @@ public abstract class JournalStore(ChatStorage storage) : IDisposable
     public long RowsWithNullPayloadOrManifest(string persistenceId)
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM event_journal WHERE persistence_id = @id AND (payload IS NULL OR manifest IS NULL)";
+        using var command = ForPersistenceId(connection, "SELECT COUNT(*) FROM event_journal WHERE persistence_id = @id AND (payload IS NULL OR manifest IS NULL)", persistenceId);
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    /// <summary>A command of <paramref name="sql"/> with <c>@id</c> bound to <paramref name="persistenceId"/>.</summary>
+    private static DbCommand ForPersistenceId(DbConnection connection, string sql, string persistenceId)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
         var id = command.CreateParameter();
         id.ParameterName = "@id";
         id.Value = persistenceId;
         command.Parameters.Add(id);
-        return Convert.ToInt64(command.ExecuteScalar());
+        return command;
     }
 
     /// <summary>How many rows the journal table holds, for all persistence ids.</summary>
