@@ -57,6 +57,12 @@ public interface IClientProtocol
     bool SenderGetsOwnCopy { get; }
 
     /// <summary>
+    /// Whether a reconnecting socket resumes from the stream positions it reached (v2 <c>sync</c>), so each socket must
+    /// track them; v1 replays what the server decides and needs none.
+    /// </summary>
+    bool ResumesFromPositions { get; }
+
+    /// <summary>
     /// A frame to send right after connecting and to wait for <see cref="InboundKind.Synced"/> on, resuming from
     /// <paramref name="positions"/> (all zero on a first connect); empty when none (v1).
     /// </summary>

@@ -19,6 +19,8 @@ public sealed class LegacyProtocol : IClientProtocol
 
     public bool SenderGetsOwnCopy => false;
 
+    public bool ResumesFromPositions => false;
+
     public ReadOnlyMemory<byte> Handshake(StreamPositions positions) => ReadOnlyMemory<byte>.Empty;
 
     public ReadOnlyMemory<byte> PingFrame => ReadOnlyMemory<byte>.Empty;

@@ -30,6 +30,8 @@ public sealed class ReliableProtocol : IClientProtocol
 
     public bool SenderGetsOwnCopy => true;
 
+    public bool ResumesFromPositions => true;
+
     public ReadOnlyMemory<byte> Handshake(StreamPositions positions)
     {
         var (inbox, rooms) = positions.Snapshot();

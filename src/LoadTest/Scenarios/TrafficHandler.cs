@@ -37,8 +37,11 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
         switch (f.Kind)
         {
             case InboundKind.Chat:
-                if (f.Cmd == ChatCommands.Room) socket.Positions.Room(f.DstId, f.ServerSeq);
-                else socket.Positions.Inbox(f.ServerSeq);
+                if (protocol.ResumesFromPositions)
+                {
+                    if (f.Cmd == ChatCommands.Room) socket.Positions.Room(f.DstId, f.ServerSeq);
+                    else socket.Positions.Inbox(f.ServerSeq);
+                }
                 if (Probe.TryRead(f.Content, run, out var seq, out var sender, out _))
                 {
                     // v2 pushes a message back to the socket that sent it (it is in its stream): matched by sender socket
