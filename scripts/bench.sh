@@ -12,6 +12,7 @@
 #   BENCH_DIRECT_RATE [2500]        direct msgs/s   BENCH_GROUP_RATE [500]   room msgs/s (x99 deliveries)
 #   BENCH_MIXED_RATE [1000]         mixed msgs/s    BENCH_STORM_RATE [500]   storm msgs/s
 #   BENCH_FINDMAX_START [250]       find-max first rate; BENCH_FINDMAX_FACTOR [1.6]; BENCH_FINDMAX_STEPS [12]
+#   BENCH_FINDMAX_REFINE [3]        find-max then bisects between the last passing and first failing rate this often
 #   BENCH_STEP_SECONDS [6]          seconds per find-max step; BENCH_TARGET_P99 [50] ms
 #   BENCH_SCENARIOS ["connect direct group mixed storm find-max"]
 #   BENCH_CHAT_PORT [18080] BENCH_RELAY_PORT [18090] BENCH_REMOTE_PORT [14053] BENCH_PG_PORT [18081]
@@ -43,6 +44,7 @@ storm_rate="${BENCH_STORM_RATE:-500}"
 findmax_start="${BENCH_FINDMAX_START:-250}"
 findmax_factor="${BENCH_FINDMAX_FACTOR:-1.6}"
 findmax_steps="${BENCH_FINDMAX_STEPS:-12}"
+findmax_refine="${BENCH_FINDMAX_REFINE:-3}"
 step_seconds="${BENCH_STEP_SECONDS:-6}"
 target_p99="${BENCH_TARGET_P99:-50}"
 scenarios="${BENCH_SCENARIOS:-connect direct group mixed storm find-max}"
@@ -135,7 +137,7 @@ scenario_args() {
     group) echo "--users $users --room-size 100 --rate $group_rate --duration $duration --warmup $warmup" ;;
     mixed) echo "--users $users --room-size 100 --rate $mixed_rate --group-share 0.5 --duration $duration --warmup $warmup" ;;
     storm) echo "--users $users --room-size 100 --rate $storm_rate --group-share 0.5 --duration $duration --warmup $warmup --storm-share 0.2 --storm-every 5 --storm-down 1" ;;
-    find-max) echo "--users $findmax_users --rate $findmax_start --step-factor $findmax_factor --max-steps $findmax_steps --step-seconds $step_seconds --target-p99 $target_p99 --warmup $warmup --drain 5 --max-socket-rate 45" ;;
+    find-max) echo "--users $findmax_users --rate $findmax_start --step-factor $findmax_factor --max-steps $findmax_steps --refine $findmax_refine --step-seconds $step_seconds --target-p99 $target_p99 --warmup $warmup --drain 5 --max-socket-rate 45" ;;
     *) echo "unknown scenario $1" >&2; exit 1 ;;
   esac
 }
@@ -292,7 +294,8 @@ mkdir -p "$(dirname "$out")"
   echo "- Settings: ${duration}s per scenario after ${warmup}s unmeasured warm-up; $users users (rooms of 100);"
   echo "  connect $connect_sockets sockets; rates direct $direct_rate, group $group_rate (x99 deliveries),"
   echo "  mixed $mixed_rate, storm $storm_rate msgs/s; find-max from $findmax_start msgs/s x$findmax_factor per"
-  echo "  ${step_seconds}s step, p99 target ${target_p99} ms, $findmax_users users."
+  echo "  ${step_seconds}s step, then $findmax_refine bisections between the last passing and the first failing rate;"
+  echo "  p99 target ${target_p99} ms, $findmax_users users."
   [ -n "$connect_note" ] && echo "- $connect_note"
   echo "- $v2_note"
   echo "- $workstation_gc_note"

@@ -57,6 +57,7 @@ public sealed record LoadOptions
     public double StepFactor { get; init; } = 1.5;
     public double StepSeconds { get; init; } = 10;
     public int MaxSteps { get; init; } = 12;
+    public int RefineSteps { get; init; } = 3;
     public Scenario FindMaxMode { get; init; } = Scenario.Direct;
 
     /// <summary>Total sockets: <c>--sockets</c>, or 10,000 for <c>connect</c> and one per user otherwise.</summary>
@@ -133,6 +134,8 @@ public sealed record LoadOptions
           --step-factor F            rate multiplier per step                         [1.5]
           --step-seconds S           seconds per step                                 [10]
           --max-steps N                                                             [12]
+          --refine N                 then bisect between the last passing and the
+                                     first failing rate N times                       [3]
         setup
           --source-addresses N       bind sockets to 127.0.0.2 .. 127.0.0.(N+1)       [8]
           --register-parallelism N   concurrent registrations (PBKDF2 on the server)  [4]
@@ -228,6 +231,7 @@ public sealed record LoadOptions
             StepFactor = Num("--step-factor", 1.5, 1.01, 100),
             StepSeconds = Num("--step-seconds", 10, 1, 3600),
             MaxSteps = Int("--max-steps", 12, 1, 100),
+            RefineSteps = Int("--refine", 3, 0, 20),
             FindMaxMode = Str("--find-max-mode") switch
             {
                 null or "direct" => Scenario.Direct,

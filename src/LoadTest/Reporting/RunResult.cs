@@ -117,7 +117,7 @@ public sealed record StormResult
     public LatencySummary ReconnectLatencyMs { get; set; } = LatencySummary.Empty;
 }
 
-public sealed record FindMaxStep(double OfferedRate, double MessagesPerSecond, double DeliveriesPerSecond, LatencySummary LatencyMs, long LostDeliveries, long Duplicates, long NotSent, double SendLagP99Ms, double ServerCpuPercent, bool Passed, string Verdict);
+public sealed record FindMaxStep(double OfferedRate, double MessagesPerSecond, double DeliveriesPerSecond, LatencySummary LatencyMs, long LostDeliveries, long Duplicates, long NotSent, double SendLagP99Ms, double ServerCpuPercent, bool Passed, string Verdict, bool Refinement);
 
 public sealed record FindMaxResult
 {

@@ -45,7 +45,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         _view = new ProgressView(o.Progress, o.ProgressEverySeconds);
         _server = o.ServerPid is { } pid ? new ProcessSampler(pid) : null;
         // The whole run is bounded: setup allowance plus every traffic second the options ask for.
-        var traffic = o.Scenario == Scenario.FindMax ? o.MaxSteps * (o.StepSeconds + o.DrainSeconds + 2) : o.DurationSeconds + o.DrainSeconds;
+        var traffic = o.Scenario == Scenario.FindMax ? (o.MaxSteps + o.RefineSteps) * 2 * (o.StepSeconds + o.DrainSeconds + 2) : o.DurationSeconds + o.DrainSeconds;
         _cts.CancelAfter(TimeSpan.FromSeconds(3600 + o.WarmupSeconds + traffic));
         _result = new RunResult
         {
@@ -313,6 +313,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         await WarmUpAsync(rate);
         TrafficResult? best = null, first = null;
         (Readings Start, Readings End)? bestWindow = null, firstWindow = null;
+        double? failedRate = null;
         for (var step = 0; step < _o.MaxSteps && !Ct.IsCancellationRequested; step++)
         {
             if (RateProblem(rate) is { } problem)
@@ -320,36 +321,64 @@ public sealed class ScenarioRunner : IAsyncDisposable
                 findMax.StopReason = $"the harness's sockets cap the rate: {problem}; add --users";
                 break;
             }
-            var (traffic, start, end, passed, verdict) = await RunStepAsync(step, rate);
-            if (!passed && verdict.StartsWith("p99", StringComparison.Ordinal) && traffic.LostDeliveries == 0)
-            {
-                // One latency failure may be a stall of the shared machine: repeat the step once before concluding.
-                ProgressView.Log($"step {step + 1}: {verdict}; repeating it once to rule out a passing stall");
-                await Task.Delay(TimeSpan.FromSeconds(1), Ct);
-                (traffic, start, end, passed, verdict) = await RunStepAsync(step, rate);
-                verdict = passed ? "pass (on the repeat)" : verdict + " (twice)";
-            }
-            var cpu = end.Server is { } se && start.Server is { } ss ? ProcessSampler.CpuPercent(ss, se) : 0;
-            findMax.Steps.Add(new FindMaxStep(rate, traffic.MessagesPerSecond, traffic.DeliveriesPerSecond, traffic.LatencyMs, traffic.LostDeliveries, traffic.Duplicates,
-                traffic.NotSent + traffic.SendFailed, traffic.SendLagMs.P99, cpu, passed, verdict));
-            ProgressView.Log($"step {step + 1}: {traffic.MessagesPerSecond:N0} msgs/s, {traffic.DeliveriesPerSecond:N0} deliveries/s, p99 {traffic.LatencyMs.P99} ms, lost {traffic.LostDeliveries}, server CPU {cpu:F0}%: {verdict}");
+            var (traffic, start, end, passed, verdict) = await MeasureStepAsync(findMax, step, rate, refining: false);
             first ??= traffic;
             firstWindow ??= (start, end);
             if (!passed)
             {
                 findMax.StopReason = verdict;
+                failedRate = rate;
                 break;
             }
             findMax.MaxPassingRate = rate;
             best = traffic;
             bestWindow = (start, end);
             rate = Math.Round(rate * _o.StepFactor);
-            // A short pause so one step's backlog does not count against the next.
-            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
         }
+        // The steps grow by --step-factor, so the ceiling lies anywhere between the last passing and the first failing
+        // rate; bisecting that gap (geometrically) a few times pins it down to a few percent.
+        for (var refine = 0; refine < _o.RefineSteps && best is not null && failedRate is { } failed && !Ct.IsCancellationRequested; refine++)
+        {
+            var mid = Math.Round(Math.Sqrt(findMax.MaxPassingRate * failed));
+            if (mid <= findMax.MaxPassingRate || mid >= failed || RateProblem(mid) is not null) break;
+            var (traffic, start, end, passed, _) = await MeasureStepAsync(findMax, findMax.Steps.Count, mid, refining: true);
+            if (passed)
+            {
+                findMax.MaxPassingRate = mid;
+                best = traffic;
+                bestWindow = (start, end);
+            }
+            else
+            {
+                failedRate = mid;
+            }
+        }
+        if (failedRate is { } lowestFailing && best is not null && findMax.Steps.Any(s => s.Refinement))
+            findMax.StopReason += $"; refined: {findMax.MaxPassingRate:N0} passes, {lowestFailing:N0} fails";
         if (findMax.StopReason.Length == 0) findMax.StopReason = Ct.IsCancellationRequested ? "cancelled" : $"reached --max-steps {_o.MaxSteps} with every step passing";
         _result.Traffic = best ?? first;
         if ((bestWindow ?? firstWindow) is { } window) Resources(window.Start, window.End);
+    }
+
+    /// <summary>Runs one find-max step (repeating a latency failure once: it may be a stall of the shared machine) and records it.</summary>
+    private async Task<(TrafficResult Traffic, Readings Start, Readings End, bool Passed, string Verdict)> MeasureStepAsync(FindMaxResult findMax, int step, double rate, bool refining)
+    {
+        var (traffic, start, end, passed, verdict) = await RunStepAsync(step, rate);
+        if (!passed && verdict.StartsWith("p99", StringComparison.Ordinal) && traffic.LostDeliveries == 0)
+        {
+            ProgressView.Log($"step {step + 1}: {verdict}; repeating it once to rule out a passing stall");
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+            (traffic, start, end, passed, verdict) = await RunStepAsync(step, rate);
+            verdict = passed ? "pass (on the repeat)" : verdict + " (twice)";
+        }
+        if (refining) verdict = "refine: " + verdict;
+        var cpu = end.Server is { } se && start.Server is { } ss ? ProcessSampler.CpuPercent(ss, se) : 0;
+        findMax.Steps.Add(new FindMaxStep(rate, traffic.MessagesPerSecond, traffic.DeliveriesPerSecond, traffic.LatencyMs, traffic.LostDeliveries, traffic.Duplicates,
+            traffic.NotSent + traffic.SendFailed, traffic.SendLagMs.P99, cpu, passed, verdict, refining));
+        ProgressView.Log($"step {step + 1}: {traffic.MessagesPerSecond:N0} msgs/s, {traffic.DeliveriesPerSecond:N0} deliveries/s, p99 {traffic.LatencyMs.P99} ms, lost {traffic.LostDeliveries}, server CPU {cpu:F0}%: {verdict}");
+        // A short pause so one step's backlog does not count against the next.
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        return (traffic, start, end, passed, verdict);
     }
 
     private async Task<(TrafficResult Traffic, Readings Start, Readings End, bool Passed, string Verdict)> RunStepAsync(int step, double rate)
