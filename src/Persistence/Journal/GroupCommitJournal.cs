@@ -43,37 +43,30 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
     protected override Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
         var timestamp = DateTime.UtcNow.Ticks;
-        var rows = new List<JournalRow>();
-        var rejections = new List<Exception?>();
-        var rejected = false;
+        var rows = new List<JournalRow>(messages.TryGetNonEnumeratedCount(out var count) ? count : 4); // a write is one event, mostly
+        List<Exception?>? rejections = null; // one entry per write, from the first rejection on
+        var writes = 0;
         foreach (var write in messages)
         {
             var payloads = (IImmutableList<IPersistentRepresentation>)write.Payload;
+            var first = rows.Count;
             try
             {
-                var serialized = new JournalRow[payloads.Count];
-                for (var i = 0; i < serialized.Length; i++) serialized[i] = Serialize(payloads[i], timestamp);
-                rows.AddRange(serialized);
-                rejections.Add(null);
+                for (var i = 0; i < payloads.Count; i++) rows.Add(Serialize(payloads[i], timestamp));
+                rejections?.Add(null);
             }
             catch (Exception e)
             {
+                rows.RemoveRange(first, rows.Count - first); // a write is stored whole or not at all
+                rejections ??= [.. Enumerable.Repeat<Exception?>(null, writes)];
                 rejections.Add(e);
-                rejected = true;
             }
+            writes++;
         }
 
         // Null tells Akka.Persistence that every write of the call was stored; a list names the rejected ones.
-        var result = (IImmutableList<Exception?>?)(rejected ? rejections.ToImmutableList() : null);
-        return rows.Count == 0
-            ? Task.FromResult(result)!
-            : StoreAsync(rows, result);
-    }
-
-    private async Task<IImmutableList<Exception?>> StoreAsync(List<JournalRow> rows, IImmutableList<Exception?>? rejections)
-    {
-        await Writer.WriteAsync(rows);
-        return rejections!;
+        var result = rejections?.ToImmutableList();
+        return rows.Count == 0 ? Task.FromResult<IImmutableList<Exception?>>(result!) : Writer.WriteAsync<IImmutableList<Exception?>>(rows, result!);
     }
 
     private JournalRow Serialize(IPersistentRepresentation message, long timestamp)

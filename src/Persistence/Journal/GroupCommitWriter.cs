@@ -19,16 +19,17 @@ public abstract class GroupCommitWriter : IDisposable
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
 
-    private readonly Channel<Write> _writes;
+    private readonly Channel<IWrite> _writes;
     private readonly int _maxRowsPerCommit;
     private readonly Thread _thread;
+    private readonly List<JournalRow> _rows = []; // the rows of the batch being committed (writer thread only)
     private long _rowsWritten;
     private long _commits;
 
     protected GroupCommitWriter(int maxRowsPerCommit, int queueCapacity, string threadName)
     {
         _maxRowsPerCommit = maxRowsPerCommit;
-        _writes = Channel.CreateBounded<Write>(new BoundedChannelOptions(queueCapacity)
+        _writes = Channel.CreateBounded<IWrite>(new BoundedChannelOptions(queueCapacity)
         {
             SingleReader = true,
             SingleWriter = false,
@@ -44,21 +45,29 @@ public abstract class GroupCommitWriter : IDisposable
     public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>Stores <paramref name="rows"/> in one transaction (possibly shared with other writes); completes once committed.</summary>
-    public async Task WriteAsync(IReadOnlyList<JournalRow> rows)
+    public Task WriteAsync(IReadOnlyList<JournalRow> rows) => WriteAsync(rows, true);
+
+    /// <summary>
+    /// Stores <paramref name="rows"/> like <see cref="WriteAsync(IReadOnlyList{JournalRow})"/>; the task completes with
+    /// <paramref name="result"/> once committed. The write is its own task source: a persist costs no state machine here.
+    /// </summary>
+    public Task<T> WriteAsync<T>(IReadOnlyList<JournalRow> rows, T result)
     {
-        var write = new Write(rows);
-        if (!_writes.Writer.TryWrite(write))
+        var write = new Write<T>(rows, result);
+        return _writes.Writer.TryWrite(write) ? write.Task : WaitForRoomAsync(write);
+    }
+
+    private async Task<T> WaitForRoomAsync<T>(Write<T> write)
+    {
+        try
         {
-            try
-            {
-                await _writes.Writer.WriteAsync(write);
-            }
-            catch (ChannelClosedException)
-            {
-                throw new ObjectDisposedException(GetType().Name, "the journal is stopping");
-            }
+            await _writes.Writer.WriteAsync(write);
         }
-        await write.Done.Task;
+        catch (ChannelClosedException)
+        {
+            throw new ObjectDisposedException(GetType().Name, "the journal is stopping");
+        }
+        return await write.Task;
     }
 
     /// <summary>Commits what is queued, stops the thread (bounded wait) and releases the connection.</summary>
@@ -74,14 +83,14 @@ public abstract class GroupCommitWriter : IDisposable
     protected void Start() => _thread.Start();
 
     /// <summary>Inserts every row of <paramref name="rows"/> and commits them as one transaction, or throws having stored none.</summary>
-    protected abstract void InsertAndCommit(IEnumerable<JournalRow> rows);
+    protected abstract void InsertAndCommit(IReadOnlyList<JournalRow> rows);
 
     /// <summary>Releases the connection and anything else the writer thread used (the thread has ended).</summary>
     protected abstract void ReleaseConnection();
 
     private void Run()
     {
-        var batch = new List<Write>();
+        var batch = new List<IWrite>();
         var reader = _writes.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
@@ -96,12 +105,12 @@ public abstract class GroupCommitWriter : IDisposable
         }
     }
 
-    private void Commit(List<Write> batch)
+    private void Commit(List<IWrite> batch)
     {
         try
         {
             Store(batch);
-            foreach (var write in batch) write.Done.TrySetResult();
+            foreach (var write in batch) write.Committed();
         }
         catch (Exception) when (batch.Count > 1)
         {
@@ -109,34 +118,49 @@ public abstract class GroupCommitWriter : IDisposable
         }
         catch (Exception e)
         {
-            batch[0].Done.TrySetException(e);
+            batch[0].Failed(e);
         }
     }
 
-    private void CommitAlone(Write write)
+    private void CommitAlone(IWrite write)
     {
         try
         {
             Store([write]);
-            write.Done.TrySetResult();
+            write.Committed();
         }
         catch (Exception e)
         {
-            write.Done.TrySetException(e);
+            write.Failed(e);
         }
     }
 
-    private void Store(List<Write> batch)
+    /// <summary>Inserts the batch's rows in order, gathered into one list the writer thread reuses.</summary>
+    private void Store(List<IWrite> batch)
     {
-        InsertAndCommit(batch.SelectMany(write => write.Rows));
-        Interlocked.Add(ref _rowsWritten, batch.Sum(write => write.Rows.Count));
+        _rows.Clear();
+        foreach (var write in batch) _rows.AddRange(write.Rows);
+        InsertAndCommit(_rows);
+        Interlocked.Add(ref _rowsWritten, _rows.Count);
         Interlocked.Increment(ref _commits);
     }
 
-    private sealed class Write(IReadOnlyList<JournalRow> rows)
+    private interface IWrite
+    {
+        IReadOnlyList<JournalRow> Rows { get; }
+
+        void Committed();
+
+        void Failed(Exception e);
+    }
+
+    private sealed class Write<T>(IReadOnlyList<JournalRow> rows, T result)
+        : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
     {
         public IReadOnlyList<JournalRow> Rows { get; } = rows;
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public void Committed() => TrySetResult(result);
+
+        public void Failed(Exception e) => TrySetException(e);
     }
 }

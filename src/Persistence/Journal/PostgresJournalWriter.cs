@@ -25,7 +25,7 @@ public sealed class PostgresJournalWriter : GroupCommitWriter
         Start();
     }
 
-    protected override void InsertAndCommit(IEnumerable<JournalRow> rows)
+    protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows)
     {
         if (_connection.State != ConnectionState.Open)
         {
@@ -35,8 +35,9 @@ public sealed class PostgresJournalWriter : GroupCommitWriter
         using var transaction = _connection.BeginTransaction();
         using (var importer = _connection.BeginBinaryImport(Copy))
         {
-            foreach (var row in rows)
+            for (var i = 0; i < rows.Count; i++)
             {
+                var row = rows[i];
                 importer.StartRow();
                 importer.Write(row.Timestamp, NpgsqlDbType.Bigint);
                 importer.Write(false, NpgsqlDbType.Boolean);

@@ -62,12 +62,12 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
         return connection;
     }
 
-    protected override void InsertAndCommit(IEnumerable<JournalRow> rows)
+    protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows)
     {
         Check(raw.sqlite3_exec(_db, "BEGIN IMMEDIATE"));
         try
         {
-            foreach (var row in rows) Insert(row);
+            for (var i = 0; i < rows.Count; i++) Insert(rows[i]);
             Check(raw.sqlite3_exec(_db, "COMMIT"));
         }
         catch
