@@ -41,6 +41,20 @@ public sealed class StreamCursorProperties
         Assert.Equal(5, cursor.Delivered);
     }
 
+    [Fact]
+    public void Pushes_lost_while_a_read_runs_are_read_by_one_more_read()
+    {
+        var cursor = new StreamCursor(0);
+        Assert.Equal(CursorDecision.Deliver, cursor.OnCatchUp(1)); // the sync read, which saw messages up to 1
+        // Message 2 is stored and its push lost (the entity moved); the socket registers again while the read runs.
+        Assert.False(cursor.BeginCatchUp(), "a read is running: no second one alongside it");
+        Assert.True(cursor.OnCatchUpDone(), "the running read may have started before 2 was stored: read again");
+        Assert.Equal(CursorDecision.Deliver, cursor.OnCatchUp(2));
+        Assert.False(cursor.OnCatchUpDone());
+        Assert.False(cursor.CatchingUp);
+        Assert.Equal(2, cursor.Delivered);
+    }
+
     /// <summary>Runs one random schedule; returns the sequence numbers the client received, in order.</summary>
     private static List<long> Simulate(int total, int[] choices)
     {
@@ -95,8 +109,10 @@ public sealed class StreamCursorProperties
             }
             else if (choice < 88 && cursor is not null)
             {
-                // The socket registers with the entity's new incarnation and reads what it may have missed.
-                read ??= Reregister(cursor, stored);
+                // The socket registers with the entity's new incarnation and reads what it may have missed (after
+                // the read already running, if any: that one may have started before the lost pushes were stored).
+                var again = Reregister(cursor, stored);
+                read ??= again;
             }
             else if (choice < 90)
             {
@@ -118,8 +134,15 @@ public sealed class StreamCursorProperties
             stored++;
             if (cursor is not null) live.Enqueue(stored);
         }
-        if (cursor is null) Connect();
-        else read ??= Reregister(cursor, stored);
+        if (cursor is null)
+        {
+            Connect();
+        }
+        else
+        {
+            var again = Reregister(cursor, stored);
+            read ??= again;
+        }
         for (var settle = 0; settle < 10 * total + 100 && (live.Count > 0 || read is not null); settle++)
         {
             if (live.Count > 0)

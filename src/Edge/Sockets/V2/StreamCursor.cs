@@ -31,6 +31,8 @@ public sealed class StreamCursor(long delivered)
     /// <summary>The highest sequence number known to exist (from live pushes).</summary>
     public long HighestSeen { get; private set; } = delivered;
 
+    private bool _readAgain; // pushes were lost while a read ran: read once more after it
+
     public CursorDecision OnLive(long seq)
     {
         HighestSeen = Math.Max(HighestSeen, seq);
@@ -46,11 +48,16 @@ public sealed class StreamCursor(long delivered)
 
     /// <summary>
     /// Live pushes may have been lost (the entity that sends them moved or restarted): read the journal once more.
-    /// False when a read is already running (it will cover them).
+    /// False when a read is already running: it may have started before the lost messages were stored, so it is
+    /// followed by one more read (<see cref="OnCatchUpDone"/> says so) rather than trusted to cover them.
     /// </summary>
     public bool BeginCatchUp()
     {
-        if (CatchingUp) return false;
+        if (CatchingUp)
+        {
+            _readAgain = true;
+            return false;
+        }
         CatchingUp = true;
         return true;
     }
@@ -64,10 +71,17 @@ public sealed class StreamCursor(long delivered)
         return CursorDecision.Deliver;
     }
 
-    /// <summary>A catch-up read ended. True when another read is needed (something newer was seen meanwhile).</summary>
+    /// <summary>
+    /// A catch-up read ended. True when another read is needed: something newer was seen meanwhile, or pushes were
+    /// lost while it ran (<see cref="BeginCatchUp"/>).
+    /// </summary>
     public bool OnCatchUpDone()
     {
-        if (HighestSeen > Delivered) return true;
+        if (HighestSeen > Delivered || _readAgain)
+        {
+            _readAgain = false;
+            return true;
+        }
         CatchingUp = false;
         return false;
     }
