@@ -1,21 +1,31 @@
 namespace AkkaChat.Edge.Sockets;
 
 using System.Net.WebSockets;
-using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
 
 /// <summary>
 /// The outbound side of one WebSocket: a bounded queue of encoded frames drained by one writer loop.
 /// The connection actor only ever calls <see cref="TryEnqueue"/> and <see cref="Close"/>, never blocks;
 /// a reader too slow to keep the queue below its bound is disconnected, never buffered without bound.
 /// </summary>
-public sealed class SocketSession : IDisposable
+/// <remarks>
+/// The queue is a <see cref="Ring{T}"/> under a lock and the writer's one wait a reusable value-task source (this
+/// object): a node holds one session per socket and most are idle, and a bounded <c>Channel</c> with its reader's
+/// async enumerator and waiter objects cost every idle socket ~0.8 KB.
+/// </remarks>
+public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
-    private readonly Channel<ReadOnlyMemory<byte>> _outbound;
+    private readonly Lock _gate = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenRegistration _abortWithRequest;
+    private readonly CancellationTokenRegistration _wakeOnAbort;
+    private Ring<ReadOnlyMemory<byte>> _outbound; // under _gate
+    private bool _completed; // under _gate: no frame is queued after Close
+    private bool _writerWaiting; // under _gate: the writer awaits _wake and nobody has woken it yet
+    private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
     private (WebSocketCloseStatus Status, string Reason)? _close;
     private long _written;
 
@@ -25,13 +35,8 @@ public sealed class SocketSession : IDisposable
         _socket = socket;
         // One token source for both loops (not a linked source per loop): every idle socket pays for each one.
         _abortWithRequest = requestAborted.UnsafeRegister(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort);
+        _wakeOnAbort = _abort.Token.UnsafeRegister(static session => ((SocketSession)session!).WakeWriter(), this);
         Capacity = capacity;
-        _outbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     /// <summary>The connection actor has stopped (it stops itself when it closes the socket for a reason of its own).</summary>
@@ -46,7 +51,7 @@ public sealed class SocketSession : IDisposable
     public long Written => Interlocked.Read(ref _written);
 
     /// <summary>Frames queued and not yet written.</summary>
-    public int Queued => _outbound.Reader.Count;
+    public int Queued => _outbound.Count;
 
     /// <summary>The bound of the outbound queue.</summary>
     public int Capacity { get; }
@@ -61,37 +66,57 @@ public sealed class SocketSession : IDisposable
     /// <summary>Queues a text frame; when the queue is full the reader is too slow and the socket is closed (1008).</summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> frame)
     {
-        if (_outbound.Writer.TryWrite(frame))
+        bool full;
+        lock (_gate)
         {
-            Enqueued++;
-            return true;
+            if (_completed) return false;
+            full = _outbound.Count >= Capacity;
+            if (!full) _outbound.AddLast(frame);
         }
-        Close(WebSocketCloseStatus.PolicyViolation, "slow consumer: outbound queue full");
-        return false;
+        if (full)
+        {
+            Close(WebSocketCloseStatus.PolicyViolation, "slow consumer: outbound queue full");
+            return false;
+        }
+        Enqueued++;
+        WakeWriter();
+        return true;
     }
 
     /// <summary>Closes after the frames already queued, unless the close is for a slow consumer (then at once).</summary>
     public void Close(WebSocketCloseStatus status, string reason)
     {
-        lock (_outbound)
+        lock (_gate)
         {
             if (_close is not null) return;
             _close = (status, reason);
+            _completed = true;
         }
-        _outbound.Writer.TryComplete();
+        WakeWriter();
         if (status == WebSocketCloseStatus.PolicyViolation) _abort.Cancel();
     }
 
-    /// <summary>Sends queued frames until the queue completes, then the close frame.</summary>
+    /// <summary>Sends queued frames until the session is closed and drained (or aborted), then the close frame.</summary>
     public async Task RunWriterAsync()
     {
         var closing = _abort.Token;
         try
         {
-            await foreach (var frame in _outbound.Reader.ReadAllAsync(closing))
+            while (true)
             {
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, closing);
-                Interlocked.Increment(ref _written);
+                if (TryTakeFrame(closing, out var frame, out var ended))
+                {
+                    await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, closing);
+                    Interlocked.Increment(ref _written);
+                }
+                else if (ended)
+                {
+                    break;
+                }
+                else
+                {
+                    await new ValueTask<bool>(this, _wake.Version);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -102,6 +127,49 @@ public sealed class SocketSession : IDisposable
         }
         await SendCloseAsync();
     }
+
+    /// <summary>
+    /// Takes the next queued frame. Without one, <paramref name="ended"/> says whether the writer is done (closed and
+    /// drained, or aborted); otherwise a wait is armed, and whoever queues, closes or aborts next completes it.
+    /// </summary>
+    private bool TryTakeFrame(CancellationToken closing, out ReadOnlyMemory<byte> frame, out bool ended)
+    {
+        lock (_gate)
+        {
+            ended = closing.IsCancellationRequested;
+            if (ended)
+            {
+                frame = default;
+                return false;
+            }
+            if (_outbound.TryTakeFirst(out frame)) return true;
+            ended = _completed;
+            if (!ended)
+            {
+                _wake.Reset();
+                _writerWaiting = true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Lets the writer go on if it waits (a frame was queued, the session closed or aborted); once per wait.</summary>
+    private void WakeWriter()
+    {
+        lock (_gate)
+        {
+            if (!_writerWaiting) return;
+            _writerWaiting = false;
+        }
+        _wake.SetResult(true);
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _wake.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _wake.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _wake.OnCompleted(continuation, state, token, flags);
 
     private async Task SendCloseAsync()
     {
@@ -124,5 +192,9 @@ public sealed class SocketSession : IDisposable
     }
 
     /// <summary>Stops listening to the request's abort token; the session's own token source stays usable.</summary>
-    public void Dispose() => _abortWithRequest.Dispose();
+    public void Dispose()
+    {
+        _abortWithRequest.Dispose();
+        _wakeOnAbort.Dispose();
+    }
 }
