@@ -101,12 +101,13 @@ public sealed partial record UserState
         _ => this,
     };
 
-    /// <summary>Keeps the 1:1 conversation summary in step with the inbox.</summary>
-    private UserState TrackPeer(DirectMessage m)
+    /// <summary>The 1:1 conversation summaries with <paramref name="m"/> counted in: kept in step with the inbox.</summary>
+    private ImmutableDictionary<UserId, PeerConversation> PeersWith(DirectMessage m)
     {
         var peer = m.SenderId == Id ? m.RecipientId : m.SenderId;
         var incoming = m.SenderId != Id;
-        return UpdatePeer(peer, c => c with
+        var c = Peers.GetValueOrDefault(peer) ?? PeerConversation.None;
+        return Peers.SetItem(peer, c with
         {
             Last = m,
             IncomingTotal = c.IncomingTotal + (incoming ? 1 : 0),

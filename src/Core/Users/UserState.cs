@@ -158,13 +158,18 @@ public sealed partial record UserState
         };
     }
 
+    /// <summary>One copy of the state per stored message (this runs for every 1:1 message on both sides).</summary>
     private UserState AppendInbox(DirectMessage m)
     {
-        var state = (this with { InboxSeq = m.Seq, RecentInbox = RecentInbox.Add(m) }).TrackPeer(m);
-        if (m.Cid.Length == 0) return state;
-        return m.SenderId == Id
-            ? state with { SentByCid = SentByCid.Add(m.Cid, m) }
-            : state with { ReceivedByCid = ReceivedByCid.Add((m.SenderId, m.Cid), m) };
+        var own = m.SenderId == Id;
+        return this with
+        {
+            InboxSeq = m.Seq,
+            RecentInbox = RecentInbox.Add(m),
+            Peers = PeersWith(m),
+            SentByCid = own && m.Cid.Length > 0 ? SentByCid.Add(m.Cid, m) : SentByCid,
+            ReceivedByCid = !own && m.Cid.Length > 0 ? ReceivedByCid.Add((m.SenderId, m.Cid), m) : ReceivedByCid,
+        };
     }
 
     private static ImmutableDictionary<RoomId, long> MergeMarks(ImmutableDictionary<RoomId, long> current, IReadOnlyDictionary<RoomId, long> marks)
