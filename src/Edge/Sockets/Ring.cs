@@ -2,8 +2,8 @@ namespace AkkaChat.Edge.Sockets;
 
 /// <summary>
 /// A growable ring buffer for per-socket queues, used under its owner's lock: it starts without an array, doubles when
-/// full and lets a large array go once drained, so an idle socket holds at most a few slots. <see cref="Count"/> may
-/// be read without the lock (a volatile read); everything else needs it.
+/// full and lets a large array go once drained, so an idle socket holds at most <see cref="RetainedCapacity"/> slots.
+/// <see cref="Count"/> may be read without the lock (a volatile read); everything else needs it.
 /// </summary>
 internal struct Ring<T>
 {
