@@ -56,9 +56,8 @@ public static class RelaySocketEndpoint
                 try
                 {
                     var length = 0;
-                    while (!result.EndOfMessage)
+                    while (!result.EndOfMessage && length <= MaxFrameBytes)
                     {
-                        if (length > MaxFrameBytes) return;
                         result = await socket.ReceiveAsync(buffer.AsMemory(length, MaxFrameBytes + 1 - length), closing);
                         if (result.MessageType != WebSocketMessageType.Text) return;
                         length += result.Count;

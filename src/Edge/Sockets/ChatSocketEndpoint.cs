@@ -98,13 +98,8 @@ public static class ChatSocketEndpoint
                 try
                 {
                     var (length, result) = (0, first);
-                    while (!result.EndOfMessage)
+                    while (!result.EndOfMessage && length <= maxFrameBytes)
                     {
-                        if (length > maxFrameBytes)
-                        {
-                            session.Close(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
-                            return;
-                        }
                         if (length == buffer.Length) buffer = Grow(buffer, length, maxFrameBytes + 1);
                         result = await socket.ReceiveAsync(buffer.AsMemory(length), closing);
                         if (result.MessageType == WebSocketMessageType.Close) return;
