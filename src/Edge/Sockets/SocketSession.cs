@@ -23,10 +23,9 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     private readonly CancellationTokenRegistration _abortWithRequest;
     private readonly CancellationTokenRegistration _wakeOnAbort;
     private Ring<ReadOnlyMemory<byte>> _outbound; // under _gate
-    private bool _completed; // under _gate: no frame is queued after Close
     private bool _writerWaiting; // under _gate: the writer awaits _wake and nobody has woken it yet
     private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
-    private (WebSocketCloseStatus Status, string Reason)? _close;
+    private (WebSocketCloseStatus Status, string Reason)? _close; // under _gate: set once; nothing is queued after it
     private long _written;
 
     /// <param name="requestAborted">The HTTP request's abort token: when the connection drops, both loops stop.</param>
@@ -69,7 +68,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
         bool full;
         lock (_gate)
         {
-            if (_completed) return false;
+            if (_close is not null) return false;
             full = _outbound.Count >= Capacity;
             if (!full) _outbound.AddLast(frame);
         }
@@ -90,7 +89,6 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
         {
             if (_close is not null) return;
             _close = (status, reason);
-            _completed = true;
         }
         WakeWriter();
         if (status == WebSocketCloseStatus.PolicyViolation) _abort.Cancel();
@@ -143,7 +141,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
                 return false;
             }
             if (_outbound.TryTakeFirst(out frame)) return true;
-            ended = _completed;
+            ended = _close is not null;
             if (!ended)
             {
                 _wake.Reset();
