@@ -186,18 +186,27 @@ for scenario in $scenarios; do
   fi
 done
 
+# Runs each of the named scenarios that this run includes on the server $label (extra loadtest arguments after the
+# fourth), and copies the main run's $baseline result of the same scenario beside it as the comparison.
+run_compared() {
+  local label="$1" resultdir="$2" names="$3" baseline="$4" scenario
+  local -a extra
+  shift 4
+  for scenario in $names; do
+    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
+    read -r -a extra <<<"$(scenario_args "$scenario")"
+    loadtest "$label" "$scenario" "$resultdir" "${extra[@]}" "$@"
+    cp "$work/results/$baseline-$scenario.json" "$resultdir/" 2>/dev/null || true
+  done
+}
+
 # Protocol v2 on the same node: the v1 result of the same scenario is the comparison (for storm: v1 cannot know what
 # a dropped client read, v2 resumes each socket from its own stream positions).
 v2_note="Protocol v2: not run (BENCH_V2 is empty)."
 if [ -n "$v2_scenarios" ]; then
   server_pid[akkachat-v2]="${server_pid[akkachat]}"
   server_url[akkachat-v2]="${server_url[akkachat]}"
-  for scenario in $v2_scenarios; do
-    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
-    read -r -a extra <<<"$(scenario_args "$scenario")"
-    loadtest akkachat-v2 "$scenario" "$work/results-v2" "${extra[@]}" --protocol v2
-    cp "$work/results/akkachat-$scenario.json" "$work/results-v2/" 2>/dev/null || true
-  done
+  run_compared akkachat-v2 "$work/results-v2" "$v2_scenarios" akkachat --protocol v2
   unset "server_pid[akkachat-v2]"
   v2_note="Protocol v2 (\`--protocol v2\`): $v2_scenarios on the main run's AkkaChat node, against the same scenario on v1 (see its section)."
 fi
@@ -210,12 +219,7 @@ run_variant() {
   stop_server akkachat
   start_server "$label" "$edge_dir" AkkaChat.Edge.dll "$chat_port" AKKACHAT_DATA_DIR="$work/data-$label" \
     AKKACHAT_HTTP_PORT="$chat_port" AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=sqlite AKKACHAT_BIND=127.0.0.1 "$@"
-  for scenario in $variant_scenarios; do
-    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
-    read -r -a extra <<<"$(scenario_args "$scenario")"
-    loadtest "$label" "$scenario" "$resultdir" "${extra[@]}"
-    cp "$work/results/akkachat-$scenario.json" "$resultdir/" 2>/dev/null || true
-  done
+  run_compared "$label" "$resultdir" "$variant_scenarios" akkachat
   stop_server "$label"
 }
 
@@ -237,12 +241,7 @@ if [ -n "${AKKACHAT_PG:-}" ]; then
   stop_server akkachat
   start_server akkachat-pg "$edge_dir" AkkaChat.Edge.dll "$pg_port" AKKACHAT_DATA_DIR="$work/data-pg" AKKACHAT_HTTP_PORT="$pg_port" \
     AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=postgres AKKACHAT_PG="$AKKACHAT_PG" AKKACHAT_BIND=127.0.0.1
-  for scenario in direct group find-max; do
-    case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
-    read -r -a extra <<<"$(scenario_args "$scenario")"
-    loadtest akkachat-pg "$scenario" "$work/results-pg" "${extra[@]}"
-    cp "$work/results/relay-$scenario.json" "$work/results-pg/" 2>/dev/null || true
-  done
+  run_compared akkachat-pg "$work/results-pg" "direct group find-max" relay
   pg_note="PostgreSQL: AkkaChat with AKKACHAT_STORAGE=postgres, same relay figures as the ceiling (see its section)."
 fi
 
