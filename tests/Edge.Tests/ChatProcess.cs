@@ -3,6 +3,7 @@ namespace AkkaChat.Edge.Tests;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 /// <summary>
 /// AkkaChat as a separate OS process (the built AkkaChat.Edge.dll next to the tests), so a test can kill it
@@ -76,6 +77,19 @@ public sealed class ChatProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>SIGTERM, as an operator or a service manager stops a node; returns the exit code, or throws if it outlives <paramref name="bound"/>.</summary>
+    public async Task<int> TerminateAsync(TimeSpan bound)
+    {
+        if (_process is null) throw new InvalidOperationException("not running");
+        if (kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill failed: errno {Marshal.GetLastPInvokeError()}");
+        using var timeout = new CancellationTokenSource(bound);
+        await _process.WaitForExitAsync(timeout.Token);
+        var code = _process.ExitCode;
+        _process.Dispose();
+        _process = null;
+        return code;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
@@ -87,6 +101,11 @@ public sealed class ChatProcess : IAsyncDisposable
         {
         }
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     private static int FreePort()
     {

@@ -1,0 +1,49 @@
+namespace AkkaChat.Edge.Tests.Hosting;
+
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+/// <summary>
+/// SIGTERM, the way systemd, Kubernetes or an operator stops a node: the node answers the requests it is already
+/// working on, keeps what they stored, and exits promptly.
+/// </summary>
+public sealed class ProcessShutdownTests
+{
+    private const int InFlight = 8;
+    private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Sigterm_answers_requests_in_flight_keeps_what_they_stored_and_exits_promptly()
+    {
+        await using var server = new ChatProcess();
+        await server.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+        var mobiles = Enumerable.Range(0, InFlight).Select(_ => "136" + Random.Shared.NextInt64(10_000_000, 99_999_999)).ToList();
+
+        // Registration hashes the password on the thread pool (eight at once take several hundred ms on two cores),
+        // then asks the account entity: the signal arrives while every request is inside the node.
+        var registering = mobiles.Select(m => PostAsync(http, "/user/register", m)).ToList();
+        await Task.Delay(150);
+        var stopwatch = Stopwatch.StartNew();
+        var exitCode = await server.TerminateAsync(TimeSpan.FromSeconds(60));
+        var exitedAfter = stopwatch.Elapsed;
+        var replies = await Task.WhenAll(registering);
+
+        Assert.Equal(0, exitCode);
+        Assert.True(exitedAfter < ExitBound, $"the node took {exitedAfter.TotalSeconds:F1} s to exit (bound {ExitBound.TotalSeconds} s)");
+        Assert.All(replies, r => Assert.True(r.GetProperty("code").GetInt32() == 0, $"a request in flight at SIGTERM was not completed: {r}"));
+
+        await server.StartAsync();
+        using var restarted = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+        foreach (var mobile in mobiles)
+        {
+            var login = await PostAsync(restarted, "/user/login", mobile);
+            Assert.True(login.GetProperty("code").GetInt32() == 0, $"{mobile} was registered before SIGTERM but cannot log in after the restart: {login}");
+        }
+    }
+
+    private static async Task<JsonElement> PostAsync(HttpClient http, string path, string mobile) =>
+        await (await http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["mobile"] = mobile, ["passwd"] = "secret123" })))
+            .Content.ReadFromJsonAsync<JsonElement>();
+}
