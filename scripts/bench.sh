@@ -15,7 +15,8 @@
 #   BENCH_FINDMAX_REFINE [3]        find-max then bisects between the last passing and first failing rate this often
 #   BENCH_STEP_SECONDS [6]          seconds per find-max step; BENCH_TARGET_P99 [50] ms
 #   BENCH_SCENARIOS ["connect direct group mixed storm find-max"]
-#   BENCH_CHAT_PORT [18080] BENCH_RELAY_PORT [18090] BENCH_REMOTE_PORT [14053] BENCH_PG_PORT [18081]
+#   BENCH_CHAT_PORT [18080] BENCH_RELAY_PORT [18090] BENCH_REMOTE_PORT [14053] BENCH_PG_PORT [18081] (the HTTP
+#                                   port of the AkkaChat node on PostgreSQL, not PostgreSQL's own); all must be free
 #   BENCH_OUT [docs/BENCHMARKS.md]  BENCH_KEEP [0]  1 keeps the work dir (logs, results, SQLite file)
 #   AKKACHAT_PG                     an Npgsql connection string: also runs AkkaChat on PostgreSQL
 #   BENCH_SQL_JOURNAL [direct find-max]  scenarios also run on AKKACHAT_JOURNAL=sql (Akka.Persistence.Sql's
@@ -57,6 +58,14 @@ keep="${BENCH_KEEP:-0}"
 sql_journal_scenarios="${BENCH_SQL_JOURNAL-direct find-max}"
 workstation_gc_scenarios="${BENCH_WORKSTATION_GC-connect}"
 v2_scenarios="${BENCH_V2-storm}"
+
+# Every port this run listens on must be free now, not discovered taken a quarter of an hour in.
+for port in "$chat_port" "$relay_port" "$remote_port" ${AKKACHAT_PG:+"$pg_port"}; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "bench.sh: 127.0.0.1:$port is already in use (BENCH_CHAT_PORT, BENCH_RELAY_PORT, BENCH_REMOTE_PORT, BENCH_PG_PORT choose the ports)" >&2
+    exit 1
+  fi
+done
 
 work="$(mktemp -d /tmp/akkachat-bench.XXXXXX)"
 mkdir -p "$work/results" "$work/results-pg" "$work/results-sqljournal" "$work/results-wksgc" "$work/results-v2"
