@@ -20,6 +20,7 @@ public abstract class ChatEntity : ReceivePersistentActor, IWithTimers
     private readonly TimeSpan _idleAfter;
     private readonly List<ICancelable> _ticks = [];
     private long _lastTraffic = Environment.TickCount64;
+    private int? _snapshotPhase;
 
     protected ChatEntity(TimeSpan idleAfter) => _idleAfter = idleAfter;
 
@@ -38,6 +39,13 @@ public abstract class ChatEntity : ReceivePersistentActor, IWithTimers
     {
         foreach (var tick in _ticks) tick.Cancel();
         base.PostStop();
+    }
+
+    /// <summary>Whether the event just persisted (<see cref="Eventsourced.LastSequenceNr"/>) is followed by a snapshot.</summary>
+    protected bool SnapshotDue(ChatSettings settings)
+    {
+        _snapshotPhase ??= settings.SpreadSnapshots ? SnapshotSchedule.Phase(PersistenceId, settings.SnapshotEvery) : 0;
+        return SnapshotSchedule.IsDue(LastSequenceNr, _snapshotPhase.Value, settings.SnapshotEvery);
     }
 
     /// <summary>Sends <paramref name="tick"/> to this entity every <paramref name="period"/> until it stops.</summary>

@@ -23,7 +23,9 @@ public interface IChatTopology
 }
 
 /// <summary>Tunables that entities read; loaded from <c>hocon/akkachat.conf</c>.</summary>
-public sealed record ChatSettings(int MaxOwnedRooms, TimeSpan EntityIdleTimeout, int SnapshotEvery, int IdBlockSize)
+/// <param name="SpreadSnapshots">Each entity snapshots at its own phase within the interval (<see cref="SnapshotSchedule"/>);
+/// off, every entity snapshots at multiples of <paramref name="SnapshotEvery"/>.</param>
+public sealed record ChatSettings(int MaxOwnedRooms, TimeSpan EntityIdleTimeout, int SnapshotEvery, int IdBlockSize, bool SpreadSnapshots = true)
 {
     public static readonly ChatSettings Default = new(5, TimeSpan.FromMinutes(2), 500, 100);
 }

@@ -117,7 +117,7 @@ public sealed partial class RoomEntity : ChatEntity
         {
             _state = _state.Apply(persisted);
             after();
-            if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state.ToSnapshot());
+            if (SnapshotDue(_settings)) SaveSnapshot(_state.ToSnapshot());
         });
     }
 }

@@ -469,7 +469,7 @@ public sealed partial class UserEntity : ChatEntity
 
     private void MaybeSnapshot()
     {
-        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state.ToSnapshot());
+        if (SnapshotDue(_settings)) SaveSnapshot(_state.ToSnapshot());
     }
 
     private static void AddWaiter<TKey>(Dictionary<TKey, List<IActorRef>> waiters, TKey key, IActorRef waiter) where TKey : notnull

@@ -41,7 +41,7 @@ public sealed class RoomRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
     [Fact]
     public void A_room_recovers_from_its_snapshot_without_the_events_it_covers()
     {
-        var chat = StartChat(DefaultSettings with { SnapshotEvery = 5 });
+        var chat = StartChat(DefaultSettings with { SnapshotEvery = 5, SpreadSnapshots = false });
         var alice = Register(chat, "13800000001", "alice");
         var bob = Register(chat, "13800000002", "bob");
         var room = CreateRoom(chat, alice, "lobby");

@@ -14,7 +14,8 @@ using static AkkaChat.Core.Users.UserReplies;
 /// </summary>
 public sealed class UserSnapshotSpec(ITestOutputHelper output) : ChatActorSpec(output)
 {
-    private static readonly ChatSettings EveryFive = DefaultSettings with { SnapshotEvery = 5 };
+    /// <summary>At multiples of five, so each test knows which events its snapshot covers.</summary>
+    private static readonly ChatSettings EveryFive = DefaultSettings with { SnapshotEvery = 5, SpreadSnapshots = false };
 
     [Fact]
     public void A_user_recovers_from_its_snapshot()
@@ -73,5 +74,22 @@ public sealed class UserSnapshotSpec(ITestOutputHelper output) : ChatActorSpec(o
         Assert.Equal(new long[] { 1, 2, 3, 4 }, connected.Backlog.Select(m => m.Seq));
         chat.Users.Tell(new SendDirect(bob, alice, Samples.Text("m5"), 5, origin.Ref));
         Assert.Equal(5, socket.ExpectMsg<PushDirect>(Timeout).Message.Seq);
+    }
+
+    [Fact]
+    public void A_user_snapshots_at_its_own_phase_when_snapshots_are_spread()
+    {
+        var chat = StartChat(EveryFive with { SpreadSnapshots = true });
+        var alice = Register(chat, "13800000001", "alice");
+        var persistenceId = "user-" + alice;
+        var phase = SnapshotSchedule.Phase(persistenceId, 5);
+        Assert.True(phase != 0, $"{persistenceId} has phase 0 for 5: this test cannot tell a spread schedule from multiples of five");
+
+        // Events 1 (created) and 2-7 (three friends); the last snapshot is at the last of them that its phase makes due.
+        foreach (var (mobile, name) in new[] { ("13800000002", "bob"), ("13800000003", "carol"), ("13800000004", "dave") })
+            MakeFriends(chat, alice, Register(chat, mobile, name));
+        var expected = Enumerable.Range(1, 7).Last(seq => SnapshotSchedule.IsDue(seq, phase, 5));
+
+        AwaitAssert(() => Assert.Equal(expected, LatestSnapshot(persistenceId)?.Metadata.SequenceNr), Timeout);
     }
 }
