@@ -10,7 +10,7 @@ using System.Text.Json;
 /// </summary>
 public sealed class ProcessShutdownTests
 {
-    private const int InFlight = 8;
+    private const int InFlight = 24;
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(5);
 
     [Fact]
@@ -21,10 +21,10 @@ public sealed class ProcessShutdownTests
         using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
         var mobiles = Enumerable.Range(0, InFlight).Select(_ => "136" + Random.Shared.NextInt64(10_000_000, 99_999_999)).ToList();
 
-        // Registration hashes the password on the thread pool (eight at once take several hundred ms on two cores),
-        // then asks the account entity: the signal arrives while every request is inside the node.
+        // Registration hashes the password on the thread pool (24 at once keep two cores busy for most of a second),
+        // then asks the account entity: the signal arrives while the requests are inside the node.
         var registering = mobiles.Select(m => PostAsync(http, "/user/register", m)).ToList();
-        await Task.Delay(150);
+        await Task.Delay(300);
         var stopwatch = Stopwatch.StartNew();
         var exitCode = await server.TerminateAsync(TimeSpan.FromSeconds(60));
         var exitedAfter = stopwatch.Elapsed;
