@@ -65,12 +65,16 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     /// <summary>Queues a text frame; when the queue is full the reader is too slow and the socket is closed (1008).</summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> frame)
     {
-        bool full;
+        bool full, wake = false;
         lock (_gate)
         {
             if (_close is not null) return false;
             full = _outbound.Count >= Capacity;
-            if (!full) _outbound.AddLast(frame);
+            if (!full)
+            {
+                _outbound.AddLast(frame);
+                wake = TakeWaitingWriter();
+            }
         }
         if (full)
         {
@@ -78,19 +82,21 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
             return false;
         }
         Enqueued++;
-        WakeWriter();
+        if (wake) _wake.SetResult(true);
         return true;
     }
 
     /// <summary>Closes after the frames already queued, unless the close is for a slow consumer (then at once).</summary>
     public void Close(WebSocketCloseStatus status, string reason)
     {
+        bool wake;
         lock (_gate)
         {
             if (_close is not null) return;
             _close = (status, reason);
+            wake = TakeWaitingWriter();
         }
-        WakeWriter();
+        if (wake) _wake.SetResult(true);
         if (status == WebSocketCloseStatus.PolicyViolation) _abort.Cancel();
     }
 
@@ -151,15 +157,23 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
         }
     }
 
-    /// <summary>Lets the writer go on if it waits (a frame was queued, the session closed or aborted); once per wait.</summary>
+    /// <summary>
+    /// Whether the writer waits and is now this caller's to wake (with <c>_wake.SetResult</c>, after leaving the lock);
+    /// once per wait. Called under <see cref="_gate"/>, by whoever queued, closed or aborted.
+    /// </summary>
+    private bool TakeWaitingWriter()
+    {
+        var waiting = _writerWaiting;
+        _writerWaiting = false;
+        return waiting;
+    }
+
+    /// <summary>Lets the writer go on if it waits: the session was aborted.</summary>
     private void WakeWriter()
     {
-        lock (_gate)
-        {
-            if (!_writerWaiting) return;
-            _writerWaiting = false;
-        }
-        _wake.SetResult(true);
+        bool wake;
+        lock (_gate) wake = TakeWaitingWriter();
+        if (wake) _wake.SetResult(true);
     }
 
     bool IValueTaskSource<bool>.GetResult(short token) => _wake.GetResult(token);
