@@ -71,10 +71,7 @@ public sealed class ChatProcess : IAsyncDisposable
     {
         if (_process is null) return;
         _process.Kill(entireProcessTree: false);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _process.WaitForExitAsync(timeout.Token);
-        _process.Dispose();
-        _process = null;
+        await ExitedAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>SIGTERM, as an operator or a service manager stops a node; returns the exit code, or throws if it outlives <paramref name="bound"/>.</summary>
@@ -82,8 +79,14 @@ public sealed class ChatProcess : IAsyncDisposable
     {
         if (_process is null) throw new InvalidOperationException("not running");
         if (kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill failed: errno {Marshal.GetLastPInvokeError()}");
+        return await ExitedAsync(bound);
+    }
+
+    /// <summary>Waits (bounded) for the signalled process to exit, releases it and returns its exit code.</summary>
+    private async Task<int> ExitedAsync(TimeSpan bound)
+    {
         using var timeout = new CancellationTokenSource(bound);
-        await _process.WaitForExitAsync(timeout.Token);
+        await _process!.WaitForExitAsync(timeout.Token);
         var code = _process.ExitCode;
         _process.Dispose();
         _process = null;
