@@ -4,23 +4,30 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Akka.Actor;
+using Akka.Event;
 using AkkaChat.Edge.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 /// <summary>
 /// A real AkkaChat node for a test: Kestrel on a free loopback port, Akka remoting on a free port, and the
 /// embedded SQLite journal in a fresh data directory. <see cref="RestartAsync"/> stops the whole host and
-/// starts a new one on the same directory.
+/// starts a new one on the same directory. Given a test's output, the node's warnings and errors go there (xunit shows
+/// them with a failed test), so a failure says what the node saw: a persist that failed, a dead letter, a timeout.
 /// </summary>
 public sealed class ChatHost : IAsyncDisposable
 {
+    private readonly ITestOutputHelper? _output;
     private WebApplication? _app;
 
-    private ChatHost(string dataDir, IReadOnlyDictionary<string, string?> env)
+    private ChatHost(string dataDir, IReadOnlyDictionary<string, string?> env, ITestOutputHelper? output)
     {
         DataDir = dataDir;
         Environment = env;
+        _output = output;
     }
 
     public string DataDir { get; }
@@ -28,7 +35,7 @@ public sealed class ChatHost : IAsyncDisposable
     public Uri BaseUri { get; private set; } = null!;
     public WebApplication App => _app ?? throw new InvalidOperationException("not running");
 
-    public static async Task<ChatHost> StartAsync(IDictionary<string, string?>? extraEnv = null)
+    public static async Task<ChatHost> StartAsync(IDictionary<string, string?>? extraEnv = null, ITestOutputHelper? output = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "akkachat-tests", Guid.NewGuid().ToString("N"));
         var env = new Dictionary<string, string?>
@@ -39,7 +46,7 @@ public sealed class ChatHost : IAsyncDisposable
             ["AKKACHAT_BIND"] = "127.0.0.1",
         };
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) env[k] = v;
-        var host = new ChatHost(dataDir, env);
+        var host = new ChatHost(dataDir, env, output);
         await host.RunAsync();
         return host;
     }
@@ -73,11 +80,19 @@ public sealed class ChatHost : IAsyncDisposable
 
     public ChatClient NewClient() => new(this);
 
+    private static void ForwardNodeLog(ActorSystem system, ITestOutputHelper output)
+    {
+        var forwarder = system.ActorOf(Props.Create(() => new NodeLogForwarder(output)), "test-log-forwarder");
+        system.EventStream.Subscribe(forwarder, typeof(Warning));
+        system.EventStream.Subscribe(forwarder, typeof(Error));
+    }
+
     private async Task RunAsync()
     {
         var options = ChatOptions.Load(Environment);
         _app = ChatServer.Build(options);
         await _app.StartAsync();
+        if (_output is not null) ForwardNodeLog(_app.Services.GetRequiredService<ActorSystem>(), _output);
         BaseUri = new Uri(_app.Urls.First());
         using var http = new HttpClient { BaseAddress = BaseUri };
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -88,6 +103,29 @@ public sealed class ChatHost : IAsyncDisposable
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the node did not become ready in 30 s");
             await Task.Delay(50);
         }
+    }
+}
+
+/// <summary>Copies the node's warnings and errors (Akka's event stream) to a test's output, stamped with the time.</summary>
+internal sealed class NodeLogForwarder : ActorBase
+{
+    private readonly ITestOutputHelper _output;
+
+    public NodeLogForwarder(ITestOutputHelper output) => _output = output;
+
+    protected override bool Receive(object message)
+    {
+        if (message is not LogEvent e) return false;
+        var cause = e is Error { Cause: { } exception } ? Environment.NewLine + exception : "";
+        try
+        {
+            _output.WriteLine($"[node {e.Timestamp:HH:mm:ss.fff}] {(e is Error ? "ERROR" : "WARNING")} {e.LogSource}: {e.Message}{cause}");
+        }
+        catch (InvalidOperationException)
+        {
+            // The test has ended (xunit refuses output after it); the node is stopping with it.
+        }
+        return true;
     }
 }
 
