@@ -136,6 +136,8 @@ public sealed record LoadOptions
           --max-steps N                                                             [12]
           --refine N                 then bisect between the last passing and the
                                      first failing rate N times                       [3]
+                                     (a step above what --users and --max-socket-rate
+                                     allow is measured once at that cap, then stops)
         setup
           --source-addresses N       bind sockets to 127.0.0.2 .. 127.0.0.(N+1)       [8]
           --register-parallelism N   concurrent registrations (PBKDF2 on the server)  [4]

@@ -314,12 +314,21 @@ public sealed class ScenarioRunner : IAsyncDisposable
         TrafficResult? best = null, first = null;
         (Readings Start, Readings End)? bestWindow = null, firstWindow = null;
         double? failedRate = null;
+        var capTried = false;
         for (var step = 0; step < _o.MaxSteps && !Ct.IsCancellationRequested; step++)
         {
             if (RateProblem(rate) is { } problem)
             {
-                findMax.StopReason = $"the harness's sockets cap the rate: {problem}; add --users";
-                break;
+                // The next step is above what the sockets may send: measure the highest rate they allow once, so the
+                // result is that cap (a lower bound of the server's ceiling) rather than the last step below it.
+                var cap = RateCap();
+                if (capTried || cap <= findMax.MaxPassingRate)
+                {
+                    findMax.StopReason = $"the harness's sockets cap the rate: {problem}; add --users";
+                    break;
+                }
+                capTried = true;
+                rate = cap;
             }
             var (traffic, start, end, passed, verdict) = await MeasureStepAsync(findMax, step, rate, refining: false);
             first ??= traffic;
@@ -436,6 +445,14 @@ public sealed class ScenarioRunner : IAsyncDisposable
     private void CheckSocketRate(double rate)
     {
         if (RateProblem(rate) is { } problem) throw new ArgumentException(problem + ": add --users (or --sockets)");
+    }
+
+    /// <summary>The highest rate (msgs/s, rounded down) that stays within both the per-socket and the per-user limit.</summary>
+    private double RateCap()
+    {
+        var perSocket = PerSocketRate(1);
+        var perUser = perSocket * Math.Ceiling((double)_o.TotalSockets / _o.Users);
+        return Math.Floor(Math.Min(_o.MaxSocketRate / perSocket, _o.MaxUserRate / perUser));
     }
 
     /// <summary>Why <paramref name="rate"/> would hit the server's per-socket or per-user rate limit, or null.</summary>
