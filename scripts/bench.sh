@@ -8,7 +8,7 @@
 #   BENCH_WARMUP [3]                seconds of unmeasured traffic before each measurement
 #   BENCH_CONNECT_SOCKETS [100000]  idle sockets in `connect` (capped by `ulimit -n`; see below)
 #   BENCH_USERS [400]               users for connect/direct/group/mixed/storm (2 rooms of 100 for group)
-#   BENCH_FINDMAX_USERS [1200]      users (= sockets) for find-max: 1,200 x 45 msgs/s lets the relay reach its ceiling
+#   BENCH_FINDMAX_USERS [800]       users (= sockets) for find-max; a step above their socket budget (x 45 msgs/s) runs at it
 #   BENCH_DIRECT_RATE [2500]        direct msgs/s   BENCH_GROUP_RATE [500]   room msgs/s (x99 deliveries)
 #   BENCH_MIXED_RATE [1000]         mixed msgs/s    BENCH_STORM_RATE [500]   storm msgs/s
 #   BENCH_FINDMAX_START [250]       find-max first rate; BENCH_FINDMAX_FACTOR [1.6]; BENCH_FINDMAX_STEPS [12]
@@ -37,7 +37,7 @@ duration="${BENCH_DURATION:-20}"
 warmup="${BENCH_WARMUP:-3}"
 connect_sockets="${BENCH_CONNECT_SOCKETS:-100000}"
 users="${BENCH_USERS:-400}"
-findmax_users="${BENCH_FINDMAX_USERS:-1200}"
+findmax_users="${BENCH_FINDMAX_USERS:-800}"
 direct_rate="${BENCH_DIRECT_RATE:-2500}"
 group_rate="${BENCH_GROUP_RATE:-500}"
 mixed_rate="${BENCH_MIXED_RATE:-1000}"
