@@ -314,7 +314,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         TrafficResult? best = null, first = null;
         (Readings Start, Readings End)? bestWindow = null, firstWindow = null;
         double? failedRate = null;
-        var capTried = false;
+        double? capRate = null;
         for (var step = 0; step < _o.MaxSteps && !Ct.IsCancellationRequested; step++)
         {
             if (RateProblem(rate) is { } problem)
@@ -322,13 +322,12 @@ public sealed class ScenarioRunner : IAsyncDisposable
                 // The next step is above what the sockets may send: measure the highest rate they allow once, so the
                 // result is that cap (a lower bound of the server's ceiling) rather than the last step below it.
                 var cap = RateCap();
-                if (capTried || cap <= findMax.MaxPassingRate)
+                if (capRate is not null || cap <= findMax.MaxPassingRate)
                 {
                     findMax.StopReason = $"the harness's sockets cap the rate: {problem}; add --users";
                     break;
                 }
-                capTried = true;
-                rate = cap;
+                capRate = rate = cap;
             }
             var (traffic, start, end, passed, verdict) = await MeasureStepAsync(findMax, step, rate, refining: false);
             first ??= traffic;
@@ -364,6 +363,8 @@ public sealed class ScenarioRunner : IAsyncDisposable
         }
         if (failedRate is { } lowestFailing && best is not null && findMax.Steps.Any(s => s.Refinement))
             findMax.StopReason += $"; refined: {findMax.MaxPassingRate:N0} passes, {lowestFailing:N0} fails";
+        if (findMax.StopReason.Length == 0 && capRate is { } passedCap && passedCap == findMax.MaxPassingRate)
+            findMax.StopReason = $"passed at the cap of the harness's sockets ({passedCap:N0} msgs/s, a lower bound of the server's ceiling); add --users";
         if (findMax.StopReason.Length == 0) findMax.StopReason = Ct.IsCancellationRequested ? "cancelled" : $"reached --max-steps {_o.MaxSteps} with every step passing";
         _result.Traffic = best ?? first;
         if ((bestWindow ?? firstWindow) is { } window) Resources(window.Start, window.End);
