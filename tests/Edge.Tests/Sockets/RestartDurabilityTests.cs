@@ -50,11 +50,10 @@ public sealed class RestartDurabilityTests(ITestOutputHelper output)
             await bob.JoinRoomAsync(room);
             await carol.JoinRoomAsync(room);
 
-            // Carol never connects before the restart: a 1:1 and a room message wait for her. The witness opens first: a
-            // first socket gets what its user missed, so it sees alice's own message even if its registration with her
-            // entity comes after the message (a seed-000 socket has no other way to say when it is registered).
-            await using var aliceWitness = await alice.OpenAsync("alice/witness");
+            // Carol never connects before the restart: a 1:1 and a room message wait for her.
             await using var aliceSocket = await alice.OpenAsync("alice");
+            await using var aliceWitness = await alice.OpenAsync("alice/witness");
+            await aliceWitness.RegisteredAsync();
             await using var bobSocket = await bob.OpenAsync("bob");
             await aliceSocket.SendAsync(new { id = 1, dstid = carolId, cmd = Direct, media = 1, content = "dm before restart" });
             await aliceWitness.NextChatAsync(Direct, aliceId, carolId, "dm before restart");

@@ -52,6 +52,10 @@ public sealed class LivenessTests : IAsyncLifetime
         Assert.Equal(0, (await a.PostAsync("/contact/addfriend", ("dstid", b.UserId.ToString()))).GetProperty("code").GetInt32());
 
         await using var watcher = await b.ConnectV2Async();
+        // Presence is not stored: a change reaches only sockets already subscribed on the node. `synced` comes from the
+        // watcher's connection actor, which subscribed when it started, so a's online state cannot overtake it.
+        await watcher.SyncAsync(0);
+        await watcher.ReceiveUntilAsync("synced");
         await using var legacyWatcher = await b.ConnectAsync();
         var typist = await a.ConnectV2Async();
         var (online, _) = await watcher.ReceiveUntilAsync("presence");
