@@ -22,21 +22,13 @@ public sealed class ConversationTests : IAsyncLifetime
         return (a, b);
     }
 
-    private static async Task<ChatSocket> SyncedAsync(ChatClient client)
-    {
-        var socket = await client.ConnectV2Async();
-        await socket.SyncAsync(0);
-        await socket.ReceiveUntilAsync("synced");
-        return socket;
-    }
-
     [Fact]
     public async Task Unread_counts_fall_when_read_on_one_device_and_every_device_and_the_sender_hear_of_it()
     {
         var (a, b) = await FriendsAsync();
-        await using var sa = await SyncedAsync(a);
-        await using var phone = await SyncedAsync(b);
-        await using var laptop = await SyncedAsync(b);
+        await using var sa = await a.ConnectSyncedV2Async();
+        await using var phone = await b.ConnectSyncedV2Async();
+        await using var laptop = await b.ConnectSyncedV2Async();
         for (var i = 1; i <= 3; i++)
         {
             await sa.SendDirectAsync($"c{i}", b.UserId, $"hi {i}");
@@ -78,7 +70,7 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.Equal(0, (await a.PostAsync("/contact/addfriend", ("dstid", c.UserId.ToString()))).GetProperty("code").GetInt32());
         var room = (await a.PostAsync("/contact/createcommunity", ("name", "club"))).GetProperty("data").GetProperty("id").GetInt64();
 
-        await using (var sa = await SyncedAsync(a))
+        await using (var sa = await a.ConnectSyncedV2Async())
         {
             await sa.SendDirectAsync("x1", b.UserId, "to bob");
             await sa.ReceiveUntilAsync("ack");
@@ -92,7 +84,7 @@ public sealed class ConversationTests : IAsyncLifetime
         await _host.RestartAsync();
         var a2 = _host.NewClient();
         await a2.LogInAsync(_mobiles[a.UserId]);
-        await using var again = await SyncedAsync(a2);
+        await using var again = await a2.ConnectSyncedV2Async();
         await again.SendJsonAsync(new { type = "conversations", offset = 0, limit = 10 });
         var (list, _) = await again.ReceiveUntilAsync("conversations");
         var convs = list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("conv").GetString()).ToList();
@@ -130,9 +122,9 @@ public sealed class ConversationTests : IAsyncLifetime
         var c = _host.NewClient();
         await c.SignUpAsync(NewMobile(), "carol");
         Assert.Equal(0, (await b.PostAsync("/contact/addfriend", ("dstid", c.UserId.ToString()))).GetProperty("code").GetInt32());
-        await using var sa = await SyncedAsync(a);
-        await using var sc = await SyncedAsync(c);
-        await using var sb = await SyncedAsync(b);
+        await using var sa = await a.ConnectSyncedV2Async();
+        await using var sc = await c.ConnectSyncedV2Async();
+        await using var sb = await b.ConnectSyncedV2Async();
         long lastSeq = 0;
         for (var i = 1; i <= 120; i++)
         {

@@ -51,11 +51,9 @@ public sealed class LivenessTests : IAsyncLifetime
         await b.SignUpAsync(NewMobile(), "watcher");
         Assert.Equal(0, (await a.PostAsync("/contact/addfriend", ("dstid", b.UserId.ToString()))).GetProperty("code").GetInt32());
 
-        await using var watcher = await b.ConnectV2Async();
-        // Presence is not stored: a change reaches only sockets already subscribed on the node. `synced` comes from the
-        // watcher's connection actor, which subscribed when it started, so a's online state cannot overtake it.
-        await watcher.SyncAsync(0);
-        await watcher.ReceiveUntilAsync("synced");
+        // Presence is not stored: a change reaches only sockets already subscribed on the node, so the watcher is synced
+        // (and with that subscribed) before a comes online.
+        await using var watcher = await b.ConnectSyncedV2Async();
         await using var legacyWatcher = await b.ConnectAsync();
         var typist = await a.ConnectV2Async();
         var (online, _) = await watcher.ReceiveUntilAsync("presence");

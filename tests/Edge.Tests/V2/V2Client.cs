@@ -16,6 +16,18 @@ public static class V2Client
         return new ChatSocket(socket);
     }
 
+    /// <summary>
+    /// A v2 socket that has synced from the start and received <c>synced</c>: its connection actor runs, so it is
+    /// registered with its user entity and subscribed on the node (presence and typing reach it from then on).
+    /// </summary>
+    public static async Task<ChatSocket> ConnectSyncedV2Async(this ChatClient client)
+    {
+        var socket = await client.ConnectV2Async();
+        await socket.SyncAsync(0);
+        await socket.ReceiveUntilAsync("synced");
+        return socket;
+    }
+
     public static Task SendDirectAsync(this ChatSocket socket, string cid, long to, string content) =>
         socket.SendJsonAsync(new { type = "send", cid, cmd = 10, dstid = to, media = 1, content });
 
