@@ -10,6 +10,8 @@ using AkkaChat.Edge.Http;
 using AkkaChat.Edge.Sockets;
 using AkkaChat.Persistence.Attachments;
 using AkkaChat.Persistence.Query;
+using AkkaChat.Persistence.Storage;
+using Npgsql;
 
 /// <summary>Builds one AkkaChat node: Kestrel (HTTP API, WebSockets, static files) over the actor system.</summary>
 public static class ChatServer
@@ -39,7 +41,7 @@ public static class ChatServer
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(new TokenService(TokenService.LoadOrCreateKey(options.Secret, options.DataDir), options.TokenLifetime));
-        services.AddSingleton<IAttachmentStore>(new LocalDiskAttachmentStore(options.AttachmentsDir));
+        AddAttachmentStore(services, options);
         services.AddSingleton<IChatTopology>(sp => new ShardedTopology(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
         services.AddSingleton<ApiContext>();
         services.AddSingleton<SocketDirectory>();
@@ -79,5 +81,21 @@ public static class ChatServer
                 ? Results.Text("ready")
                 : Results.Text(readJournal.Task.IsFaulted ? "read journal failed: " + readJournal.Task.Exception!.InnerException!.Message : "starting", statusCode: 503));
         return app;
+    }
+
+    /// <summary>
+    /// One node keeps uploads on its disk; on PostgreSQL (a cluster) the database holds them, so every node serves every
+    /// upload, and the node's attachments directory is only its cache.
+    /// </summary>
+    private static void AddAttachmentStore(IServiceCollection services, ChatOptions options)
+    {
+        var disk = new LocalDiskAttachmentStore(options.AttachmentsDir);
+        if (options.Storage.Kind != StorageKind.Postgres)
+        {
+            services.AddSingleton<IAttachmentStore>(disk);
+            return;
+        }
+        services.AddSingleton(_ => NpgsqlDataSource.Create(options.Storage.ConnectionString));
+        services.AddSingleton<IAttachmentStore>(sp => new PostgresAttachmentStore(sp.GetRequiredService<NpgsqlDataSource>(), disk));
     }
 }

@@ -21,9 +21,9 @@ public static class AttachmentEndpoints
             return ApiContext.Handle(http, f => Upload(http, api, store, f, limit));
         }).DisableAntiforgery();
 
-        app.MapGet(PublicPrefix + "{name}", (HttpContext http, string name, IAttachmentStore store) =>
+        app.MapGet(PublicPrefix + "{name}", async (HttpContext http, string name, IAttachmentStore store) =>
         {
-            if (store.Open(name) is not { } found) return Results.NotFound();
+            if (await store.OpenAsync(name, http.RequestAborted) is not { } found) return Results.NotFound();
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
             http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";

@@ -12,7 +12,7 @@ public interface IAttachmentStore
     Task<StoredAttachment> SaveAsync(Stream content, string extension, CancellationToken cancellationToken);
 
     /// <summary>Opens a stored file by its public name, or null when the name is malformed or unknown.</summary>
-    (Stream Content, StoredAttachment Info)? Open(string name);
+    Task<(Stream Content, StoredAttachment Info)?> OpenAsync(string name, CancellationToken cancellationToken);
 }
 
 /// <summary>The kinds of file AkkaChat accepts, by extension, with the content type they are served as.</summary>
@@ -107,28 +107,60 @@ public sealed partial class LocalDiskAttachmentStore : IAttachmentStore
 
     public async Task<StoredAttachment> SaveAsync(Stream content, string extension, CancellationToken cancellationToken)
     {
-        var contentType = AttachmentTypes.ContentTypeOf(extension) ?? throw new ArgumentException($"file type {extension} is not accepted", nameof(extension));
-        var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + extension.ToLowerInvariant();
-        var path = Path.Combine(_root, name);
-        var partial = path + ".part";
-        await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-        {
-            await content.CopyToAsync(file, cancellationToken);
-        }
-        File.Move(partial, path);
-        return new StoredAttachment(name, contentType, new FileInfo(path).Length);
+        var (name, contentType) = NewName(extension);
+        var partial = await WritePartialAsync(content, cancellationToken);
+        return Commit(partial, name, contentType);
     }
 
+    public Task<(Stream Content, StoredAttachment Info)?> OpenAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Open(name));
+
+    /// <summary>Opens a file of this directory by a name this store could have made; null when malformed or absent.</summary>
     public (Stream Content, StoredAttachment Info)? Open(string name)
     {
-        // Only names this store made: hex and a known extension. No separators, so no traversal.
-        var match = StoredName().Match(name);
-        if (!match.Success) return null;
-        var contentType = AttachmentTypes.ContentTypeOf(match.Groups["ext"].Value);
+        var contentType = ContentTypeOfName(name);
         var path = Path.Combine(_root, name);
         if (contentType is null || !File.Exists(path)) return null;
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
         return (stream, new StoredAttachment(name, contentType, stream.Length));
+    }
+
+    /// <summary>A fresh public name for a file of an accepted extension, and the content type it is served as.</summary>
+    public static (string Name, string ContentType) NewName(string extension)
+    {
+        var contentType = AttachmentTypes.ContentTypeOf(extension) ?? throw new ArgumentException($"file type {extension} is not accepted", nameof(extension));
+        return (Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + extension.ToLowerInvariant(), contentType);
+    }
+
+    /// <summary>The content type of a name this store could have made: hex and a known extension, so no separators and no traversal.</summary>
+    public static string? ContentTypeOfName(string name)
+    {
+        var match = StoredName().Match(name);
+        return match.Success ? AttachmentTypes.ContentTypeOf(match.Groups["ext"].Value) : null;
+    }
+
+    /// <summary>Copies <paramref name="content"/> to a private temporary file of this directory and returns its path.</summary>
+    public async Task<string> WritePartialAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var partial = Path.Combine(_root, Guid.NewGuid().ToString("N") + ".part");
+        try
+        {
+            await using var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await content.CopyToAsync(file, cancellationToken);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+        return partial;
+    }
+
+    /// <summary>Publishes a temporary file under its public name (atomically: readers see all of it or nothing).</summary>
+    public StoredAttachment Commit(string partial, string name, string contentType)
+    {
+        var path = Path.Combine(_root, name);
+        File.Move(partial, path, overwrite: true);
+        return new StoredAttachment(name, contentType, new FileInfo(path).Length);
     }
 
     [GeneratedRegex("^[0-9a-f]{32}(?<ext>\\.[a-z0-9]{1,5})$")]

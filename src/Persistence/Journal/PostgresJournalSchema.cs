@@ -40,12 +40,18 @@ public static class PostgresJournalSchema
         """;
 
     /// <summary>Creates the tables and indexes that do not exist yet (idempotent, one transaction, one node at a time).</summary>
-    public static void Ensure(NpgsqlConnection connection)
+    public static void Ensure(NpgsqlConnection connection) => EnsureUnderLock(connection, Ddl);
+
+    /// <summary>
+    /// Runs idempotent DDL in one transaction under the schema lock: PostgreSQL's <c>IF NOT EXISTS</c> alone still fails
+    /// when two nodes create the same table at the same moment.
+    /// </summary>
+    public static void EnsureUnderLock(NpgsqlConnection connection, string ddl)
     {
         using var transaction = connection.BeginTransaction();
         using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({SchemaLock})", connection, transaction))
             lockCommand.ExecuteNonQuery();
-        using (var command = new NpgsqlCommand(Ddl, connection, transaction))
+        using (var command = new NpgsqlCommand(ddl, connection, transaction))
             command.ExecuteNonQuery();
         transaction.Commit();
     }

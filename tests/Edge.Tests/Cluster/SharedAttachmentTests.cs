@@ -1,0 +1,70 @@
+namespace AkkaChat.Edge.Tests.Cluster;
+
+using System.Net;
+using System.Net.Http.Headers;
+using ActorSystem = Akka.Actor.ActorSystem;
+using AkkaChat.Edge.Tests.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+using AkkaCluster = Akka.Cluster.Cluster;
+
+/// <summary>
+/// On PostgreSQL the database holds every upload, so a file sent to one node is served by every node of the cluster,
+/// each from its own read-through copy on disk.
+/// </summary>
+public sealed class SharedAttachmentTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_file_uploaded_to_one_node_is_served_by_another_byte_for_byte_with_ranges()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync();
+        var shared = new Dictionary<string, string?>
+        {
+            ["AKKACHAT_STORAGE"] = "postgres",
+            ["AKKACHAT_PG"] = database.ConnectionString,
+            ["AKKACHAT_SECRET"] = "a-test-secret-that-is-long-enough-0123456789",
+        };
+        await using var first = await ChatHost.StartAsync(shared, output);
+        var seed = AkkaCluster.Get(first.App.Services.GetRequiredService<ActorSystem>()).SelfAddress;
+        await using var second = await ChatHost.StartAsync(new Dictionary<string, string?>(shared) { ["AKKACHAT_SEEDS"] = seed.ToString() }, output);
+
+        using var alice = first.NewClient();
+        await alice.SignUpAsync(Mobiles.Next(), "alice");
+        var file = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).NextBytes(file);
+        var part = new ByteArrayContent(file);
+        part.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        using var form = new MultipartFormDataContent { { part, "file", "report.pdf" } };
+        using var uploaded = await alice.Http.PostAsync("/attach/upload", form);
+        var url = Envelope.Data(await Envelope.ReadAsync(uploaded)).GetString()!;
+
+        using var anonymous = new HttpClient { BaseAddress = second.BaseUri };
+        using (var whole = await anonymous.GetAsync(url))
+        {
+            Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+            Assert.Equal("application/pdf", whole.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("nosniff", Assert.Single(whole.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal(file, await whole.Content.ReadAsByteArrayAsync());
+        }
+
+        // The second node now has its own copy; ranges (audio and video seeking) are served from it.
+        var cached = Path.Combine(second.DataDir, "attachments", url[AttachmentPrefix.Length..]);
+        Assert.True(File.Exists(cached), "the second node keeps a copy after the first read");
+        using (var range = new HttpRequestMessage(HttpMethod.Get, url))
+        {
+            range.Headers.Range = new RangeHeaderValue(1000, 1999);
+            using var partial = await anonymous.SendAsync(range);
+            Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+            Assert.Equal(file[1000..2000], await partial.Content.ReadAsByteArrayAsync());
+        }
+
+        // The copy is only a cache: without it the database serves the file again.
+        File.Delete(cached);
+        using (var again = await anonymous.GetAsync(url))
+            Assert.Equal(file, await again.Content.ReadAsByteArrayAsync());
+        using (var unknown = await anonymous.GetAsync(AttachmentPrefix + new string('a', 32) + ".pdf"))
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    private const string AttachmentPrefix = "/mnt/";
+}
