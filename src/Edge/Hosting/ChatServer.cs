@@ -40,7 +40,7 @@ public static class ChatServer
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(new TokenService(TokenService.LoadOrCreateKey(options.Secret, options.DataDir), options.TokenLifetime));
+        services.AddSingleton(new TokenService(SigningKey(options), options.TokenLifetime));
         AddAttachmentStore(services, options);
         services.AddSingleton<IChatTopology>(sp => new ShardedTopology(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
         services.AddSingleton<ApiContext>();
@@ -98,4 +98,13 @@ public static class ChatServer
         services.AddSingleton(_ => NpgsqlDataSource.Create(options.Storage.ConnectionString));
         services.AddSingleton<IAttachmentStore>(sp => new PostgresAttachmentStore(sp.GetRequiredService<NpgsqlDataSource>(), disk));
     }
+
+    /// <summary>
+    /// The token signing key: from <c>AKKACHAT_SECRET</c> when set; otherwise generated once, into the data directory of
+    /// a lone SQLite node, or into the PostgreSQL database so that every node of a cluster signs and checks alike.
+    /// </summary>
+    private static byte[] SigningKey(ChatOptions options) =>
+        options.Secret is null && options.Storage.Kind == StorageKind.Postgres
+            ? SharedSecrets.LoadOrCreate(options.Storage.ConnectionString, "token-signing")
+            : TokenService.LoadOrCreateKey(options.Secret, options.DataDir);
 }

@@ -119,7 +119,7 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
 
     /// <summary>
     /// Prepares the database before the actor system starts: creates the journal tables (whichever journal writes
-    /// them, the read journal may query them first) and, on PostgreSQL, the attachments table; for SQLite also creates the file and switches it to WAL mode (a
+    /// them, the read journal may query them first) and, on PostgreSQL, the attachments and shared secrets tables; for SQLite also creates the file and switches it to WAL mode (a
     /// property of the file, so it holds for every later connection) so readers never block the writer.
     /// </summary>
     public void Prepare()
@@ -129,7 +129,7 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
             using var postgres = new NpgsqlConnection(ConnectionString);
             postgres.Open();
             PostgresJournalSchema.Ensure(postgres);
-            PostgresJournalSchema.EnsureUnderLock(postgres, PostgresAttachmentStore.Ddl);
+            PostgresJournalSchema.EnsureUnderLock(postgres, PostgresAttachmentStore.Ddl + SharedSecrets.Ddl);
             return;
         }
         var path = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
