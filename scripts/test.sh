@@ -2,8 +2,8 @@
 # Restores, builds and runs every test suite; ends with one line "N passed, M failed".
 # Extra arguments go to each `dotnet test` (e.g. --filter ...).
 # The PostgreSQL tests use AKKACHAT_TEST_PG (an Npgsql connection string to a server where they may create and drop
-# databases); when it is not set, this script starts a throwaway PostgreSQL on 127.0.0.1 (scripts/pg.sh) and stops
-# it at the end.
+# databases); when it is not set, this script installs Debian's postgresql package if it is missing (scripts/deps.sh),
+# starts a throwaway PostgreSQL on 127.0.0.1 (scripts/pg.sh) and stops it at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,10 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "${AKKACHAT_TEST_PG:-}" ]; then
+  if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+    echo "==> PostgreSQL is not installed: installing Debian's postgresql package (scripts/deps.sh)"
+    if [ "$(id -u)" = "0" ]; then bash scripts/deps.sh postgresql; else sudo bash scripts/deps.sh postgresql; fi
+  fi
   pg_dir="$(mktemp -d /tmp/akkachat-test-pg.XXXXXX)"
   pg_port="${AKKACHAT_TEST_PG_PORT:-15433}"
   echo "==> starting a throwaway PostgreSQL on 127.0.0.1:$pg_port"
