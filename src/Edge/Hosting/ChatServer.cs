@@ -54,19 +54,10 @@ public static class ChatServer
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SocketDirectory>().CloseAll());
         // The read journal starts (and waits, blocking, for its paired journal plugin) once, here, off the request path:
         // left to the first sockets, hundreds of them blocked on it at once and starved the thread pool.
+        // Its start can time out on a loaded machine (the plugin's own 5 s wait for the journal), so it is retried until it
+        // succeeds or the node stops; until then the node is not ready.
         var readJournal = new TaskCompletionSource();
-        app.Lifetime.ApplicationStarted.Register(() => Task.Run(() =>
-        {
-            try
-            {
-                app.Services.GetRequiredService<MessageLog>();
-                readJournal.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                readJournal.TrySetException(e);
-            }
-        }));
+        app.Lifetime.ApplicationStarted.Register(() => Task.Run(() => StartReadJournalAsync(app, readJournal)));
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive });
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -79,7 +70,7 @@ public static class ChatServer
         app.MapGet("/readyz", (ActorSystem system) =>
             Cluster.Get(system).SelfMember.Status == MemberStatus.Up && readJournal.Task.IsCompletedSuccessfully
                 ? Results.Text("ready")
-                : Results.Text(readJournal.Task.IsFaulted ? "read journal failed: " + readJournal.Task.Exception!.InnerException!.Message : "starting", statusCode: 503));
+                : Results.Text("starting", statusCode: 503));
         return app;
     }
 
@@ -107,4 +98,32 @@ public static class ChatServer
         options.Secret is null && options.Storage.Kind == StorageKind.Postgres
             ? SharedSecrets.LoadOrCreate(options.Storage.ConnectionString, "token-signing")
             : TokenService.LoadOrCreateKey(options.Secret, options.DataDir);
+
+    private static async Task StartReadJournalAsync(WebApplication app, TaskCompletionSource started)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ChatServer));
+        for (var attempt = 1; !stopping.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                app.Services.GetRequiredService<MessageLog>();
+                started.TrySetResult();
+                return;
+            }
+            catch (Exception e)
+            {
+                var retryIn = TimeSpan.FromSeconds(Math.Min(attempt, 5));
+                log.LogWarning(e, "The read journal did not start (attempt {Attempt}); retrying in {RetryIn}", attempt, retryIn);
+                try
+                {
+                    await Task.Delay(retryIn, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
 }
