@@ -1,6 +1,5 @@
 namespace AkkaChat.Edge.Sockets;
 
-using System.Net.WebSockets;
 using Akka.Actor;
 using AkkaChat.Core;
 using AkkaChat.Core.Chat;
@@ -56,7 +55,7 @@ public sealed class ConnectionActor : SocketConnectionActor
                 HandleConnected(connected);
                 break;
             case UserReplies.UserNotFound:
-                CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user");
+                RefuseUnknownUser();
                 break;
             case PushDirect p:
                 DeliverDirect(p.Message.Seq, LegacyFrames.EncodeDirect(p.Message));
@@ -162,6 +161,9 @@ public sealed class ConnectionActor : SocketConnectionActor
             // Only the user's first socket catches rooms up from the stored marks; a second device starts live.
             TrackRoom(room, connected.RoomMarks.GetValueOrDefault(room), catchUp: connected.FirstSocket);
         }
+        // Registered and subscribed: the upgrade is answered only now, so whatever is stored once the client holds an open
+        // socket reaches it, on a second device too (which starts live, with no backlog).
+        Session.MarkRegistered(SocketRegistration.Registered);
     }
 
     /// <summary>Starts receiving a room; with <paramref name="catchUp"/>, live frames wait until the missed ones are sent.</summary>

@@ -66,11 +66,12 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         {
             case UserReplies.Connected connected:
                 OnConnected(connected);
+                Session.MarkRegistered(SocketRegistration.Registered);
                 Become(Running);
                 Stash.UnstashAll();
                 break;
             case UserReplies.UserNotFound:
-                CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user");
+                RefuseUnknownUser();
                 break;
             case CheckHeartbeat:
                 break;
