@@ -18,7 +18,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     private WebSocket _socket = null!; // set by the constructor or, once the upgrade is answered, by Attach
-    private readonly TaskCompletionSource<SocketRegistration> _registration = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<SocketRegistration>? _registration = new(TaskCreationOptions.RunContinuationsAsynchronously); // let go at Attach
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenRegistration _abortWithRequest;
@@ -54,17 +54,24 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     public void MarkConnectionStopped()
     {
         ConnectionStopped = true;
-        _registration.TrySetResult(SocketRegistration.Stopped);
+        _registration?.TrySetResult(SocketRegistration.Stopped);
     }
 
     /// <summary>How the connection actor's registration with its user entity ended; the endpoint answers the upgrade after it.</summary>
-    public Task<SocketRegistration> Registration => _registration.Task;
+    public Task<SocketRegistration> Registration => _registration?.Task ?? Task.FromResult(SocketRegistration.Registered);
 
     /// <summary>The user entity answered the connection actor's registration (once; later answers change nothing).</summary>
-    public void MarkRegistered(SocketRegistration outcome) => _registration.TrySetResult(outcome);
+    public void MarkRegistered(SocketRegistration outcome) => _registration?.TrySetResult(outcome);
 
-    /// <summary>The upgrade was answered: the writer (<see cref="RunWriterAsync"/>) may start on this socket.</summary>
-    public void Attach(WebSocket socket) => _socket = socket;
+    /// <summary>
+    /// The upgrade was answered: the writer (<see cref="RunWriterAsync"/>) may start on this socket. The registration's task is
+    /// let go (an idle socket should hold nothing it no longer needs).
+    /// </summary>
+    public void Attach(WebSocket socket)
+    {
+        _socket = socket;
+        _registration = null;
+    }
 
     /// <summary>How many frames were queued so far (only the connection actor queues, so no lock).</summary>
     public long Enqueued { get; private set; }
