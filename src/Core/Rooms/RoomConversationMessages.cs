@@ -10,6 +10,15 @@ public static class RoomConversationCommands
 
     /// <summary>Ephemeral: a member is typing in the room. Published to the fan-out, never persisted.</summary>
     public sealed record RoomTyping(RoomId RoomId, UserId UserId) : IWithRoomId;
+
+    /// <summary>A v2 socket about to read the room's journal from <paramref name="AfterSeq"/>: which of those messages are recalled.</summary>
+    public sealed record GetRoomRecalls(RoomId RoomId, long AfterSeq) : IWithRoomId;
+}
+
+public static class RoomConversationReplies
+{
+    /// <summary>The room's head and the recalled sequence numbers above the asked one, ascending.</summary>
+    public sealed record RoomRecalls(RoomId RoomId, long Head, IReadOnlyList<long> Seqs);
 }
 
 public static class RoomConversationEvents

@@ -5,6 +5,7 @@ using AkkaChat.Core.Chat;
 using AkkaChat.Core.Users;
 using static AkkaChat.Core.Rooms.RoomConversationCommands;
 using static AkkaChat.Core.Rooms.RoomConversationEvents;
+using static AkkaChat.Core.Rooms.RoomConversationReplies;
 
 /// <summary>Recall and typing in a room.</summary>
 public sealed partial class RoomEntity
@@ -13,6 +14,7 @@ public sealed partial class RoomEntity
     {
         Command<GetRoomJournalHead>(_ => Sender.Tell(new JournalHead(LastSequenceNr)));
         Command<RecallRoomMessage>(HandleRecall);
+        Command<GetRoomRecalls>(cmd => Sender.Tell(_state.Exists ? new RoomRecalls(cmd.RoomId, _state.Seq, _state.RecalledAfter(cmd.AfterSeq)) : new RoomReplies.RoomNotFound(cmd.RoomId)));
         Command<RoomTyping>(t =>
         {
             if (_state.Members.Contains(t.UserId)) Publish(new RoomTypingPublished(t.RoomId, t.UserId));
@@ -28,7 +30,7 @@ public sealed partial class RoomEntity
             return;
         }
         var notice = new RoomRecallPublished(message.RoomId, message.Seq, message.MessageId);
-        if (_state.IsRecalled(message.MessageId))
+        if (_state.IsRecalledSeq(message.Seq))
         {
             cmd.Origin.Tell(notice);
             return;

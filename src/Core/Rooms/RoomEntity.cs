@@ -63,7 +63,7 @@ public sealed partial class RoomEntity : ChatEntity
             PersistAndApply(new MemberJoined(cmd.UserId, DateTimeOffset.UtcNow),
                 () => replyTo.Tell(new MembershipConfirmed(_state.Profile!, cmd.UserId, _state.Seq)));
         });
-        Command<GetRoom>(cmd => Sender.Tell(_state.Exists ? new RoomInfo(_state.Profile!, _state.Members.Count, _state.Seq) { Last = _state.Last, LastRecalled = _state.Last is { } last && _state.IsRecalled(last.MessageId) } : new RoomNotFound(cmd.RoomId)));
+        Command<GetRoom>(cmd => Sender.Tell(_state.Exists ? new RoomInfo(_state.Profile!, _state.Members.Count, _state.Seq) { Last = _state.Last, LastRecalled = _state.Last is { } last && _state.IsRecalledSeq(last.Seq) } : new RoomNotFound(cmd.RoomId)));
         Command<SendRoomMessage>(HandleSend);
         Command<FetchRoomMessages>(cmd =>
         {

@@ -35,7 +35,11 @@ public static class RoomEvents
         long Seq,
         IReadOnlyList<RoomMessage> Recent) : IChatEvent
     {
+        /// <summary>Message ids of recalls within the recent tail: what snapshots held before <see cref="RecalledSeqs"/> (read, no longer written).</summary>
         public IReadOnlyList<long> RecalledMessages { get; init; } = [];
+
+        /// <summary>Sequence numbers of every recalled message of the room.</summary>
+        public IReadOnlyList<long> RecalledSeqs { get; init; } = [];
 
         /// <summary>Former members whose user entity has not confirmed leaving yet.</summary>
         public IReadOnlyList<UserId> PendingUnlinks { get; init; } = [];

@@ -1,5 +1,6 @@
 namespace AkkaChat.Core.Rooms;
 
+using System.Collections.Immutable;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Users;
@@ -8,9 +9,17 @@ using static AkkaChat.Core.Rooms.RoomConversationEvents;
 /// <summary>Recalls in a room.</summary>
 public sealed partial record RoomState
 {
-    public DedupeWindow<long, long> Recalled { get; init; } = DedupeWindow<long, long>.Empty(RecentCapacity);
+    /// <summary>
+    /// Sequence numbers of every recalled message of the room, however old: a forward read of the journal meets a message
+    /// before its recall, so readers filter against this. One number per recall, kept in snapshots.
+    /// </summary>
+    public ImmutableSortedSet<long> RecalledSeqs { get; init; } = [];
 
-    public bool IsRecalled(long messageId) => messageId != 0 && Recalled.TryGet(messageId, out _);
+    public bool IsRecalledSeq(long seq) => RecalledSeqs.Contains(seq);
+
+    /// <summary>The recalled sequence numbers above <paramref name="afterSeq"/>, ascending.</summary>
+    public IReadOnlyList<long> RecalledAfter(long afterSeq) =>
+        afterSeq >= Seq ? [] : [.. RecalledSeqs.SkipWhile(seq => seq <= afterSeq)];
 
     /// <summary>The newest message, for the conversation list.</summary>
     public RoomMessage? Last => Recent.LastOrDefault();
@@ -22,10 +31,10 @@ public sealed partial record RoomState
         var message = Recent.FirstOrDefault(m => m.Seq == seq);
         if (message is null) return (null, seq > Seq || seq <= 0 ? "no-such-message" : "recall-expired", seq > Seq || seq <= 0 ? $"the room has no message {seq}" : "the message is too old to recall");
         if (message.SenderId != sender) return (null, "not-yours", "you can only recall your own messages");
-        if (IsRecalled(message.MessageId)) return (message, null, null);
+        if (IsRecalledSeq(message.Seq)) return (message, null, null);
         if (now - message.At > UserState.RecallWindow) return (null, "recall-expired", $"messages can be recalled for {UserState.RecallWindow.TotalMinutes:0} minutes");
         return (message, null, null);
     }
 
-    private RoomState ApplyRecall(RoomMessageRecalled r) => this with { Recalled = Recalled.Add(r.MessageId, r.Seq) };
+    private RoomState ApplyRecall(RoomMessageRecalled r) => this with { RecalledSeqs = RecalledSeqs.Add(r.Seq) };
 }

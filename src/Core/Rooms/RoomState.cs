@@ -39,9 +39,12 @@ public sealed partial record RoomState
     public RoomMessage? Resent(UserId sender, string cid) =>
         cid.Length > 0 && ByCid.TryGet((sender, cid), out var stored) ? stored : null;
 
-    /// <summary>Messages after <paramref name="afterSeq"/>, oldest first, at most <paramref name="max"/>, from the kept tail.</summary>
+    /// <summary>
+    /// Messages after <paramref name="afterSeq"/>, oldest first, at most <paramref name="max"/>, from the kept tail; recalled
+    /// ones are left out (this is the seed-000 catch-up, and a seed-000 client has no notion of a recall).
+    /// </summary>
     public IReadOnlyList<RoomMessage> MessagesAfter(long afterSeq, int max) =>
-        Recent.Where(m => m.Seq > afterSeq).Take(max).ToList();
+        Recent.Where(m => m.Seq > afterSeq && !IsRecalledSeq(m.Seq)).Take(max).ToList();
 
     public RoomState Apply(IChatEvent e) => e switch
     {
@@ -56,7 +59,8 @@ public sealed partial record RoomState
         RoomSnapshot s => s.Recent.Aggregate(Empty with { Profile = s.Profile, Members = [.. s.Members] }, (st, m) => st.Append(m)) with
         {
             Seq = s.Seq,
-            Recalled = s.RecalledMessages.Aggregate(DedupeWindow<long, long>.Empty(RecentCapacity), (w, id) => w.Add(id, 0)),
+            // Snapshots written before RecalledSeqs named recalls by message id, only within the recent tail.
+            RecalledSeqs = [.. s.RecalledSeqs, .. s.Recent.Where(m => s.RecalledMessages.Contains(m.MessageId)).Select(m => m.Seq)],
             PendingUnlinks = [.. s.PendingUnlinks],
             PendingOwnership = s.PendingOwnership.ToImmutableDictionary(),
         },
@@ -66,7 +70,7 @@ public sealed partial record RoomState
 
     public RoomSnapshot ToSnapshot() => new(Profile!, [.. Members], Seq, [.. Recent])
     {
-        RecalledMessages = [.. Recent.Where(m => IsRecalled(m.MessageId)).Select(m => m.MessageId)],
+        RecalledSeqs = [.. RecalledSeqs],
         PendingUnlinks = [.. PendingUnlinks.OrderBy(u => u.Value)],
         PendingOwnership = PendingOwnership,
     };

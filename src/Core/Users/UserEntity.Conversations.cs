@@ -85,7 +85,7 @@ public sealed partial class UserEntity
             return;
         }
         var notice = new MessageRecalled(ConversationId.With(_state.Id), message.Seq, message.MessageId);
-        if (_state.IsRecalled(message.MessageId))
+        if (_state.IsRecalledSeq(message.Seq))
         {
             cmd.Origin.Tell(notice);
             return;
@@ -100,7 +100,7 @@ public sealed partial class UserEntity
     private void HandleRecallIncoming(RecallIncoming cmd)
     {
         var copy = _state.RecentInbox.FirstOrDefault(m => m.MessageId == cmd.MessageId && m.SenderId == cmd.SenderId);
-        if (copy is null || _state.IsRecalled(copy.MessageId)) return;
+        if (copy is null || _state.IsRecalledSeq(copy.Seq)) return;
         PersistAndApply(new DirectMessageRecalled(copy.Seq, copy.MessageId, DateTimeOffset.UtcNow),
             () => PushToAll(new MessageRecalled(ConversationId.With(_state.Id), copy.Seq, copy.MessageId)));
     }

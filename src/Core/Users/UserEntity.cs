@@ -309,7 +309,11 @@ public sealed partial class UserEntity : ChatEntity
             Context.Watch(cmd.Connection);
             if (_connections.Count == 1) AnnouncePresence(online: true);
         }
-        Sender.Tell(new Connected(_state.Id, [.. _state.Rooms], backlog, _state.RoomMarks, _state.InboxSeq) { FirstSocket = _connections.Count == 1 });
+        Sender.Tell(new Connected(_state.Id, [.. _state.Rooms], backlog, _state.RoomMarks, _state.InboxSeq)
+        {
+            FirstSocket = _connections.Count == 1,
+            RecalledInbox = cmd.WantsBacklog ? [] : [.. _state.RecalledSeqs],
+        });
     }
 
     /// <summary>

@@ -54,7 +54,11 @@ public static class UserEvents
         public IReadOnlyDictionary<UserId, PeerConversation> Peers { get; init; } = new Dictionary<UserId, PeerConversation>();
         public IReadOnlyDictionary<RoomId, long> RoomReads { get; init; } = new Dictionary<RoomId, long>();
         public IReadOnlyDictionary<ConversationId, ConversationFlags> Flags { get; init; } = new Dictionary<ConversationId, ConversationFlags>();
+        /// <summary>Message ids of recalls within the recent inbox: what snapshots held before <see cref="RecalledSeqs"/> (read, no longer written).</summary>
         public IReadOnlyList<long> RecalledMessages { get; init; } = [];
+
+        /// <summary>Inbox sequence numbers of every recalled message.</summary>
+        public IReadOnlyList<long> RecalledSeqs { get; init; } = [];
 
         /// <summary>Friend requests, pending removals and blocks.</summary>
         public UserContactsSnapshot Contacts { get; init; } = UserContactsSnapshot.Empty;

@@ -75,6 +75,12 @@ public static class UserReplies
     {
         /// <summary>No other socket of the user was open: this one is the one to catch up on what the user missed.</summary>
         public bool FirstSocket { get; init; }
+
+        /// <summary>
+        /// For a v2 socket: the inbox sequence numbers of every recalled message, so its journal reads (which meet a message
+        /// before its recall) deliver those as recalled slots. Later recalls reach the socket as pushes.
+        /// </summary>
+        public IReadOnlyList<long> RecalledInbox { get; init; } = [];
     }
 
     /// <summary>The recipient's copy is stored (or was already); the sender's copy takes the same id and time.</summary>

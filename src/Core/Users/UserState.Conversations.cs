@@ -30,12 +30,15 @@ public sealed partial record UserState
     public ImmutableDictionary<RoomId, long> RoomReads { get; init; } = ImmutableDictionary<RoomId, long>.Empty;
     public ImmutableDictionary<ConversationId, ConversationFlags> Flags { get; init; } = ImmutableDictionary<ConversationId, ConversationFlags>.Empty;
 
-    /// <summary>Ids of recent recalled messages (bounded like the inbox window).</summary>
-    public DedupeWindow<long, long> Recalled { get; init; } = DedupeWindow<long, long>.Empty(RecentInboxCapacity);
+    /// <summary>
+    /// Inbox sequence numbers of every recalled message, however old: what a forward read of the journal (sync, backlog)
+    /// cannot know at read time, since a recall is stored after its message. One number per recall, kept in snapshots.
+    /// </summary>
+    public ImmutableSortedSet<long> RecalledSeqs { get; init; } = [];
 
     public ConversationFlags FlagsOf(ConversationId conversation) => Flags.GetValueOrDefault(conversation) ?? ConversationFlags.None;
 
-    public bool IsRecalled(long messageId) => messageId != 0 && Recalled.TryGet(messageId, out _);
+    public bool IsRecalledSeq(long seq) => RecalledSeqs.Contains(seq);
 
     /// <summary>
     /// Decides a read marker. For a 1:1 conversation the unread count is exact while the unread messages are within the
@@ -70,7 +73,7 @@ public sealed partial record UserState
         var message = RecentInbox.FirstOrDefault(m => m.Seq == seq);
         if (message is null) return (null, seq > InboxSeq || seq <= 0 ? "no-such-message" : "recall-expired", seq > InboxSeq || seq <= 0 ? $"your inbox has no message {seq}" : "the message is too old to recall");
         if (message.SenderId != Id) return (null, "not-yours", "you can only recall your own messages");
-        if (IsRecalled(message.MessageId)) return (message, null, null);
+        if (IsRecalledSeq(message.Seq)) return (message, null, null);
         if (now - message.At > RecallWindow) return (null, "recall-expired", $"messages can be recalled for {RecallWindow.TotalMinutes:0} minutes");
         return (message, null, null);
     }
@@ -80,7 +83,7 @@ public sealed partial record UserState
         {
             var c = Peers.GetValueOrDefault(peer) ?? PeerConversation.None;
             var flags = FlagsOf(ConversationId.With(peer));
-            return new PeerSummary(peer, c.Last, c.Last is { } last && IsRecalled(last.MessageId), c.Unread, flags.Pinned, flags.Muted);
+            return new PeerSummary(peer, c.Last, c.Last is { } last && IsRecalledSeq(last.Seq), c.Unread, flags.Pinned, flags.Muted);
         })],
         [.. Rooms.Select(room =>
         {
@@ -97,7 +100,7 @@ public sealed partial record UserState
             IncomingRead = Math.Min(c.IncomingTotal, Math.Max(c.IncomingRead, r.IncomingRead)),
         }),
         ConversationFlagsSet f => this with { Flags = f is { Pinned: false, Muted: false } ? Flags.Remove(f.Conversation) : Flags.SetItem(f.Conversation, new ConversationFlags(f.Pinned, f.Muted)) },
-        DirectMessageRecalled r => this with { Recalled = Recalled.Add(r.MessageId, r.Seq) },
+        DirectMessageRecalled r => this with { RecalledSeqs = RecalledSeqs.Add(r.Seq) },
         _ => this,
     };
 

@@ -55,10 +55,13 @@ public sealed partial record UserState
     /// <summary>The stored incoming copy of <paramref name="sender"/>'s send with client id <paramref name="cid"/>, if still remembered.</summary>
     public DirectMessage? ResentBy(UserId sender, string cid) => cid.Length > 0 && ReceivedByCid.TryGet((sender, cid), out var m) ? m : null;
 
-    /// <summary>Inbox messages stored since the user was last online, oldest first, at most <see cref="MaxBacklog"/> (the newest ones).</summary>
+    /// <summary>
+    /// Inbox messages stored since the user was last online, oldest first, at most <see cref="MaxBacklog"/> (the newest ones).
+    /// Recalled messages are left out: a seed-000 client has no notion of a recall and must never get their content.
+    /// </summary>
     public IReadOnlyList<DirectMessage> UndeliveredBacklog()
     {
-        var pending = RecentInbox.Where(m => m.Seq > DeliveredThrough).ToList();
+        var pending = RecentInbox.Where(m => m.Seq > DeliveredThrough && !IsRecalledSeq(m.Seq)).ToList();
         return pending.Count <= MaxBacklog ? pending : pending.GetRange(pending.Count - MaxBacklog, MaxBacklog);
     }
 
@@ -125,7 +128,7 @@ public sealed partial record UserState
         Peers = Peers,
         RoomReads = RoomReads,
         Flags = Flags,
-        RecalledMessages = [.. RecentInbox.Where(m => IsRecalled(m.MessageId)).Select(m => m.MessageId)],
+        RecalledSeqs = [.. RecalledSeqs],
         Contacts = ContactsSnapshot(),
     };
 
@@ -154,8 +157,16 @@ public sealed partial record UserState
             Peers = s.Peers.ToImmutableDictionary(),
             RoomReads = s.RoomReads.ToImmutableDictionary(),
             Flags = s.Flags.ToImmutableDictionary(),
-            Recalled = s.RecalledMessages.Aggregate(DedupeWindow<long, long>.Empty(RecentInboxCapacity), (w, id) => w.Add(id, 0)),
+            RecalledSeqs = [.. s.RecalledSeqs, .. RecalledInRecent(s.RecentInbox, s.RecalledMessages)],
         };
+    }
+
+    /// <summary>Snapshots written before <see cref="RecalledSeqs"/> named recalls by message id, only within the recent inbox.</summary>
+    private static IEnumerable<long> RecalledInRecent(IReadOnlyList<DirectMessage> recent, IReadOnlyList<long> recalledIds)
+    {
+        if (recalledIds.Count == 0) return [];
+        var ids = recalledIds.ToHashSet();
+        return recent.Where(m => ids.Contains(m.MessageId)).Select(m => m.Seq);
     }
 
     /// <summary>One copy of the state per stored message (this runs for every 1:1 message on both sides).</summary>

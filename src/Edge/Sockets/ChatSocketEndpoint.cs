@@ -37,14 +37,37 @@ public static class ChatSocketEndpoint
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var session = new SocketSession(socket, options.OutboundQueue, context.RequestAborted);
+        // The connection actor registers with the user entity before the upgrade is answered: once the client holds an open
+        // socket, everything stored reaches it (a second seed-000 device starts live, with no backlog to cover a gap).
+        using var session = new SocketSession(options.OutboundQueue, context.RequestAborted);
         var fanout = registry.Get<RoomFanoutKey>();
         var limits = new SocketLimits(options.MessagesPerSecond, options.MessageBurst, options.HeartbeatInterval, options.MissedHeartbeats, userRates);
         var connection = query["v"] == "2"
             ? system.ActorOf(ConnectionActorV2.Props(user.Value, session, topology, fanout, log, limits))
             : system.ActorOf(ConnectionActor.Props(user.Value, session, topology, fanout, limits));
         directory.Add(connection);
+        var registration = await RegistrationAsync(session, context.RequestAborted);
+        if (registration != SocketRegistration.Registered)
+        {
+            directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
+            if (context.RequestAborted.IsCancellationRequested) return;
+            context.Response.StatusCode = registration == SocketRegistration.UnknownUser ? StatusCodes.Status401Unauthorized : StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsync(registration == SocketRegistration.UnknownUser ? "unknown user" : "the server could not open the socket, try again");
+            return;
+        }
+
+        WebSocket socket;
+        try
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync();
+        }
+        catch
+        {
+            directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
+            throw;
+        }
+        using var accepted = socket;
+        session.Attach(socket);
         userRates.Open(user.Value.Value);
         var writer = session.RunWriterAsync();
         try
@@ -57,6 +80,21 @@ public static class ChatSocketEndpoint
             directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
             await writer;
             await AwaitClientCloseAsync(socket);
+        }
+    }
+
+    /// <summary>How long a handshake waits for the user entity to register the socket (it may be recovering from its journal).</summary>
+    private static readonly TimeSpan RegistrationTimeout = TimeSpan.FromSeconds(10);
+
+    private static async Task<SocketRegistration> RegistrationAsync(SocketSession session, CancellationToken aborted)
+    {
+        try
+        {
+            return await session.Registration.WaitAsync(RegistrationTimeout, aborted);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            return SocketRegistration.Stopped;
         }
     }
 

@@ -1,6 +1,5 @@
 namespace AkkaChat.Edge.Sockets;
 
-using System.Net.WebSockets;
 using Akka.Actor;
 using AkkaChat.Core;
 using AkkaChat.Core.Chat;
@@ -56,7 +55,7 @@ public sealed class ConnectionActor : SocketConnectionActor
                 HandleConnected(connected);
                 break;
             case UserReplies.UserNotFound:
-                CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user");
+                RefuseUnknownUser();
                 break;
             case PushDirect p:
                 DeliverDirect(p.Message.Seq, LegacyFrames.EncodeDirect(p.Message));
@@ -85,6 +84,9 @@ public sealed class ConnectionActor : SocketConnectionActor
                 break;
             case RoomReplies.RoomMessages page:
                 HandleCatchUp(page);
+                break;
+            case RoomRecallPublished r:
+                ForgetRecalled(r);
                 break;
             case RoomReplies.RoomNotFound r:
                 FinishCatchUp(r.RoomId);
@@ -162,6 +164,9 @@ public sealed class ConnectionActor : SocketConnectionActor
             // Only the user's first socket catches rooms up from the stored marks; a second device starts live.
             TrackRoom(room, connected.RoomMarks.GetValueOrDefault(room), catchUp: connected.FirstSocket);
         }
+        // Registered and subscribed: the upgrade is answered only now, so whatever is stored once the client holds an open
+        // socket reaches it, on a second device too (which starts live, with no backlog).
+        Session.MarkRegistered(SocketRegistration.Registered);
     }
 
     /// <summary>Starts receiving a room; with <paramref name="catchUp"/>, live frames wait until the missed ones are sent.</summary>
@@ -191,7 +196,7 @@ public sealed class ConnectionActor : SocketConnectionActor
         foreach (var message in page.Messages)
         {
             if (message.Seq <= cursor.Delivered) continue;
-            if (cursor.OwnSends.Contains(message.Seq)) DeliverRoomMessage(cursor, message.Seq, frame: null);
+            if (cursor.OwnSends.Contains(message.Seq) || cursor.Recalled.Contains(message.Seq)) DeliverRoomMessage(cursor, message.Seq, frame: null);
             else DeliverRoomMessage(cursor, message.Seq, LegacyFrames.EncodeRoom(message));
         }
         FinishCatchUp(page.RoomId);
@@ -204,6 +209,19 @@ public sealed class ConnectionActor : SocketConnectionActor
         foreach (var frame in cursor.Buffered) DeliverRoomFrame(cursor, frame);
         cursor.Buffered.Clear();
         cursor.OwnSends.Clear();
+        cursor.Recalled.Clear();
+    }
+
+    /// <summary>
+    /// A room message was recalled. A seed-000 client cannot be told, so a message this socket holds back while its room
+    /// catches up, or that the catch-up page (read before the recall) still carries, is never sent. What was queued on the
+    /// socket before the recall stays: it was delivered live, as to any socket that was open.
+    /// </summary>
+    private void ForgetRecalled(RoomRecallPublished recall)
+    {
+        if (!_rooms.TryGetValue(recall.RoomId, out var cursor) || !cursor.CatchingUp) return;
+        cursor.Recalled.Add(recall.Seq);
+        cursor.Buffered.RemoveAll(f => f.Message.Seq == recall.Seq);
     }
 
     private void DeliverRoomFrame(RoomCursor cursor, RoomFrame frame)
@@ -234,6 +252,7 @@ public sealed class ConnectionActor : SocketConnectionActor
         public bool CatchingUp { get; set; }
         public List<RoomFrame> Buffered { get; } = [];
         public HashSet<long> OwnSends { get; } = [];
+        public HashSet<long> Recalled { get; } = [];
     }
 
     /// <summary>

@@ -112,6 +112,13 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
         if (!Session.TryEnqueue(frame)) Context.Stop(Self);
     }
 
+    /// <summary>The token's user does not exist: the upgrade is refused if still unanswered, else the socket is closed (1008).</summary>
+    protected void RefuseUnknownUser()
+    {
+        Session.MarkRegistered(SocketRegistration.UnknownUser);
+        CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user");
+    }
+
     protected void CloseAndStop(WebSocketCloseStatus status, string reason)
     {
         Session.Close(status, reason);

@@ -17,7 +17,8 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly WebSocket _socket;
+    private WebSocket _socket = null!; // set by the constructor or, once the upgrade is answered, by Attach
+    private TaskCompletionSource<SocketRegistration>? _registration = new(TaskCreationOptions.RunContinuationsAsynchronously); // let go at Attach
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenRegistration _abortWithRequest;
@@ -30,8 +31,17 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
 
     /// <param name="requestAborted">The HTTP request's abort token: when the connection drops, both loops stop.</param>
     public SocketSession(WebSocket socket, int capacity, CancellationToken requestAborted)
+        : this(capacity, requestAborted)
     {
         _socket = socket;
+    }
+
+    /// <summary>
+    /// A session whose socket is attached later (<see cref="Attach"/>): frames queue from the start and are written once the
+    /// writer runs, so the connection actor can register with its user entity before the upgrade is answered.
+    /// </summary>
+    public SocketSession(int capacity, CancellationToken requestAborted)
+    {
         // One token source for both loops (not a linked source per loop): every idle socket pays for each one.
         _abortWithRequest = requestAborted.UnsafeRegister(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort);
         _wakeOnAbort = _abort.Token.UnsafeRegister(static session => ((SocketSession)session!).WakeWriter(), this);
@@ -41,7 +51,27 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     /// <summary>The connection actor has stopped (it stops itself when it closes the socket for a reason of its own).</summary>
     public bool ConnectionStopped { get; private set; }
 
-    public void MarkConnectionStopped() => ConnectionStopped = true;
+    public void MarkConnectionStopped()
+    {
+        ConnectionStopped = true;
+        _registration?.TrySetResult(SocketRegistration.Stopped);
+    }
+
+    /// <summary>How the connection actor's registration with its user entity ended; the endpoint answers the upgrade after it.</summary>
+    public Task<SocketRegistration> Registration => _registration?.Task ?? Task.FromResult(SocketRegistration.Registered);
+
+    /// <summary>The user entity answered the connection actor's registration (once; later answers change nothing).</summary>
+    public void MarkRegistered(SocketRegistration outcome) => _registration?.TrySetResult(outcome);
+
+    /// <summary>
+    /// The upgrade was answered: the writer (<see cref="RunWriterAsync"/>) may start on this socket. The registration's task is
+    /// let go (an idle socket should hold nothing it no longer needs).
+    /// </summary>
+    public void Attach(WebSocket socket)
+    {
+        _socket = socket;
+        _registration = null;
+    }
 
     /// <summary>How many frames were queued so far (only the connection actor queues, so no lock).</summary>
     public long Enqueued { get; private set; }
@@ -209,4 +239,17 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
         _abortWithRequest.Dispose();
         _wakeOnAbort.Dispose();
     }
+}
+
+/// <summary>How a socket's registration with its user entity ended.</summary>
+public enum SocketRegistration
+{
+    /// <summary>Registered: pushes reach the socket from now on.</summary>
+    Registered,
+
+    /// <summary>The token's user does not exist.</summary>
+    UnknownUser,
+
+    /// <summary>The connection actor stopped first.</summary>
+    Stopped,
 }

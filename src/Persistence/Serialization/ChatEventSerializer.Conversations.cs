@@ -49,6 +49,7 @@ public sealed partial class ChatEventSerializer
         foreach (var (conversation, flags) in s.Flags.OrderBy(kv => kv.Key.ToString(), StringComparer.Ordinal))
             p.Flags.Add(new Proto.ConversationFlags { Conversation = conversation.ToString(), Pinned = flags.Pinned, Muted = flags.Muted });
         p.RecalledMessages.Add(s.RecalledMessages);
+        p.RecalledSeqs.Add(s.RecalledSeqs);
     }
 
     private static UserEvents.UserSnapshot WithConversations(Proto.UserSnapshot p, UserEvents.UserSnapshot s) => s with
@@ -59,6 +60,7 @@ public sealed partial class ChatEventSerializer
         RoomReads = p.RoomReads.ToDictionary(kv => new RoomId(kv.Key), kv => kv.Value),
         Flags = p.Flags.ToDictionary(f => ParseConversation(f.Conversation), f => new ConversationFlags(f.Pinned, f.Muted)),
         RecalledMessages = [.. p.RecalledMessages],
+        RecalledSeqs = [.. p.RecalledSeqs],
     };
 
     private static ConversationId ParseConversation(string text) =>

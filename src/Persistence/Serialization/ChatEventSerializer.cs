@@ -359,6 +359,7 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         Seq = s.Seq,
         Recent = { s.Recent.Select(ToProto) },
         RecalledMessages = { s.RecalledMessages },
+        RecalledSeqs = { s.RecalledSeqs },
         PendingUnlinks = { s.PendingUnlinks.Select(id => id.Value) },
         PendingOwnership = { OwnershipByUser(s.PendingOwnership) },
     };
@@ -370,6 +371,7 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         [.. p.Recent.Select(FromProto)])
     {
         RecalledMessages = [.. p.RecalledMessages],
+        RecalledSeqs = [.. p.RecalledSeqs],
         PendingUnlinks = [.. p.PendingUnlinks.Select(id => new UserId(id))],
         PendingOwnership = p.PendingOwnership.ToDictionary(kv => new UserId(kv.Key), kv => kv.Value),
     };

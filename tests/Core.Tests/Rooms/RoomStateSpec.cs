@@ -92,6 +92,22 @@ public sealed class RoomStateSpec
     }
 
     [Fact]
+    public void Recalled_messages_are_left_out_of_the_catch_up_and_stay_known_through_a_snapshot()
+    {
+        var state = WithMessages(Created(), 5);
+        state = Apply(state, new RoomConversationEvents.RoomMessageRecalled(2, state.Recent.ElementAt(1).MessageId, Samples.At));
+        state = WithMessages(state, RoomState.RecentCapacity); // seq 2 leaves the recent tail
+
+        var restored = RoomState.Empty.Apply(state.ToSnapshot());
+
+        Assert.Equal(new long[] { 1, 3 }, WithMessages(Created(), 3).Apply(new RoomConversationEvents.RoomMessageRecalled(2, 0, Samples.At)).MessagesAfter(0, 10).Select(m => m.Seq));
+        Assert.True(restored.IsRecalledSeq(2));
+        Assert.Equal(new long[] { 2 }, restored.RecalledAfter(1));
+        Assert.Empty(restored.RecalledAfter(2));
+        Assert.Empty(restored.RecalledAfter(long.MaxValue));
+    }
+
+    [Fact]
     public void Recent_keeps_only_the_newest_messages()
     {
         var state = WithMessages(Created(), RoomState.RecentCapacity + 5);

@@ -77,7 +77,7 @@ public sealed class ConversationStateSpec
         Assert.Equal(4242, message!.MessageId);
 
         state = state.Apply(new DirectMessageRecalled(mine.Seq, mine.MessageId, Samples.At));
-        Assert.True(state.IsRecalled(4242));
+        Assert.True(state.IsRecalledSeq(mine.Seq));
         Assert.True(state.ConversationsView().Peers.Single(p => p.Peer == Peer).LastRecalled);
     }
 
@@ -89,5 +89,38 @@ public sealed class ConversationStateSpec
         Assert.True(restored.FlagsOf(ConversationId.With(Peer)).Pinned);
         Assert.Equal(2, restored.Peers[Peer].Unread);
         Assert.Empty(restored.Apply(new ConversationFlagsSet(ConversationId.With(Peer), false, false)).Flags);
+    }
+
+    [Fact]
+    public void A_recall_stays_known_however_many_messages_follow_and_through_a_snapshot()
+    {
+        var state = Receive(Friends(), Peer, 3);
+        state = state.Apply(new DirectMessageRecalled(2, state.RecentInbox.ElementAt(1).MessageId, Samples.At));
+        state = Receive(state, Other, UserState.RecentInboxCapacity + 10); // seq 2 leaves the recent inbox
+
+        var restored = UserState.Empty.Apply(state.ToSnapshot());
+
+        Assert.True(restored.IsRecalledSeq(2));
+        Assert.False(restored.IsRecalledSeq(1));
+        Assert.Equal(new long[] { 2 }, restored.RecalledSeqs);
+    }
+
+    [Fact]
+    public void A_snapshot_written_before_recalled_seqs_still_marks_the_recalls_in_its_recent_inbox()
+    {
+        var state = Receive(Friends(), Peer, 3);
+        var recalled = state.RecentInbox.ElementAt(2);
+        var old = state.ToSnapshot() with { RecalledMessages = [recalled.MessageId], RecalledSeqs = [] };
+
+        Assert.Equal(new long[] { 3 }, UserState.Empty.Apply(old).RecalledSeqs);
+    }
+
+    [Fact]
+    public void The_offline_backlog_leaves_recalled_messages_out()
+    {
+        var state = Receive(Friends(), Peer, 4);
+        state = state.Apply(new DirectMessageRecalled(3, state.RecentInbox.ElementAt(2).MessageId, Samples.At));
+
+        Assert.Equal(new long[] { 1, 2, 4 }, state.UndeliveredBacklog().Select(m => m.Seq));
     }
 }

@@ -63,7 +63,6 @@ public sealed class DirectMessageTests(SocketHostFixture fixture) : IClassFixtur
         await using var xenaPhone = await xena.OpenAsync("xena/phone");
         await using var yuriSocket = await yuri.OpenAsync("yuri");
         await using var xenaLaptop = await xena.OpenAsync("xena/laptop");
-        await xenaLaptop.RegisteredAsync();
 
         // The second socket did not kick the first: both get what yuri sends.
         await yuriSocket.SendAsync(new { id = 1, dstid = xena.UserId, cmd = Direct, media = 1, content = "to both devices" });
@@ -95,7 +94,6 @@ public sealed class DirectMessageTests(SocketHostFixture fixture) : IClassFixtur
         await using var aliceSocket = await alice.OpenAsync("alice");
         // Alice's second socket gets her copy of each message once it is stored in both inboxes.
         await using var aliceWitness = await alice.OpenAsync("alice/witness");
-        await aliceWitness.RegisteredAsync();
 
         await using (var bobFirst = await bob.OpenAsync("bob/first"))
         {
@@ -141,7 +139,6 @@ public sealed class DirectMessageTests(SocketHostFixture fixture) : IClassFixtur
         await alice.BefriendAsync(carol);
         await using var aliceSocket = await alice.OpenAsync("alice");
         await using var aliceWitness = await alice.OpenAsync("alice/witness");
-        await aliceWitness.RegisteredAsync();
 
         await aliceSocket.SendAsync(new { id = 1, dstid = carol.UserId, cmd = Direct, media = 1, content = "first" });
         await aliceSocket.SendAsync(new { id = 2, dstid = carol.UserId, cmd = Direct, media = 4, url = "/attach/p.png" });

@@ -20,13 +20,11 @@ public sealed class FrameInbox : IAsyncDisposable
     private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
     private readonly TaskCompletionSource<WebSocketCloseStatus?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _pump;
-    private readonly long _userId;
 
-    private FrameInbox(ChatSocket socket, string label, long userId)
+    private FrameInbox(ChatSocket socket, string label)
     {
         _socket = socket;
         Label = label;
-        _userId = userId;
         _pump = Task.Run(PumpAsync);
     }
 
@@ -38,27 +36,13 @@ public sealed class FrameInbox : IAsyncDisposable
     /// <summary>The close status the server sent, once its close frame has arrived.</summary>
     public WebSocketCloseStatus? CloseStatus => _closed.Task.IsCompleted ? _closed.Task.Result : null;
 
-    public static async Task<FrameInbox> OpenAsync(ChatClient client, string label) => new(await client.ConnectAsync(), label, client.UserId);
+    public static async Task<FrameInbox> OpenAsync(ChatClient client, string label) => new(await client.ConnectAsync(), label);
 
     public Task SendAsync(object frame) => _socket.SendJsonAsync(frame);
 
     public Task SendTextAsync(string text) => _socket.SendTextAsync(text);
 
     public Task SendBinaryAsync(byte[] bytes) => Socket.SendAsync(bytes, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
-
-    /// <summary>
-    /// Returns once the user entity has registered this socket and the socket has subscribed to its rooms. A seed-000
-    /// socket has no signal for that, and one that is not its user's first misses what is stored before then. So this
-    /// sends a message to the user's own id: the entity refuses it after it handled the socket's registration (both
-    /// come from the socket's actor, in order), and the refusal reaches the socket after the registration's answer,
-    /// on which the socket subscribed to its rooms. Whatever the test makes another socket send afterwards comes later.
-    /// </summary>
-    public async Task RegisteredAsync()
-    {
-        const long probe = 900_001;
-        await SendAsync(new { id = probe, dstid = _userId, cmd = 10, media = 1, content = "registered?" });
-        (await NextErrorAsync()).AssertError("refused", clientRef: probe);
-    }
 
     /// <summary>The next frame; fails when none arrives within <paramref name="wait"/> or the socket closes first.</summary>
     public async Task<JsonElement> NextAsync(TimeSpan? wait = null)

@@ -53,7 +53,6 @@ public sealed class RestartDurabilityTests(ITestOutputHelper output)
             // Carol never connects before the restart: a 1:1 and a room message wait for her.
             await using var aliceSocket = await alice.OpenAsync("alice");
             await using var aliceWitness = await alice.OpenAsync("alice/witness");
-            await aliceWitness.RegisteredAsync();
             await using var bobSocket = await bob.OpenAsync("bob");
             await aliceSocket.SendAsync(new { id = 1, dstid = carolId, cmd = Direct, media = 1, content = "dm before restart" });
             await aliceWitness.NextChatAsync(Direct, aliceId, carolId, "dm before restart");

@@ -151,7 +151,6 @@ public sealed class RoomMessageTests(SocketHostFixture fixture) : IClassFixture<
 
         // Ann was never offline: like a 1:1 inbox, the room has nothing missed to push to her second socket.
         await using var annSecond = await ann.OpenAsync("ann/second");
-        await annSecond.RegisteredAsync();
         await ownerSocket.SendAsync(new { id = 2, dstid = room, cmd = Room, media = 1, content = "new" });
         await annFirst.NextChatAsync(Room, owner.UserId, room, "new");
         await annSecond.NextChatAsync(Room, owner.UserId, room, "new");

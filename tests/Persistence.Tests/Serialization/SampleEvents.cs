@@ -76,6 +76,7 @@ public static class SampleEvents
                 [ConversationId.In(new RoomId(101))] = new(true, true),
             },
             RecalledMessages = [Direct.MessageId],
+            RecalledSeqs = [3, 41, 1_000_003],
             Contacts = new UserContactsSnapshot(
                 [Request with { To = new UserId(10_001) }],
                 [Request with { From = new UserId(10_001), To = new UserId(10_013), Memo = "hello" }],
@@ -94,6 +95,7 @@ public static class SampleEvents
             [InRoom, InRoom with { Seq = 78, SenderId = new UserId(10_001), Payload = Payload("reply", 1) }])
         {
             RecalledMessages = [InRoom.MessageId],
+            RecalledSeqs = [2, 77],
             PendingUnlinks = [new UserId(10_004)],
             PendingOwnership = new Dictionary<UserId, bool> { [new UserId(10_003)] = true },
         }),

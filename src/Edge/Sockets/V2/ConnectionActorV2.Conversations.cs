@@ -38,10 +38,10 @@ public sealed partial class ConnectionActorV2
                 Send(FramesV2.EncodePresence(p.FriendId, p.Online));
                 return true;
             case MessageRecalled r:
-                Send(FramesV2.EncodeRecalled(Streams.Inbox(User), r.Seq, r.MessageId));
+                OnRecalled(Streams.Inbox(User), null, r.Seq, r.MessageId);
                 return true;
             case RoomRecallPublished r:
-                if (_memberRooms.Contains(r.RoomId)) Send(FramesV2.EncodeRecalled(Streams.Room(r.RoomId), r.Seq, r.MessageId));
+                if (_memberRooms.Contains(r.RoomId)) OnRecalled(Streams.Room(r.RoomId), r.RoomId, r.Seq, r.MessageId);
                 return true;
             case RoomTypingPublished t:
                 if (t.UserId != User && _memberRooms.Contains(t.RoomId)) Send(FramesV2.EncodeTyping(ConversationId.In(t.RoomId), t.UserId));

@@ -11,6 +11,7 @@ public sealed partial class ConnectionActorV2
     {
         _memberRooms.Remove(room);
         _rooms.Remove(room);
+        _recalledRooms.Remove(room);
         Fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(room, Self));
     }
 }

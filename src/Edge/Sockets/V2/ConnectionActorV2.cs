@@ -17,7 +17,8 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// with <c>sync</c> (its last sequence number per stream) and gets every later message from the journal, in
 /// order, then <c>synced</c>, then live traffic — each stream through a <see cref="StreamCursor"/>, so nothing
 /// is skipped or repeated however live pushes and journal reads interleave. Nothing but acks and errors is
-/// sent before the first <c>sync</c>.
+/// sent before the first <c>sync</c>. A recalled message goes out as a recalled slot (no content): the socket knows every
+/// recalled sequence number above its cursors from the entities when it starts reading, and later recalls from their pushes.
 /// </summary>
 public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnboundedStash
 {
@@ -28,6 +29,8 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     private readonly HashSet<RoomId> _memberRooms = [];
     private readonly Dictionary<RoomId, StreamCursor> _rooms = [];
     private readonly HashSet<string> _awaitingFirstCatchUp = [];
+    private readonly HashSet<long> _recalledInbox = []; // recalled inbox seqs above the cursor (all of them before sync)
+    private readonly Dictionary<RoomId, HashSet<long>> _recalledRooms = [];
     private StreamCursor? _inbox;
     private long _inboxHead;
     private bool _syncRequested;
@@ -66,11 +69,12 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         {
             case UserReplies.Connected connected:
                 OnConnected(connected);
+                Session.MarkRegistered(SocketRegistration.Registered);
                 Become(Running);
                 Stash.UnstashAll();
                 break;
             case UserReplies.UserNotFound:
-                CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user");
+                RefuseUnknownUser();
                 break;
             case CheckHeartbeat:
                 break;
@@ -125,12 +129,15 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
                 AckWhenRoom(Sender);
                 break;
             case DirectMessage m:
-                if (_inbox?.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(FramesV2.EncodeDirect(User, m));
+                if (_inbox?.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(EncodeInbox(m));
                 AckWhenRoom(Sender);
                 break;
             case RoomMessage m:
-                if (_rooms.TryGetValue(m.RoomId, out var cursor) && cursor.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(FramesV2.EncodeRoom(m));
+                if (_rooms.TryGetValue(m.RoomId, out var cursor) && cursor.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(EncodeRoom(m));
                 AckWhenRoom(Sender);
+                break;
+            case JoinedRoomRecalls j:
+                OnJoinedRoomRecalls(j);
                 break;
             case RetryAck r:
                 AckWhenRoom(r.Stage);
@@ -157,6 +164,11 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     {
         WatchEntity(Sender);
         _inboxHead = Math.Max(_inboxHead, connected.InboxHead);
+        var floor = _inbox?.Delivered ?? 0;
+        foreach (var seq in connected.RecalledInbox)
+        {
+            if (seq > floor) _recalledInbox.Add(seq);
+        }
         // Registered again after the entity moved or restarted: pushes sent meanwhile are lost, read them back.
         if (_inbox is not null && _inbox.BeginCatchUp()) StartCatchUp(Streams.Inbox(User), null);
         foreach (var room in connected.Rooms)
@@ -255,15 +267,18 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         _syncRequested = true;
         var memberRooms = _memberRooms.ToList();
         var roomsRef = Topology.Rooms;
-        Task.WhenAll(memberRooms.Select(room => roomsRef.Ask<object>(new RoomCommands.GetRoom(room), TimeSpan.FromSeconds(10))))
-            .PipeTo(Self, success: replies => new SyncHeads(inbox, rooms, replies.OfType<RoomReplies.RoomInfo>().ToDictionary(i => i.Room.Id, i => i.Head)));
+        // A room the client names is read from its cursor: the recalls above it come with the head. One it does not name starts
+        // at its head, so nothing recalled can be read from it (a later recall arrives as a push: the socket is subscribed).
+        Task.WhenAll(memberRooms.Select(room => roomsRef.Ask<object>(
+                new RoomConversationCommands.GetRoomRecalls(room, rooms.TryGetValue(room.Value, out var from) ? from : long.MaxValue), TimeSpan.FromSeconds(10))))
+            .PipeTo(Self, success: replies => new SyncHeads(inbox, rooms, replies.OfType<RoomConversationReplies.RoomRecalls>().ToDictionary(r => r.RoomId)));
     }
 
     private void StartSync(SyncHeads sync)
     {
         foreach (var (room, cursor) in sync.Requested)
         {
-            var head = sync.Heads.GetValueOrDefault(new RoomId(room));
+            var head = sync.Heads.GetValueOrDefault(new RoomId(room))?.Head ?? 0;
             if (cursor > head)
             {
                 _syncRequested = false;
@@ -272,12 +287,14 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
             }
         }
         _inbox = new StreamCursor(sync.Inbox);
+        _recalledInbox.RemoveWhere(seq => seq <= sync.Inbox);
         StartCatchUp(Streams.Inbox(User), null);
-        foreach (var (room, head) in sync.Heads)
+        foreach (var (room, recalls) in sync.Heads)
         {
             // A room the client did not name resumes from its head: live traffic only.
-            var from = sync.Requested.TryGetValue(room.Value, out var cursor) ? cursor : head;
+            var from = sync.Requested.TryGetValue(room.Value, out var cursor) ? cursor : recalls.Head;
             _rooms[room] = new StreamCursor(from);
+            RecalledIn(room).UnionWith(recalls.Seqs);
             StartCatchUp(Streams.Room(room), room);
         }
     }
@@ -287,7 +304,24 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         if (_memberRooms.Add(room)) Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
         if (_inbox is null || _rooms.ContainsKey(room)) return;
         _rooms[room] = new StreamCursor(mark);
-        StartCatchUp(Streams.Room(room), room);
+        // Subscribed first, then asked: a recall the answer misses reaches the socket as a push.
+        var stream = Streams.Room(room);
+        Topology.Rooms.Ask<object>(new RoomConversationCommands.GetRoomRecalls(room, mark), TimeSpan.FromSeconds(10))
+            .PipeTo(Self, success: reply => reply is RoomConversationReplies.RoomRecalls r ? new JoinedRoomRecalls(room, r.Seqs) : new JoinedRoomRecalls(room, []),
+                failure: e => new CatchUpFailed(stream, e));
+    }
+
+    private void OnJoinedRoomRecalls(JoinedRoomRecalls recalls)
+    {
+        if (!_rooms.ContainsKey(recalls.Room)) return; // left meanwhile
+        RecalledIn(recalls.Room).UnionWith(recalls.Seqs);
+        StartCatchUp(Streams.Room(recalls.Room), recalls.Room);
+    }
+
+    private HashSet<long> RecalledIn(RoomId room)
+    {
+        if (!_recalledRooms.TryGetValue(room, out var recalled)) _recalledRooms[room] = recalled = [];
+        return recalled;
     }
 
     private void StartCatchUp(string stream, RoomId? room)
@@ -307,6 +341,8 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
             StartCatchUp(stream, room);
             return;
         }
+        // Caught up: nothing at or below the cursor is sent again, so only recalls above it still matter.
+        if (cursor is not null) (room is { } rr ? RecalledIn(rr) : _recalledInbox).RemoveWhere(seq => seq <= cursor.Delivered);
         if (_awaitingFirstCatchUp.Remove(stream) && _awaitingFirstCatchUp.Count == 0 && !_syncedSent)
         {
             _syncedSent = true;
@@ -320,13 +356,28 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     {
         _inboxHead = Math.Max(_inboxHead, message.Seq);
         if (_inbox is null) return;
-        Apply(_inbox.OnLive(message.Seq), () => FramesV2.EncodeDirect(User, message), Streams.Inbox(User), null);
+        Apply(_inbox.OnLive(message.Seq), () => EncodeInbox(message), Streams.Inbox(User), null);
     }
 
     private void OnLiveRoom(RoomFrame frame)
     {
         if (!_rooms.TryGetValue(frame.Message.RoomId, out var cursor)) return;
-        Apply(cursor.OnLive(frame.Message.Seq), () => frame.Version2, Streams.Room(frame.Message.RoomId), frame.Message.RoomId);
+        Apply(cursor.OnLive(frame.Message.Seq), () => IsRecalled(frame.Message) ? EncodeRoom(frame.Message) : frame.Version2, Streams.Room(frame.Message.RoomId), frame.Message.RoomId);
+    }
+
+    /// <summary>A message of the inbox as this socket sends it now: whole, or as a recalled slot (the sequence stays gap-free).</summary>
+    private byte[] EncodeInbox(DirectMessage m) => FramesV2.EncodeDirectForHistory(User, m, _recalledInbox.Contains(m.Seq));
+
+    private byte[] EncodeRoom(RoomMessage m) => FramesV2.EncodeRoomForHistory(m, IsRecalled(m));
+
+    private bool IsRecalled(RoomMessage m) => _recalledRooms.TryGetValue(m.RoomId, out var recalled) && recalled.Contains(m.Seq);
+
+    /// <summary>A recall pushed by an entity: from now on the message goes out as a slot; the <c>recalled</c> frame tells the client.</summary>
+    private void OnRecalled(string stream, RoomId? room, long seq, long messageId)
+    {
+        var cursor = room is { } r ? _rooms.GetValueOrDefault(r) : _inbox;
+        if (cursor is null || seq > cursor.Delivered) (room is { } rr ? RecalledIn(rr) : _recalledInbox).Add(seq); // at or below: never sent again
+        Send(FramesV2.EncodeRecalled(stream, seq, messageId));
     }
 
     private void Apply(CursorDecision decision, Func<ReadOnlyMemory<byte>> encode, string stream, RoomId? room)
@@ -344,7 +395,9 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         else Timers.StartSingleTimer(("ack", stage), new RetryAck(stage), AckRetry);
     }
 
-    private sealed record SyncHeads(long Inbox, IReadOnlyDictionary<long, long> Requested, IReadOnlyDictionary<RoomId, long> Heads);
+    private sealed record SyncHeads(long Inbox, IReadOnlyDictionary<long, long> Requested, IReadOnlyDictionary<RoomId, RoomConversationReplies.RoomRecalls> Heads);
+
+    private sealed record JoinedRoomRecalls(RoomId Room, IReadOnlyList<long> Seqs);
 
     private sealed record CatchUpStarted(string Stream);
 
