@@ -39,6 +39,11 @@ public static class ChatServer
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(new TokenService(TokenService.LoadOrCreateKey(options.Secret, options.DataDir), options.TokenLifetime));
+        services.AddSingleton(sp => new SessionGate(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<IChatTopology>(), options.Auth.SessionCheckCache));
+        services.AddSingleton(new PasswordHasher(options.Auth.Pbkdf2Iterations));
+        services.AddSingleton(new LoginThrottle(options.Auth.LoginFailuresPerMobile, options.Auth.MobileWindow));
+        services.AddSingleton(new RegistrationThrottle(options.Auth.RegistrationsPerMobile, options.Auth.MobileWindow));
+        services.AddAuthRateLimits(options.Auth);
         services.AddSingleton<IAttachmentStore>(new LocalDiskAttachmentStore(options.AttachmentsDir));
         services.AddSingleton<IChatTopology>(sp => new ShardedTopology(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
         services.AddSingleton<ApiContext>();
@@ -68,6 +73,7 @@ public static class ChatServer
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive });
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseRateLimiter();
         app.MapUserEndpoints();
         app.MapContactEndpoints();
         app.MapContactExtraEndpoints();
