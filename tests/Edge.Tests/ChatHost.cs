@@ -21,17 +21,18 @@ using Xunit.Abstractions;
 public sealed class ChatHost : IAsyncDisposable
 {
     private readonly ITestOutputHelper? _output;
+    private readonly Dictionary<string, string?> _env;
     private WebApplication? _app;
 
-    private ChatHost(string dataDir, IReadOnlyDictionary<string, string?> env, ITestOutputHelper? output)
+    private ChatHost(string dataDir, Dictionary<string, string?> env, ITestOutputHelper? output)
     {
         DataDir = dataDir;
-        Environment = env;
+        _env = env;
         _output = output;
     }
 
     public string DataDir { get; }
-    public IReadOnlyDictionary<string, string?> Environment { get; }
+    public IReadOnlyDictionary<string, string?> Environment => _env;
     public Uri BaseUri { get; private set; } = null!;
     public WebApplication App => _app ?? throw new InvalidOperationException("not running");
 
@@ -59,6 +60,14 @@ public sealed class ChatHost : IAsyncDisposable
     public async Task RestartAsync()
     {
         await StopAsync();
+        await RunAsync();
+    }
+
+    /// <summary>Restarts on the same data directory with some environment variables changed (a reconfigured node).</summary>
+    public async Task RestartAsync(IDictionary<string, string?> changes)
+    {
+        await StopAsync();
+        foreach (var (k, v) in changes) _env[k] = v;
         await RunAsync();
     }
 
