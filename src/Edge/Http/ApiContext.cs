@@ -66,7 +66,7 @@ public sealed class ApiContext(IChatTopology topology, TokenService tokens, Sess
     public Task<object> AskAccounts(object command) => topology.Accounts.Ask<object>(command, AskTimeout);
 
     /// <summary>The token the request carries, if any: the <c>Authorization: Bearer</c> header, the cookie, or a <c>token</c> field.</summary>
-    public static string? RequestToken(HttpContext http, RequestFields fields) =>
+    private static string? RequestToken(HttpContext http, RequestFields fields) =>
         BearerToken(http) ?? http.Request.Cookies[SessionCookie] ?? fields.Optional("token", 256);
 
     /// <summary>
