@@ -21,17 +21,18 @@ using Xunit.Abstractions;
 public sealed class ChatHost : IAsyncDisposable
 {
     private readonly ITestOutputHelper? _output;
+    private readonly Dictionary<string, string?> _env;
     private WebApplication? _app;
 
-    private ChatHost(string dataDir, IReadOnlyDictionary<string, string?> env, ITestOutputHelper? output)
+    private ChatHost(string dataDir, Dictionary<string, string?> env, ITestOutputHelper? output)
     {
         DataDir = dataDir;
-        Environment = env;
+        _env = env;
         _output = output;
     }
 
     public string DataDir { get; }
-    public IReadOnlyDictionary<string, string?> Environment { get; }
+    public IReadOnlyDictionary<string, string?> Environment => _env;
     public Uri BaseUri { get; private set; } = null!;
     public WebApplication App => _app ?? throw new InvalidOperationException("not running");
 
@@ -44,6 +45,11 @@ public sealed class ChatHost : IAsyncDisposable
             ["AKKACHAT_HTTP_PORT"] = "0",
             ["AKKACHAT_REMOTE_PORT"] = "0",
             ["AKKACHAT_BIND"] = "127.0.0.1",
+            // Tests register and log in many users quickly from one address: a cheap hash and no per-address limits
+            // (the defaults are 600,000 iterations and 30 logins a minute); tests of those set them back.
+            ["AKKACHAT_PBKDF2_ITERATIONS"] = "1000",
+            ["AKKACHAT_LOGIN_PER_ADDRESS"] = "0",
+            ["AKKACHAT_REGISTER_PER_ADDRESS"] = "0",
         };
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) env[k] = v;
         var host = new ChatHost(dataDir, env, output);
@@ -54,6 +60,14 @@ public sealed class ChatHost : IAsyncDisposable
     public async Task RestartAsync()
     {
         await StopAsync();
+        await RunAsync();
+    }
+
+    /// <summary>Restarts on the same data directory with some environment variables changed (a reconfigured node).</summary>
+    public async Task RestartAsync(IDictionary<string, string?> changes)
+    {
+        await StopAsync();
+        foreach (var (k, v) in changes) _env[k] = v;
         await RunAsync();
     }
 

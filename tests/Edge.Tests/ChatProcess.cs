@@ -21,6 +21,11 @@ public sealed class ChatProcess : IAsyncDisposable
         {
             ["AKKACHAT_DATA_DIR"] = DataDir,
             ["AKKACHAT_BIND"] = "127.0.0.1",
+            // Tests register and log in many users quickly from one address: a cheap hash and no per-address limits
+            // (the defaults are 600,000 iterations and 30 logins a minute); tests of those set them back.
+            ["AKKACHAT_PBKDF2_ITERATIONS"] = "1000",
+            ["AKKACHAT_LOGIN_PER_ADDRESS"] = "0",
+            ["AKKACHAT_REGISTER_PER_ADDRESS"] = "0",
         };
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) _env[k] = v;
     }

@@ -63,7 +63,28 @@ public sealed class AccountEntity : ChatEntity
             BecomeStacked(AwaitingUserId);
         });
         Command<GetCredentials>(_ => Sender.Tell(_state.UserId is { } id ? new Credentials(id, _state.PasswordHash) : new AccountNotFound(_mobile)));
+        Command<ReplacePasswordHash>(HandleReplacePasswordHash);
         CommandAny(HandleIdle);
+    }
+
+    private void HandleReplacePasswordHash(ReplacePasswordHash cmd)
+    {
+        if (!_state.IsTaken)
+        {
+            Sender.Tell(new AccountNotFound(_mobile));
+            return;
+        }
+        if (_state.PasswordHash != cmd.ExpectedHash)
+        {
+            Sender.Tell(new AccountRefused("the password was changed meanwhile"));
+            return;
+        }
+        var replyTo = Sender;
+        Persist(new PasswordHashReplaced(cmd.NewHash), e =>
+        {
+            _state = _state.Apply(e);
+            replyTo.Tell(new PasswordHashStored(_mobile));
+        });
     }
 
     private void AwaitingUserId()

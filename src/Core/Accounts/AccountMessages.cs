@@ -10,6 +10,12 @@ public static class AccountCommands
 
     /// <summary>Look up who owns <paramref name="Mobile"/> and their password hash, to check a login.</summary>
     public sealed record GetCredentials(string Mobile) : IWithMobile;
+
+    /// <summary>
+    /// Store <paramref name="NewHash"/> (a password change, or a rehash with more iterations) if the stored hash is still
+    /// <paramref name="ExpectedHash"/>, so a rehash racing a password change never brings the old password back.
+    /// </summary>
+    public sealed record ReplacePasswordHash(string Mobile, string ExpectedHash, string NewHash) : IWithMobile;
 }
 
 public static class AccountEvents
@@ -19,6 +25,9 @@ public static class AccountEvents
 
     /// <summary>The user entity confirmed it exists; the account can log in.</summary>
     public sealed record AccountProvisioned(UserId UserId) : IChatEvent;
+
+    /// <summary>The password (or only its hashing parameters) changed.</summary>
+    public sealed record PasswordHashReplaced(string PasswordHash) : IChatEvent;
 }
 
 public static class AccountReplies
@@ -30,4 +39,6 @@ public static class AccountReplies
     public sealed record Credentials(UserId UserId, string PasswordHash);
 
     public sealed record AccountNotFound(string Mobile);
+
+    public sealed record PasswordHashStored(string Mobile);
 }

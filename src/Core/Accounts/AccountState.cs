@@ -18,6 +18,7 @@ public sealed record AccountState(UserId? UserId, string PasswordHash, ProfileFi
     {
         AccountCreated c => this with { UserId = c.UserId, PasswordHash = c.PasswordHash, Profile = c.Profile, CreatedAt = c.CreatedAt },
         AccountProvisioned => this with { Provisioned = true },
+        PasswordHashReplaced r => this with { PasswordHash = r.PasswordHash },
         _ => this,
     };
 }

@@ -84,6 +84,7 @@ public sealed partial class UserEntity : ChatEntity
         Command<IncomingDirectStored>(HandleIncomingStored);
 
         RegisterConversationCommands();
+        RegisterSessionCommands();
 
         Command<RetryLinks>(_ => ResumePendingLinks());
         Command<SweepOutgoing>(_ => ExpireOutgoing());

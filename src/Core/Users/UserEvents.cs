@@ -62,5 +62,7 @@ public static class UserEvents
 
         /// <summary>Friend requests, pending removals and blocks.</summary>
         public UserContactsSnapshot Contacts { get; init; } = UserContactsSnapshot.Empty;
+
+        public long SessionGeneration { get; init; }
     }
 }

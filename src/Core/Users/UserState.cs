@@ -40,6 +40,12 @@ public sealed partial record UserState
     /// <summary>(sender, client id) of recent incoming messages, so a sender's retry after a crash stores nothing new.</summary>
     public DedupeWindow<(UserId, string), DirectMessage> ReceivedByCid { get; init; } = DedupeWindow<(UserId, string), DirectMessage>.Empty(RecentInboxCapacity);
 
+    /// <summary>Tokens issued before the last revocation carry a lower generation and are refused.</summary>
+    public long SessionGeneration { get; init; }
+
+    /// <summary>Tells this account's tokens from those of an earlier account with the same id (after a data reset): its creation time.</summary>
+    public long SessionStamp => CreatedAt.ToUnixTimeMilliseconds();
+
     public PublicProfile PublicProfile => new(Id, Profile.Nickname, Profile.Avatar, Profile.Sex, Profile.Memo, CreatedAt);
 
     /// <summary>Rooms this user owns or is creating; the per-user room limit counts both.</summary>
@@ -110,6 +116,7 @@ public sealed partial record UserState
         InboxDelivered d => this with { DeliveredThrough = Math.Max(DeliveredThrough, d.UpTo) },
         RoomMarksAdvanced m => this with { RoomMarks = MergeMarks(RoomMarks, m.Marks) },
         UserSnapshot s => FromSnapshot(s).WithContacts(s.Contacts),
+        SessionEvents.SessionsRevoked r => this with { SessionGeneration = Math.Max(SessionGeneration, r.Generation) },
         ConversationEvents.ConversationRead or ConversationEvents.ConversationFlagsSet or ConversationEvents.DirectMessageRecalled => ApplyConversation(e),
         IContactEvent c => ApplyContact(c),
         _ => this,
@@ -130,6 +137,7 @@ public sealed partial record UserState
         Flags = Flags,
         RecalledSeqs = [.. RecalledSeqs],
         Contacts = ContactsSnapshot(),
+        SessionGeneration = SessionGeneration,
     };
 
     private static UserState FromSnapshot(UserSnapshot s)
@@ -149,6 +157,7 @@ public sealed partial record UserState
             InboxSeq = s.InboxSeq,
             DeliveredThrough = s.DeliveredThrough,
             RoomMarks = s.RoomMarks.ToImmutableDictionary(),
+            SessionGeneration = s.SessionGeneration,
         };
         // The recent inbox is replayed for the dedupe windows; the conversation summaries come from the snapshot itself.
         state = s.RecentInbox.Aggregate(state, (st, m) => st.AppendInbox(m)) with { InboxSeq = s.InboxSeq };

@@ -7,8 +7,9 @@ using AkkaChat.Core.Ids;
 using Microsoft.AspNetCore.WebUtilities;
 
 /// <summary>
-/// Login tokens: <c>base64url(userId.expiry).base64url(HMAC-SHA256)</c>. URL-safe (the seed client puts the token
-/// in the /chat URL), signed with the server secret, and they expire.
+/// Login tokens: <c>base64url(userId.expiry.stamp.generation).base64url(HMAC-SHA256)</c>. URL-safe (the seed client
+/// puts the token in the /chat URL), signed with the server secret, and they expire. The stamp and generation bind a
+/// token to one account's current sessions; <see cref="SessionGate"/> checks them against the user entity.
 /// </summary>
 public sealed class TokenService
 {
@@ -44,15 +45,19 @@ public sealed class TokenService
         return key;
     }
 
-    public (string Token, DateTimeOffset Expires) Issue(UserId user)
+    public (string Token, DateTimeOffset Expires) Issue(TokenClaims claims)
     {
         var expires = _clock.GetUtcNow() + _lifetime;
-        var body = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{user.Value}.{expires.ToUnixTimeSeconds()}"));
+        var body = Encoding.ASCII.GetBytes(string.Create(
+            CultureInfo.InvariantCulture, $"{claims.User.Value}.{expires.ToUnixTimeSeconds()}.{claims.Stamp}.{claims.Generation}"));
         return (WebEncoders.Base64UrlEncode(body) + "." + WebEncoders.Base64UrlEncode(Sign(body)), expires);
     }
 
-    /// <summary>The user a token was issued to, or null when it is malformed, forged or expired.</summary>
-    public UserId? Validate(string? token)
+    /// <summary>
+    /// What a token claims, or null when it is malformed, forged or expired. Tokens of the earlier two-part form (before
+    /// sessions were bound to accounts) are refused: their holders log in again.
+    /// </summary>
+    public TokenClaims? Validate(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 256) return null;
         var dot = token.IndexOf('.');
@@ -69,12 +74,17 @@ public sealed class TokenService
         }
         if (!CryptographicOperations.FixedTimeEquals(Sign(body), signature)) return null;
         var parts = Encoding.ASCII.GetString(body).Split('.');
-        if (parts.Length != 2
+        if (parts.Length != 4
             || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expiry))
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expiry)
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var stamp)
+            || !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
             return null;
-        return _clock.GetUtcNow().ToUnixTimeSeconds() < expiry ? new UserId(id) : null;
+        return _clock.GetUtcNow().ToUnixTimeSeconds() < expiry ? new TokenClaims(new UserId(id), stamp, generation) : null;
     }
 
     private byte[] Sign(byte[] body) => HMACSHA256.HashData(_key, body);
 }
+
+/// <summary>Who a token speaks for, and which of their sessions: the account's stamp and the session generation it was issued in.</summary>
+public sealed record TokenClaims(UserId User, long Stamp, long Generation);

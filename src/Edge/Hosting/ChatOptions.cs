@@ -19,6 +19,7 @@ public sealed record ChatOptions
     public required IReadOnlyList<string> SeedNodes { get; init; }
     public string? Secret { get; init; }
     public required TimeSpan TokenLifetime { get; init; }
+    public required AuthSettings Auth { get; init; }
     public required ChatSettings Settings { get; init; }
     public required long MaxUploadBytes { get; init; }
     public required int MaxFrameBytes { get; init; }
@@ -81,6 +82,15 @@ public sealed record ChatOptions
             SeedNodes = Env("AKKACHAT_SEEDS", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Secret = Env("AKKACHAT_SECRET", "") is { Length: > 0 } secret ? secret : null,
             TokenLifetime = config.GetTimeSpan("auth.token-lifetime", TimeSpan.FromDays(7)),
+            Auth = new AuthSettings(
+                Pbkdf2Iterations: EnvInt("AKKACHAT_PBKDF2_ITERATIONS", config.GetInt("auth.pbkdf2-iterations", 600_000)),
+                SessionCheckCache: config.GetTimeSpan("auth.session-check-cache", TimeSpan.FromSeconds(2)),
+                LoginsPerAddress: EnvInt("AKKACHAT_LOGIN_PER_ADDRESS", config.GetInt("auth.rate-limits.login-per-address", 30)),
+                RegistrationsPerAddress: EnvInt("AKKACHAT_REGISTER_PER_ADDRESS", config.GetInt("auth.rate-limits.register-per-address", 10)),
+                AddressWindow: TimeSpan.FromMilliseconds(EnvInt("AKKACHAT_ADDRESS_WINDOW_MS", (int)config.GetTimeSpan("auth.rate-limits.address-window", TimeSpan.FromMinutes(1)).TotalMilliseconds)),
+                LoginFailuresPerMobile: EnvInt("AKKACHAT_LOGIN_FAILURES_PER_MOBILE", config.GetInt("auth.rate-limits.login-failures-per-mobile", 5)),
+                RegistrationsPerMobile: config.GetInt("auth.rate-limits.register-per-mobile", 5),
+                MobileWindow: TimeSpan.FromMilliseconds(EnvInt("AKKACHAT_MOBILE_WINDOW_MS", (int)config.GetTimeSpan("auth.rate-limits.mobile-window", TimeSpan.FromMinutes(5)).TotalMilliseconds))),
             Settings = new ChatSettings(
                 MaxOwnedRooms: EnvInt("AKKACHAT_MAX_ROOMS", config.GetInt("rooms.max-owned-per-user", 5)),
                 EntityIdleTimeout: config.GetTimeSpan("entity-idle-timeout", TimeSpan.FromMinutes(2)),
@@ -102,3 +112,17 @@ public sealed record ChatOptions
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
 }
+
+/// <summary>
+/// Password hashing cost, how long a node trusts a checked session, and the login and registration limits
+/// (a limit of 0 is off). Per-address limits use fixed windows; per-mobile login failures lock the mobile (see <c>LoginThrottle</c>).
+/// </summary>
+public sealed record AuthSettings(
+    int Pbkdf2Iterations,
+    TimeSpan SessionCheckCache,
+    int LoginsPerAddress,
+    int RegistrationsPerAddress,
+    TimeSpan AddressWindow,
+    int LoginFailuresPerMobile,
+    int RegistrationsPerMobile,
+    TimeSpan MobileWindow);

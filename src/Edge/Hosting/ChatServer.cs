@@ -41,6 +41,11 @@ public static class ChatServer
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(new TokenService(SigningKey(options), options.TokenLifetime));
+        services.AddSingleton(sp => new SessionGate(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<IChatTopology>(), options.Auth.SessionCheckCache));
+        services.AddSingleton(new PasswordHasher(options.Auth.Pbkdf2Iterations));
+        services.AddSingleton(new LoginThrottle(options.Auth.LoginFailuresPerMobile, options.Auth.MobileWindow));
+        services.AddSingleton(new RegistrationThrottle(options.Auth.RegistrationsPerMobile, options.Auth.MobileWindow));
+        services.AddAuthRateLimits(options.Auth);
         AddAttachmentStore(services, options);
         services.AddSingleton<IChatTopology>(sp => new ShardedTopology(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
         services.AddSingleton<ApiContext>();
@@ -61,6 +66,7 @@ public static class ChatServer
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive });
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseRateLimiter();
         app.MapUserEndpoints();
         app.MapContactEndpoints();
         app.MapContactExtraEndpoints();

@@ -6,14 +6,17 @@ using AkkaChat.Core.Ids;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Hosting;
 
-/// <summary>What every API handler needs: the topology to ask entities, the token service, and options.</summary>
-public sealed class ApiContext(IChatTopology topology, TokenService tokens, ChatOptions options)
+/// <summary>What every API handler needs: the topology to ask entities, the token service and session checks, and options.</summary>
+public sealed class ApiContext(IChatTopology topology, TokenService tokens, SessionGate sessions, ChatOptions options)
 {
     public const string SessionCookie = "akkachat_token";
+    public const string NotLoggedIn = "please log in: the session is missing, invalid, expired or ended";
+    private const string CallerItem = "akkachat.caller";
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
     public IChatTopology Topology => topology;
     public TokenService Tokens => tokens;
+    public SessionGate Sessions => sessions;
     public ChatOptions Options => options;
 
     /// <summary>Runs a handler with the request's fields; refusals and timeouts become <c>code:-1</c> replies.</summary>
@@ -21,7 +24,9 @@ public sealed class ApiContext(IChatTopology topology, TokenService tokens, Chat
     {
         try
         {
-            return await handler(await RequestFields.ReadAsync(http.Request));
+            var fields = await RequestFields.ReadAsync(http.Request);
+            await http.RequestServices.GetRequiredService<ApiContext>().AuthenticateAsync(http, fields);
+            return await handler(fields);
         }
         catch (FieldError e)
         {
@@ -42,13 +47,12 @@ public sealed class ApiContext(IChatTopology topology, TokenService tokens, Chat
     }
 
     /// <summary>
-    /// The authenticated caller (cookie, <c>Authorization: Bearer</c>, or a <c>token</c> field). When the request names
-    /// a <paramref name="userField"/> (the seed's <c>userid</c>/<c>ownerid</c>), it must be the caller.
+    /// The authenticated caller (cookie, <c>Authorization: Bearer</c>, or a <c>token</c> field), as checked before the
+    /// handler ran. When the request names a <paramref name="userField"/> (the seed's <c>userid</c>/<c>ownerid</c>), it must be the caller.
     /// </summary>
     public UserId Caller(HttpContext http, RequestFields fields, string? userField = "userid")
     {
-        var token = BearerToken(http) ?? http.Request.Cookies[SessionCookie] ?? fields.Optional("token", 256);
-        var caller = tokens.Validate(token) ?? throw new FieldError("please log in: the session is missing, invalid or expired");
+        var caller = http.Items.TryGetValue(CallerItem, out var checkedCaller) && checkedCaller is UserId id ? id : throw new FieldError(NotLoggedIn);
         if (userField is null) return caller;
         var claimed = fields.OptionalId(userField);
         if (claimed is not null && claimed.Value != caller.Value) throw new FieldError($"{userField} {claimed} is not the logged-in user");
@@ -60,6 +64,19 @@ public sealed class ApiContext(IChatTopology topology, TokenService tokens, Chat
     public Task<object> AskRooms(object command) => topology.Rooms.Ask<object>(command, AskTimeout);
 
     public Task<object> AskAccounts(object command) => topology.Accounts.Ask<object>(command, AskTimeout);
+
+    /// <summary>The token the request carries, if any: the <c>Authorization: Bearer</c> header, the cookie, or a <c>token</c> field.</summary>
+    private static string? RequestToken(HttpContext http, RequestFields fields) =>
+        BearerToken(http) ?? http.Request.Cookies[SessionCookie] ?? fields.Optional("token", 256);
+
+    /// <summary>
+    /// Checks the request's token against the user's current session (no database read while the user entity is active)
+    /// before any handler runs, so <see cref="Caller"/> can stay synchronous.
+    /// </summary>
+    private async Task AuthenticateAsync(HttpContext http, RequestFields fields)
+    {
+        if (RequestToken(http, fields) is { Length: > 0 } token && await sessions.AuthenticateAsync(token) is { } user) http.Items[CallerItem] = user;
+    }
 
     private static string? BearerToken(HttpContext http)
     {

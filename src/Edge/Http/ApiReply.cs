@@ -5,8 +5,9 @@ using System.Text.Json.Serialization;
 using AkkaChat.Core.Chat;
 
 /// <summary>
-/// The seed-000 reply envelope, always with HTTP 200 (the seed client ignores any other status):
+/// The seed-000 reply envelope, with HTTP 200 (the seed client ignores any other status):
 /// <c>{"code":0,"msg":"","data":…}</c>, <c>{"code":-1,"msg":"…"}</c>, or <c>{"code":0,"rows":[…],"total":N}</c>.
+/// Only a rate-limit refusal differs: HTTP 429 with <c>Retry-After</c>, and the same <c>code:-1</c> envelope.
 /// </summary>
 public static class ApiReply
 {
@@ -22,6 +23,14 @@ public static class ApiReply
     public static IResult Rows<T>(IReadOnlyList<T> rows) => Results.Json(new Envelope(0, "", null, rows, rows.Count), Json);
 
     public static IResult Fail(string message) => Results.Json(new Envelope(-1, message, null, null, null), Json);
+
+    /// <summary>HTTP 429 with <c>Retry-After</c> (whole seconds, at least 1) and the refusal envelope.</summary>
+    public static IResult Throttled(HttpResponse response, string message, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Json(new Envelope(-1, $"{message}: try again in {seconds} s", null, null, null), Json, statusCode: StatusCodes.Status429TooManyRequests);
+    }
 
     public static UserView View(PublicProfile p) => new(p.Id.Value, p.Nickname, p.Avatar, p.Sex, p.Memo, p.CreatedAt.ToUnixTimeMilliseconds());
 

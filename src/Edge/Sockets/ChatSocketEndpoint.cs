@@ -20,10 +20,20 @@ public static class ChatSocketEndpoint
 {
     public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map("/chat", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, TokenService tokens, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory, UserRateLimits userRates)
+    private static async Task HandleAsync(HttpContext context, SessionGate sessions, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory, UserRateLimits userRates)
     {
         var query = context.Request.Query;
-        var user = tokens.Validate(query["token"]);
+        UserId? user;
+        try
+        {
+            user = await sessions.AuthenticateAsync(query["token"]);
+        }
+        catch (AskTimeoutException)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsync("the server is busy, try again");
+            return;
+        }
         if (user is null || !long.TryParse(query["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id != user.Value.Value)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;

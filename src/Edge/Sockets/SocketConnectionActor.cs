@@ -69,7 +69,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Handles the endings (socket closed, node stopping) and re-registration after the user entity moved; every
+    /// Handles the endings (socket closed, node stopping, sessions revoked) and re-registration after the user entity moved; every
     /// behavior passes what it does not handle itself here. False when <paramref name="message"/> is none of these.
     /// </summary>
     protected bool HandleLifecycle(object message)
@@ -91,6 +91,9 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
                 return true;
             case ServerShutdown s:
                 End(s.AckTo, goingAway: true);
+                return true;
+            case ConnectionPushes.SessionRevoked:
+                CloseAndStop(WebSocketCloseStatus.PolicyViolation, "the session ended (logout or password change): log in again");
                 return true;
             default:
                 return false;

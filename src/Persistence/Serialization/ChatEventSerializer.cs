@@ -23,6 +23,8 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
     private const string IdBlockReservedManifest = "IB";
     private const string AccountCreatedManifest = "AC";
     private const string AccountProvisionedManifest = "AP";
+    private const string PasswordHashReplacedManifest = "AH";
+    private const string SessionsRevokedManifest = "SR";
     private const string UserCreatedManifest = "UC";
     private const string FriendLinkStartedManifest = "FS";
     private const string FriendAddedManifest = "FA";
@@ -67,6 +69,8 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         [typeof(IdBlockEvents.IdBlockReserved)] = IdBlockReservedManifest,
         [typeof(AccountEvents.AccountCreated)] = AccountCreatedManifest,
         [typeof(AccountEvents.AccountProvisioned)] = AccountProvisionedManifest,
+        [typeof(AccountEvents.PasswordHashReplaced)] = PasswordHashReplacedManifest,
+        [typeof(SessionEvents.SessionsRevoked)] = SessionsRevokedManifest,
         [typeof(UserEvents.UserCreated)] = UserCreatedManifest,
         [typeof(UserEvents.FriendLinkStarted)] = FriendLinkStartedManifest,
         [typeof(UserEvents.FriendAdded)] = FriendAddedManifest,
@@ -121,6 +125,8 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         IdBlockEvents.IdBlockReserved e => ToProto(e).ToByteArray(),
         AccountEvents.AccountCreated e => ToProto(e).ToByteArray(),
         AccountEvents.AccountProvisioned e => ToProto(e).ToByteArray(),
+        AccountEvents.PasswordHashReplaced e => ToProto(e).ToByteArray(),
+        SessionEvents.SessionsRevoked e => ToProto(e).ToByteArray(),
         UserEvents.UserCreated e => ToProto(e).ToByteArray(),
         UserEvents.FriendLinkStarted e => ToProto(e).ToByteArray(),
         UserEvents.FriendAdded e => ToProto(e).ToByteArray(),
@@ -166,6 +172,8 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         IdBlockReservedManifest => FromProto(Proto.IdBlockReserved.Parser.ParseFrom(bytes)),
         AccountCreatedManifest => FromProto(Proto.AccountCreated.Parser.ParseFrom(bytes)),
         AccountProvisionedManifest => FromProto(Proto.AccountProvisioned.Parser.ParseFrom(bytes)),
+        PasswordHashReplacedManifest => FromProto(Proto.PasswordHashReplaced.Parser.ParseFrom(bytes)),
+        SessionsRevokedManifest => FromProto(Proto.SessionsRevoked.Parser.ParseFrom(bytes)),
         UserCreatedManifest => FromProto(Proto.UserCreated.Parser.ParseFrom(bytes)),
         FriendLinkStartedManifest => FromProto(Proto.FriendLinkStarted.Parser.ParseFrom(bytes)),
         FriendAddedManifest => FromProto(Proto.FriendAdded.Parser.ParseFrom(bytes)),
@@ -233,6 +241,16 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
     private static Proto.AccountProvisioned ToProto(AccountEvents.AccountProvisioned e) => new() { UserId = e.UserId.Value };
 
     private static AccountEvents.AccountProvisioned FromProto(Proto.AccountProvisioned p) => new(new UserId(p.UserId));
+
+    private static Proto.PasswordHashReplaced ToProto(AccountEvents.PasswordHashReplaced e) => new() { PasswordHash = e.PasswordHash };
+
+    private static AccountEvents.PasswordHashReplaced FromProto(Proto.PasswordHashReplaced p) => new(p.PasswordHash);
+
+    // ---- SessionEvents ----
+
+    private static Proto.SessionsRevoked ToProto(SessionEvents.SessionsRevoked e) => new() { Generation = e.Generation };
+
+    private static SessionEvents.SessionsRevoked FromProto(Proto.SessionsRevoked p) => new(p.Generation);
 
     // ---- UserEvents ----
 
@@ -313,6 +331,7 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         AddRoomMarks(p.RoomMarks, s.RoomMarks);
         AddConversations(p, s);
         p.Contacts = ToProto(s.Contacts);
+        p.SessionGeneration = s.SessionGeneration;
         return p;
     }
 
@@ -329,7 +348,7 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         p.InboxSeq,
         p.DeliveredThrough,
         [.. p.RecentInbox.Select(FromProto)],
-        FromProto(p.RoomMarks))));
+        FromProto(p.RoomMarks))) with { SessionGeneration = p.SessionGeneration });
 
     // ---- RoomEvents ----
 

@@ -113,5 +113,34 @@ public sealed class ChatOptionsTests
         Assert.NotNull(Type.GetType(sqlite.GetString("akka.persistence.journal.sqlite.class")));
         Assert.NotNull(Type.GetType(Load("persistence.postgres.conf").GetString("akka.persistence.journal.postgres.class")));
         Assert.True(chat.HasPath("akkachat.websocket.outbound-queue"));
+        foreach (var key in new[] { "token-lifetime", "session-check-cache", "pbkdf2-iterations", "rate-limits.login-per-address", "rate-limits.register-per-address",
+                     "rate-limits.address-window", "rate-limits.login-failures-per-mobile", "rate-limits.register-per-mobile", "rate-limits.mobile-window" })
+            Assert.True(chat.HasPath("akkachat.auth." + key), "akkachat.auth." + key + " is missing");
+    }
+
+    [Fact]
+    public void Authentication_defaults_are_real_protection_and_the_environment_overrides_them()
+    {
+        var defaults = ChatOptions.Load(new Dictionary<string, string?>()).Auth;
+        Assert.Equal(new AuthSettings(600_000, TimeSpan.FromSeconds(2), 30, 10, TimeSpan.FromMinutes(1), 5, 5, TimeSpan.FromMinutes(5)), defaults);
+
+        var tuned = ChatOptions.Load(new Dictionary<string, string?>
+        {
+            ["AKKACHAT_PBKDF2_ITERATIONS"] = "1000",
+            ["AKKACHAT_LOGIN_PER_ADDRESS"] = "0",
+            ["AKKACHAT_REGISTER_PER_ADDRESS"] = "3",
+            ["AKKACHAT_ADDRESS_WINDOW_MS"] = "2000",
+            ["AKKACHAT_LOGIN_FAILURES_PER_MOBILE"] = "7",
+            ["AKKACHAT_MOBILE_WINDOW_MS"] = "3000",
+        }).Auth;
+        Assert.Equal(defaults with
+        {
+            Pbkdf2Iterations = 1000,
+            LoginsPerAddress = 0,
+            RegistrationsPerAddress = 3,
+            AddressWindow = TimeSpan.FromSeconds(2),
+            LoginFailuresPerMobile = 7,
+            MobileWindow = TimeSpan.FromSeconds(3),
+        }, tuned);
     }
 }

@@ -191,7 +191,8 @@ public sealed class SocketRefusalTests(SocketHostFixture fixture) : IClassFixtur
         using var kim = await Host.NewUserAsync("kim");
         using var lee = await Host.NewUserAsync("lee");
         var tamperedSignature = kim.Token[..^2] + (kim.Token[^2] == 'A' ? "BB" : "AA");
-        var expired = new TokenService(TokenService.LoadOrCreateKey(null, Host.DataDir), TimeSpan.FromSeconds(-5)).Issue(new UserId(kim.UserId)).Token;
+        var key = TokenService.LoadOrCreateKey(null, Host.DataDir);
+        var expired = new TokenService(key, TimeSpan.FromSeconds(-5)).Issue(new TokenService(key, TimeSpan.FromHours(1)).Validate(kim.Token)!).Token;
 
         var refused = new (string Case, string Query)[]
         {
