@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using AkkaChat.Core;
+using AkkaChat.Edge.Admin;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Http;
 using AkkaChat.Edge.Sockets;
@@ -45,7 +46,9 @@ public static class ChatServer
         services.AddSingleton<SocketDirectory>();
         services.AddSingleton(new UserRateLimits(2 * options.MessagesPerSecond, 2 * options.MessageBurst));
         services.AddSingleton(sp => new MessageLog(sp.GetRequiredService<ActorSystem>()));
-        services.AddAkka(ChatActors.SystemName, (akka, _) => akka.AddChatActors(options));
+        services.AddSingleton(sp => new ClusterPlacement(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
+        services.AddAkka(ChatActors.SystemName, (akka, sp) => akka.AddChatActors(options)
+            .WithActors((system, _) => system.ActorOf(NodeSocketsActor.Props(sp.GetRequiredService<SocketDirectory>()), NodeSocketsActor.Name)));
 
         var app = builder.Build();
         // Sockets close before the actor system stops (ApplicationStopping runs before hosted services stop).
@@ -53,16 +56,24 @@ public static class ChatServer
         // The read journal starts (and waits, blocking, for its paired journal plugin) once, here, off the request path:
         // left to the first sockets, hundreds of them blocked on it at once and starved the thread pool.
         var readJournal = new TaskCompletionSource();
-        app.Lifetime.ApplicationStarted.Register(() => Task.Run(() =>
+        // Its wait is bounded (5 s); on a busy machine (several nodes starting at once) it can run out, so it is tried
+        // again until it starts: a node that gave up here would never become ready. /readyz shows the last failure.
+        Exception? readJournalFailure = null;
+        app.Lifetime.ApplicationStarted.Register(() => Task.Run(async () =>
         {
-            try
+            while (!app.Lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                app.Services.GetRequiredService<MessageLog>();
-                readJournal.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                readJournal.TrySetException(e);
+                try
+                {
+                    app.Services.GetRequiredService<MessageLog>();
+                    readJournal.TrySetResult();
+                    return;
+                }
+                catch (Exception e)
+                {
+                    readJournalFailure = e;
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                }
             }
         }));
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive });
@@ -73,11 +84,12 @@ public static class ChatServer
         app.MapContactExtraEndpoints();
         app.MapAttachmentEndpoints();
         app.MapChatSocket();
+        app.MapAdminEndpoints();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", (ActorSystem system) =>
             Cluster.Get(system).SelfMember.Status == MemberStatus.Up && readJournal.Task.IsCompletedSuccessfully
                 ? Results.Text("ready")
-                : Results.Text(readJournal.Task.IsFaulted ? "read journal failed: " + readJournal.Task.Exception!.InnerException!.Message : "starting", statusCode: 503));
+                : Results.Text(readJournalFailure is { } failure ? "starting; the read journal failed, retrying: " + failure.Message : "starting", statusCode: 503));
         return app;
     }
 }
