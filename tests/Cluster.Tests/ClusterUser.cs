@@ -37,7 +37,7 @@ public sealed record ClusterUser(long Id, string Mobile, string Token)
 
     public static async Task<JsonElement> PostFormAsync(ChatProcess via, string path, string? token, params (string Key, string Value)[] fields)
     {
-        using var http = new HttpClient { BaseAddress = via.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient { BaseAddress = via.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
         if (token is not null) http.DefaultRequestHeaders.Authorization = new("Bearer", token);
         using var response = await http.PostAsync(path, new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))));
         return await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -9,8 +9,8 @@ using System.Globalization;
 /// </summary>
 public sealed class RegistrationTests
 {
-    private const int UniqueMobiles = 45;
-    private const int ContestedMobiles = 15;
+    private const int UniqueMobiles = 24;
+    private const int ContestedMobiles = 6;
 
     [Fact]
     public async Task Concurrent_registrations_on_every_node_get_unique_ids_and_mobiles_and_finish()
