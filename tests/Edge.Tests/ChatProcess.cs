@@ -8,6 +8,8 @@ using System.Runtime.InteropServices;
 /// <summary>
 /// AkkaChat as a separate OS process (the built AkkaChat.Edge.dll next to the tests), so a test can kill it
 /// with SIGKILL mid-burst and start it again on the same data directory. Only this process, by its PID.
+/// Its remoting port is chosen once, so a restarted process comes back at the same cluster address (a test sets
+/// AKKACHAT_REMOTE_PORT itself to name it in another node's AKKACHAT_SEEDS). Also linked into Cluster.Tests.
 /// </summary>
 public sealed class ChatProcess : IAsyncDisposable
 {
@@ -28,7 +30,16 @@ public sealed class ChatProcess : IAsyncDisposable
             ["AKKACHAT_REGISTER_PER_ADDRESS"] = "0",
         };
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) _env[k] = v;
+        RemotePort = _env.TryGetValue("AKKACHAT_REMOTE_PORT", out var remote) && remote is not null ? int.Parse(remote) : FreePort();
     }
+
+    /// <summary>Where the process's output goes, line by line (appended across restarts); null: discarded.</summary>
+    public string? LogFile { get; init; }
+
+    /// <summary>How long <see cref="StartAsync"/> waits for <c>/readyz</c>.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int RemotePort { get; }
 
     public string DataDir { get; }
     public Uri BaseUri { get; private set; } = null!;
@@ -46,16 +57,17 @@ public sealed class ChatProcess : IAsyncDisposable
         };
         foreach (var (k, v) in _env) info.Environment[k] = v;
         info.Environment["AKKACHAT_HTTP_PORT"] = httpPort.ToString();
-        info.Environment["AKKACHAT_REMOTE_PORT"] = FreePort().ToString();
+        info.Environment["AKKACHAT_REMOTE_PORT"] = RemotePort.ToString();
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start AkkaChat");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        var log = LogFile is null ? null : TextWriter.Synchronized(new StreamWriter(LogFile, append: true) { AutoFlush = true });
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) log?.WriteLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log?.WriteLine(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         BaseUri = new Uri($"http://127.0.0.1:{httpPort}/");
 
         using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) throw new InvalidOperationException($"AkkaChat exited with {_process.ExitCode} while starting");
@@ -68,7 +80,7 @@ public sealed class ChatProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException("AkkaChat did not become ready within 60 s");
+        throw new TimeoutException($"AkkaChat did not become ready within {StartTimeout.TotalSeconds} s");
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flush; whatever was not committed is gone.</summary>

@@ -76,5 +76,6 @@ public static class ChatActors
     private static Config NodeAddressConfig(ChatOptions options) => ConfigurationFactory.ParseString($"""
         akka.remote.dot-netty.tcp.hostname = "{options.Bind}"
         akka.remote.dot-netty.tcp.port = {options.RemotePort}
+        {(options.SbrStableAfter is { } stable ? $"akka.cluster.split-brain-resolver.stable-after = {(long)stable.TotalMilliseconds}ms" : "")}
         """);
 }

@@ -30,6 +30,9 @@ public sealed record ChatOptions
     public required double MessagesPerSecond { get; init; }
     public required double MessageBurst { get; init; }
 
+    /// <summary>How long the cluster must be stable before the split-brain resolver downs unreachable nodes (AKKACHAT_SBR_STABLE_AFTER; null: hocon/cluster.conf).</summary>
+    public TimeSpan? SbrStableAfter { get; init; }
+
     public string AttachmentsDir => Path.Combine(DataDir, "attachments");
 
     /// <summary>Reads the options from the HOCON files in <paramref name="hoconDir"/> and the given environment.</summary>
@@ -105,7 +108,24 @@ public sealed record ChatOptions
             MissedHeartbeats = config.GetInt("websocket.missed-heartbeats", 3),
             MessagesPerSecond = EnvInt("AKKACHAT_MSG_RATE", config.GetInt("websocket.rate-per-second", 50)),
             MessageBurst = env.ContainsKey("AKKACHAT_MSG_RATE") ? 2 * EnvInt("AKKACHAT_MSG_RATE", 50) : config.GetInt("websocket.rate-burst", 100),
+            SbrStableAfter = Env("AKKACHAT_SBR_STABLE_AFTER", "") is { Length: > 0 } stable ? ParseDuration("AKKACHAT_SBR_STABLE_AFTER", stable) : null,
         };
+    }
+
+    /// <summary>A duration such as <c>5s</c>, <c>500ms</c> or <c>2m</c>, at least one second.</summary>
+    private static TimeSpan ParseDuration(string name, string value)
+    {
+        var digits = value.TakeWhile(char.IsAsciiDigit).Count();
+        var duration = digits > 0 && digits <= 9 && int.Parse(value[..digits], System.Globalization.CultureInfo.InvariantCulture) is var n
+            ? value[digits..] switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(n),
+                "s" => TimeSpan.FromSeconds(n),
+                "m" => TimeSpan.FromMinutes(n),
+                _ => TimeSpan.Zero,
+            }
+            : TimeSpan.Zero;
+        return duration >= TimeSpan.FromSeconds(1) ? duration : throw new ArgumentException($"{name} must be a duration of at least 1s such as 7s, 1500ms or 1m, not '{value}'");
     }
 
     public static IReadOnlyDictionary<string, string?> ProcessEnvironment() =>

@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using AkkaChat.Core;
+using AkkaChat.Edge.Admin;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Http;
 using AkkaChat.Edge.Sockets;
@@ -52,7 +53,9 @@ public static class ChatServer
         services.AddSingleton<SocketDirectory>();
         services.AddSingleton(new UserRateLimits(2 * options.MessagesPerSecond, 2 * options.MessageBurst));
         services.AddSingleton(sp => new MessageLog(sp.GetRequiredService<ActorSystem>()));
-        services.AddAkka(ChatActors.SystemName, (akka, _) => akka.AddChatActors(options));
+        services.AddSingleton(sp => new ClusterPlacement(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
+        services.AddAkka(ChatActors.SystemName, (akka, sp) => akka.AddChatActors(options)
+            .WithActors((system, _) => system.ActorOf(NodeSocketsActor.Props(sp.GetRequiredService<SocketDirectory>()), NodeSocketsActor.Name)));
 
         var app = builder.Build();
         // Sockets close before the actor system stops (ApplicationStopping runs before hosted services stop).
@@ -72,6 +75,7 @@ public static class ChatServer
         app.MapContactExtraEndpoints();
         app.MapAttachmentEndpoints();
         app.MapChatSocket();
+        app.MapAdminEndpoints();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", (ActorSystem system) =>
             Cluster.Get(system).SelfMember.Status == MemberStatus.Up && readJournal.Task.IsCompletedSuccessfully

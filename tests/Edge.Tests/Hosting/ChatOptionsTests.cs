@@ -94,6 +94,8 @@ public sealed class ChatOptionsTests
         Assert.Equal("cluster", Load("akka.conf").GetString("akka.actor.provider"));
         Assert.Contains("SplitBrainResolver", Load("cluster.conf").GetString("akka.cluster.downing-provider-class"));
         Assert.Equal("off", Load("sharding.conf").GetString("akka.cluster.sharding.passivate-idle-entity-after"));
+        Assert.Equal(TimeSpan.FromSeconds(20), Load("cluster.conf").GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.True(Load("sharding.conf").GetInt("akka.cluster.sharding.least-shard-allocation-strategy.rebalance-absolute-limit") > 0);
         foreach (var (file, provider) in new[] { ("persistence.sqlite.conf", "SQLite.MS"), ("persistence.postgres.conf", "PostgreSQL.15") })
         {
             var config = Load(file);
@@ -142,5 +144,27 @@ public sealed class ChatOptionsTests
             LoginFailuresPerMobile = 7,
             MobileWindow = TimeSpan.FromSeconds(3),
         }, tuned);
+    }
+
+    [Theory]
+    [InlineData("7s", 7_000)]
+    [InlineData("1500ms", 1_500)]
+    [InlineData("1m", 60_000)]
+    public void The_split_brain_resolver_waits_as_long_as_the_environment_says(string value, int millis)
+    {
+        var options = ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_SBR_STABLE_AFTER"] = value });
+        Assert.Equal(TimeSpan.FromMilliseconds(millis), options.SbrStableAfter);
+        Assert.Null(ChatOptions.Load(new Dictionary<string, string?>()).SbrStableAfter);
+    }
+
+    [Theory]
+    [InlineData("7")]
+    [InlineData("500ms")]
+    [InlineData("soon")]
+    [InlineData("5 s")]
+    public void A_stable_after_without_a_unit_or_under_a_second_is_refused(string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_SBR_STABLE_AFTER"] = value }));
+        Assert.Contains("AKKACHAT_SBR_STABLE_AFTER", error.Message);
     }
 }

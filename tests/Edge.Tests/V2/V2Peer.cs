@@ -28,6 +28,9 @@ public sealed class V2Peer : IAsyncDisposable
     public TaskCompletionSource<JsonElement> Synced { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public bool Closed => _reader.IsCompleted;
 
+    /// <summary>The close code the server sent, once the socket is closed (null while open, or when it just died).</summary>
+    public WebSocketCloseStatus? CloseStatus => Closed ? _socket.CloseStatus : null;
+
     public static async Task<V2Peer> ConnectAsync(Uri baseUri, long userId, string token)
     {
         var socket = new ClientWebSocket();
