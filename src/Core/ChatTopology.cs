@@ -25,8 +25,8 @@ public interface IChatTopology
     IReadOnlyList<NodeFanout> NodeFanouts { get; }
 }
 
-/// <summary>The room fan-out actor of the cluster member at <paramref name="Node"/>.</summary>
-public sealed record NodeFanout(Address Node, ICanTell Fanout);
+/// <summary>The room fan-out actor of the cluster member at <paramref name="Node"/> (which names itself by that address's text).</summary>
+public readonly record struct NodeFanout(Address Node, ICanTell Fanout);
 
 /// <summary>Tunables that entities read; loaded from <c>hocon/akkachat.conf</c>.</summary>
 /// <param name="SpreadSnapshots">Each entity snapshots at its own phase within the interval (<see cref="SnapshotSchedule"/>);

@@ -6,12 +6,12 @@ using AkkaChat.Core.Ids;
 public static class NodeSubscriptionCommands
 {
     /// <summary>
-    /// From the fan-out actor of <paramref name="Node"/>, through the room shard region: the node has local sockets for the
+    /// From the fan-out actor of the node at address <paramref name="Node"/>, through the room shard region: the node has local sockets for the
     /// room (<paramref name="Subscribed"/>) or no longer has. <paramref name="Request"/> grows with every request of that
     /// fan-out, so one that arrives after a newer one is ignored. <paramref name="RollCall"/>, when not 0, is the
     /// <see cref="RollCall.Call"/> this request answers.
     /// </summary>
-    public sealed record SetNodeSubscription(RoomId RoomId, Address Node, IActorRef Fanout, bool Subscribed, long Request, long RollCall = 0) : IWithRoomId;
+    public sealed record SetNodeSubscription(RoomId RoomId, string Node, IActorRef Fanout, bool Subscribed, long Request, long RollCall = 0) : IWithRoomId;
 }
 
 public static class NodeSubscriptionReplies

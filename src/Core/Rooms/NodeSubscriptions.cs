@@ -23,12 +23,12 @@ public enum NodeChange
 /// </summary>
 public sealed class NodeSubscriptions
 {
-    private readonly Dictionary<IActorRef, Address> _subscribed = [];
+    private readonly Dictionary<IActorRef, string> _subscribed = [];
     private readonly Dictionary<IActorRef, long> _lastRequest = []; // per fan-out that ever asked; dropped when it terminates
-    private readonly HashSet<Address> _unanswered;
+    private readonly HashSet<string> _unanswered;
 
     /// <param name="call">This incarnation's roll call; only an answer carrying it takes a node off <paramref name="unanswered"/>.</param>
-    public NodeSubscriptions(long call, IEnumerable<Address> unanswered)
+    public NodeSubscriptions(long call, IEnumerable<string> unanswered)
     {
         Call = call;
         _unanswered = [.. unanswered];
@@ -37,13 +37,13 @@ public sealed class NodeSubscriptions
     public long Call { get; }
 
     /// <summary>The subscribed fan-outs: every message goes to each.</summary>
-    public Dictionary<IActorRef, Address>.KeyCollection Subscribed => _subscribed.Keys;
+    public Dictionary<IActorRef, string>.KeyCollection Subscribed => _subscribed.Keys;
 
     /// <summary>Nodes that have not answered the roll call yet: messages go to them too.</summary>
-    public IReadOnlyCollection<Address> Unanswered => _unanswered;
+    public IReadOnlyCollection<string> Unanswered => _unanswered;
 
     /// <summary>Whether a message also goes to <paramref name="node"/>'s fan-out by address (it has not answered and is not subscribed).</summary>
-    public bool Broadcasts(Address node) => _unanswered.Contains(node) && !_subscribed.ContainsValue(node);
+    public bool Broadcasts(string node) => _unanswered.Contains(node) && !_subscribed.ContainsValue(node);
 
     public NodeChange Apply(SetNodeSubscription request)
     {
@@ -62,5 +62,5 @@ public sealed class NodeSubscriptions
     }
 
     /// <summary>A node that is no longer a member will never answer.</summary>
-    public void KeepUnansweredAmong(IEnumerable<Address> members) => _unanswered.IntersectWith(members);
+    public void KeepUnansweredAmong(IEnumerable<string> members) => _unanswered.IntersectWith(members);
 }

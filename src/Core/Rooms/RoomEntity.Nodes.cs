@@ -27,7 +27,7 @@ public sealed partial class RoomEntity
     private void StartRollCall()
     {
         if (!_state.Exists) return;
-        _nodes = new NodeSubscriptions(Random.Shared.NextInt64(1, long.MaxValue), _topology.NodeFanouts.Select(n => n.Node));
+        _nodes = new NodeSubscriptions(Random.Shared.NextInt64(1, long.MaxValue), _topology.NodeFanouts.Select(n => n.Node.ToString()));
         CallRoll();
     }
 
@@ -35,12 +35,12 @@ public sealed partial class RoomEntity
     private void CallRoll()
     {
         var members = _topology.NodeFanouts;
-        _nodes.KeepUnansweredAmong(members.Select(n => n.Node));
+        _nodes.KeepUnansweredAmong(members.Select(n => n.Node.ToString()));
         if (_nodes.Unanswered.Count == 0) return;
         var call = new RollCall(_state.Profile!.Id, _nodes.Call);
         foreach (var node in members)
         {
-            if (_nodes.Unanswered.Contains(node.Node)) node.Fanout.Tell(call, Self);
+            if (_nodes.Unanswered.Contains(node.Node.ToString())) node.Fanout.Tell(call, Self);
         }
         Timers.StartSingleTimer("roll-call", RetryRollCall.Instance, RollCallRetryInterval);
     }
@@ -61,7 +61,7 @@ public sealed partial class RoomEntity
         if (_nodes.Unanswered.Count == 0) return;
         foreach (var node in _topology.NodeFanouts)
         {
-            if (_nodes.Broadcasts(node.Node)) node.Fanout.Tell(published, ActorRefs.NoSender);
+            if (_nodes.Broadcasts(node.Node.ToString())) node.Fanout.Tell(published, ActorRefs.NoSender);
         }
     }
 

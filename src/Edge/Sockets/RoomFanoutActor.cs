@@ -37,7 +37,7 @@ public sealed class RoomFanoutActor : ReceiveActor, IWithTimers
 
     private readonly IActorRef _users;
     private readonly IActorRef _rooms;
-    private readonly Address _node;
+    private readonly string _node;
     private readonly Dictionary<RoomId, RoomSubscription> _subscriptions = [];
     private readonly Dictionary<IActorRef, HashSet<RoomId>> _roomsOf = [];
     private readonly Dictionary<IActorRef, UserId> _userOf = [];
@@ -52,7 +52,7 @@ public sealed class RoomFanoutActor : ReceiveActor, IWithTimers
     {
         _users = users;
         _rooms = rooms;
-        _node = node;
+        _node = node.ToString();
         Receive<SubscribeUser>(s =>
         {
             if (_userOf.ContainsKey(s.Connection)) return;

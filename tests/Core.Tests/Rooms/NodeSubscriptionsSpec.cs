@@ -9,8 +9,8 @@ using static AkkaChat.Core.Rooms.NodeSubscriptionCommands;
 public sealed class NodeSubscriptionsSpec
 {
     private static readonly RoomId Room = new(7);
-    private static readonly Address NodeA = Address.Parse("akka.tcp://chat@127.0.0.1:1001");
-    private static readonly Address NodeB = Address.Parse("akka.tcp://chat@127.0.0.1:1002");
+    private const string NodeA = "akka.tcp://chat@127.0.0.1:1001";
+    private const string NodeB = "akka.tcp://chat@127.0.0.1:1002";
     private static readonly IActorRef FanoutA = new FakeRef("a");
     private static readonly IActorRef FanoutB = new FakeRef("b");
 
@@ -84,7 +84,7 @@ public sealed class NodeSubscriptionsSpec
         Assert.Equal(new[] { NodeB }, nodes.Unanswered);
     }
 
-    private static SetNodeSubscription Request(IActorRef fanout, Address node, bool subscribed, long request, long rollCall = 0) =>
+    private static SetNodeSubscription Request(IActorRef fanout, string node, bool subscribed, long request, long rollCall = 0) =>
         new(Room, node, fanout, subscribed, request, rollCall);
 
     /// <summary>An actor reference that is only compared, never told.</summary>

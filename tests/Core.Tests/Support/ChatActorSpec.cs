@@ -63,7 +63,7 @@ public abstract class ChatActorSpec : TestKit
     protected long SubscribeNode(LocalChat chat, RoomId room, TestProbe? fanout = null, Address? node = null, bool subscribed = true, long request = 1, long rollCall = 0)
     {
         fanout ??= RoomFanout;
-        chat.Rooms.Tell(new NodeSubscriptionCommands.SetNodeSubscription(room, node ?? LocalChat.Node, fanout.Ref, subscribed, request, rollCall), fanout.Ref);
+        chat.Rooms.Tell(new NodeSubscriptionCommands.SetNodeSubscription(room, (node ?? LocalChat.Node).ToString(), fanout.Ref, subscribed, request, rollCall), fanout.Ref);
         var set = fanout.ExpectMsg<NodeSubscriptionReplies.NodeSubscriptionSet>(Timeout);
         Assert.Equal((room, subscribed, request), (set.RoomId, set.Subscribed, set.Request));
         return set.Head;
