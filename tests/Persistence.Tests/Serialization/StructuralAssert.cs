@@ -21,6 +21,9 @@ public static class StructuralAssert
 
         switch (expected)
         {
+            case Akka.Actor.IActorRef actor:
+                Assert.True(actor.Equals(actual), $"{path}: expected {actor}, got {actual}");
+                return;
             case DateTimeOffset at:
                 Assert.True(at.EqualsExact((DateTimeOffset)actual), $"{path}: expected {at:O}, got {actual:O}");
                 return;
@@ -58,6 +61,9 @@ public static class StructuralAssert
         {
             case string text:
                 Assert.True(text.Length > 0, $"{path} is empty");
+                return;
+            case Akka.Actor.IActorRef actor:
+                Assert.False(actor is Akka.Actor.Nobody, $"{path} is nobody");
                 return;
             case ValueType:
                 Assert.False(value.Equals(Activator.CreateInstance(value.GetType())), $"{path} is default ({value})");

@@ -1,0 +1,145 @@
+namespace AkkaChat.Persistence.Serialization;
+
+using System.Collections.Frozen;
+using AkkaChat.Core.Accounts;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Users;
+
+/// <summary>
+/// Every message that may cross nodes (commands through the shard regions, their replies, pushes to connection
+/// actors, fan-out to other nodes), each with the manifest <see cref="ClusterMessageSerializer"/> writes next to it.
+/// A type not listed here has no serializer: sending it to another node fails loudly (see ChatSerialization.Config).
+/// Manifests are never changed or reused, so nodes of adjacent versions keep understanding each other.
+/// </summary>
+public static class ClusterMessages
+{
+    public static readonly IReadOnlyDictionary<Type, string> Manifests = new Dictionary<Type, string>
+    {
+        // Users: commands (U), replies (Y), pushes to connection actors (P).
+        [typeof(UserCommands.CreateUser)] = "UC",
+        [typeof(UserCommands.GetProfile)] = "UG",
+        [typeof(UserCommands.AddFriend)] = "UF",
+        [typeof(UserCommands.LinkFriend)] = "UL",
+        [typeof(UserCommands.ListFriends)] = "ULF",
+        [typeof(UserCommands.CreateRoom)] = "UCR",
+        [typeof(UserCommands.JoinRoom)] = "UJ",
+        [typeof(UserCommands.ListRooms)] = "ULR",
+        [typeof(UserCommands.Connect)] = "UCN",
+        [typeof(UserCommands.Disconnect)] = "UD",
+        [typeof(UserCommands.SendDirect)] = "USD",
+        [typeof(UserCommands.StoreIncomingDirect)] = "USI",
+        [typeof(UserReplies.UserCreatedAck)] = "YC",
+        [typeof(UserReplies.UserNotFound)] = "YN",
+        [typeof(UserReplies.ProfileReply)] = "YP",
+        [typeof(UserReplies.UserRefused)] = "YR",
+        [typeof(UserReplies.FriendAdded)] = "YFA",
+        [typeof(UserReplies.FriendLinked)] = "YFL",
+        [typeof(UserReplies.FriendList)] = "YF",
+        [typeof(UserReplies.RoomList)] = "YRL",
+        [typeof(UserReplies.RoomCreated)] = "YRC",
+        [typeof(UserReplies.RoomJoined)] = "YRJ",
+        [typeof(UserReplies.Connected)] = "YCN",
+        [typeof(UserReplies.DisconnectRecorded)] = "YD",
+        [typeof(UserReplies.IncomingDirectStored)] = "YIS",
+        [typeof(ConnectionPushes.PushDirect)] = "PD",
+        [typeof(ConnectionPushes.DirectAccepted)] = "PDA",
+        [typeof(ConnectionPushes.RoomAccepted)] = "PRA",
+        [typeof(ConnectionPushes.ChatRefused)] = "PCR",
+        [typeof(ConnectionPushes.RoomMembershipAdded)] = "PMA",
+        [typeof(ConnectionPushes.RoomMembershipRemoved)] = "PMR",
+
+        // Contacts: commands (K), replies (J).
+        [typeof(ContactCommands.SendFriendRequest)] = "KS",
+        [typeof(ContactCommands.DeliverFriendRequest)] = "KD",
+        [typeof(ContactCommands.AcceptFriendRequest)] = "KA",
+        [typeof(ContactCommands.RejectFriendRequest)] = "KR",
+        [typeof(ContactCommands.CloseFriendRequest)] = "KC",
+        [typeof(ContactCommands.ListFriendRequests)] = "KL",
+        [typeof(ContactCommands.RemoveFriend)] = "KRF",
+        [typeof(ContactCommands.UnlinkFriend)] = "KUF",
+        [typeof(ContactCommands.BlockUser)] = "KB",
+        [typeof(ContactCommands.UnblockUser)] = "KU",
+        [typeof(ContactCommands.ListBlocked)] = "KLB",
+        [typeof(ContactCommands.UnlinkRoom)] = "KUR",
+        [typeof(ContactCommands.SetRoomOwnership)] = "KSO",
+        [typeof(ContactReplies.FriendRequestStored)] = "JS",
+        [typeof(ContactReplies.FriendRequestDeclined)] = "JD",
+        [typeof(ContactReplies.FriendRequestOpen)] = "JO",
+        [typeof(ContactReplies.FriendRequestList)] = "JL",
+        [typeof(ContactReplies.FriendRequestRejected)] = "JR",
+        [typeof(ContactReplies.FriendRequestCloseRecorded)] = "JC",
+        [typeof(ContactReplies.FriendUnlinked)] = "JU",
+        [typeof(ContactReplies.FriendshipEnded)] = "JE",
+        [typeof(ContactReplies.FriendLinkDeclined)] = "JFD",
+        [typeof(ContactReplies.BlockChanged)] = "JB",
+        [typeof(ContactReplies.BlockList)] = "JBL",
+        [typeof(ContactReplies.IncomingDirectRefused)] = "JIR",
+        [typeof(ContactReplies.RoomUnlinkRecorded)] = "JRU",
+        [typeof(ContactReplies.RoomOwnershipRecorded)] = "JRO",
+
+        // Conversations: commands (V), replies and pushes (W), journal heads (H).
+        [typeof(ConversationCommands.MarkRead)] = "VM",
+        [typeof(ConversationCommands.SetConversationFlags)] = "VF",
+        [typeof(ConversationCommands.GetConversations)] = "VG",
+        [typeof(ConversationCommands.RecallDirect)] = "VR",
+        [typeof(ConversationCommands.RecallIncoming)] = "VRI",
+        [typeof(ConversationCommands.DeliverReceipt)] = "VDR",
+        [typeof(ConversationCommands.DeliverTyping)] = "VDT",
+        [typeof(ConversationCommands.DeliverPresence)] = "VDP",
+        [typeof(ConversationReplies.ReadMarkerMoved)] = "WR",
+        [typeof(ConversationReplies.FlagsChanged)] = "WF",
+        [typeof(ConversationReplies.PeerSummary)] = "WPS",
+        [typeof(ConversationReplies.RoomReadState)] = "WRS",
+        [typeof(ConversationReplies.ConversationsState)] = "WC",
+        [typeof(ConversationReplies.MessageRecalled)] = "WM",
+        [typeof(ConversationReplies.ReceiptArrived)] = "WRA",
+        [typeof(ConversationReplies.TypingArrived)] = "WT",
+        [typeof(ConversationReplies.PresenceArrived)] = "WP",
+        [typeof(ConversationReplies.ConversationRefused)] = "WX",
+        [typeof(GetJournalHead)] = "H",
+        [typeof(GetRoomJournalHead)] = "HR",
+        [typeof(JournalHead)] = "HH",
+
+        // Rooms: commands (R), replies (Q), membership commands (M) and replies (N).
+        [typeof(RoomCommands.CreateRoomLog)] = "RC",
+        [typeof(RoomCommands.AddMember)] = "RA",
+        [typeof(RoomCommands.GetRoom)] = "RG",
+        [typeof(RoomCommands.SendRoomMessage)] = "RS",
+        [typeof(RoomCommands.FetchRoomMessages)] = "RF",
+        [typeof(RoomConversationCommands.RecallRoomMessage)] = "RRM",
+        [typeof(RoomConversationCommands.RoomTyping)] = "RT",
+        [typeof(RoomReplies.MembershipConfirmed)] = "QM",
+        [typeof(RoomReplies.RoomNotFound)] = "QN",
+        [typeof(RoomReplies.RoomInfo)] = "QI",
+        [typeof(RoomReplies.RoomMessages)] = "QRM",
+        [typeof(RoomReplies.RoomRefused)] = "QR",
+        [typeof(MembershipCommands.LeaveRoom)] = "ML",
+        [typeof(MembershipCommands.RemoveMember)] = "MR",
+        [typeof(MembershipCommands.TransferOwnership)] = "MT",
+        [typeof(MembershipCommands.ListMembers)] = "MLM",
+        [typeof(MembershipReplies.MembershipEnded)] = "NE",
+        [typeof(MembershipReplies.OwnershipMoved)] = "NO",
+        [typeof(MembershipReplies.MemberList)] = "NL",
+
+        // Fan-out to other nodes' room fan-out actors (B, "broadcast").
+        [typeof(RoomMessagePublished)] = "BM",
+        [typeof(RoomRecallPublished)] = "BR",
+        [typeof(RoomTypingPublished)] = "BT",
+        [typeof(PresencePublished)] = "BP",
+        [typeof(TypingPublished)] = "BU",
+
+        // Accounts (A) and id blocks (I).
+        [typeof(AccountCommands.RegisterAccount)] = "AR",
+        [typeof(AccountCommands.GetCredentials)] = "AG",
+        [typeof(AccountReplies.AccountRegistered)] = "AAR",
+        [typeof(AccountReplies.AccountRefused)] = "AAF",
+        [typeof(AccountReplies.Credentials)] = "AC",
+        [typeof(AccountReplies.AccountNotFound)] = "AN",
+        [typeof(IdBlockCommands.ReserveIdBlock)] = "IR",
+        [typeof(IdBlockReplies.IdBlockGranted)] = "IG",
+    }.ToFrozenDictionary();
+
+    public static readonly IReadOnlyDictionary<string, Type> TypesByManifest =
+        Manifests.ToFrozenDictionary(m => m.Value, m => m.Key, StringComparer.Ordinal);
+}
