@@ -22,8 +22,9 @@ public sealed class TwoNodeRoomFanoutTests(ITestOutputHelper output)
     public async Task A_room_whose_sockets_are_all_on_one_node_sends_nothing_to_the_other()
     {
         await using var database = await TestPostgres.CreateDatabaseAsync();
-        await using var nodeA = await StartNodeAsync(database, seed: null);
-        await using var nodeB = await StartNodeAsync(database, seed: nodeA);
+        var secret = NewSecret();
+        await using var nodeA = await StartNodeAsync(database, secret, seed: null);
+        await using var nodeB = await StartNodeAsync(database, secret, seed: nodeA);
         await UntilBothUpAsync(nodeA, nodeB);
 
         using var alice = await nodeA.NewUserAsync("alice");
@@ -51,8 +52,9 @@ public sealed class TwoNodeRoomFanoutTests(ITestOutputHelper output)
     {
         const int total = 40;
         await using var database = await TestPostgres.CreateDatabaseAsync();
-        await using var nodeA = await StartNodeAsync(database, seed: null);
-        await using var nodeB = await StartNodeAsync(database, seed: nodeA);
+        var secret = NewSecret();
+        await using var nodeA = await StartNodeAsync(database, secret, seed: null);
+        await using var nodeB = await StartNodeAsync(database, secret, seed: nodeA);
         await UntilBothUpAsync(nodeA, nodeB);
 
         using var alice = await nodeA.NewUserAsync("alice");
@@ -90,12 +92,16 @@ public sealed class TwoNodeRoomFanoutTests(ITestOutputHelper output)
         }
     }
 
-    private Task<ChatHost> StartNodeAsync(TestPostgres database, ChatHost? seed)
+    /// <summary>Both nodes sign tokens with it, so a client may log in on one node and open its socket on the other.</summary>
+    private static string NewSecret() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    private Task<ChatHost> StartNodeAsync(TestPostgres database, string secret, ChatHost? seed)
     {
         var env = new Dictionary<string, string?>
         {
             ["AKKACHAT_STORAGE"] = "postgres",
             ["AKKACHAT_PG"] = database.ConnectionString,
+            ["AKKACHAT_SECRET"] = secret,
         };
         if (seed is not null) env["AKKACHAT_SEEDS"] = Akka.Cluster.Cluster.Get(SystemOf(seed)).SelfAddress.ToString();
         return ChatHost.StartAsync(env, output);
