@@ -18,9 +18,15 @@ public interface IChatTopology
     /// <summary>Node-local <see cref="Ids.IdLeaser"/> of room ids.</summary>
     IActorRef RoomIds { get; }
 
-    /// <summary>Where a room publishes a stored message: the room fan-out actor of every node that may host members' sockets.</summary>
-    IEnumerable<ICanTell> RoomFanouts { get; }
+    /// <summary>
+    /// The room fan-out actor of every node that may host sockets: a room entity that just started calls the roll of these
+    /// (afterwards it publishes only to the nodes that subscribed), and a user's first socket announces presence to them.
+    /// </summary>
+    IReadOnlyList<NodeFanout> NodeFanouts { get; }
 }
+
+/// <summary>The room fan-out actor of the cluster member at <paramref name="Node"/> (which names itself by that address's text).</summary>
+public readonly record struct NodeFanout(Address Node, ICanTell Fanout);
 
 /// <summary>Tunables that entities read; loaded from <c>hocon/akkachat.conf</c>.</summary>
 /// <param name="SpreadSnapshots">Each entity snapshots at its own phase within the interval (<see cref="SnapshotSchedule"/>);

@@ -37,9 +37,4 @@ public sealed partial class RoomEntity
         }
         PersistAndApply(new RoomMessageRecalled(message.Seq, message.MessageId, DateTimeOffset.UtcNow), () => Publish(notice));
     }
-
-    private void Publish(object published)
-    {
-        foreach (var fanout in _topology.RoomFanouts) fanout.Tell(published, ActorRefs.NoSender);
-    }
 }

@@ -40,6 +40,7 @@ public sealed partial class RoomEntity
     {
         base.OnReplaySuccess();
         ResumeMembershipLinks();
+        StartRollCall();
     }
 
     /// <summary>Leaving and removal: the member is out of the room once <paramref name="decided"/> is persisted, then their entity records it.</summary>

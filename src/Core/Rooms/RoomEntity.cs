@@ -12,8 +12,8 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 
 /// <summary>
 /// One room: profile, members and its message log. A message is stored once (read-diffusion),
-/// acknowledged to the sending socket, then published once to each node's room fan-out actor,
-/// which pushes it to the local sockets of members.
+/// acknowledged to the sending socket, then published once to each subscribed node's room fan-out actor
+/// (<see cref="NodeSubscriptions"/>), which pushes it to the local sockets of members.
 /// </summary>
 public sealed partial class RoomEntity : ChatEntity
 {
@@ -74,6 +74,7 @@ public sealed partial class RoomEntity : ChatEntity
 
         RegisterConversationCommands();
         RegisterMembershipCommands();
+        RegisterNodeCommands();
 
         Command<CheckIdle>(_ =>
         {

@@ -85,4 +85,21 @@ public static class RoomFanoutCommands
 
     /// <summary>The socket's user left the room or was removed from it.</summary>
     public sealed record UnsubscribeRoom(RoomId RoomId, IActorRef Connection) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// To a subscribed socket: the room has this node subscribed, and every message stored after <paramref name="Head"/>
+    /// reaches the socket live; what it needs up to <paramref name="Head"/> it reads from the room or the journal. Sent again
+    /// when a restarted room entity re-learns the node.
+    /// </summary>
+    public sealed record RoomLive(RoomId RoomId, long Head) : INoSerializationVerificationNeeded;
+
+    /// <summary>For tests and diagnostics: how much room traffic reached this node.</summary>
+    public sealed record GetFanoutStats : INoSerializationVerificationNeeded
+    {
+        public static readonly GetFanoutStats Instance = new();
+    }
+
+    /// <param name="RoomMessagesReceived">Room messages published to this node since it started.</param>
+    /// <param name="SubscribedRooms">Rooms this node has local sockets for.</param>
+    public sealed record FanoutStats(long RoomMessagesReceived, int SubscribedRooms) : INoSerializationVerificationNeeded;
 }

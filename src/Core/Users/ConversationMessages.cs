@@ -59,6 +59,15 @@ public static class ConversationCommands
 
     /// <summary>Ephemeral: a friend's online state changed (all of their devices counted).</summary>
     public sealed record DeliverPresence(UserId UserId, UserId FriendId, bool Online) : IWithUserId;
+
+    /// <summary>From this user's socket: they are typing to <paramref name="PeerId"/>; the entity passes it on if the peer is online.</summary>
+    public sealed record SendTyping(UserId UserId, UserId PeerId) : IWithUserId;
+
+    /// <summary>
+    /// From a friend's entity: whether <paramref name="FriendId"/> has sockets, so this entity knows where typing and its
+    /// own presence changes must go. Routing only: never pushed to sockets.
+    /// </summary>
+    public sealed record NoteFriendPresence(UserId UserId, UserId FriendId, bool Online) : IWithUserId;
 }
 
 public static class ConversationEvents
@@ -110,10 +119,8 @@ public sealed record GetRoomJournalHead(RoomId RoomId) : IWithRoomId;
 public sealed record JournalHead(long SequenceNr);
 
 /// <summary>
-/// A user's online state changed: published once to each node's fan-out, which forwards it only to the friends that have
-/// a socket on that node — an offline friend's entity is never woken for it.
+/// A user's first socket opened: published once to each node's fan-out, which forwards it only to the friends that have
+/// a socket on that node — an offline friend's entity is never woken for it. The friends reached answer, so from then on
+/// the user's entity knows which friends are online and tells them directly.
 /// </summary>
 public sealed record PresencePublished(UserId UserId, bool Online, IReadOnlyList<UserId> Friends);
-
-/// <summary>A user is typing to <paramref name="To"/>: published to each node's fan-out, forwarded only where <paramref name="To"/> has a socket.</summary>
-public sealed record TypingPublished(UserId To, UserId From);

@@ -21,12 +21,30 @@ public sealed partial class UserEntity
         Command<DeliverReceipt>(r => PushToAll(new ReceiptArrived(r.ReaderId, r.MessageId, r.ReadAt)));
         Command<DeliverTyping>(t =>
         {
-            if (_state.Friends.Contains(t.FromId) && !_state.Blocked.Contains(t.FromId)) PushToAll(new TypingArrived(ConversationId.With(t.FromId), t.FromId));
+            if (_connections.Count == 0) _topology.Users.Tell(new NoteFriendPresence(t.FromId, _state.Id, Online: false)); // they thought us online
+            else if (_state.Friends.Contains(t.FromId) && !_state.Blocked.Contains(t.FromId)) PushToAll(new TypingArrived(ConversationId.With(t.FromId), t.FromId));
         });
-        Command<DeliverPresence>(p =>
+        Command<DeliverPresence>(HandleDeliverPresence);
+        Command<NoteFriendPresence>(n => NoteOnline(n.FriendId, n.Online));
+        Command<SendTyping>(t =>
         {
-            if (_state.Friends.Contains(p.FriendId) && !_state.Blocked.Contains(p.FriendId)) PushToAll(new PresenceArrived(p.FriendId, p.Online));
+            if (_onlineFriends.Contains(t.PeerId)) _topology.Users.Tell(new DeliverTyping(t.PeerId, _state.Id));
         });
+    }
+
+    private void HandleDeliverPresence(DeliverPresence p)
+    {
+        if (_state.Friends.Contains(p.FriendId) && !_state.Blocked.Contains(p.FriendId)) PushToAll(new PresenceArrived(p.FriendId, p.Online));
+        NoteOnline(p.FriendId, p.Online);
+        // Their first socket: they announced it to every node and do not know who heard; tell them we did.
+        if (p.Online && _connections.Count > 0 && _state.Friends.Contains(p.FriendId)) _topology.Users.Tell(new NoteFriendPresence(p.FriendId, _state.Id, Online: true));
+    }
+
+    /// <summary>Keeps the friends known to be online while this user is (they hear of this user's changes and typing directly).</summary>
+    private void NoteOnline(UserId friend, bool online)
+    {
+        if (!online) _onlineFriends.Remove(friend);
+        else if (_connections.Count > 0 && _state.Friends.Contains(friend)) _onlineFriends.Add(friend);
     }
 
     private void HandleMarkRead(MarkRead cmd)
@@ -110,11 +128,22 @@ public sealed partial class UserEntity
         foreach (var connection in _connections) connection.Tell(push);
     }
 
-    /// <summary>Publishes this user's online state to every node; called when the first socket opens and the last one closes.</summary>
+    /// <summary>
+    /// Called when the first socket opens and when the last one closes. Coming online, the entity cannot know which friends
+    /// are online without waking the others' entities, so it asks every node's fan-out (which knows its local users) once;
+    /// going offline, it tells the friends it learned are online, directly.
+    /// </summary>
     private void AnnouncePresence(bool online)
     {
-        if (_state.Friends.Count == 0) return;
-        var published = new PresencePublished(_state.Id, online, [.. _state.Friends]);
-        foreach (var fanout in _topology.RoomFanouts) fanout.Tell(published, ActorRefs.NoSender);
+        if (online)
+        {
+            _onlineFriends.Clear();
+            if (_state.Friends.Count == 0) return;
+            var published = new PresencePublished(_state.Id, online, [.. _state.Friends]);
+            foreach (var node in _topology.NodeFanouts) node.Fanout.Tell(published, ActorRefs.NoSender);
+            return;
+        }
+        foreach (var friend in _onlineFriends) _topology.Users.Tell(new DeliverPresence(friend, _state.Id, Online: false));
+        _onlineFriends.Clear();
     }
 }

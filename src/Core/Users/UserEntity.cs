@@ -26,6 +26,7 @@ public sealed partial class UserEntity : ChatEntity
     private readonly IChatTopology _topology;
     private readonly ChatSettings _settings;
     private readonly HashSet<IActorRef> _connections = [];
+    private readonly HashSet<UserId> _onlineFriends = []; // friends with sockets, learned while this user is online; never persisted
     private readonly Dictionary<UserId, List<IActorRef>> _friendWaiters = [];
     private readonly Dictionary<RoomId, List<IActorRef>> _roomWaiters = [];
     private readonly Dictionary<long, OutgoingDirect> _outgoing = [];

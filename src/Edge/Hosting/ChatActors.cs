@@ -56,7 +56,9 @@ public static class ChatActors
                 var idBlocks = registry.Get<IdBlockEntity>();
                 registry.Register<UserIdLeaserKey>(system.ActorOf(IdLeaser.Props(IdKinds.User, idBlocks, settings.IdBlockSize), "user-ids"));
                 registry.Register<RoomIdLeaserKey>(system.ActorOf(IdLeaser.Props(IdKinds.Room, idBlocks, settings.IdBlockSize), "room-ids"));
-                registry.Register<RoomFanoutKey>(system.ActorOf(Props.Create(() => new RoomFanoutActor(registry.Get<UserEntity>())), ShardTypes.RoomFanoutName));
+                registry.Register<RoomFanoutKey>(system.ActorOf(
+                    Props.Create(() => new RoomFanoutActor(registry.Get<UserEntity>(), registry.Get<RoomEntity>(), Cluster.Get(system).SelfAddress)),
+                    ShardTypes.RoomFanoutName));
             })
             .AddStartup((system, _) =>
             {

@@ -22,7 +22,7 @@ public sealed class RoomFanoutKey;
 public sealed class ShardedTopology(ActorSystem system, IActorRegistry registry) : IChatTopology
 {
     private readonly Cluster _cluster = Cluster.Get(system);
-    private IReadOnlyList<ICanTell> _fanouts = [];
+    private IReadOnlyList<NodeFanout> _fanouts = [];
     private object? _fanoutMembers;
 
     public IActorRef Users => registry.Get<UserEntity>();
@@ -31,7 +31,7 @@ public sealed class ShardedTopology(ActorSystem system, IActorRegistry registry)
     public IActorRef UserIds => registry.Get<UserIdLeaserKey>();
     public IActorRef RoomIds => registry.Get<RoomIdLeaserKey>();
 
-    public IEnumerable<ICanTell> RoomFanouts
+    public IReadOnlyList<NodeFanout> NodeFanouts
     {
         get
         {
@@ -40,9 +40,9 @@ public sealed class ShardedTopology(ActorSystem system, IActorRegistry registry)
             var self = _cluster.SelfAddress;
             _fanouts = members
                 .Where(m => m.Status == MemberStatus.Up || m.Status == MemberStatus.Leaving || m.Address.Equals(self))
-                .Select(m => m.Address.Equals(self)
-                    ? (ICanTell)registry.Get<RoomFanoutKey>()
-                    : system.ActorSelection(new RootActorPath(m.Address) / "user" / ShardTypes.RoomFanoutName))
+                .Select(m => new NodeFanout(m.Address, m.Address.Equals(self)
+                    ? registry.Get<RoomFanoutKey>()
+                    : system.ActorSelection(new RootActorPath(m.Address) / "user" / ShardTypes.RoomFanoutName)))
                 .ToList();
             _fanoutMembers = members;
             return _fanouts;

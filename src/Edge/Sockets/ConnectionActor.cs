@@ -73,7 +73,7 @@ public sealed class ConnectionActor : SocketConnectionActor
                 Send(LegacyFrames.EncodeError(r.Code, r.Reason, r.ClientRef));
                 break;
             case RoomMembershipAdded m:
-                TrackRoom(m.RoomId, m.Mark, catchUp: false);
+                TrackRoom(m.RoomId, m.Mark, catchUp: true); // from the join on: what was stored before this node subscribed is fetched
                 break;
             case RoomMembershipRemoved m:
                 _rooms.Remove(m.RoomId);
@@ -81,6 +81,9 @@ public sealed class ConnectionActor : SocketConnectionActor
                 break;
             case RoomFrame frame:
                 HandleRoomFrame(frame);
+                break;
+            case RoomFanoutCommands.RoomLive live:
+                HandleRoomLive(live);
                 break;
             case RoomReplies.RoomMessages page:
                 HandleCatchUp(page);
@@ -169,13 +172,30 @@ public sealed class ConnectionActor : SocketConnectionActor
         Session.MarkRegistered(SocketRegistration.Registered);
     }
 
-    /// <summary>Starts receiving a room; with <paramref name="catchUp"/>, live frames wait until the missed ones are sent.</summary>
+    /// <summary>
+    /// Starts receiving a room. Live frames wait until the room has this node subscribed (<see cref="RoomFanoutCommands.RoomLive"/>);
+    /// then, with <paramref name="catchUp"/>, until the messages after <paramref name="mark"/> are fetched and sent — fetched only
+    /// then, so every message is either in the fetch or reaches the node live. Without, the socket starts live at that point.
+    /// </summary>
     private void TrackRoom(RoomId room, long mark, bool catchUp)
     {
         if (_rooms.ContainsKey(room)) return;
-        _rooms[room] = new RoomCursor { Delivered = mark, Mark = new WrittenMark(mark), CatchingUp = catchUp };
+        _rooms[room] = new RoomCursor { Delivered = mark, Mark = new WrittenMark(mark), CatchingUp = true, FetchWhenLive = catchUp };
         Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
-        if (catchUp) Topology.Rooms.Tell(new RoomCommands.FetchRoomMessages(room, User, mark, RoomCatchUpLimit));
+    }
+
+    private void HandleRoomLive(RoomFanoutCommands.RoomLive live)
+    {
+        // Told again when a restarted room re-learns the node: until it had, it published to every node, so nothing was missed.
+        if (!_rooms.TryGetValue(live.RoomId, out var cursor) || cursor.Live) return;
+        cursor.Live = true;
+        if (cursor.FetchWhenLive)
+        {
+            Topology.Rooms.Tell(new RoomCommands.FetchRoomMessages(live.RoomId, User, cursor.Delivered, RoomCatchUpLimit));
+            return;
+        }
+        cursor.Delivered = Math.Max(cursor.Delivered, live.Head);
+        FinishCatchUp(live.RoomId);
     }
 
     private void HandleRoomFrame(RoomFrame frame)
@@ -250,6 +270,8 @@ public sealed class ConnectionActor : SocketConnectionActor
 
         public required WrittenMark Mark { get; init; }
         public bool CatchingUp { get; set; }
+        public bool FetchWhenLive { get; init; }
+        public bool Live { get; set; }
         public List<RoomFrame> Buffered { get; } = [];
         public HashSet<long> OwnSends { get; } = [];
         public HashSet<long> Recalled { get; } = [];

@@ -87,6 +87,8 @@ public static class ClusterMessages
         [typeof(ConversationCommands.DeliverReceipt)] = "VDR",
         [typeof(ConversationCommands.DeliverTyping)] = "VDT",
         [typeof(ConversationCommands.DeliverPresence)] = "VDP",
+        [typeof(ConversationCommands.SendTyping)] = "VST",
+        [typeof(ConversationCommands.NoteFriendPresence)] = "VNP",
         [typeof(ConversationReplies.ReadMarkerMoved)] = "WR",
         [typeof(ConversationReplies.FlagsChanged)] = "WF",
         [typeof(ConversationReplies.PeerSummary)] = "WPS",
@@ -121,13 +123,16 @@ public static class ClusterMessages
         [typeof(MembershipReplies.MembershipEnded)] = "NE",
         [typeof(MembershipReplies.OwnershipMoved)] = "NO",
         [typeof(MembershipReplies.MemberList)] = "NL",
+        [typeof(NodeSubscriptionCommands.SetNodeSubscription)] = "RNS",
+        [typeof(NodeSubscriptionReplies.NodeSubscriptionSet)] = "QNS",
 
         // Fan-out to other nodes' room fan-out actors (B, "broadcast").
         [typeof(RoomMessagePublished)] = "BM",
         [typeof(RoomRecallPublished)] = "BR",
         [typeof(RoomTypingPublished)] = "BT",
         [typeof(PresencePublished)] = "BP",
-        [typeof(TypingPublished)] = "BU",
+        [typeof(RollCall)] = "BC",
+        // "BU" (TypingPublished) is retired: 1:1 typing now goes from the typist's entity to the peer's.
 
         // Accounts (A) and id blocks (I).
         [typeof(AccountCommands.RegisterAccount)] = "AR",

@@ -19,6 +19,7 @@ public sealed class RoomMessageSpec(ITestOutputHelper output) : ChatActorSpec(ou
         var bob = Register(chat, "13800000002", "bob");
         var room = CreateRoom(chat, alice, "lobby");
         JoinRoom(chat, bob, room.Id);
+        SubscribeNode(chat, room.Id);
         var origin = CreateTestProbe();
 
         chat.Rooms.Tell(new SendRoomMessage(room.Id, bob, Samples.Text("hello room"), 9, origin.Ref));

@@ -7,6 +7,7 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
 using AkkaChat.Persistence.Serialization;
 using Xunit.Abstractions;
 using static AkkaChat.Core.Accounts.AccountCommands;
@@ -54,6 +55,19 @@ public abstract class ChatActorSpec : TestKit
 
     protected LocalChat StartChat(ChatSettings? settings = null, IActorRef? usersSeenByEntities = null, IActorRef? roomsSeenByEntities = null) =>
         LocalChat.Start(Sys, settings ?? DefaultSettings, RoomFanout.Ref, usersSeenByEntities, roomsSeenByEntities);
+
+    /// <summary>
+    /// <paramref name="fanout"/> (default <see cref="RoomFanout"/>) subscribes its node (default <see cref="LocalChat.Node"/>)
+    /// to <paramref name="room"/> as a node's fan-out actor does; returns the room's head from the answer.
+    /// </summary>
+    protected long SubscribeNode(LocalChat chat, RoomId room, TestProbe? fanout = null, Address? node = null, bool subscribed = true, long request = 1, long rollCall = 0)
+    {
+        fanout ??= RoomFanout;
+        chat.Rooms.Tell(new NodeSubscriptionCommands.SetNodeSubscription(room, (node ?? LocalChat.Node).ToString(), fanout.Ref, subscribed, request, rollCall), fanout.Ref);
+        var set = fanout.ExpectMsg<NodeSubscriptionReplies.NodeSubscriptionSet>(Timeout);
+        Assert.Equal((room, subscribed, request), (set.RoomId, set.Subscribed, set.Request));
+        return set.Head;
+    }
 
     /// <summary>
     /// Makes <paramref name="gate"/> a stand-in for <paramref name="target"/> that holds every <typeparamref name="THeld"/>

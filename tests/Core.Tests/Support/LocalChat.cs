@@ -36,10 +36,12 @@ public sealed class LocalChat
 
     /// <param name="usersSeenByEntities">Where entities send user messages; defaults to the user router itself.</param>
     /// <param name="roomsSeenByEntities">Where entities send room messages; defaults to the room router itself.</param>
-    public static LocalChat Start(ActorSystem system, ChatSettings settings, IActorRef roomFanout, IActorRef? usersSeenByEntities = null, IActorRef? roomsSeenByEntities = null)
+    /// <param name="nodes">The cluster's nodes as entities see them; defaults to one, <see cref="Node"/>, whose fan-out is <paramref name="roomFanout"/>.</param>
+    public static LocalChat Start(ActorSystem system, ChatSettings settings, IActorRef roomFanout, IActorRef? usersSeenByEntities = null, IActorRef? roomsSeenByEntities = null,
+        IReadOnlyList<NodeFanout>? nodes = null)
     {
         // Entities read the topology when they send, after every property below is set.
-        var topology = new LocalTopology { RoomFanouts = [roomFanout] };
+        var topology = new LocalTopology { NodeFanouts = nodes ?? [new NodeFanout(Node, roomFanout)] };
 
         var idBlocks = system.ActorOf(EntityRouter.Props(new IdBlockMessageExtractor(), kind => Props.Create(() => new IdBlockEntity(kind))), "idblocks");
         var users = system.ActorOf(EntityRouter.Props(new UserMessageExtractor(), id => UserEntity.Props(new UserId(ParseId(id)), topology, settings)), "users");
@@ -53,6 +55,9 @@ public sealed class LocalChat
         topology.RoomIds = system.ActorOf(IdLeaser.Props(IdKinds.Room, idBlocks, settings.IdBlockSize), "room-ids");
         return new LocalChat(topology, users, rooms, accounts, idBlocks);
     }
+
+    /// <summary>The address of the one node of a local chat, as its fan-out names itself to rooms.</summary>
+    public static readonly Address Node = Address.Parse("akka.tcp://local-chat@127.0.0.1:1");
 
     private static long ParseId(string id) => long.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture);
 
@@ -68,6 +73,6 @@ public sealed class LocalChat
 
         public IActorRef RoomIds { get; set; } = ActorRefs.Nobody;
 
-        public IEnumerable<ICanTell> RoomFanouts { get; set; } = [];
+        public IReadOnlyList<NodeFanout> NodeFanouts { get; set; } = [];
     }
 }

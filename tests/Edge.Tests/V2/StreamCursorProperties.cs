@@ -55,6 +55,25 @@ public sealed class StreamCursorProperties
         Assert.Equal(2, cursor.Delivered);
     }
 
+    [Fact]
+    public void A_room_head_beyond_what_was_delivered_is_a_gap_and_one_within_it_is_nothing()
+    {
+        var cursor = new StreamCursor(0);
+        Assert.Equal(CursorDecision.Drop, cursor.OnHead(3)); // the first read is running: it must reach 3 before it ends
+        Assert.Equal(CursorDecision.Deliver, cursor.OnCatchUp(1));
+        Assert.True(cursor.OnCatchUpDone(), "the read ended at 1, but 3 exists: read again");
+        Assert.Equal(CursorDecision.Deliver, cursor.OnCatchUp(2));
+        Assert.Equal(CursorDecision.Deliver, cursor.OnCatchUp(3));
+        Assert.False(cursor.OnCatchUpDone());
+
+        Assert.Equal(CursorDecision.Drop, cursor.OnHead(3));
+        Assert.Equal(CursorDecision.StartCatchUp, cursor.OnHead(5)); // live since 5 was stored: 4 and 5 come from the journal
+        Assert.Equal(CursorDecision.Drop, cursor.OnLive(6));
+        Assert.Equal(CursorDecision.Deliver, cursor.OnCatchUp(4));
+        Assert.Equal(CursorDecision.Deliver, cursor.OnCatchUp(5));
+        Assert.True(cursor.OnCatchUpDone(), "6 was seen live during the read");
+    }
+
     /// <summary>Runs one random schedule; returns the sequence numbers the client received, in order.</summary>
     private static List<long> Simulate(int total, int[] choices)
     {

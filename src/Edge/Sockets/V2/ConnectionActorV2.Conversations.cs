@@ -146,11 +146,7 @@ public sealed partial class ConnectionActorV2
         if (_lastTyping.Count > 1000) _lastTyping.Clear();
         _lastTyping[conversation] = now;
         if (conversation.Room is { } room) Topology.Rooms.Tell(new RoomConversationCommands.RoomTyping(room, User));
-        else
-        {
-            var typing = new TypingPublished(conversation.Peer!.Value, User);
-            foreach (var fanout in Topology.RoomFanouts) fanout.Tell(typing, Self);
-        }
+        else Topology.Users.Tell(new ConversationCommands.SendTyping(User, conversation.Peer!.Value)); // our entity knows whether the peer is online
     }
 
     private void Recall(InboundFrame frame)

@@ -124,6 +124,10 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
             case RoomFrame frame:
                 OnLiveRoom(frame);
                 break;
+            case RoomFanoutCommands.RoomLive live:
+                // Everything after the head reaches us live; up to it, a read that started before may have missed some.
+                if (_rooms.TryGetValue(live.RoomId, out var roomCursor) && roomCursor.OnHead(live.Head) == CursorDecision.StartCatchUp) StartCatchUp(Streams.Room(live.RoomId), live.RoomId);
+                break;
 
             case CatchUpStarted:
                 AckWhenRoom(Sender);

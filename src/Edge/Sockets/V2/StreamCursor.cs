@@ -62,6 +62,18 @@ public sealed class StreamCursor(long delivered)
         return true;
     }
 
+    /// <summary>
+    /// Every message up to <paramref name="head"/> is stored (the room's head when it subscribed this node; later ones
+    /// arrive live): like a push of <paramref name="head"/> without its body, a gap if it is not delivered yet.
+    /// </summary>
+    public CursorDecision OnHead(long head)
+    {
+        HighestSeen = Math.Max(HighestSeen, head);
+        if (CatchingUp || head <= Delivered) return CursorDecision.Drop;
+        CatchingUp = true;
+        return CursorDecision.StartCatchUp;
+    }
+
     /// <summary>A message from a catch-up read (complete and in order from <see cref="Delivered"/>).</summary>
     public CursorDecision OnCatchUp(long seq)
     {
