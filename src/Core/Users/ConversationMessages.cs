@@ -57,8 +57,18 @@ public static class ConversationCommands
     /// <summary>Ephemeral: <paramref name="FromId"/> is typing to this user. Never persisted.</summary>
     public sealed record DeliverTyping(UserId UserId, UserId FromId) : IWithUserId;
 
-    /// <summary>Ephemeral: a friend's online state changed (all of their devices counted).</summary>
-    public sealed record DeliverPresence(UserId UserId, UserId FriendId, bool Online) : IWithUserId;
+    /// <summary>
+    /// Ephemeral: a friend's online state changed (all of their devices counted). An online user's entity answers a
+    /// friend's "online" with its own (<see cref="Answer"/> set, never answered again), so the newcomer learns who is
+    /// already online without asking offline entities.
+    /// </summary>
+    public sealed record DeliverPresence(UserId UserId, UserId FriendId, bool Online) : IWithUserId
+    {
+        public bool Answer { get; init; }
+    }
+
+    /// <summary>Ephemeral: which friends this user's entity knows to be online; answered with <see cref="ConversationReplies.OnlineFriends"/>.</summary>
+    public sealed record GetOnlineFriends(UserId UserId) : IWithUserId;
 }
 
 public static class ConversationEvents
@@ -98,6 +108,9 @@ public static class ConversationReplies
     public sealed record TypingArrived(ConversationId Conversation, UserId FromId);
 
     public sealed record PresenceArrived(UserId FriendId, bool Online);
+
+    /// <summary>The presence snapshot a v2 socket sends after <c>synced</c>: friends online as far as this entity knows.</summary>
+    public sealed record OnlineFriends(IReadOnlyList<UserId> Friends);
 
     public sealed record ConversationRefused(string Code, string Reason, string Cid = "");
 }

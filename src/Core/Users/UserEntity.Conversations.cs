@@ -23,10 +23,9 @@ public sealed partial class UserEntity
         {
             if (_state.Friends.Contains(t.FromId) && !_state.Blocked.Contains(t.FromId)) PushToAll(new TypingArrived(ConversationId.With(t.FromId), t.FromId));
         });
-        Command<DeliverPresence>(p =>
-        {
-            if (_state.Friends.Contains(p.FriendId) && !_state.Blocked.Contains(p.FriendId)) PushToAll(new PresenceArrived(p.FriendId, p.Online));
-        });
+        Command<DeliverPresence>(HandlePresence);
+        Command<GetOnlineFriends>(_ => Sender.Tell(new OnlineFriends(
+            [.. _onlineFriends.Where(f => _state.Friends.Contains(f) && !_state.Blocked.Contains(f)).Order()])));
     }
 
     private void HandleMarkRead(MarkRead cmd)
@@ -108,6 +107,20 @@ public sealed partial class UserEntity
     private void PushToAll(object push)
     {
         foreach (var connection in _connections) connection.Tell(push);
+    }
+
+    /// <summary>
+    /// A friend's online state. Kept in memory only while this user has sockets (fan-outs forward presence only to users
+    /// with a local socket, so it is exact then, and empty otherwise). A friend who just came online is answered with
+    /// this user's own "online", so their entity learns the snapshot from the friends that are up, and no offline
+    /// entity is ever woken for it.
+    /// </summary>
+    private void HandlePresence(DeliverPresence p)
+    {
+        if (_connections.Count == 0 || !_state.Friends.Contains(p.FriendId) || _state.Blocked.Contains(p.FriendId)) return;
+        var changed = p.Online ? _onlineFriends.Add(p.FriendId) : _onlineFriends.Remove(p.FriendId);
+        if (changed) PushToAll(new PresenceArrived(p.FriendId, p.Online));
+        if (p.Online && !p.Answer) _topology.Users.Tell(new DeliverPresence(p.FriendId, _state.Id, Online: true) { Answer = true });
     }
 
     /// <summary>Publishes this user's online state to every node; called when the first socket opens and the last one closes.</summary>

@@ -26,6 +26,7 @@ public sealed partial class UserEntity : ChatEntity
     private readonly IChatTopology _topology;
     private readonly ChatSettings _settings;
     private readonly HashSet<IActorRef> _connections = [];
+    private readonly HashSet<UserId> _onlineFriends = [];
     private readonly Dictionary<UserId, List<IActorRef>> _friendWaiters = [];
     private readonly Dictionary<RoomId, List<IActorRef>> _roomWaiters = [];
     private readonly Dictionary<long, OutgoingDirect> _outgoing = [];
@@ -322,7 +323,11 @@ public sealed partial class UserEntity : ChatEntity
         if (_connections.Remove(connection))
         {
             Context.Unwatch(connection);
-            if (_connections.Count == 0) AnnouncePresence(online: false);
+            if (_connections.Count == 0)
+            {
+                AnnouncePresence(online: false);
+                _onlineFriends.Clear(); // presence stops arriving with the last socket: rebuilt from answers on the next
+            }
         }
         var events = new List<IChatEvent>(2);
         var advanced = _state.AdvancedMarks(roomMarks);
