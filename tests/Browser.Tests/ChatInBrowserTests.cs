@@ -26,14 +26,7 @@ public sealed class ChatInBrowserTests(ChromiumFixture chromium, ITestOutputHelp
         await alice.RegisterAsync("1390000001");
         await bob.RegisterAsync("1390000002");
 
-        // Alice asks, Bob accepts.
-        await alice.ContactsAsync();
-        await alice.Page.GetByLabel("Friend's user id").FillAsync(bob.Id.ToString());
-        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Send request" }).ClickAsync();
-        await Expect(alice.Page.Locator("#contacts-msg")).ToHaveTextAsync("Request sent");
-        await bob.ContactsAsync();
-        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Accept alice" }).ClickAsync();
-        await Expect(bob.Page.Locator("#friend-list")).ToContainTextAsync("alice");
+        await BefriendAsync(alice, bob);
 
         // Bob writes first; Alice sees the unread badge rise, opens the chat, and Bob's tick turns to read.
         await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Chat with alice" }).ClickAsync();
@@ -112,11 +105,7 @@ public sealed class ChatInBrowserTests(ChromiumFixture chromium, ITestOutputHelp
         var bob = await ChatPage.OpenAsync(chromium.Browser, host.BaseUri, "bob", 375, 740);
         await alice.RegisterAsync("1390000011");
         await bob.RegisterAsync("1390000012");
-        await alice.ContactsAsync();
-        await alice.Page.GetByLabel("Friend's user id").FillAsync(bob.Id.ToString());
-        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Send request" }).ClickAsync();
-        await bob.ContactsAsync();
-        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Accept alice" }).ClickAsync();
+        await BefriendAsync(alice, bob);
         await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Chat with alice" }).ClickAsync();
         await bob.SendAsync("before the restart");
         await alice.ChatsAsync();
@@ -149,5 +138,51 @@ public sealed class ChatInBrowserTests(ChromiumFixture chromium, ITestOutputHelp
         await bob.ScreenshotAsync("chat-375.png");
         await alice.CloseAsync();
         await bob.CloseAsync();
+    }
+    [Fact]
+    public async Task A_voice_recording_and_a_file_arrive_playable_and_named_and_a_recalled_message_shows_as_recalled()
+    {
+        await using var host = await ChatHost.StartAsync(output: output);
+        var alice = await ChatPage.OpenAsync(chromium.Browser, host.BaseUri, "alice", 1280, 800);
+        var bob = await ChatPage.OpenAsync(chromium.Browser, host.BaseUri, "bob", 1280, 800);
+        await alice.RegisterAsync("1390000021");
+        await bob.RegisterAsync("1390000022");
+        await BefriendAsync(alice, bob);
+        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Chat with alice" }).ClickAsync();
+        await alice.ContactsAsync(); // reloads the friend list
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Chat with bob" }).ClickAsync();
+        await alice.Page.Context.GrantPermissionsAsync(["microphone"]);
+
+        // Chromium's fake microphone: record, stop, and the voice message arrives with a player.
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Record voice message" }).ClickAsync();
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Stop recording and send" }).ClickAsync();
+        await Expect(bob.Page.Locator("#message-list audio")).ToHaveCountAsync(1);
+        Assert.StartsWith("/mnt/", await bob.Page.Locator("#message-list audio").GetAttributeAsync("src"));
+
+        await alice.Page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = new byte[2048] });
+        var link = bob.Page.Locator("#message-list .file a");
+        await Expect(link).ToHaveTextAsync("notes.txt");
+        await Expect(bob.Page.Locator("#message-list .file")).ToContainTextAsync("2.0 KB");
+
+        await alice.SendAsync("oops, wrong chat");
+        await Expect(bob.Bubble("oops, wrong chat")).ToBeVisibleAsync(Visible);
+        await alice.Page.Locator("#message-list li.msg.mine", new() { HasTextString = "oops, wrong chat" }).GetByRole(AriaRole.Button, new() { Name = "Recall" }).ClickAsync();
+        await Expect(bob.Bubble("This message was recalled")).ToBeVisibleAsync(Visible);
+        await Expect(bob.Bubble("oops, wrong chat")).ToHaveCountAsync(0);
+        await Expect(alice.Bubble("You recalled a message")).ToBeVisibleAsync(Visible);
+        await bob.ScreenshotAsync("media-1280.png");
+        await alice.CloseAsync();
+        await bob.CloseAsync();
+    }
+    /// <summary>The first asks the second by id; the second opens Contacts and accepts.</summary>
+    private static async Task BefriendAsync(ChatPage asker, ChatPage accepter)
+    {
+        await asker.ContactsAsync();
+        await asker.Page.GetByLabel("Friend's user id").FillAsync(accepter.Id.ToString());
+        await asker.Page.GetByRole(AriaRole.Button, new() { Name = "Send request" }).ClickAsync();
+        await Expect(asker.Page.Locator("#contacts-msg")).ToHaveTextAsync("Request sent");
+        await accepter.ContactsAsync();
+        await accepter.Page.GetByRole(AriaRole.Button, new() { Name = "Accept " + asker.Name }).ClickAsync();
+        await Expect(accepter.Page.Locator("#friend-list")).ToContainTextAsync(asker.Name);
     }
 }

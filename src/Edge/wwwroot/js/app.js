@@ -367,11 +367,15 @@ async function toggleRecording() {
       stream.getTracks().forEach(t => t.stop());
       recorder = null;
       $('record').setAttribute('aria-pressed', 'false');
+      $('record').textContent = 'Voice';
+      $('record').setAttribute('aria-label', 'Record voice message');
       const seconds = Math.max(1, Math.round((Date.now() - started) / 1000));
       uploadAndSend(new Blob(chunks, { type: 'audio/webm' }), 'voice.weba', '.weba', { media: 3, amount: seconds });
     };
     recorder.start();
     $('record').setAttribute('aria-pressed', 'true');
+    $('record').textContent = 'Stop';
+    $('record').setAttribute('aria-label', 'Stop recording and send');
   } catch (e) {
     $('chat-error').textContent = 'Cannot record: ' + e.message;
   }
