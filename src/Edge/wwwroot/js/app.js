@@ -341,6 +341,8 @@ function sendText() {
   if (!text.trim() || !current) return;
   send({ content: text });
   $('text').value = '';
+  $('emoji-panel').hidden = true;
+  $('emoji-toggle').setAttribute('aria-expanded', 'false');
 }
 
 async function uploadAndSend(blob, name, filetype, fields) {
