@@ -65,6 +65,13 @@ export class Connection {
       this.handlers.onFrame(f);
       return;
     }
+    if (f.type === 'error' && !this.synced && (f.code === 'cursor-ahead' || f.code === 'bad-cursor')) {
+      // Saved cursors the server does not know (its data was reset): start over as a first session.
+      this.cursors = null;
+      localStorage.removeItem(this.key);
+      this.ws?.close();
+      return;
+    }
     if (f.type === 'msg') {
       if (!this.advance(f.stream, f.seq)) return; // at or below the cursor: already shown
     } else if (f.type === 'synced') {
