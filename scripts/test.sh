@@ -4,6 +4,7 @@
 # The PostgreSQL tests use AKKACHAT_TEST_PG (an Npgsql connection string to a server where they may create and drop
 # databases); when it is not set, this script installs Debian's postgresql package if it is missing (scripts/deps.sh),
 # starts a throwaway PostgreSQL on 127.0.0.1 (scripts/pg.sh) and stops it at the end.
+# The browser tests drive Debian's chromium (AKKACHAT_CHROMIUM, default /usr/bin/chromium), installed the same way when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,11 @@ if [ -z "${AKKACHAT_TEST_PG:-}" ]; then
   echo "==> starting a throwaway PostgreSQL on 127.0.0.1:$pg_port"
   AKKACHAT_TEST_PG="$(bash scripts/pg.sh start "$pg_dir" "$pg_port")"
   export AKKACHAT_TEST_PG
+fi
+
+if [ ! -x "${AKKACHAT_CHROMIUM:-/usr/bin/chromium}" ]; then
+  echo "==> Chromium is not installed: installing Debian's chromium package for the browser tests (scripts/deps.sh)"
+  if [ "$(id -u)" = "0" ]; then bash scripts/deps.sh chromium; else sudo bash scripts/deps.sh chromium; fi
 fi
 
 echo "==> dotnet restore"

@@ -68,6 +68,9 @@ public static class ConversationCommands
     /// own presence changes must go. Routing only: never pushed to sockets.
     /// </summary>
     public sealed record NoteFriendPresence(UserId UserId, UserId FriendId, bool Online) : IWithUserId;
+
+    /// <summary>Ephemeral: which friends this user's entity knows to be online; answered with <see cref="ConversationReplies.OnlineFriends"/>.</summary>
+    public sealed record GetOnlineFriends(UserId UserId) : IWithUserId;
 }
 
 public static class ConversationEvents
@@ -107,6 +110,9 @@ public static class ConversationReplies
     public sealed record TypingArrived(ConversationId Conversation, UserId FromId);
 
     public sealed record PresenceArrived(UserId FriendId, bool Online);
+
+    /// <summary>The presence snapshot a v2 socket sends after <c>synced</c>: friends online as far as this entity knows.</summary>
+    public sealed record OnlineFriends(IReadOnlyList<UserId> Friends);
 
     public sealed record ConversationRefused(string Code, string Reason, string Cid = "");
 }

@@ -25,11 +25,17 @@ public sealed partial class UserEntity
             else if (_state.Friends.Contains(t.FromId) && !_state.Blocked.Contains(t.FromId)) PushToAll(new TypingArrived(ConversationId.With(t.FromId), t.FromId));
         });
         Command<DeliverPresence>(HandleDeliverPresence);
-        Command<NoteFriendPresence>(n => NoteOnline(n.FriendId, n.Online));
+        Command<NoteFriendPresence>(n =>
+        {
+            // What a socket's presence snapshot is made of: a friend learned online (or offline) this way is pushed too.
+            if (NoteOnline(n.FriendId, n.Online) && !_state.Blocked.Contains(n.FriendId)) PushToAll(new PresenceArrived(n.FriendId, n.Online));
+        });
         Command<SendTyping>(t =>
         {
             if (_onlineFriends.Contains(t.PeerId)) _topology.Users.Tell(new DeliverTyping(t.PeerId, _state.Id));
         });
+        Command<GetOnlineFriends>(_ => Sender.Tell(new OnlineFriends(
+            [.. _onlineFriends.Where(f => _state.Friends.Contains(f) && !_state.Blocked.Contains(f)).Order()])));
     }
 
     private void HandleDeliverPresence(DeliverPresence p)
@@ -40,11 +46,14 @@ public sealed partial class UserEntity
         if (p.Online && _connections.Count > 0 && _state.Friends.Contains(p.FriendId)) _topology.Users.Tell(new NoteFriendPresence(p.FriendId, _state.Id, Online: true));
     }
 
-    /// <summary>Keeps the friends known to be online while this user is (they hear of this user's changes and typing directly).</summary>
-    private void NoteOnline(UserId friend, bool online)
+    /// <summary>
+    /// Keeps the friends known to be online while this user is (they hear of this user's changes and typing directly, and
+    /// a new socket's presence snapshot is read from it); true when that changed what is known.
+    /// </summary>
+    private bool NoteOnline(UserId friend, bool online)
     {
-        if (!online) _onlineFriends.Remove(friend);
-        else if (_connections.Count > 0 && _state.Friends.Contains(friend)) _onlineFriends.Add(friend);
+        if (!online) return _onlineFriends.Remove(friend);
+        return _connections.Count > 0 && _state.Friends.Contains(friend) && _onlineFriends.Add(friend);
     }
 
     private void HandleMarkRead(MarkRead cmd)

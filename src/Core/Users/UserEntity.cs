@@ -328,7 +328,11 @@ public sealed partial class UserEntity : ChatEntity
         if (_connections.Remove(connection))
         {
             Context.Unwatch(connection);
-            if (_connections.Count == 0) AnnouncePresence(online: false);
+            if (_connections.Count == 0)
+            {
+                AnnouncePresence(online: false);
+                _onlineFriends.Clear(); // presence stops arriving with the last socket: rebuilt from answers on the next
+            }
         }
         var events = new List<IChatEvent>(2);
         var advanced = _state.AdvancedMarks(roomMarks);

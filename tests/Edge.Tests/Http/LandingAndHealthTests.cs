@@ -10,7 +10,7 @@ public sealed class LandingAndHealthTests(ApiFixture fixture) : IClassFixture<Ap
     public void Dispose() => _anonymous.Dispose();
 
     [Fact]
-    public async Task The_root_serves_the_landing_page()
+    public async Task The_root_serves_the_web_app_and_its_modules()
     {
         using var response = await _anonymous.GetAsync("/");
         var html = await response.Content.ReadAsStringAsync();
@@ -19,6 +19,18 @@ public sealed class LandingAndHealthTests(ApiFixture fixture) : IClassFixture<Ap
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("<title>AkkaChat</title>", html, StringComparison.Ordinal);
+        Assert.Contains("<script type=\"module\" src=\"/js/app.js\">", html, StringComparison.Ordinal);
+        foreach (var module in new[] { "/js/app.js", "/js/connection.js", "/js/api.js", "/app.css" })
+        {
+            using var asset = await _anonymous.GetAsync(module);
+            Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_about_page_lists_the_endpoints()
+    {
+        var html = await _anonymous.GetStringAsync("/about.html");
         Assert.Contains("/user/register", html, StringComparison.Ordinal);
     }
 

@@ -35,7 +35,10 @@ public sealed partial class ConnectionActorV2
                 Send(FramesV2.EncodeTyping(t.Conversation, t.FromId));
                 return true;
             case PresenceArrived p:
-                Send(FramesV2.EncodePresence(p.FriendId, p.Online));
+                if (_syncedSent) Send(FramesV2.EncodePresence(p.FriendId, p.Online)); // before it, the snapshot after synced covers it
+                return true;
+            case OnlineFriends o:
+                foreach (var friend in o.Friends) Send(FramesV2.EncodePresence(friend, online: true));
                 return true;
             case MessageRecalled r:
                 OnRecalled(Streams.Inbox(User), null, r.Seq, r.MessageId);

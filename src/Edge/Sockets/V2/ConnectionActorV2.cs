@@ -351,6 +351,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         {
             _syncedSent = true;
             Send(FramesV2.EncodeSynced(_inbox!.Delivered, _rooms.OrderBy(kv => kv.Key.Value).Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Delivered))));
+            Topology.Users.Tell(new ConversationCommands.GetOnlineFriends(User)); // answered with the presence snapshot
         }
     }
 
