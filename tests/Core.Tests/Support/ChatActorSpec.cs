@@ -41,7 +41,13 @@ public abstract class ChatActorSpec : TestKit
         """).WithFallback(ChatSerialization.Config);
 
     protected ChatActorSpec(ITestOutputHelper output)
-        : base(SpecConfig, output: output)
+        : this(output, Config.Empty)
+    {
+    }
+
+    /// <summary>With <paramref name="overrides"/> taking precedence over the spec's configuration.</summary>
+    protected ChatActorSpec(ITestOutputHelper output, Config overrides)
+        : base(overrides.WithFallback(SpecConfig), output: output)
     {
         RoomFanout = CreateTestProbe("room-fanout");
     }
