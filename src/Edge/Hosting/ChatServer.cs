@@ -65,6 +65,7 @@ public static class ChatServer
                 readJournal.TrySetException(e);
             }
         }));
+        app.UseErrorEnvelope();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive });
         app.UseDefaultFiles();
         app.UseStaticFiles();
