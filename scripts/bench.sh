@@ -29,9 +29,35 @@
 # 100,000 sockets: each socket is one open file in the generator and one in the server, so both need
 # `ulimit -n` above ~101,000 (raise the hard limit as root, or start the container with
 # `--ulimit nofile=262144`); below that `connect` is capped to `ulimit -n` - 1000.
+#
+# `scripts/bench.sh fuzz` instead runs only the input fuzz tests (tests/Edge.Tests/Fuzz: the socket frame decoder and
+# the HTTP JSON and form readers) for longer than CI does:
+#   BENCH_FUZZ_ITERATIONS [2000000]  inputs per reader (CI runs 100,000)
+#   AKKACHAT_FUZZ_SEED               replays the seed a failure printed
+# `scripts/bench.sh --help` prints this text.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
+
+case "${1:-}" in
+  -h|--help)
+    sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+    exit 0
+    ;;
+  fuzz)
+    fuzz_iterations="${BENCH_FUZZ_ITERATIONS:-2000000}"
+    echo "==> dotnet build tests/Edge.Tests"
+    dotnet build tests/Edge.Tests/Edge.Tests.csproj -c Debug -nologo -v quiet
+    echo "==> fuzzing each reader with $fuzz_iterations inputs (seed: ${AKKACHAT_FUZZ_SEED:-random, printed on failure})"
+    AKKACHAT_FUZZ_ITERATIONS="$fuzz_iterations" exec dotnet test tests/Edge.Tests/Edge.Tests.csproj -c Debug --no-build -nologo \
+      --filter "FullyQualifiedName~AkkaChat.Edge.Tests.Fuzz" --logger "console;verbosity=normal"
+    ;;
+  "") ;;
+  *)
+    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; 'fuzz': the input fuzz tests; --help)" >&2
+    exit 1
+    ;;
+esac
 
 duration="${BENCH_DURATION:-20}"
 warmup="${BENCH_WARMUP:-3}"

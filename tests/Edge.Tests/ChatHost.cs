@@ -114,7 +114,7 @@ public sealed class ChatHost : IAsyncDisposable
         {
             var ready = await http.GetAsync("/readyz");
             if (ready.IsSuccessStatusCode) break;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the node did not become ready in 30 s");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node did not become ready in 30 s: {(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}");
             await Task.Delay(50);
         }
     }

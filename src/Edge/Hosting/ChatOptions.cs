@@ -102,7 +102,7 @@ public sealed record ChatOptions
                 SpreadSnapshots: config.GetBoolean("snapshot-spread", true)),
             MaxUploadBytes = config.GetLong("uploads.max-bytes", 10 * 1024 * 1024),
             MaxFrameBytes = config.GetInt("websocket.max-frame-bytes", 64 * 1024),
-            OutboundQueue = config.GetInt("websocket.outbound-queue", 1024),
+            OutboundQueue = EnvInt("AKKACHAT_OUTBOUND_QUEUE", config.GetInt("websocket.outbound-queue", 1024)),
             KeepAlive = config.GetTimeSpan("websocket.keep-alive", TimeSpan.FromSeconds(30)),
             HeartbeatInterval = TimeSpan.FromMilliseconds(EnvInt("AKKACHAT_HEARTBEAT_MS", (int)config.GetTimeSpan("websocket.heartbeat-interval", TimeSpan.FromSeconds(30)).TotalMilliseconds)),
             MissedHeartbeats = config.GetInt("websocket.missed-heartbeats", 3),

@@ -66,6 +66,7 @@ public static class ChatServer
         // succeeds or the node stops; until then the node is not ready.
         var readJournal = new TaskCompletionSource();
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(() => StartReadJournalAsync(app, readJournal)));
+        app.UseErrorEnvelope();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive });
         app.UseDefaultFiles();
         app.UseStaticFiles();

@@ -44,6 +44,11 @@ public sealed class ApiContext(IChatTopology topology, TokenService tokens, Sess
         {
             return ApiReply.Fail("bad request: " + e.Message);
         }
+        catch (IOException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // A multipart body that ends before its closing boundary (the reader reports an unexpected end of stream).
+            return ApiReply.Fail("bad request: the body ended before it was complete");
+        }
     }
 
     /// <summary>

@@ -126,10 +126,10 @@ public sealed class ConnectionActor : SocketConnectionActor
         var (frame, error) = LegacyFrames.Decode(text.Utf8);
         if (frame is null)
         {
-            Send(LegacyFrames.EncodeError("bad-frame", error!, 0));
+            Send(LegacyFrames.EncodeError("bad-frame", error!.Message, error.ClientRef));
             return;
         }
-        if (frame.Cmd < 0)
+        if (frame.Cmd is null)
         {
             Send(LegacyFrames.EncodeError("bad-frame", "missing cmd", frame.ClientRef));
             return;

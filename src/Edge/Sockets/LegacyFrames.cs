@@ -7,9 +7,9 @@ using AkkaChat.Core.Ids;
 
 /// <summary>
 /// A frame as a client sends it. Seed-000: <c>{id,userid,dstid,cmd,media,content,pic,url,memo,amount}</c> (no type).
-/// Protocol v2 adds <c>type</c> (send, sync, ping), <c>cid</c>, and for sync <c>inbox</c> and <c>rooms</c>. <see cref="Cmd"/> is -1 when absent.
+/// Protocol v2 adds <c>type</c> (send, sync, ping), <c>cid</c>, and for sync <c>inbox</c> and <c>rooms</c>. <see cref="Cmd"/> is null when absent.
 /// </summary>
-public sealed record InboundFrame(string Type, string Cid, long ClientRef, int Cmd, long DstId, ChatPayload Payload, long? Inbox, IReadOnlyDictionary<long, long>? Rooms)
+public sealed record InboundFrame(string Type, string Cid, long ClientRef, long? Cmd, long DstId, ChatPayload Payload, long? Inbox, IReadOnlyDictionary<long, long>? Rooms)
 {
     /// <summary>v2: a conversation (<c>u{peer}</c>, <c>r{room}</c>) or a stream (<c>u{me}</c>, <c>r{room}</c>).</summary>
     public string Conv { get; init; } = "";
@@ -22,38 +22,48 @@ public sealed record InboundFrame(string Type, string Cid, long ClientRef, int C
     public bool? Muted { get; init; }
 }
 
+/// <summary>Why a frame was refused, and the client's reference to it (seed-000 <c>id</c>, v2 <c>cid</c>) when it had a readable one.</summary>
+public sealed record FrameError(string Message, long ClientRef, string Cid);
+
 /// <summary>
-/// The seed-000 JSON codec. Decoding is tolerant of what browsers send (numbers as strings, missing fields);
-/// encoding writes the seed's shape with empty fields left out, as the Go server did.
+/// The seed-000 JSON codec. Decoding checks types and never coerces (docs/PROTOCOL.md §2): numbers are JSON integers,
+/// text is JSON strings, <c>null</c> counts as absent — what the seed's browser client sends, and what its Go server
+/// accepted. Encoding writes the seed's shape with empty fields left out, as the Go server did.
 /// </summary>
 public static class LegacyFrames
 {
+    /// <summary>
+    /// How deeply a frame may nest (the frame object is level 1). Clients may put structured data in fields the server
+    /// does not read; the 64 KiB frame limit bounds the work of skipping it.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     /// <summary>Decodes a text frame, or returns the reason it is not a valid chat frame.</summary>
-    public static (InboundFrame? Frame, string? Error) Decode(ReadOnlySpan<byte> utf8)
+    public static (InboundFrame? Frame, FrameError? Error) Decode(ReadOnlySpan<byte> utf8)
     {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        string? error;
         try
         {
-            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 8 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (null, "a frame must be a JSON object");
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (null, new FrameError("a frame must be a JSON object", 0, ""));
             long id = 0, dst = 0, amount = 0;
-            long? inbox = null;
+            long? inbox = null, cmd = null;
             Dictionary<long, long>? rooms = null;
-            int cmd = -1, media = 0;
+            int media = 0;
             string type = "", cid = "", content = "", pic = "", url = "", memo = "", conv = "", stream = "";
             long? seq = null, before = null, limit = null, offset = null;
             bool? pinned = null, muted = null;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
-                if (reader.TokenType != JsonTokenType.PropertyName) return (null, "malformed JSON object");
                 var name = reader.GetString();
                 reader.Read();
                 switch (name)
                 {
-                    case "id": id = ReadLong(ref reader, name); break;
-                    case "dstid": dst = ReadLong(ref reader, name); break;
-                    case "cmd": cmd = checked((int)ReadLong(ref reader, name)); break;
-                    case "media": media = checked((int)ReadLong(ref reader, name)); break;
-                    case "amount": amount = ReadLong(ref reader, name); break;
+                    case "id": id = ReadLong(ref reader, name) ?? 0; break;
+                    case "dstid": dst = ReadLong(ref reader, name) ?? 0; break;
+                    case "cmd": cmd = ReadLong(ref reader, name); break;
+                    case "media": media = ReadInt(ref reader, name); break;
+                    case "amount": amount = ReadLong(ref reader, name) ?? 0; break;
                     case "content": content = ReadString(ref reader, name); break;
                     case "pic": pic = ReadString(ref reader, name); break;
                     case "url": url = ReadString(ref reader, name); break;
@@ -73,6 +83,7 @@ public static class LegacyFrames
                     default: reader.Skip(); break; // userid and anything else: the server decides who sent it
                 }
             }
+            if (reader.Read()) return (null, new FrameError("a frame must be one JSON object, with nothing after it", 0, ""));
             return (new InboundFrame(type, cid, id, cmd, dst, new ChatPayload(media, content, pic, url, memo, amount), inbox, rooms)
             {
                 Conv = conv,
@@ -87,20 +98,20 @@ public static class LegacyFrames
         }
         catch (JsonException e)
         {
-            return (null, "malformed JSON: " + e.Message);
+            error = reader.CurrentDepth >= MaxDepth - 1 && e.Message.Contains("depth", StringComparison.Ordinal)
+                ? $"malformed JSON: frames may nest at most {MaxDepth} levels deep"
+                : "malformed JSON: " + e.Message;
         }
         catch (FormatException e)
         {
-            return (null, e.Message);
+            error = e.Message;
         }
-        catch (OverflowException)
+        catch (InvalidOperationException)
         {
-            return (null, "a number is out of range");
+            error = "malformed JSON: a name or string is not valid UTF-8"; // GetString refuses to transcode it
         }
-        catch (InvalidOperationException e)
-        {
-            return (null, e.Message);
-        }
+        var (clientRef, clientId) = FindReference(utf8);
+        return (null, new FrameError(error, clientRef, clientId));
     }
 
     public static byte[] EncodeDirect(DirectMessage m) => Encode(m.Seq, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
@@ -154,39 +165,85 @@ public static class LegacyFrames
 
     private static Dictionary<long, long> ReadCursorMap(ref Utf8JsonReader reader, string? name)
     {
-        if (reader.TokenType != JsonTokenType.StartObject) throw new FormatException($"{name} must be an object of room id to sequence number");
+        if (reader.TokenType != JsonTokenType.StartObject) throw new FormatException($"{name} must be an object of room id to sequence number, not {Describe(reader.TokenType)}");
         var map = new Dictionary<long, long>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             if (map.Count >= 10_000) throw new FormatException($"{name} has too many entries");
-            if (!long.TryParse(reader.GetString(), out var key)) throw new FormatException($"{name} keys must be room ids");
+            var key = reader.GetString();
+            if (!Http.RequestFields.IsCanonicalId(key, out var room)) throw new FormatException($"{name} keys must be room ids in plain digits, not \"{Shorten(key)}\"");
             reader.Read();
-            map[key] = ReadLong(ref reader, name);
+            map[room] = ReadLong(ref reader, $"{name}[\"{room}\"]") ?? throw new FormatException($"{name}[\"{room}\"] must be a sequence number, not null");
         }
         return map;
     }
 
-    private static bool ReadBool(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
+    /// <summary>
+    /// The client's reference (<c>id</c> or <c>cid</c>) of a frame that failed to decode, for its error frame: a second,
+    /// forgiving pass over the top level that reads only those two and skips the rest.
+    /// </summary>
+    private static (long ClientRef, string Cid) FindReference(ReadOnlySpan<byte> utf8)
+    {
+        long clientRef = 0;
+        var cid = "";
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (0, "");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                var isCid = reader.ValueTextEquals("cid"u8);
+                reader.Read();
+                if (isId && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var id)) clientRef = id;
+                else if (isCid && reader.TokenType == JsonTokenType.String) cid = reader.GetString() ?? "";
+                else reader.Skip();
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Whatever was found before the frame broke off is still the client's reference.
+        }
+        return (clientRef, cid.Length <= 64 ? cid : "");
+    }
+
+    private static bool? ReadBool(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
     {
         JsonTokenType.True => true,
         JsonTokenType.False => false,
-        _ => throw new FormatException($"{name} must be true or false"),
+        JsonTokenType.Null => null,
+        _ => throw new FormatException($"{name} must be true or false, not {Describe(reader.TokenType)}"),
     };
 
-    internal static long ReadLong(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
+    /// <summary>A whole JSON number (no fraction or exponent) that fits 64 bits; null for <c>null</c>. Strings are refused, never parsed.</summary>
+    internal static long? ReadLong(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
     {
         JsonTokenType.Number when reader.TryGetInt64(out var v) => v,
-        JsonTokenType.Number => throw new FormatException($"{name} must be an integer"),
-        JsonTokenType.String when long.TryParse(reader.GetString(), out var v) => v,
-        JsonTokenType.Null => 0,
-        _ => throw new FormatException($"{name} must be a number"),
+        JsonTokenType.Number => throw new FormatException($"{name} must be a whole number of at most 64 bits"),
+        JsonTokenType.Null => null,
+        _ => throw new FormatException($"{name} must be a number, not {Describe(reader.TokenType)}"),
     };
 
+    private static int ReadInt(ref Utf8JsonReader reader, string? name) =>
+        ReadLong(ref reader, name) is { } v ? v is >= int.MinValue and <= int.MaxValue ? (int)v : throw new FormatException($"{name} must be a whole number of at most 32 bits") : 0;
+
+    /// <summary>A JSON string; "" for <c>null</c>. Numbers and everything else are refused.</summary>
     internal static string ReadString(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
     {
         JsonTokenType.String => reader.GetString() ?? "",
         JsonTokenType.Null => "",
-        JsonTokenType.Number => reader.TryGetInt64(out var v) ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : reader.GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        _ => throw new FormatException($"{name} must be a string"),
+        _ => throw new FormatException($"{name} must be a string, not {Describe(reader.TokenType)}"),
     };
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        _ => "null",
+    };
+
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 20 ? text : text[..20] + "…";
 }

@@ -2,6 +2,7 @@ namespace AkkaChat.Edge.Sockets;
 
 using System.Net.WebSockets;
 using Akka.Actor;
+using Akka.Event;
 using AkkaChat.Core;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
@@ -25,6 +26,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     private IActorRef? _entity;
     private IActorRef? _disconnectAck;
     private bool _goingAway;
+    private bool _overflowLogged;
 
     protected SocketConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
     {
@@ -112,7 +114,13 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
 
     protected void Send(ReadOnlyMemory<byte> frame)
     {
-        if (!Session.TryEnqueue(frame)) Context.Stop(Self);
+        if (Session.TryEnqueue(frame)) return;
+        if (Session.Overflowed && !_overflowLogged)
+        {
+            _overflowLogged = true;
+            Context.GetLogger().Warning("user {0}: slow consumer, the socket's queue of {1} frames is full; closing it with 1008", User, Session.Capacity);
+        }
+        Context.Stop(Self);
     }
 
     /// <summary>The token's user does not exist: the upgrade is refused if still unanswered, else the socket is closed (1008).</summary>

@@ -86,8 +86,8 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     public int Capacity { get; }
 
     /// <summary>
-    /// Cancelled when the session must stop reading and writing: when the connection drops, at once for a slow
-    /// consumer, or when a client does not answer our close frame in time. (Cancelling a receive aborts the socket,
+    /// Cancelled when the session must stop reading and writing: when the connection drops, or when a client does not
+    /// take our close frame or answer it in time. (Cancelling a receive aborts the socket,
     /// so a normal close lets the client answer.)
     /// </summary>
     public CancellationToken Closing => _abort.Token;
@@ -108,6 +108,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
         }
         if (full)
         {
+            Overflowed = true;
             Close(WebSocketCloseStatus.PolicyViolation, "slow consumer: outbound queue full");
             return false;
         }
@@ -116,18 +117,34 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
         return true;
     }
 
-    /// <summary>Closes after the frames already queued, unless the close is for a slow consumer (then at once).</summary>
+    /// <summary>The queue overflowed: the session is closing with 1008 as a slow consumer.</summary>
+    public bool Overflowed { get; private set; }
+
+    /// <summary>
+    /// Closes after the frames already queued, unless the close is a policy one (1008: slow consumer, unknown user):
+    /// then what is queued is dropped and the close frame follows the frame being written, if the socket takes both
+    /// within <see cref="CloseTimeout"/>; otherwise the connection is aborted.
+    /// </summary>
     public void Close(WebSocketCloseStatus status, string reason)
     {
         bool wake;
+        var policy = status == WebSocketCloseStatus.PolicyViolation;
         lock (_gate)
         {
             if (_close is not null) return;
             _close = (status, reason);
+            if (policy)
+            {
+                while (_outbound.TryTakeFirst(out _))
+                {
+                }
+            }
             wake = TakeWaitingWriter();
         }
         if (wake) _wake.SetResult(true);
-        if (status == WebSocketCloseStatus.PolicyViolation) _abort.Cancel();
+        // Cancelling at once would abort the socket mid-frame (a client would see 1006); the bound keeps a reader that
+        // takes nothing at all from holding the connection.
+        if (policy) _abort.CancelAfter(CloseTimeout);
     }
 
     /// <summary>Sends queued frames until the session is closed and drained (or aborted), then the close frame.</summary>

@@ -48,6 +48,12 @@ public static class ClusterMessages
         [typeof(ConnectionPushes.ChatRefused)] = "PCR",
         [typeof(ConnectionPushes.RoomMembershipAdded)] = "PMA",
         [typeof(ConnectionPushes.RoomMembershipRemoved)] = "PMR",
+        [typeof(ConnectionPushes.SessionRevoked)] = "PSR",
+
+        // Sessions: commands (S), replies (Z).
+        [typeof(SessionCommands.GetSession)] = "SG",
+        [typeof(SessionCommands.RevokeSessions)] = "SR",
+        [typeof(SessionReplies.CurrentSession)] = "ZC",
 
         // Contacts: commands (K), replies (J).
         [typeof(ContactCommands.SendFriendRequest)] = "KS",
@@ -89,6 +95,7 @@ public static class ClusterMessages
         [typeof(ConversationCommands.DeliverPresence)] = "VDP",
         [typeof(ConversationCommands.SendTyping)] = "VST",
         [typeof(ConversationCommands.NoteFriendPresence)] = "VNP",
+        [typeof(ConversationCommands.GetOnlineFriends)] = "VOF",
         [typeof(ConversationReplies.ReadMarkerMoved)] = "WR",
         [typeof(ConversationReplies.FlagsChanged)] = "WF",
         [typeof(ConversationReplies.PeerSummary)] = "WPS",
@@ -99,6 +106,7 @@ public static class ClusterMessages
         [typeof(ConversationReplies.TypingArrived)] = "WT",
         [typeof(ConversationReplies.PresenceArrived)] = "WP",
         [typeof(ConversationReplies.ConversationRefused)] = "WX",
+        [typeof(ConversationReplies.OnlineFriends)] = "WOF",
         [typeof(GetJournalHead)] = "H",
         [typeof(GetRoomJournalHead)] = "HR",
         [typeof(JournalHead)] = "HH",
@@ -111,11 +119,13 @@ public static class ClusterMessages
         [typeof(RoomCommands.FetchRoomMessages)] = "RF",
         [typeof(RoomConversationCommands.RecallRoomMessage)] = "RRM",
         [typeof(RoomConversationCommands.RoomTyping)] = "RT",
+        [typeof(RoomConversationCommands.GetRoomRecalls)] = "RGR",
         [typeof(RoomReplies.MembershipConfirmed)] = "QM",
         [typeof(RoomReplies.RoomNotFound)] = "QN",
         [typeof(RoomReplies.RoomInfo)] = "QI",
         [typeof(RoomReplies.RoomMessages)] = "QRM",
         [typeof(RoomReplies.RoomRefused)] = "QR",
+        [typeof(RoomConversationReplies.RoomRecalls)] = "QRR",
         [typeof(MembershipCommands.LeaveRoom)] = "ML",
         [typeof(MembershipCommands.RemoveMember)] = "MR",
         [typeof(MembershipCommands.TransferOwnership)] = "MT",
@@ -137,10 +147,12 @@ public static class ClusterMessages
         // Accounts (A) and id blocks (I).
         [typeof(AccountCommands.RegisterAccount)] = "AR",
         [typeof(AccountCommands.GetCredentials)] = "AG",
+        [typeof(AccountCommands.ReplacePasswordHash)] = "AP",
         [typeof(AccountReplies.AccountRegistered)] = "AAR",
         [typeof(AccountReplies.AccountRefused)] = "AAF",
         [typeof(AccountReplies.Credentials)] = "AC",
         [typeof(AccountReplies.AccountNotFound)] = "AN",
+        [typeof(AccountReplies.PasswordHashStored)] = "AHS",
         [typeof(IdBlockCommands.ReserveIdBlock)] = "IR",
         [typeof(IdBlockReplies.IdBlockGranted)] = "IG",
     }.ToFrozenDictionary();

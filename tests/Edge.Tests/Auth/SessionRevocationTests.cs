@@ -42,7 +42,6 @@ public sealed class SessionRevocationTests(ApiFixture fixture) : IClassFixture<A
         using var laptop = fixture.Host.NewClient();
         await laptop.LogInAsync(mobile);
         await using var seedSocket = await laptop.OpenAsync("nina/laptop");
-        await seedSocket.RegisteredAsync();
         await using var v2Socket = await laptop.ConnectSyncedV2Async();
 
         using var response = await phone.Http.PostAsync("/user/logout", new FormUrlEncodedContent([]));
@@ -74,7 +73,6 @@ public sealed class SessionRevocationTests(ApiFixture fixture) : IClassFixture<A
         using var laptop = fixture.Host.NewClient();
         await laptop.LogInAsync(mobile);
         await using var laptopSocket = await laptop.OpenAsync("omar/laptop");
-        await laptopSocket.RegisteredAsync();
 
         Envelope.RefusedWith(await phone.PostAsync("/user/passwd", ("oldpasswd", "not-it-at-all"), ("passwd", "newsecret1")), "oldpasswd");
         Envelope.RefusedWith(await phone.PostAsync("/user/passwd", ("oldpasswd", "secret123"), ("passwd", "short")), "at least 6");

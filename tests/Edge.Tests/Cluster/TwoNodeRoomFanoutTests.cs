@@ -33,7 +33,6 @@ public sealed class TwoNodeRoomFanoutTests(ITestOutputHelper output)
         await bob.JoinRoomAsync(room);
         await using var aliceSocket = await alice.OpenAsync("alice@A");
         await using var bobSocket = await bob.OpenAsync("bob@A");
-        await bobSocket.RegisteredAsync();
         var before = await StatsAsync(nodeB);
 
         for (var i = 1; i <= 5; i++)
@@ -69,7 +68,6 @@ public sealed class TwoNodeRoomFanoutTests(ITestOutputHelper output)
             await daveOnB.LogInAsync(daveMobile);
             await using var aliceSocket = await alice.OpenAsync("alice@A");
             await using var bobSocket = await bob.OpenAsync("bob@A");
-            await bobSocket.RegisteredAsync();
 
             FrameInbox? daveSocket = null;
             try

@@ -76,8 +76,6 @@ public sealed class CrossNodeTests(ITestOutputHelper output)
 
         await using var aliceSocket = await alice.OpenAsync("alice@second");
         await using var bobSocket = await bob.OpenAsync("bob@first");
-        await aliceSocket.RegisteredAsync();
-        await bobSocket.RegisteredAsync();
 
         await aliceSocket.SendAsync(new { id = 1, dstid = bobId, cmd = Direct, media = 1, content = "across nodes" });
         await bobSocket.NextChatAsync(Direct, aliceId, bobId, "across nodes");

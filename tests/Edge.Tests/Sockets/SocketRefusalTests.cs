@@ -100,7 +100,7 @@ public sealed class SocketRefusalTests(SocketHostFixture fixture) : IClassFixtur
 
         await halSocket.SendAsync(new { cmd = 0 });
         await halSocket.SendAsync(new { id = 7, userid = hal.UserId, cmd = 0, dstid = 0 });
-        await halSocket.SendTextAsync("{\"cmd\":\"0\"}");
+        await halSocket.SendTextAsync("{\"cmd\":0,\"amount\":null,\"content\":null}"); // null is absent
         // Frames from one socket are handled in order: if the heartbeats had answers they would come before this error.
         await halSocket.SendAsync(new { id = 8, cmd = 99, dstid = 1 });
         (await halSocket.NextErrorAsync()).AssertError("unknown-cmd", clientRef: 8);

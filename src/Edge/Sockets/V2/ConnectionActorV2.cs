@@ -189,7 +189,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         var (frame, error) = LegacyFrames.Decode(text.Utf8);
         if (frame is null)
         {
-            Send(FramesV2.EncodeError("bad-frame", error!));
+            Send(FramesV2.EncodeError("bad-frame", error!.Message, error.Cid));
             return;
         }
         if (frame.Type != "ping" && !TryTakeToken())
