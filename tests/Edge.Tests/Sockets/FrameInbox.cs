@@ -39,7 +39,7 @@ public sealed class FrameInbox : IAsyncDisposable
     public static async Task<FrameInbox> OpenAsync(ChatClient client, string label) => new(await client.ConnectAsync(), label);
 
     /// <summary>A protocol-v2 socket (<c>/chat?v=2</c>), not yet synced.</summary>
-    public static async Task<FrameInbox> OpenV2Async(ChatClient client, string label) => new(await V2.V2Client.ConnectV2Async(client), label, client.UserId);
+    public static async Task<FrameInbox> OpenV2Async(ChatClient client, string label) => new(await V2.V2Client.ConnectV2Async(client), label);
 
     public Task SendAsync(object frame) => _socket.SendJsonAsync(frame);
 

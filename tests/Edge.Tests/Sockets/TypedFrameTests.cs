@@ -22,7 +22,6 @@ public sealed class TypedFrameTests(SocketHostFixture fixture) : IClassFixture<S
         await ann.BefriendAsync(bob);
         await using var annSocket = await ann.OpenAsync("ann");
         await using var bobSocket = await bob.OpenAsync("bob");
-        await bobSocket.RegisteredAsync();
         var to = bob.UserId;
 
         await Refused(annSocket, $"{{\"id\":21,\"cmd\":\"10\",\"dstid\":{to},\"media\":1,\"content\":\"x\"}}", "bad-frame", "cmd must be a number, not a string", 21);
@@ -48,7 +47,6 @@ public sealed class TypedFrameTests(SocketHostFixture fixture) : IClassFixture<S
         await cat.BefriendAsync(dan);
         await using var catSocket = await cat.OpenAsync("cat");
         await using var danSocket = await dan.OpenAsync("dan");
-        await danSocket.RegisteredAsync();
 
         await catSocket.SendTextAsync(FrameDecodingTests.FrameWithNesting(LegacyFrames.MaxDepth).Replace("\"dstid\":3", $"\"dstid\":{dan.UserId}"));
         await danSocket.NextChatAsync(10, cat.UserId, dan.UserId, "deep");
