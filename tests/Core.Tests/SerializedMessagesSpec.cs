@@ -38,10 +38,12 @@ public sealed class SerializedMessagesSpec(ITestOutputHelper output)
         JoinRoom(chat, bob, room.Id);
         bobSocket.ExpectMsg<RoomMembershipAdded>(Timeout);
         Assert.Equal([room.Id], RoomsOf(chat, bob));
+        // A node's fan-out subscribes to the room, as the node of a member's socket does; the room publishes only to it.
+        var node = CreateTestProbe();
+        SubscribeNode(chat, room.Id, node);
         chat.Rooms.Tell(new SendRoomMessage(room.Id, bob, Samples.Text("hello room"), 7, bobSocket.Ref, "c-2"));
         Assert.Equal(7, bobSocket.ExpectMsg<RoomAccepted>(Timeout).ClientRef);
-        // Presence of the connecting users went to the fan-out first (serialized as well).
-        var published = (RoomMessagePublished)RoomFanout.FishForMessage(m => m is RoomMessagePublished, Timeout);
+        var published = (RoomMessagePublished)node.FishForMessage(m => m is RoomMessagePublished, Timeout);
         Assert.Equal(Samples.Text("hello room"), published.Message.Payload);
 
         var members = Query<MembershipReplies.MemberList>(chat.Rooms, new MembershipCommands.ListMembers(room.Id, bob));

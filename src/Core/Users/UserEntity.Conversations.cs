@@ -35,7 +35,7 @@ public sealed partial class UserEntity
             if (_onlineFriends.Contains(t.PeerId)) _topology.Users.Tell(new DeliverTyping(t.PeerId, _state.Id));
         });
         Command<GetOnlineFriends>(_ => Sender.Tell(new OnlineFriends(
-            [.. _onlineFriends.Where(f => _state.Friends.Contains(f) && !_state.Blocked.Contains(f)).Order()])));
+            [.. _onlineFriends.Where(f => _state.Friends.Contains(f) && !_state.Blocked.Contains(f)).OrderBy(f => f.Value)])));
     }
 
     private void HandleDeliverPresence(DeliverPresence p)

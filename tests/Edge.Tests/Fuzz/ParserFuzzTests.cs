@@ -1,9 +1,13 @@
 namespace AkkaChat.Edge.Tests.Fuzz;
 
+using System.Security.Cryptography;
 using System.Text;
+using AkkaChat.Edge.Auth;
+using AkkaChat.Edge.Hosting;
 using AkkaChat.Edge.Http;
 using AkkaChat.Edge.Sockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// In-process fuzzing of every reader of client input: the socket frame decoder (seed-000 and v2 frames), and the
@@ -75,10 +79,24 @@ public sealed class ParserFuzzTests
         Run(fuzzer, "form reader", input => ReadFields(input, input.Length > 0 && input[0] == (byte)'-' ? "multipart/form-data; boundary=b" : "application/x-www-form-urlencoded"), ValidFormBodies);
     }
 
+    /// <summary>
+    /// What <see cref="ApiContext.Handle"/> needs to check a token: a fuzzed <c>token</c> field never carries a valid
+    /// signature, so the check never reaches the (absent) entities.
+    /// </summary>
+    private static readonly IServiceProvider Services = BuildServices();
+
+    private static IServiceProvider BuildServices()
+    {
+        var options = ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_DATA_DIR"] = Path.GetTempPath() });
+        var tokens = new TokenService(RandomNumberGenerator.GetBytes(32), TimeSpan.FromDays(1));
+        var sessions = new SessionGate(tokens, topology: null!, options.Auth.SessionCheckCache);
+        return new ServiceCollection().AddSingleton(new ApiContext(null!, tokens, sessions, options)).BuildServiceProvider();
+    }
+
     /// <summary>Reads a body the way every endpoint does and uses each kind of field; only the envelope may come out.</summary>
     private static void ReadFields(byte[] body, string contentType)
     {
-        var http = new DefaultHttpContext();
+        var http = new DefaultHttpContext { RequestServices = Services };
         http.Request.Method = "POST";
         http.Request.ContentType = contentType;
         http.Request.Body = new MemoryStream(body, writable: false);
