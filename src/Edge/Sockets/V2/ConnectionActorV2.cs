@@ -31,6 +31,9 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     private readonly HashSet<string> _awaitingFirstCatchUp = [];
     private readonly HashSet<long> _recalledInbox = []; // recalled inbox seqs above the cursor (all of them before sync)
     private readonly Dictionary<RoomId, HashSet<long>> _recalledRooms = [];
+    // 1:1 sends our entity has not answered yet, by cid: sent again when it registers us again after it moved (a send
+    // it was confirming when it stopped gets no answer; the cid makes the resend idempotent).
+    private readonly Dictionary<string, UserCommands.SendDirect> _unansweredDirect = new(StringComparer.Ordinal);
     private StreamCursor? _inbox;
     private long _inboxHead;
     private bool _syncRequested;
@@ -106,6 +109,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
                 OnLiveInbox(p.Message);
                 break;
             case DirectAccepted a:
+                _unansweredDirect.Remove(a.Message.Cid);
                 Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Inbox(User), a.Message.Seq, a.Message.MessageId, a.Message.At));
                 OnLiveInbox(a.Message); // the entity pushes to our other sockets; this one learns of its own copy here
                 break;
@@ -113,6 +117,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
                 Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Room(a.Message.RoomId), a.Message.Seq, a.Message.MessageId, a.Message.At));
                 break;
             case ChatRefused r:
+                _unansweredDirect.Remove(r.Cid);
                 Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid));
                 break;
             case RoomMembershipAdded m:
@@ -173,8 +178,10 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         {
             if (seq > floor) _recalledInbox.Add(seq);
         }
-        // Registered again after the entity moved or restarted: pushes sent meanwhile are lost, read them back.
+        // Registered again after the entity moved or restarted: pushes sent meanwhile are lost, read them back; sends it
+        // had not answered are sent again (empty on the first registration: sends wait in the stash until then).
         if (_inbox is not null && _inbox.BeginCatchUp()) StartCatchUp(Streams.Inbox(User), null);
+        foreach (var send in _unansweredDirect.Values) Topology.Users.Tell(send);
         foreach (var room in connected.Rooms)
         {
             if (_memberRooms.Add(room)) Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
@@ -228,7 +235,14 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         switch (frame.Cmd)
         {
             case ChatCommand.Direct when frame.DstId > 0:
-                Topology.Users.Tell(new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, frame.Cid));
+                if (_unansweredDirect.Count >= Session.Capacity && !_unansweredDirect.ContainsKey(frame.Cid))
+                {
+                    Send(FramesV2.EncodeError("refused", "too many messages are waiting for their ack; wait for some", frame.Cid));
+                    break;
+                }
+                var send = new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, frame.Cid);
+                _unansweredDirect[frame.Cid] = send;
+                Topology.Users.Tell(send);
                 break;
             case ChatCommand.Room when frame.DstId > 0:
                 Topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), User, frame.Payload, frame.ClientRef, Self, frame.Cid));
