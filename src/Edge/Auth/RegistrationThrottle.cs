@@ -8,15 +8,8 @@ using System.Threading.RateLimiting;
 /// </summary>
 public sealed class RegistrationThrottle(int perWindow, TimeSpan window) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(mobile => perWindow <= 0
-        ? RateLimitPartition.GetNoLimiter(mobile)
-        : RateLimitPartition.GetFixedWindowLimiter(mobile, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = perWindow,
-            Window = window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+    private readonly PartitionedRateLimiter<string> _limiter =
+        PartitionedRateLimiter.Create<string, string>(mobile => FixedWindows.Partition(mobile, perWindow, window));
 
     /// <summary>Takes one attempt for <paramref name="mobile"/>; null when allowed, else how long to wait.</summary>
     public TimeSpan? Refused(string mobile)

@@ -3,6 +3,7 @@ namespace AkkaChat.Edge.Http;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
+using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -43,17 +44,6 @@ public static class AuthRateLimits
         return new IPAddress(bytes) + "/64";
     }
 
-    private static RateLimitPartition<string> PerAddress(HttpContext http, int permits, TimeSpan window)
-    {
-        var address = ClientAddress(http);
-        return permits <= 0
-            ? RateLimitPartition.GetNoLimiter(address)
-            : RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = permits,
-                Window = window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
-    }
+    private static RateLimitPartition<string> PerAddress(HttpContext http, int permits, TimeSpan window) =>
+        FixedWindows.Partition(ClientAddress(http), permits, window);
 }
