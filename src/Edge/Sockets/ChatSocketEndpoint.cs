@@ -80,9 +80,10 @@ public static class ChatSocketEndpoint
         session.Attach(socket);
         userRates.Open(user.Value.Value);
         var writer = session.RunWriterAsync();
+        var refused = false;
         try
         {
-            await ReadLoopAsync(socket, session, connection, options.MaxFrameBytes);
+            refused = await ReadLoopAsync(socket, session, connection, options.MaxFrameBytes);
         }
         finally
         {
@@ -90,6 +91,27 @@ public static class ChatSocketEndpoint
             directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
             await writer;
             await AwaitClientCloseAsync(socket);
+            if (refused) await LingerAsync(context.RequestAborted);
+        }
+    }
+
+    /// <summary>How long a connection stays open after the WebSocket refused the client's bytes, for the client to hang up.</summary>
+    private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The WebSocket refused what the client sent (a text frame that is not UTF-8: 1007; a protocol error: 1002), sent its
+    /// close frame and gave up the socket, so nothing reads it any more. Ending the connection at once resets it if the
+    /// client still sends (an ack, its own close frame), and a reset makes the client's kernel drop the close frame before
+    /// the client reads it (1006). Kestrel keeps draining the connection meanwhile; the client hangs up, or the bound ends it.
+    /// </summary>
+    private static async Task LingerAsync(CancellationToken clientGone)
+    {
+        try
+        {
+            await Task.Delay(RefusalLinger, clientGone);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -132,7 +154,8 @@ public static class ChatSocketEndpoint
     /// <summary>Receive buffer rented per frame: most chat frames fit; a larger frame grows it, up to the frame limit.</summary>
     private const int InitialReceiveBuffer = 4096;
 
-    private static async Task ReadLoopAsync(WebSocket socket, SocketSession session, IActorRef connection, int maxFrameBytes)
+    /// <summary>Reads frames until the socket closes; true when the WebSocket itself refused the client's bytes (see <see cref="LingerAsync"/>).</summary>
+    private static async Task<bool> ReadLoopAsync(WebSocket socket, SocketSession session, IActorRef connection, int maxFrameBytes)
     {
         var closing = session.Closing;
         try
@@ -141,7 +164,7 @@ public static class ChatSocketEndpoint
             {
                 // An idle socket waits with a zero-byte read and holds no buffer; one is rented only while a frame arrives.
                 var first = await socket.ReceiveAsync(Memory<byte>.Empty, closing);
-                if (first.MessageType == WebSocketMessageType.Close) return;
+                if (first.MessageType == WebSocketMessageType.Close) return false;
                 var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, maxFrameBytes + 1));
                 try
                 {
@@ -150,18 +173,18 @@ public static class ChatSocketEndpoint
                     {
                         if (length == buffer.Length) buffer = Grow(buffer, length, maxFrameBytes + 1);
                         result = await socket.ReceiveAsync(buffer.AsMemory(length), closing);
-                        if (result.MessageType == WebSocketMessageType.Close) return;
+                        if (result.MessageType == WebSocketMessageType.Close) return false;
                         length += result.Count;
                     }
                     if (length > maxFrameBytes)
                     {
                         session.Close(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
-                        return;
+                        return false;
                     }
                     if (result.MessageType == WebSocketMessageType.Binary)
                     {
                         session.Close(WebSocketCloseStatus.InvalidMessageType, "/chat takes JSON text frames");
-                        return;
+                        return false;
                     }
                     connection.Tell(new InboundText(buffer.AsSpan(0, length).ToArray()));
                 }
@@ -171,9 +194,14 @@ public static class ChatSocketEndpoint
                 }
             }
         }
+        catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.Faulted && socket.State == WebSocketState.Aborted)
+        {
+            return true;
+        }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
         }
+        return false;
     }
 
     private static byte[] Grow(byte[] buffer, int used, int cap)
