@@ -1,6 +1,7 @@
 namespace AkkaChat.Core.Rooms;
 
 using Akka.Actor;
+using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 
 public static class RoomConversationCommands
@@ -18,7 +19,11 @@ public static class RoomConversationCommands
 public static class RoomConversationReplies
 {
     /// <summary>The room's head and the recalled sequence numbers above the asked one, ascending.</summary>
-    public sealed record RoomRecalls(RoomId RoomId, long Head, IReadOnlyList<long> Seqs);
+    public sealed record RoomRecalls(RoomId RoomId, long Head, IReadOnlyList<long> Seqs)
+    {
+        /// <summary>Recalls at or below the asked sequence number that a device there may have missed (<see cref="RecallNote.MissedBy"/>).</summary>
+        public IReadOnlyList<RecallNote> Missed { get; init; } = [];
+    }
 }
 
 public static class RoomConversationEvents

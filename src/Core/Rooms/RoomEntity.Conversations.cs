@@ -14,7 +14,7 @@ public sealed partial class RoomEntity
     {
         Command<GetRoomJournalHead>(_ => Sender.Tell(new JournalHead(LastSequenceNr)));
         Command<RecallRoomMessage>(HandleRecall);
-        Command<GetRoomRecalls>(cmd => Sender.Tell(_state.Exists ? new RoomRecalls(cmd.RoomId, _state.Seq, _state.RecalledAfter(cmd.AfterSeq)) : new RoomReplies.RoomNotFound(cmd.RoomId)));
+        Command<GetRoomRecalls>(cmd => Sender.Tell(_state.Exists ? new RoomRecalls(cmd.RoomId, _state.Seq, _state.RecalledAfter(cmd.AfterSeq)) { Missed = RecallNote.MissedBy(_state.RecentRecalls, cmd.AfterSeq) } : new RoomReplies.RoomNotFound(cmd.RoomId)));
         Command<RoomTyping>(t =>
         {
             if (_state.Members.Contains(t.UserId)) Publish(new RoomTypingPublished(t.RoomId, t.UserId));

@@ -41,6 +41,9 @@ public static class RoomEvents
         /// <summary>Sequence numbers of every recalled message of the room.</summary>
         public IReadOnlyList<long> RecalledSeqs { get; init; } = [];
 
+        /// <summary>The room's latest recalls (<see cref="RoomState.RecentRecalls"/>).</summary>
+        public IReadOnlyList<RecallNote> RecentRecalls { get; init; } = [];
+
         /// <summary>Former members whose user entity has not confirmed leaving yet.</summary>
         public IReadOnlyList<UserId> PendingUnlinks { get; init; } = [];
 

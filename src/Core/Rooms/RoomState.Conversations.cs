@@ -15,6 +15,9 @@ public sealed partial record RoomState
     /// </summary>
     public ImmutableSortedSet<long> RecalledSeqs { get; init; } = [];
 
+    /// <summary>The room's latest recalls, for devices that held the message and were away when it was recalled.</summary>
+    public ImmutableList<RecallNote> RecentRecalls { get; init; } = [];
+
     public bool IsRecalledSeq(long seq) => RecalledSeqs.Contains(seq);
 
     /// <summary>The recalled sequence numbers above <paramref name="afterSeq"/>, ascending.</summary>
@@ -36,5 +39,9 @@ public sealed partial record RoomState
         return (message, null, null);
     }
 
-    private RoomState ApplyRecall(RoomMessageRecalled r) => this with { RecalledSeqs = RecalledSeqs.Add(r.Seq) };
+    private RoomState ApplyRecall(RoomMessageRecalled r) => IsRecalledSeq(r.Seq) ? this : this with
+    {
+        RecalledSeqs = RecalledSeqs.Add(r.Seq),
+        RecentRecalls = RecallNote.Append(RecentRecalls, new RecallNote(r.Seq, r.MessageId, Seq)),
+    };
 }

@@ -61,6 +61,7 @@ public sealed partial record RoomState
             Seq = s.Seq,
             // Snapshots written before RecalledSeqs named recalls by message id, only within the recent tail.
             RecalledSeqs = [.. s.RecalledSeqs, .. s.Recent.Where(m => s.RecalledMessages.Contains(m.MessageId)).Select(m => m.Seq)],
+            RecentRecalls = [.. s.RecentRecalls],
             PendingUnlinks = [.. s.PendingUnlinks],
             PendingOwnership = s.PendingOwnership.ToImmutableDictionary(),
         },
@@ -71,6 +72,7 @@ public sealed partial record RoomState
     public RoomSnapshot ToSnapshot() => new(Profile!, [.. Members], Seq, [.. Recent])
     {
         RecalledSeqs = [.. RecalledSeqs],
+        RecentRecalls = [.. RecentRecalls],
         PendingUnlinks = [.. PendingUnlinks.OrderBy(u => u.Value)],
         PendingOwnership = PendingOwnership,
     };

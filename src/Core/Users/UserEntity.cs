@@ -315,6 +315,7 @@ public sealed partial class UserEntity : ChatEntity
         {
             FirstSocket = _connections.Count == 1,
             RecalledInbox = cmd.WantsBacklog ? [] : [.. _state.RecalledSeqs],
+            InboxRecalls = cmd.WantsBacklog ? [] : _state.RecentRecalls,
         });
     }
 

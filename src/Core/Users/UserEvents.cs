@@ -60,6 +60,9 @@ public static class UserEvents
         /// <summary>Inbox sequence numbers of every recalled message.</summary>
         public IReadOnlyList<long> RecalledSeqs { get; init; } = [];
 
+        /// <summary>The inbox's latest recalls (<see cref="UserState.RecentRecalls"/>).</summary>
+        public IReadOnlyList<RecallNote> RecentRecalls { get; init; } = [];
+
         /// <summary>Friend requests, pending removals and blocks.</summary>
         public UserContactsSnapshot Contacts { get; init; } = UserContactsSnapshot.Empty;
 

@@ -81,6 +81,9 @@ public static class UserReplies
         /// before its recall) deliver those as recalled slots. Later recalls reach the socket as pushes.
         /// </summary>
         public IReadOnlyList<long> RecalledInbox { get; init; } = [];
+
+        /// <summary>For a v2 socket: the inbox's latest recalls, so its <c>sync</c> tells the device of those it may have missed.</summary>
+        public IReadOnlyList<RecallNote> InboxRecalls { get; init; } = [];
     }
 
     /// <summary>The recipient's copy is stored (or was already); the sender's copy takes the same id and time.</summary>

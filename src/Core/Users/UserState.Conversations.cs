@@ -36,6 +36,9 @@ public sealed partial record UserState
     /// </summary>
     public ImmutableSortedSet<long> RecalledSeqs { get; init; } = [];
 
+    /// <summary>The inbox's latest recalls, for devices that held the message and were away when it was recalled.</summary>
+    public ImmutableList<RecallNote> RecentRecalls { get; init; } = [];
+
     public ConversationFlags FlagsOf(ConversationId conversation) => Flags.GetValueOrDefault(conversation) ?? ConversationFlags.None;
 
     public bool IsRecalledSeq(long seq) => RecalledSeqs.Contains(seq);
@@ -100,7 +103,11 @@ public sealed partial record UserState
             IncomingRead = Math.Min(c.IncomingTotal, Math.Max(c.IncomingRead, r.IncomingRead)),
         }),
         ConversationFlagsSet f => this with { Flags = f is { Pinned: false, Muted: false } ? Flags.Remove(f.Conversation) : Flags.SetItem(f.Conversation, new ConversationFlags(f.Pinned, f.Muted)) },
-        DirectMessageRecalled r => this with { RecalledSeqs = RecalledSeqs.Add(r.Seq) },
+        DirectMessageRecalled r when !IsRecalledSeq(r.Seq) => this with
+        {
+            RecalledSeqs = RecalledSeqs.Add(r.Seq),
+            RecentRecalls = RecallNote.Append(RecentRecalls, new RecallNote(r.Seq, r.MessageId, InboxSeq)),
+        },
         _ => this,
     };
 

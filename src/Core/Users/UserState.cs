@@ -136,6 +136,7 @@ public sealed partial record UserState
         RoomReads = RoomReads,
         Flags = Flags,
         RecalledSeqs = [.. RecalledSeqs],
+        RecentRecalls = [.. RecentRecalls],
         Contacts = ContactsSnapshot(),
         SessionGeneration = SessionGeneration,
     };
@@ -167,6 +168,7 @@ public sealed partial record UserState
             RoomReads = s.RoomReads.ToImmutableDictionary(),
             Flags = s.Flags.ToImmutableDictionary(),
             RecalledSeqs = [.. s.RecalledSeqs, .. RecalledInRecent(s.RecentInbox, s.RecalledMessages)],
+            RecentRecalls = [.. s.RecentRecalls],
         };
     }
 

@@ -1,6 +1,7 @@
 namespace AkkaChat.Persistence.Serialization;
 
 using System.Runtime.Serialization;
+using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Users;
@@ -50,6 +51,7 @@ public sealed partial class ChatEventSerializer
             p.Flags.Add(new Proto.ConversationFlags { Conversation = conversation.ToString(), Pinned = flags.Pinned, Muted = flags.Muted });
         p.RecalledMessages.Add(s.RecalledMessages);
         p.RecalledSeqs.Add(s.RecalledSeqs);
+        p.RecentRecalls.Add(s.RecentRecalls.Select(ToProto));
     }
 
     private static UserEvents.UserSnapshot WithConversations(Proto.UserSnapshot p, UserEvents.UserSnapshot s) => s with
@@ -61,7 +63,12 @@ public sealed partial class ChatEventSerializer
         Flags = p.Flags.ToDictionary(f => ParseConversation(f.Conversation), f => new ConversationFlags(f.Pinned, f.Muted)),
         RecalledMessages = [.. p.RecalledMessages],
         RecalledSeqs = [.. p.RecalledSeqs],
+        RecentRecalls = [.. p.RecentRecalls.Select(FromProto)],
     };
+
+    private static Proto.RecallNote ToProto(RecallNote n) => new() { Seq = n.Seq, MessageId = n.MessageId, Head = n.Head };
+
+    private static RecallNote FromProto(Proto.RecallNote p) => new(p.Seq, p.MessageId, p.Head);
 
     private static ConversationId ParseConversation(string text) =>
         ConversationId.TryParse(text, out var id) ? id : throw new SerializationException($"'{text}' is not a conversation id");

@@ -379,6 +379,7 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         Recent = { s.Recent.Select(ToProto) },
         RecalledMessages = { s.RecalledMessages },
         RecalledSeqs = { s.RecalledSeqs },
+        RecentRecalls = { s.RecentRecalls.Select(ToProto) },
         PendingUnlinks = { s.PendingUnlinks.Select(id => id.Value) },
         PendingOwnership = { OwnershipByUser(s.PendingOwnership) },
     };
@@ -391,6 +392,7 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
     {
         RecalledMessages = [.. p.RecalledMessages],
         RecalledSeqs = [.. p.RecalledSeqs],
+        RecentRecalls = [.. p.RecentRecalls.Select(FromProto)],
         PendingUnlinks = [.. p.PendingUnlinks.Select(id => new UserId(id))],
         PendingOwnership = p.PendingOwnership.ToDictionary(kv => new UserId(kv.Key), kv => kv.Value),
     };

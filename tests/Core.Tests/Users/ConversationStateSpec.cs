@@ -106,6 +106,35 @@ public sealed class ConversationStateSpec
     }
 
     [Fact]
+    public void A_recall_is_noted_with_the_inbox_head_so_only_devices_that_may_have_missed_it_are_told()
+    {
+        var state = Receive(Friends(), Peer, 3);
+        var message = state.RecentInbox.ElementAt(1);
+        state = state.Apply(new DirectMessageRecalled(2, message.MessageId, Samples.At));
+        state = state.Apply(new DirectMessageRecalled(2, message.MessageId, Samples.At)); // told twice, noted once
+        state = Receive(state, Other, 2);
+
+        var restored = UserState.Empty.Apply(state.ToSnapshot());
+
+        Assert.Equal([new RecallNote(2, message.MessageId, 3)], restored.RecentRecalls);
+        Assert.Equal([2L], RecallNote.MissedBy(restored.RecentRecalls, 3).Select(n => n.Seq)); // away at the head then
+        Assert.Equal([2L], RecallNote.MissedBy(restored.RecentRecalls, 2).Select(n => n.Seq)); // held it, away since
+        Assert.Empty(RecallNote.MissedBy(restored.RecentRecalls, 1)); // did not hold it: reads the recalled slot
+        Assert.Empty(RecallNote.MissedBy(restored.RecentRecalls, 4)); // read past the recall
+    }
+
+    [Fact]
+    public void Only_the_latest_recalls_are_noted()
+    {
+        var state = Receive(Friends(), Peer, RecallNote.Kept + 5);
+        foreach (var m in state.RecentInbox.Take(RecallNote.Kept + 5)) state = state.Apply(new DirectMessageRecalled(m.Seq, m.MessageId, Samples.At));
+
+        Assert.Equal(RecallNote.Kept, state.RecentRecalls.Count);
+        Assert.Equal(6, state.RecentRecalls[0].Seq);
+        Assert.Equal(RecallNote.Kept + 5, state.RecalledSeqs.Count);
+    }
+
+    [Fact]
     public void A_snapshot_written_before_recalled_seqs_still_marks_the_recalls_in_its_recent_inbox()
     {
         var state = Receive(Friends(), Peer, 3);

@@ -33,6 +33,51 @@ public sealed class RecallTests(ITestOutputHelper output)
         await AssertRecallHoldsEverywhereAsync(host);
     }
 
+    [Fact]
+    public async Task A_device_that_held_the_message_and_was_away_is_told_of_the_recall_when_it_syncs()
+    {
+        await using var host = await ChatHost.StartAsync(output: output);
+        using var alice = await host.NewUserAsync("alice");
+        using var bob = await host.NewUserAsync("bob");
+        await alice.BefriendAsync(bob);
+        var room = await alice.CreateRoomAsync("recalls");
+        await bob.JoinRoomAsync(room);
+        var (aliceInbox, bobInbox, roomStream) = ($"u{alice.UserId}", $"u{bob.UserId}", $"r{room}");
+        await using var sender = await alice.ConnectSyncedV2Async();
+        var secret = await SendAsync(sender, "s1", 10, bob.UserId, Secret);
+        var roomSecret = await SendAsync(sender, "s2", 11, room, Secret);
+
+        // Bob's phone reads both messages, then goes away with its cursors.
+        long inboxCursor, roomCursor;
+        await using (var phone = await bob.ConnectV2Async())
+        {
+            await phone.SyncAsync(0, new Dictionary<long, long> { [room] = 0 });
+            var held = (await phone.ReceiveUntilAsync("synced")).Before.Where(f => f.Type() == "msg").ToList();
+            inboxCursor = held.Single(f => f.GetProperty("stream").GetString() == bobInbox).GetProperty("seq").GetInt64();
+            roomCursor = held.Single(f => f.GetProperty("stream").GetString() == roomStream).GetProperty("seq").GetInt64();
+        }
+
+        // While it is away both are recalled; "after" is stored in bob's inbox after the recall (see above).
+        await RecallAsync(sender, aliceInbox, secret);
+        await RecallAsync(sender, roomStream, roomSecret);
+        await SendAsync(sender, "a1", 10, bob.UserId, "after");
+
+        // Back, it syncs from its cursors: a recalled frame for each message it holds, then what is new.
+        await using var back = await bob.ConnectV2Async();
+        await back.SyncAsync(inboxCursor, new Dictionary<long, long> { [room] = roomCursor });
+        var frames = (await back.ReceiveUntilAsync("synced")).Before;
+        var told = frames.Where(f => f.Type() == "recalled").Select(f => (f.GetProperty("stream").GetString(), f.GetProperty("seq").GetInt64())).ToList();
+        Assert.Equal([(roomStream, roomCursor), (bobInbox, inboxCursor)], told.Order()); // "r…" sorts before "u…"
+        var fresh = Assert.Single(frames, f => f.Type() == "msg");
+        Assert.Equal((bobInbox, inboxCursor + 1, "after"), (fresh.GetProperty("stream").GetString(), fresh.GetProperty("seq").GetInt64(), fresh.GetProperty("content").GetString()));
+
+        // A device already past the recall in the inbox (it read the recalled slot there) is told only of the room.
+        await using var laptop = await bob.ConnectV2Async();
+        await laptop.SyncAsync(inboxCursor + 1, new Dictionary<long, long> { [room] = roomCursor });
+        var again = (await laptop.ReceiveUntilAsync("synced")).Before;
+        Assert.Equal([roomStream], again.Where(f => f.Type() == "recalled").Select(f => f.GetProperty("stream").GetString()));
+    }
+
     private static async Task AssertRecallHoldsEverywhereAsync(ChatHost host)
     {
         using var alice = await host.NewUserAsync("alice");

@@ -79,6 +79,7 @@ public static class SampleEvents
             },
             RecalledMessages = [Direct.MessageId],
             RecalledSeqs = [3, 41, 1_000_003],
+            RecentRecalls = [new RecallNote(41, 9_000_041, 44), new RecallNote(1_000_003, 9_000_042, 1_000_003)],
             Contacts = new UserContactsSnapshot(
                 [Request with { To = new UserId(10_001) }],
                 [Request with { From = new UserId(10_001), To = new UserId(10_013), Memo = "hello" }],
@@ -99,6 +100,7 @@ public static class SampleEvents
         {
             RecalledMessages = [InRoom.MessageId],
             RecalledSeqs = [2, 77],
+            RecentRecalls = [new RecallNote(77, 9_000_077, 78)],
             PendingUnlinks = [new UserId(10_004)],
             PendingOwnership = new Dictionary<UserId, bool> { [new UserId(10_003)] = true },
         }),

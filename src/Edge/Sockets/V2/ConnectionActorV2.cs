@@ -31,6 +31,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     private readonly HashSet<string> _awaitingFirstCatchUp = [];
     private readonly HashSet<long> _recalledInbox = []; // recalled inbox seqs above the cursor (all of them before sync)
     private readonly Dictionary<RoomId, HashSet<long>> _recalledRooms = [];
+    private IReadOnlyList<RecallNote> _inboxRecalls = []; // the inbox's latest recalls when the entity registered us: told at sync
     // 1:1 sends our entity has not answered yet, by cid: sent again when it registers us again after it moved (a send
     // it was confirming when it stopped gets no answer; the cid makes the resend idempotent).
     private readonly Dictionary<string, UserCommands.SendDirect> _unansweredDirect = new(StringComparer.Ordinal);
@@ -178,6 +179,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         {
             if (seq > floor) _recalledInbox.Add(seq);
         }
+        if (_inbox is null) _inboxRecalls = connected.InboxRecalls;
         // Registered again after the entity moved or restarted: pushes sent meanwhile are lost, read them back; sends it
         // had not answered are sent again (empty on the first registration: sends wait in the stash until then).
         if (_inbox is not null && _inbox.BeginCatchUp()) StartCatchUp(Streams.Inbox(User), null);
@@ -306,6 +308,9 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         }
         _inbox = new StreamCursor(sync.Inbox);
         _recalledInbox.RemoveWhere(seq => seq <= sync.Inbox);
+        // Messages at or below a cursor are the device's already: the recalls it may have missed while away are told first.
+        TellMissedRecalls(Streams.Inbox(User), RecallNote.MissedBy(_inboxRecalls, sync.Inbox));
+        _inboxRecalls = [];
         StartCatchUp(Streams.Inbox(User), null);
         foreach (var (room, recalls) in sync.Heads)
         {
@@ -313,6 +318,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
             var from = sync.Requested.TryGetValue(room.Value, out var cursor) ? cursor : recalls.Head;
             _rooms[room] = new StreamCursor(from);
             RecalledIn(room).UnionWith(recalls.Seqs);
+            TellMissedRecalls(Streams.Room(room), recalls.Missed);
             StartCatchUp(Streams.Room(room), room);
         }
     }
@@ -390,6 +396,11 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     private byte[] EncodeRoom(RoomMessage m) => FramesV2.EncodeRoomForHistory(m, IsRecalled(m));
 
     private bool IsRecalled(RoomMessage m) => _recalledRooms.TryGetValue(m.RoomId, out var recalled) && recalled.Contains(m.Seq);
+
+    private void TellMissedRecalls(string stream, IReadOnlyList<RecallNote> missed)
+    {
+        foreach (var note in missed) Send(FramesV2.EncodeRecalled(stream, note.Seq, note.MessageId));
+    }
 
     /// <summary>A recall pushed by an entity: from now on the message goes out as a slot; the <c>recalled</c> frame tells the client.</summary>
     private void OnRecalled(string stream, RoomId? room, long seq, long messageId)
