@@ -21,7 +21,7 @@ public static class LimitAnalysis
         {
             if (r.Setup.ConnectFailures > 0) limits.Add($"{r.Setup.ConnectFailures} handshakes failed: {string.Join("; ", r.Setup.ConnectErrors)}");
             if (c.ClientOpenFilesLimit is { } lim && c.Requested + 256 >= lim * 0.9) limits.Add($"open-file limit {lim} of the load generator bounds the socket count");
-            limits.Add(F($"handshakes: {r.Setup.ConnectsPerSecond:N0}/s at {r.Setup.ConnectLatencyMs.P99} ms p99 with {r.Settings.Sockets:N0} sockets requested; server {server:F0}% + generator {generator:F0}% CPU of {capacity:F0}% during connect+hold"));
+            limits.Add(F($"handshakes: {r.Setup.ConnectsPerSecond:N0}/s at {r.Setup.ConnectLatencyMs.P99} ms p99 with {r.Settings.Sockets:N0} sockets requested; server {(r.Server is null ? "n/a" : F($"{server:F0}%"))} + generator {generator:F0}% CPU of {capacity:F0}% during connect+hold"));
         }
 
         if (r.Machine.OtherPercent > 25)
