@@ -58,7 +58,7 @@ public static class LimitAnalysis
             if (t.SendLagMs.P99 > 5 && t.SendLagMs.P99 >= t.LatencyMs.P50 / 2)
                 limits.Add(F($"the generator was the limit: it ran up to {t.SendLagMs.P99} ms (p99) behind its schedule, comparable to the measured median latency {t.LatencyMs.P50} ms; receiving {t.DeliveriesPerSecond:N0} deliveries/s costs it {generator:F0}% CPU"));
             else if (t.LatencyMs.P50 > 100)
-                limits.Add(F($"queueing: median latency {t.LatencyMs.P50} ms at the offered {t.OfferedRate:N0} msgs/s means the server ran at about its capacity; with server CPU at {server:F0}% it was waiting, not computing (serial work: journal round trips, one busy actor)"));
+                limits.Add(F($"queueing: median latency {t.LatencyMs.P50} ms at the offered {t.OfferedRate:N0} msgs/s means the server ran at about its capacity; {(r.Server is null ? "its CPU was not measured (no --server-pid)" : F($"with server CPU at {server:F0}% it was waiting, not computing (serial work: journal round trips, one busy actor)"))}"));
             else if (t.LatencyMs.P99 > 50)
                 limits.Add(F($"throughput kept up with the offered {t.OfferedRate:N0} msgs/s, but p99 {t.LatencyMs.P99} ms (max {t.LatencyMs.Max} ms) without saturated CPU: stalls (GC pauses, journal writes, a busy shared machine)"));
             else
