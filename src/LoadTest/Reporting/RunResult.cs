@@ -132,6 +132,8 @@ public sealed record FindMaxResult
 public sealed record ResourceResult
 {
     public int Pid { get; set; }
+    /// <summary>Every process summed into these figures when there were several (the nodes of a cluster); else null.</summary>
+    public List<int>? Pids { get; set; }
     public double CpuPercent { get; set; }
     public double RssStartMiB { get; set; }
     public double RssEndMiB { get; set; }

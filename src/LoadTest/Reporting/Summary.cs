@@ -33,7 +33,7 @@ public static class Summary
                 Add($"step {step.OfferedRate,8:N0}/s: {step.MessagesPerSecond,8:N0} msgs/s, p99 {step.LatencyMs.P99,8} ms, lost {step.LostDeliveries}, server CPU {NotMeasured(step.ServerCpuPercent, "%", "F0")}: {step.Verdict}");
             Add($"find-max: {f.MaxPassingRate:N0} msgs/s passed (p99 ≤ {f.TargetP99Ms} ms, nothing lost); stopped: {f.StopReason}");
         }
-        if (r.Server is { } sv) Add($"server pid {sv.Pid}: {sv.CpuPercent}% CPU, RSS {sv.RssStartMiB} → {sv.RssEndMiB} MiB (peak {sv.RssPeakMiB}), {sv.Threads} threads");
+        if (r.Server is { } sv) Add($"server pid {(sv.Pids is { Count: > 1 } pids ? string.Join("+", pids) : sv.Pid)}: {sv.CpuPercent}% CPU, RSS {sv.RssStartMiB} → {sv.RssEndMiB} MiB (peak {sv.RssPeakMiB}), {sv.Threads} threads");
         if (r.Generator is { } gen) Add($"generator: {gen.CpuPercent}% CPU, RSS {gen.RssEndMiB} MiB");
         Add($"machine: {r.Machine.Cores} cores, {r.Machine.BusyPercent}% busy (other processes {NotMeasured(r.Machine.OtherPercent, "%")}, steal {r.Machine.StealPercent}%), load {r.Machine.LoadAverageStart} → {r.Machine.LoadAverageEnd}");
         Add($"verify: {(r.Verify.Requested ? (r.Verify.Passed ? "PASSED" : "FAILED") : "not requested")}{(r.Verify.Problems.Count > 0 ? " — " + string.Join("; ", r.Verify.Problems) : "")}");

@@ -605,6 +605,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
             _result.Server = new ResourceResult
             {
                 Pid = _server!.Pid,
+                Pids = _server.Pids.Count > 1 ? [.. _server.Pids] : null,
                 CpuPercent = ProcessSampler.CpuPercent(s0, s1),
                 RssStartMiB = Mib(s0.RssBytes),
                 RssEndMiB = Mib(s1.RssBytes),
