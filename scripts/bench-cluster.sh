@@ -58,6 +58,7 @@ export AKKACHAT_LOGIN_PER_ADDRESS=0 AKKACHAT_REGISTER_PER_ADDRESS=0 AKKACHAT_PBK
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 work="$(mktemp -d /tmp/akkachat-bench-cluster.XXXXXX)"
+chmod 0755 "$work" # run as root, scripts/pg.sh runs PostgreSQL as `postgres`, which must reach its directory in here
 current=""
 cleanup() {
   if [ -n "$current" ]; then AKKACHAT_CLUSTER_DIR="$current" bash scripts/cluster.sh stop || true; fi

@@ -84,7 +84,7 @@ public static class MarkdownReport
 
         md.AppendLine("### Summary").AppendLine();
         md.AppendLine(Cells("| scenario | measure", primary, ceiling ?? "", $"{primary} / {ceiling}"));
-        md.AppendLine(Cells("|---|---", "---:", "---:", "---:"));
+        md.AppendLine(ceiling is null ? "|---|---|---:|" : "|---|---|---:|---:|---:|");
         foreach (var g in byScenario)
         {
             var a = g.FirstOrDefault(r => r.Label == primary);
@@ -106,7 +106,7 @@ public static class MarkdownReport
             md.AppendLine($"### {g.Key}").AppendLine();
             md.AppendLine(Describe(any)).AppendLine();
             md.AppendLine(Cells("|", primary, ceiling ?? "", "ratio"));
-            md.AppendLine(Cells("|---", "---:", "---:", "---:"));
+            md.AppendLine(ceiling is null ? "|---|---:|" : "|---|---:|---:|---:|");
             foreach (var (name, value) in Rows(g.Key))
             {
                 var isCount = name is "sent" or "acked" or "delivered" or "lost deliveries" or "duplicated" or "sockets dropped" or "reconnected";
