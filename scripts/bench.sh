@@ -33,7 +33,7 @@
 # `ulimit -n` above ~101,000 (raise the hard limit as root, or start the container with
 # `--ulimit nofile=262144`); below that `connect` is capped to `ulimit -n` - 1000.
 #
-# `scripts/bench.sh --quick` runs the same suite as a smoke test in about 3 minutes: short steps, small counts, no
+# `scripts/bench.sh --quick` runs the same suite as a smoke test in about 5 minutes (plus the build): short steps, small counts, no
 # variant runs (BENCH_* still override each), and writes its report to bench-results/<UTC time>/BENCHMARKS.md, never to
 # docs/: its figures are not benchmarks.
 #
@@ -357,8 +357,10 @@ mkdir -p "$(dirname "$out")"
   echo
   echo "## Run"
   echo
+  [ "$quick" = 0 ] || echo "- **A \`--quick\` smoke run**: small counts and short steps check that the suite runs; these figures are not benchmarks."
   echo "- When: $started, about $minutes min wall time."
-  echo "- Command: \`${overrides}scripts/bench.sh\`"
+  echo "- Command: \`${overrides}scripts/bench.sh$([ "$quick" = 0 ] || echo " --quick")\`"
+  echo "- JSON results: \`${kept#"$repo"/}\` (\`akkachat-loadtest report DIR\` renders a results directory again)."
   echo "- Machine: $(nproc) cores ($cpu_model), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, Linux $(uname -r), .NET SDK $(dotnet --version), \`ulimit -n\` $nofile."
   echo "- Load average before / after: $load_start / $load_end. The load generator shares the 2 cores with the"
   echo "  servers; other processes on the machine (other engineers' builds and tests) show up as \"other processes"
