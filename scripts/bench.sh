@@ -17,7 +17,10 @@
 #   BENCH_SCENARIOS ["connect direct group mixed storm find-max"]
 #   BENCH_CHAT_PORT [18080] BENCH_RELAY_PORT [18090] BENCH_REMOTE_PORT [14053] BENCH_PG_PORT [18081] (the HTTP
 #                                   port of the AkkaChat node on PostgreSQL, not PostgreSQL's own); all must be free
-#   BENCH_OUT [docs/BENCHMARKS.md]  BENCH_KEEP [0]  1 keeps the work dir (logs, results, SQLite file)
+#   BENCH_OUT [docs/BENCHMARKS.md]  BENCH_KEEP [0]  1 keeps the work dir (logs, SQLite file)
+#   BENCH_RESULTS [bench-results/<UTC time>]  where every run's JSON result is kept (with a copy of the report);
+#                                   `dotnet artifacts/bench/bin/LoadTest/release/akkachat-loadtest.dll report DIR`
+#                                   renders any of its results directories again
 #   AKKACHAT_PG                     an Npgsql connection string: also runs AkkaChat on PostgreSQL
 #   BENCH_SQL_JOURNAL [direct find-max]  scenarios also run on AKKACHAT_JOURNAL=sql (Akka.Persistence.Sql's
 #                                   journal), the same-run baseline for AkkaChat's own SQLite journal; "" skips them
@@ -30,6 +33,13 @@
 # `ulimit -n` above ~101,000 (raise the hard limit as root, or start the container with
 # `--ulimit nofile=262144`); below that `connect` is capped to `ulimit -n` - 1000.
 #
+# `scripts/bench.sh --quick` runs the same suite as a smoke test in about 5 minutes (plus the build): short steps, small counts, no
+# variant runs (BENCH_* still override each), and writes its report to bench-results/<UTC time>/BENCHMARKS.md, never to
+# docs/: its figures are not benchmarks.
+#
+# `scripts/bench.sh cluster` instead measures find-max (1:1 and room) on a 3-node cluster against a 1-node one, both on
+# PostgreSQL through scripts/cluster.sh, clients spread over the nodes (scripts/bench-cluster.sh; `--help` there).
+#
 # `scripts/bench.sh fuzz` instead runs only the input fuzz tests (tests/Edge.Tests/Fuzz: the socket frame decoder and
 # the HTTP JSON and form readers) for longer than CI does:
 #   BENCH_FUZZ_ITERATIONS [2000000]  inputs per reader (CI runs 100,000)
@@ -39,10 +49,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 
+usage() { sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+quick=0
 case "${1:-}" in
   -h|--help)
-    sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+    usage
     exit 0
+    ;;
+  cluster)
+    shift
+    exec bash scripts/bench-cluster.sh "$@"
     ;;
   fuzz)
     fuzz_iterations="${BENCH_FUZZ_ITERATIONS:-2000000}"
@@ -52,12 +68,28 @@ case "${1:-}" in
     AKKACHAT_FUZZ_ITERATIONS="$fuzz_iterations" exec dotnet test tests/Edge.Tests/Edge.Tests.csproj -c Debug --no-build -nologo \
       --filter "FullyQualifiedName~AkkaChat.Edge.Tests.Fuzz" --logger "console;verbosity=normal"
     ;;
+  --quick) quick=1 ;;
   "") ;;
   *)
-    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; 'fuzz': the input fuzz tests; --help)" >&2
+    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; --quick: a short smoke run; cluster; fuzz; --help)" >&2
     exit 1
     ;;
 esac
+[ $# -le 1 ] || { echo "bench.sh: one argument at most, not '$*' (--help)" >&2; exit 1; }
+
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+kept="${BENCH_RESULTS:-$repo/bench-results/$stamp}"
+if [ "$quick" = 1 ]; then
+  # Small and short: checks that the whole suite runs, in minutes; figures from it are not benchmarks.
+  : "${BENCH_DURATION:=5}" "${BENCH_WARMUP:=1}" "${BENCH_CONNECT_SOCKETS:=2000}" "${BENCH_USERS:=200}"
+  : "${BENCH_FINDMAX_USERS:=200}" "${BENCH_DIRECT_RATE:=400}" "${BENCH_GROUP_RATE:=20}" "${BENCH_MIXED_RATE:=100}"
+  : "${BENCH_STORM_RATE:=100}" "${BENCH_FINDMAX_START:=200}" "${BENCH_FINDMAX_FACTOR:=2}" "${BENCH_FINDMAX_STEPS:=3}"
+  : "${BENCH_FINDMAX_REFINE:=0}" "${BENCH_STEP_SECONDS:=3}" "${BENCH_SQL_JOURNAL=}" "${BENCH_WORKSTATION_GC=}" "${BENCH_V2=}"
+  : "${BENCH_OUT:=$kept/BENCHMARKS.md}"
+  case "$(realpath -m "$BENCH_OUT")" in
+    "$repo"/docs/*) echo "bench.sh: --quick never writes under docs/ (BENCH_OUT=$BENCH_OUT): its figures are not benchmarks" >&2; exit 1 ;;
+  esac
+fi
 
 duration="${BENCH_DURATION:-20}"
 warmup="${BENCH_WARMUP:-3}"
@@ -94,7 +126,7 @@ for port in "$chat_port" "$relay_port" "$remote_port" ${AKKACHAT_PG:+"$pg_port"}
 done
 
 work="$(mktemp -d /tmp/akkachat-bench.XXXXXX)"
-mkdir -p "$work/results" "$work/results-pg" "$work/results-sqljournal" "$work/results-wksgc" "$work/results-v2"
+mkdir -p "$kept/results"
 declare -A server_pid=()
 declare -A server_url=()
 
@@ -120,6 +152,7 @@ cleanup() {
   else
     rm -rf "$work"
   fi
+  echo "==> results (JSON) kept in $kept"
 }
 trap cleanup EXIT
 
@@ -214,8 +247,8 @@ start_main_servers() {
 start_main_servers
 for scenario in $scenarios; do
   read -r -a extra <<<"$(scenario_args "$scenario")"
-  loadtest akkachat "$scenario" "$work/results" "${extra[@]}"
-  loadtest relay "$scenario" "$work/results" "${extra[@]}"
+  loadtest akkachat "$scenario" "$kept/results" "${extra[@]}"
+  loadtest relay "$scenario" "$kept/results" "${extra[@]}"
   if [ "$scenario" = connect ]; then
     # Tens of thousands of sockets just closed leave a large heap to collect: later scenarios start on fresh servers
     # (AkkaChat keeps its data directory) so that a full GC of it does not land in their measurements.
@@ -235,7 +268,7 @@ run_compared() {
     case " $scenarios " in *" $scenario "*) ;; *) continue ;; esac
     read -r -a extra <<<"$(scenario_args "$scenario")"
     loadtest "$label" "$scenario" "$resultdir" "${extra[@]}" "$@"
-    cp "$work/results/$baseline-$scenario.json" "$resultdir/" 2>/dev/null || true
+    cp "$kept/results/$baseline-$scenario.json" "$resultdir/" 2>/dev/null || true
   done
 }
 
@@ -245,7 +278,7 @@ v2_note="Protocol v2: not run (BENCH_V2 is empty)."
 if [ -n "$v2_scenarios" ]; then
   server_pid[akkachat-v2]="${server_pid[akkachat]}"
   server_url[akkachat-v2]="${server_url[akkachat]}"
-  run_compared akkachat-v2 "$work/results-v2" "$v2_scenarios" akkachat --protocol v2
+  run_compared akkachat-v2 "$kept/results-v2" "$v2_scenarios" akkachat --protocol v2
   unset "server_pid[akkachat-v2]"
   v2_note="Protocol v2 (\`--protocol v2\`): $v2_scenarios on the main run's AkkaChat node, against the same scenario on v1 (see its section)."
 fi
@@ -265,13 +298,13 @@ run_variant() {
 # The same build with Workstation GC, for the scenarios where memory rather than throughput is the question.
 workstation_gc_note="Workstation GC: not run (BENCH_WORKSTATION_GC is empty)."
 if [ -n "$workstation_gc_scenarios" ]; then
-  run_variant akkachat-wksgc "$work/results-wksgc" "$workstation_gc_scenarios" DOTNET_gcServer=0
+  run_variant akkachat-wksgc "$kept/results-wksgc" "$workstation_gc_scenarios" DOTNET_gcServer=0
   workstation_gc_note="Workstation GC (DOTNET_gcServer=0): $workstation_gc_scenarios, against the main run's AkkaChat on the default Server GC (see its section)."
 fi
 
 sql_journal_note="Akka.Persistence.Sql journal on SQLite: not run (BENCH_SQL_JOURNAL is empty)."
 if [ -n "$sql_journal_scenarios" ]; then
-  run_variant akkachat-sqljournal "$work/results-sqljournal" "$sql_journal_scenarios" AKKACHAT_JOURNAL=sql
+  run_variant akkachat-sqljournal "$kept/results-sqljournal" "$sql_journal_scenarios" AKKACHAT_JOURNAL=sql
   sql_journal_note="Akka.Persistence.Sql journal on SQLite (AKKACHAT_JOURNAL=sql): $sql_journal_scenarios, against AkkaChat's own journal from the main run (see its section)."
 fi
 
@@ -280,7 +313,7 @@ if [ -n "${AKKACHAT_PG:-}" ]; then
   stop_server akkachat
   start_server akkachat-pg "$edge_dir" AkkaChat.Edge.dll "$pg_port" AKKACHAT_DATA_DIR="$work/data-pg" AKKACHAT_HTTP_PORT="$pg_port" \
     AKKACHAT_REMOTE_PORT="$remote_port" AKKACHAT_STORAGE=postgres AKKACHAT_PG="$AKKACHAT_PG" AKKACHAT_BIND=127.0.0.1
-  run_compared akkachat-pg "$work/results-pg" "direct group find-max" relay
+  run_compared akkachat-pg "$kept/results-pg" "direct group find-max" relay
   pg_note="PostgreSQL: AkkaChat with AKKACHAT_STORAGE=postgres, same relay figures as the ceiling (see its section)."
 fi
 
@@ -301,13 +334,14 @@ cpu_model="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 # The tables of one comparison (results directory, primary label, ceiling label); nothing when "$1" is empty (not run).
 compare_report() {
   [ -n "$1" ] || return 0
-  dotnet "$loadtest_dll" report "$2" --primary "$3" --ceiling "$4"
+  # A comparison whose runs all failed has no results: say so instead of ending the suite here.
+  dotnet "$loadtest_dll" report "$2" --primary "$3" --ceiling "$4" || echo "(no report: the runs of $3 against $4 left no results in $2)"
 }
-report="$(compare_report yes "$work/results" akkachat relay)"
-v2_report="$(compare_report "$v2_scenarios" "$work/results-v2" akkachat-v2 akkachat)"
-workstation_gc_report="$(compare_report "$workstation_gc_scenarios" "$work/results-wksgc" akkachat-wksgc akkachat)"
-sql_journal_report="$(compare_report "$sql_journal_scenarios" "$work/results-sqljournal" akkachat-sqljournal akkachat)"
-pg_report="$(compare_report "${AKKACHAT_PG:-}" "$work/results-pg" akkachat-pg relay)"
+report="$(compare_report yes "$kept/results" akkachat relay)"
+v2_report="$(compare_report "$v2_scenarios" "$kept/results-v2" akkachat-v2 akkachat)"
+workstation_gc_report="$(compare_report "$workstation_gc_scenarios" "$kept/results-wksgc" akkachat-wksgc akkachat)"
+sql_journal_report="$(compare_report "$sql_journal_scenarios" "$kept/results-sqljournal" akkachat-sqljournal akkachat)"
+pg_report="$(compare_report "${AKKACHAT_PG:-}" "$kept/results-pg" akkachat-pg relay)"
 
 mkdir -p "$(dirname "$out")"
 {
@@ -323,8 +357,10 @@ mkdir -p "$(dirname "$out")"
   echo
   echo "## Run"
   echo
+  [ "$quick" = 0 ] || echo "- **A \`--quick\` smoke run**: small counts and short steps check that the suite runs; these figures are not benchmarks."
   echo "- When: $started, about $minutes min wall time."
-  echo "- Command: \`${overrides}scripts/bench.sh\`"
+  echo "- Command: \`${overrides}scripts/bench.sh$([ "$quick" = 0 ] || echo " --quick")\`"
+  echo "- JSON results: \`${kept#"$repo"/}\` (\`akkachat-loadtest report DIR\` renders a results directory again)."
   echo "- Machine: $(nproc) cores ($cpu_model), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, Linux $(uname -r), .NET SDK $(dotnet --version), \`ulimit -n\` $nofile."
   echo "- Load average before / after: $load_start / $load_end. The load generator shares the 2 cores with the"
   echo "  servers; other processes on the machine (other engineers' builds and tests) show up as \"other processes"
@@ -344,7 +380,7 @@ mkdir -p "$(dirname "$out")"
   echo "pids are those of this run):"
   echo
   echo '```'
-  printf '%s\n' "${commands[@]}" | sed -E "s#$work#\$WORK#g"
+  printf '%s\n' "${commands[@]}" | sed -E "s#$work#\$WORK#g; s#$repo/##g"
   echo '```'
   echo
   echo "## Results: AkkaChat (SQLite) vs the bare relay"
@@ -390,4 +426,5 @@ mkdir -p "$(dirname "$out")"
   echo
   echo "$notes"
 } >"$out"
-echo "==> done: $out"
+[ "$(realpath -m "$out")" = "$(realpath -m "$kept/BENCHMARKS.md")" ] || cp "$out" "$kept/BENCHMARKS.md"
+echo "==> done: $out (results and a copy of the report in $kept)"

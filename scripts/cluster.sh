@@ -7,6 +7,9 @@
 # State (pids, ports, logs node-I.log, the shared data directory) lives in AKKACHAT_CLUSTER_DIR (./.cluster).
 # Ports: HTTP AKKACHAT_CLUSTER_HTTP_BASE+I (8080+I), remoting AKKACHAT_CLUSTER_REMOTE_BASE+I (4060+I), PostgreSQL
 # AKKACHAT_CLUSTER_PG_PORT (15650). Only the processes this script started (by their recorded PIDs) are signalled.
+# Benchmarks: every node gets `ulimit -n` AKKACHAT_CLUSTER_NOFILE (default: the hard limit; one open file per socket)
+# and DOTNET_gcServer when it is set (0: Workstation GC, for nodes holding many idle sockets); the rest of the
+# environment (AKKACHAT_LOGIN_PER_ADDRESS=0 and the like) is inherited too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
@@ -16,6 +19,7 @@ http_base="${AKKACHAT_CLUSTER_HTTP_BASE:-8080}"
 remote_base="${AKKACHAT_CLUSTER_REMOTE_BASE:-4060}"
 pg_port="${AKKACHAT_CLUSTER_PG_PORT:-15650}"
 app_dir="$repo/src/Edge/bin/Release/net10.0"
+nofile="${AKKACHAT_CLUSTER_NOFILE:-$(ulimit -Hn)}"
 
 node_alive() { # I: the recorded process of node I is running and is an AkkaChat node
   local pid_file="$run/node-$1.pid"
@@ -58,9 +62,11 @@ start_node() { # I
   if node_alive "$i"; then echo "node $i is already running (pid $(cat "$run/node-$i.pid"))"; return; fi
   port_free "$http" || { echo "port $http (node $i HTTP) is in use; set AKKACHAT_CLUSTER_HTTP_BASE" >&2; exit 1; }
   port_free "$remote" || { echo "port $remote (node $i remoting) is in use; set AKKACHAT_CLUSTER_REMOTE_BASE" >&2; exit 1; }
-  echo "==> node $i: http://127.0.0.1:$http/  remoting 127.0.0.1:$remote  log $run/node-$i.log"
+  echo "==> node $i: http://127.0.0.1:$http/  remoting 127.0.0.1:$remote  log $run/node-$i.log${DOTNET_gcServer:+  DOTNET_gcServer=$DOTNET_gcServer}"
   (
     cd "$app_dir"
+    ulimit -n "$nofile"
+    [ -z "${DOTNET_gcServer:-}" ] || export DOTNET_gcServer
     export AKKACHAT_BIND=127.0.0.1 AKKACHAT_HTTP_PORT="$http" AKKACHAT_REMOTE_PORT="$remote"
     export AKKACHAT_STORAGE=postgres AKKACHAT_PG="$(cat "$run/pg.conn")"
     export AKKACHAT_SEEDS="$(cat "$run/seeds")" AKKACHAT_SECRET="$(cat "$run/secret")"
@@ -81,6 +87,8 @@ start() {
   done
   rm -f "$run"/node-*.pid "$run"/node-*.ports
   mkdir -p "$run/data"
+  # Checked here, where a refusal is one clear line, rather than in each node's start-up.
+  (ulimit -n "$nofile") 2>/dev/null || { echo "cannot raise \`ulimit -n\` to $nofile (hard limit $(ulimit -Hn)); set AKKACHAT_CLUSTER_NOFILE" >&2; exit 1; }
 
   echo "==> building AkkaChat (Release)"
   dotnet build src/Edge/Edge.csproj -c Release -nologo -v quiet

@@ -24,7 +24,17 @@ public enum ProgressMode
 public sealed record LoadOptions
 {
     public required Scenario Scenario { get; init; }
+    /// <summary>The first of <see cref="Urls"/>: fixture set-up (registration, friends, rooms) goes through it.</summary>
     public required Uri Url { get; init; }
+
+    /// <summary>Every node to load; socket i connects (and reconnects) to <c>Urls[i % Urls.Count]</c>.</summary>
+    public IReadOnlyList<Uri> Urls
+    {
+        get => _urls.Count > 0 ? _urls : [Url];
+        init => _urls = value;
+    }
+
+    private readonly IReadOnlyList<Uri> _urls = [];
     public double DurationSeconds { get; init; } = 30;
     public double Rate { get; init; } = 1000;
     public int Users { get; init; } = 400;
@@ -36,7 +46,8 @@ public sealed record LoadOptions
     public bool Verify { get; init; }
     public double DrainSeconds { get; init; } = 10;
     public double WarmupSeconds { get; init; } = 3;
-    public int? ServerPid { get; init; }
+    /// <summary>Server processes sampled together (CPU, RSS summed); empty: the server is not measured.</summary>
+    public IReadOnlyList<int> ServerPids { get; init; } = [];
     public string? OutFile { get; init; }
     public string? FixtureFile { get; init; }
     public string Label { get; init; } = "target";
@@ -86,7 +97,9 @@ public sealed record LoadOptions
 
     public const string Usage = """
         akkachat-loadtest <scenario> --url http://127.0.0.1:PORT [options]
-        akkachat-loadtest report <results-dir>      markdown tables from <label>-<scenario>.json pairs
+        akkachat-loadtest report <results-dir> [--primary LABEL] [--ceiling LABEL]
+                                   markdown tables from the result JSON files in <results-dir>
+                                   (defaults: akkachat and relay when present, else the labels found)
 
         scenarios
           connect     N authenticated idle sockets; reports connect rate/latency and server RSS per socket
@@ -97,10 +110,15 @@ public sealed record LoadOptions
           find-max    steps the rate up until p99 exceeds --target-p99 or anything is lost
 
         target and output
-          --url URL                  http://127.0.0.1:PORT (loopback addresses only)
+          --url URL[,URL...]         http://127.0.0.1:PORT (loopback addresses only); repeat it or
+                                     list several nodes of a cluster: sockets are spread over them
+                                     round-robin, each reconnecting to its own node; set-up
+                                     requests go to the first
           --label NAME               name of the target in reports (akkachat, relay) [target]
-          --server-pid PID           sample the server's CPU and RSS from /proc/PID
+          --server-pid PID[,PID...]  sample the server's CPU and RSS from /proc/PID (several: summed);
+                                     without it server figures read n/a
           --out FILE                 write the JSON result here
+                                     [loadtest-results/<label>-<scenario>-<UTC time>.json]
           --fixture FILE             reuse users, friendships and rooms across runs (created if missing)
           --progress auto|live|plain|none                                   [auto]
           --progress-every S         plain progress: one line every S seconds          [5]
@@ -153,6 +171,10 @@ public sealed record LoadOptions
         var scenario = ParseScenario(args[0]);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal) { "--verify" };
+        // Given more than once, these accumulate as one comma-separated list.
+        var lists = new HashSet<string>(StringComparer.Ordinal) { "--url", "--server-pid" };
+        void Set(string name, string value) =>
+            values[name] = lists.Contains(name) && values.TryGetValue(name, out var earlier) ? earlier + "," + value : value;
         for (var i = 1; i < args.Count; i++)
         {
             var arg = args[i];
@@ -160,7 +182,7 @@ public sealed record LoadOptions
             var eq = arg.IndexOf('=');
             if (eq > 0)
             {
-                values[arg[..eq]] = arg[(eq + 1)..];
+                Set(arg[..eq], arg[(eq + 1)..]);
             }
             else if (flags.Contains(arg))
             {
@@ -169,7 +191,7 @@ public sealed record LoadOptions
             else
             {
                 if (i + 1 >= args.Count) throw new ArgumentException($"{arg} needs a value");
-                values[arg] = args[++i];
+                Set(arg, args[++i]);
             }
         }
 
@@ -194,11 +216,20 @@ public sealed record LoadOptions
         }
         int? OptInt(string name, int min, int max) => Str(name) is null ? null : Int(name, 0, min, max);
 
-        var url = Str("--url") ?? throw new ArgumentException("--url is required (e.g. --url http://127.0.0.1:8080)");
+        var urls = (Str("--url") ?? throw new ArgumentException("--url is required (e.g. --url http://127.0.0.1:8080)"))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(LoopbackTarget.Validate).Distinct().ToList();
+        if (urls.Count == 0) throw new ArgumentException("--url needs at least one URL");
+        var pids = (Str("--server-pid") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0
+                ? pid
+                : throw new ArgumentException($"--server-pid must be process ids, not '{p}'"))
+            .Distinct().ToList();
         var options = new LoadOptions
         {
             Scenario = scenario,
-            Url = LoopbackTarget.Validate(url),
+            Url = urls[0],
+            Urls = urls,
             DurationSeconds = Num("--duration", 30, 1, 86_400),
             Rate = Num("--rate", 1000, 1, 10_000_000),
             Users = Int("--users", 400, 2, 1_000_000),
@@ -210,8 +241,8 @@ public sealed record LoadOptions
             Verify = Str("--verify") == "true",
             DrainSeconds = Num("--drain", 10, 0, 600),
             WarmupSeconds = Num("--warmup", 3, 0, 600),
-            ServerPid = OptInt("--server-pid", 1, int.MaxValue),
-            OutFile = Str("--out"),
+            ServerPids = pids,
+            OutFile = Str("--out") ?? DefaultOutFile(Str("--label") ?? "target", scenario, DateTimeOffset.UtcNow),
             FixtureFile = Str("--fixture"),
             Label = Str("--label") ?? "target",
             Protocol = Str("--protocol") ?? "v1",
@@ -247,6 +278,15 @@ public sealed record LoadOptions
         options.Check();
         return options;
     }
+
+    /// <summary>Where a run's JSON result goes without <c>--out</c>: kept, so that <c>report</c> can read it later.</summary>
+    public static string DefaultOutFile(string label, Scenario scenario, DateTimeOffset at)
+    {
+        var safeLabel = string.Concat(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+        return Path.Combine("loadtest-results", Inv($"{safeLabel}-{Name(scenario)}-{at.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.json"));
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     public static Scenario ParseScenario(string name) => name switch
     {

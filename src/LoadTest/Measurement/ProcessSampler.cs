@@ -12,18 +12,46 @@ public readonly record struct MachineReading(long Busy, long Total, long Steal, 
 /// <summary>
 /// Reads /proc/&lt;pid&gt;/stat and /proc/&lt;pid&gt;/status (Linux). CPU time is in clock ticks (USER_HZ, 100 per second
 /// on Linux), so CPU% = ticks / 100 / seconds * 100 and may exceed 100 on a machine with several cores.
+/// Several processes (the nodes of a cluster on this machine) read as one: CPU, RSS and threads summed.
 /// </summary>
-public sealed class ProcessSampler(int pid)
+public sealed class ProcessSampler
 {
     private const double TicksPerSecond = 100;
 
-    public int Pid => pid;
+    private readonly int[] _pids;
 
-    public bool Exists => File.Exists($"/proc/{pid}/stat");
+    public ProcessSampler(params IReadOnlyList<int> pids)
+    {
+        if (pids.Count == 0) throw new ArgumentException("a process sampler needs at least one pid");
+        _pids = [.. pids];
+    }
+
+    /// <summary>The first process sampled.</summary>
+    public int Pid => _pids[0];
+
+    public IReadOnlyList<int> Pids => _pids;
+
+    public bool Exists => _pids.All(pid => File.Exists($"/proc/{pid}/stat"));
 
     public static ProcessSampler Self() => new(Environment.ProcessId);
 
+    /// <summary>The sum over the processes, or null when one of them cannot be read.</summary>
     public ProcessReading? Read()
+    {
+        long cpu = 0, rss = 0, peak = 0;
+        var threads = 0;
+        foreach (var pid in _pids)
+        {
+            if (ReadOne(pid) is not { } r) return null;
+            cpu += r.CpuTicks;
+            rss += r.RssBytes;
+            peak += r.PeakRssBytes;
+            threads += r.Threads;
+        }
+        return new ProcessReading(cpu, rss, peak, threads, Stopwatch.GetTimestamp());
+    }
+
+    private static ProcessReading? ReadOne(int pid)
     {
         try
         {
@@ -53,8 +81,10 @@ public sealed class ProcessSampler(int pid)
         return seconds <= 0 ? 0 : Math.Round((to.CpuTicks - from.CpuTicks) / TicksPerSecond / seconds * 100, 1);
     }
 
-    /// <summary>The soft limit on open files of the process, from /proc/&lt;pid&gt;/limits.</summary>
-    public long? OpenFilesLimit()
+    /// <summary>The lowest soft limit on open files of the processes, from /proc/&lt;pid&gt;/limits.</summary>
+    public long? OpenFilesLimit() => _pids.Select(OpenFilesLimitOf).Min();
+
+    private static long? OpenFilesLimitOf(int pid)
     {
         try
         {

@@ -21,7 +21,7 @@ public static class LimitAnalysis
         {
             if (r.Setup.ConnectFailures > 0) limits.Add($"{r.Setup.ConnectFailures} handshakes failed: {string.Join("; ", r.Setup.ConnectErrors)}");
             if (c.ClientOpenFilesLimit is { } lim && c.Requested + 256 >= lim * 0.9) limits.Add($"open-file limit {lim} of the load generator bounds the socket count");
-            limits.Add(F($"handshakes: {r.Setup.ConnectsPerSecond:N0}/s at {r.Setup.ConnectLatencyMs.P99} ms p99 with {r.Settings.Sockets:N0} sockets requested; server {server:F0}% + generator {generator:F0}% CPU of {capacity:F0}% during connect+hold"));
+            limits.Add(F($"handshakes: {r.Setup.ConnectsPerSecond:N0}/s at {r.Setup.ConnectLatencyMs.P99} ms p99 with {r.Settings.Sockets:N0} sockets requested; server {(r.Server is null ? "n/a" : F($"{server:F0}%"))} + generator {generator:F0}% CPU of {capacity:F0}% during connect+hold"));
         }
 
         if (r.Machine.OtherPercent > 25)
@@ -58,7 +58,7 @@ public static class LimitAnalysis
             if (t.SendLagMs.P99 > 5 && t.SendLagMs.P99 >= t.LatencyMs.P50 / 2)
                 limits.Add(F($"the generator was the limit: it ran up to {t.SendLagMs.P99} ms (p99) behind its schedule, comparable to the measured median latency {t.LatencyMs.P50} ms; receiving {t.DeliveriesPerSecond:N0} deliveries/s costs it {generator:F0}% CPU"));
             else if (t.LatencyMs.P50 > 100)
-                limits.Add(F($"queueing: median latency {t.LatencyMs.P50} ms at the offered {t.OfferedRate:N0} msgs/s means the server ran at about its capacity; with server CPU at {server:F0}% it was waiting, not computing (serial work: journal round trips, one busy actor)"));
+                limits.Add(F($"queueing: median latency {t.LatencyMs.P50} ms at the offered {t.OfferedRate:N0} msgs/s means the server ran at about its capacity; {(r.Server is null ? "its CPU was not measured (no --server-pid)" : F($"with server CPU at {server:F0}% it was waiting, not computing (serial work: journal round trips, one busy actor)"))}"));
             else if (t.LatencyMs.P99 > 50)
                 limits.Add(F($"throughput kept up with the offered {t.OfferedRate:N0} msgs/s, but p99 {t.LatencyMs.P99} ms (max {t.LatencyMs.Max} ms) without saturated CPU: stalls (GC pauses, journal writes, a busy shared machine)"));
             else

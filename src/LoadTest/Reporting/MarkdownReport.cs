@@ -16,10 +16,11 @@ public static class MarkdownReport
     {
         if (args.Count < 1) throw new ArgumentException("report needs a results directory");
         var dir = args[0];
-        var primary = "akkachat";
-        var ceiling = "relay";
-        for (var i = 1; i + 1 < args.Count; i += 2)
+        string? primary = null;
+        string? ceiling = null;
+        for (var i = 1; i < args.Count; i += 2)
         {
+            if (i + 1 >= args.Count) throw new ArgumentException($"report option {args[i]} needs a value");
             switch (args[i])
             {
                 case "--primary": primary = args[i + 1]; break;
@@ -27,22 +28,63 @@ public static class MarkdownReport
                 default: throw new ArgumentException($"unknown report option {args[i]}");
             }
         }
-        var results = Directory.EnumerateFiles(dir, "*.json")
-            .Select(f => JsonSerializer.Deserialize<RunResult>(File.ReadAllText(f), RunResult.Json))
-            .OfType<RunResult>()
-            .ToList();
-        Console.Write(Render(results, primary, ceiling));
+        if (!Directory.Exists(dir)) throw new ArgumentException($"no results directory '{dir}'");
+        var results = Load(dir);
+        if (results.Count == 0) throw new ArgumentException($"no result JSON files in '{dir}' (akkachat-loadtest writes one per run: --out)");
+        var (p, c) = Labels(results, primary, ceiling);
+        Console.Write(Render(results, p, c));
         return 0;
     }
 
-    public static string Render(IReadOnlyList<RunResult> results, string primary, string ceiling)
+    /// <summary>Every run result in <paramref name="dir"/>; other JSON files there (fixtures) are skipped.</summary>
+    public static List<RunResult> Load(string dir)
+    {
+        var results = new List<RunResult>();
+        foreach (var file in Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<RunResult>(File.ReadAllText(file), RunResult.Json) is { Settings: not null } r) results.Add(r);
+            }
+            catch (JsonException)
+            {
+                // Not a run result (a --fixture file, say).
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// The primary and ceiling labels: the ones asked for, else akkachat and relay when those ran, else the labels
+    /// found in order (a single target has no ceiling). An asked-for label that is not in the results is an error.
+    /// </summary>
+    public static (string Primary, string? Ceiling) Labels(IReadOnlyList<RunResult> results, string? primary, string? ceiling)
+    {
+        var labels = results.Select(r => r.Label).Distinct().ToList();
+        foreach (var asked in new[] { primary, ceiling }.OfType<string>())
+        {
+            if (!labels.Contains(asked)) throw new ArgumentException($"no results labelled '{asked}' (found: {string.Join(", ", labels)})");
+        }
+        primary ??= labels.Contains("akkachat") && ceiling != "akkachat"
+            ? "akkachat"
+            : labels.FirstOrDefault(l => l != ceiling) ?? throw new ArgumentException($"only '{ceiling}' ran: there is no primary to compare with it");
+        ceiling ??= labels.Contains("relay") && primary != "relay" ? "relay" : labels.FirstOrDefault(l => l != primary);
+        return (primary, ceiling);
+    }
+
+    public static string Render(IReadOnlyList<RunResult> results, string primary, string? ceiling)
     {
         var md = new StringBuilder();
-        var byScenario = results.GroupBy(r => r.Scenario).OrderBy(g => Array.IndexOf(Order, g.Key) is var i && i < 0 ? 99 : i).ToList();
+        // Scenarios that neither label ran are left out: there is nothing to compare.
+        var byScenario = results.Where(r => r.Label == primary || r.Label == ceiling).GroupBy(r => r.Scenario)
+            .OrderBy(g => Array.IndexOf(Order, g.Key) is var i && i < 0 ? 99 : i).ToList();
+        // One target alone (no ceiling): one value column, no ratios.
+        string Cells(string head, string a, string b, string ratio) =>
+            ceiling is null ? $"{head} | {a} |" : $"{head} | {a} | {b} | {ratio} |";
 
         md.AppendLine("### Summary").AppendLine();
-        md.AppendLine($"| scenario | measure | {primary} | {ceiling} | {primary} / {ceiling} |");
-        md.AppendLine("|---|---|---:|---:|---:|");
+        md.AppendLine(Cells("| scenario | measure", primary, ceiling ?? "", $"{primary} / {ceiling}"));
+        md.AppendLine(ceiling is null ? "|---|---|---:|" : "|---|---|---:|---:|---:|");
         foreach (var g in byScenario)
         {
             var a = g.FirstOrDefault(r => r.Label == primary);
@@ -50,8 +92,8 @@ public static class MarkdownReport
             foreach (var (measure, value, ratio) in Headline(g.Key))
             {
                 md.AppendLine(g.Key == "find-max"
-                    ? $"| {g.Key} | {measure} | {MaxRate(a)} | {MaxRate(b)} | {Ratio(value(a), value(b))} |"
-                    : $"| {g.Key} | {measure} | {Fmt(value(a))} | {Fmt(value(b))} | {(ratio ? Ratio(value(a), value(b)) : "–")} |");
+                    ? Cells($"| {g.Key} | {measure}", MaxRate(a), MaxRate(b), Ratio(value(a), value(b)))
+                    : Cells($"| {g.Key} | {measure}", Fmt(value(a)), Fmt(value(b)), ratio ? Ratio(value(a), value(b)) : "–"));
             }
         }
         md.AppendLine();
@@ -60,15 +102,15 @@ public static class MarkdownReport
         {
             var a = g.FirstOrDefault(r => r.Label == primary);
             var b = g.FirstOrDefault(r => r.Label == ceiling);
-            var any = a ?? b!;
+            var any = a ?? b ?? g.First();
             md.AppendLine($"### {g.Key}").AppendLine();
             md.AppendLine(Describe(any)).AppendLine();
-            md.AppendLine($"| | {primary} | {ceiling} | ratio |");
-            md.AppendLine("|---|---:|---:|---:|");
+            md.AppendLine(Cells("|", primary, ceiling ?? "", "ratio"));
+            md.AppendLine(ceiling is null ? "|---|---:|" : "|---|---:|---:|---:|");
             foreach (var (name, value) in Rows(g.Key))
             {
                 var isCount = name is "sent" or "acked" or "delivered" or "lost deliveries" or "duplicated" or "sockets dropped" or "reconnected";
-                md.AppendLine($"| {name} | {Fmt(value(a))} | {Fmt(value(b))} | {(isCount ? "–" : Ratio(value(a), value(b)))} |");
+                md.AppendLine(Cells($"| {name}", Fmt(value(a)), Fmt(value(b)), isCount ? "–" : Ratio(value(a), value(b))));
             }
             md.AppendLine();
             foreach (var r in new[] { a, b }.OfType<RunResult>())
@@ -79,7 +121,7 @@ public static class MarkdownReport
                     md.AppendLine("| offered/s | sent msgs/s | deliveries/s | p50 ms | p99 ms | max ms | lost | server CPU | verdict |");
                     md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
                     foreach (var s in f.Steps)
-                        md.AppendLine(Inv($"| {s.OfferedRate:N0} | {s.MessagesPerSecond:N0} | {s.DeliveriesPerSecond:N0} | {s.LatencyMs.P50} | {s.LatencyMs.P99} | {s.LatencyMs.Max} | {s.LostDeliveries} | {s.ServerCpuPercent:F0}% | {s.Verdict} |"));
+                        md.AppendLine(Inv($"| {s.OfferedRate:N0} | {s.MessagesPerSecond:N0} | {s.DeliveriesPerSecond:N0} | {s.LatencyMs.P50} | {s.LatencyMs.P99} | {s.LatencyMs.Max} | {s.LostDeliveries} | {Summary.NotMeasured(s.ServerCpuPercent, "%", "F0")} | {s.Verdict} |"));
                     md.AppendLine().AppendLine($"Stopped: {f.StopReason}.").AppendLine();
                 }
             }
@@ -171,7 +213,7 @@ public static class MarkdownReport
 
     private static string Fmt(double? v) => v switch
     {
-        null => "–",
+        null => "n/a",
         var x when Math.Abs(x.Value) >= 1000 => x.Value.ToString("N0", CultureInfo.InvariantCulture),
         var x when x.Value == Math.Floor(x.Value) => x.Value.ToString("0", CultureInfo.InvariantCulture),
         var x => x.Value.ToString("0.##", CultureInfo.InvariantCulture),

@@ -100,9 +100,10 @@ public sealed record ConnectResult
     public int Open { get; set; }
     public int OpenAtEnd { get; set; }
     public double HoldSeconds { get; set; }
-    public double ServerRssBeforeMiB { get; set; }
-    public double ServerRssAfterMiB { get; set; }
-    public double ServerRssPerSocketKiB { get; set; }
+    /// <summary>Null when the server was not sampled (no <c>--server-pid</c>): not measured, not zero.</summary>
+    public double? ServerRssBeforeMiB { get; set; }
+    public double? ServerRssAfterMiB { get; set; }
+    public double? ServerRssPerSocketKiB { get; set; }
     public double GeneratorRssMiB { get; set; }
     public long? ClientOpenFilesLimit { get; set; }
     public long? ServerOpenFilesLimit { get; set; }
@@ -117,7 +118,7 @@ public sealed record StormResult
     public LatencySummary ReconnectLatencyMs { get; set; } = LatencySummary.Empty;
 }
 
-public sealed record FindMaxStep(double OfferedRate, double MessagesPerSecond, double DeliveriesPerSecond, LatencySummary LatencyMs, long LostDeliveries, long Duplicates, long NotSent, double SendLagP99Ms, double ServerCpuPercent, bool Passed, string Verdict, bool Refinement);
+public sealed record FindMaxStep(double OfferedRate, double MessagesPerSecond, double DeliveriesPerSecond, LatencySummary LatencyMs, long LostDeliveries, long Duplicates, long NotSent, double SendLagP99Ms, double? ServerCpuPercent, bool Passed, string Verdict, bool Refinement);
 
 public sealed record FindMaxResult
 {
@@ -131,6 +132,8 @@ public sealed record FindMaxResult
 public sealed record ResourceResult
 {
     public int Pid { get; set; }
+    /// <summary>Every process summed into these figures when there were several (the nodes of a cluster); else null.</summary>
+    public List<int>? Pids { get; set; }
     public double CpuPercent { get; set; }
     public double RssStartMiB { get; set; }
     public double RssEndMiB { get; set; }
@@ -143,8 +146,8 @@ public sealed record MachineResult
     public int Cores { get; set; } = Environment.ProcessorCount;
     public double BusyPercent { get; set; }
     public double StealPercent { get; set; }
-    /// <summary>CPU used by processes other than the server and the generator during the measurement.</summary>
-    public double OtherPercent { get; set; }
+    /// <summary>CPU used by processes other than the server and the generator during the measurement; null when the server was not sampled.</summary>
+    public double? OtherPercent { get; set; }
     public string LoadAverageStart { get; set; } = "";
     public string LoadAverageEnd { get; set; } = "";
 }

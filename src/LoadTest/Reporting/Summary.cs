@@ -11,7 +11,7 @@ public static class Summary
         void Add(FormattableString s) => lines.Add("  " + s.ToString(CultureInfo.InvariantCulture));
         Add($"setup: {r.Setup.UsersRegistered} users registered in {r.Setup.RegisterSeconds}s, links {r.Setup.LinkSeconds}s; {r.Setup.SocketsOpened:N0} sockets opened in {r.Setup.ConnectSeconds}s ({r.Setup.ConnectsPerSecond:N0}/s, handshake p50 {r.Setup.ConnectLatencyMs.P50} / p99 {r.Setup.ConnectLatencyMs.P99} ms), {r.Setup.ConnectFailures} failed");
         if (r.Connect is { } c)
-            Add($"connect: {c.Open:N0} open, {c.OpenAtEnd:N0} still open after {c.HoldSeconds}s; server RSS {c.ServerRssBeforeMiB} → {c.ServerRssAfterMiB} MiB = {c.ServerRssPerSocketKiB} KiB per socket; generator RSS {c.GeneratorRssMiB} MiB");
+            Add($"connect: {c.Open:N0} open, {c.OpenAtEnd:N0} still open after {c.HoldSeconds}s; server RSS {NotMeasured(c.ServerRssBeforeMiB, " MiB")} → {NotMeasured(c.ServerRssAfterMiB, " MiB")} = {NotMeasured(c.ServerRssPerSocketKiB, " KiB")} per socket{(c.ServerRssPerSocketKiB is null ? " (no --server-pid)" : "")}; generator RSS {c.GeneratorRssMiB} MiB");
         if (r.Traffic is { } t && r.Connect is null)
         {
             Add($"offered {t.OfferedRate:N0} msgs/s for {t.DurationSeconds}s: scheduled {t.Scheduled:N0}, sent {t.Sent:N0}, not sent {t.NotSent:N0}, send failed {t.SendFailed:N0}, acked {(t.Acked is { } a ? a.ToString("N0", CultureInfo.InvariantCulture) : "n/a (v1)")}");
@@ -30,14 +30,18 @@ public static class Summary
         if (r.FindMax is { } f)
         {
             foreach (var step in f.Steps)
-                Add($"step {step.OfferedRate,8:N0}/s: {step.MessagesPerSecond,8:N0} msgs/s, p99 {step.LatencyMs.P99,8} ms, lost {step.LostDeliveries}, server {step.ServerCpuPercent:F0}% CPU: {step.Verdict}");
+                Add($"step {step.OfferedRate,8:N0}/s: {step.MessagesPerSecond,8:N0} msgs/s, p99 {step.LatencyMs.P99,8} ms, lost {step.LostDeliveries}, server CPU {NotMeasured(step.ServerCpuPercent, "%", "F0")}: {step.Verdict}");
             Add($"find-max: {f.MaxPassingRate:N0} msgs/s passed (p99 ≤ {f.TargetP99Ms} ms, nothing lost); stopped: {f.StopReason}");
         }
-        if (r.Server is { } sv) Add($"server pid {sv.Pid}: {sv.CpuPercent}% CPU, RSS {sv.RssStartMiB} → {sv.RssEndMiB} MiB (peak {sv.RssPeakMiB}), {sv.Threads} threads");
+        if (r.Server is { } sv) Add($"server pid {(sv.Pids is { Count: > 1 } pids ? string.Join("+", pids) : sv.Pid)}: {sv.CpuPercent}% CPU, RSS {sv.RssStartMiB} → {sv.RssEndMiB} MiB (peak {sv.RssPeakMiB}), {sv.Threads} threads");
         if (r.Generator is { } gen) Add($"generator: {gen.CpuPercent}% CPU, RSS {gen.RssEndMiB} MiB");
-        Add($"machine: {r.Machine.Cores} cores, {r.Machine.BusyPercent}% busy (other processes {r.Machine.OtherPercent}%, steal {r.Machine.StealPercent}%), load {r.Machine.LoadAverageStart} → {r.Machine.LoadAverageEnd}");
+        Add($"machine: {r.Machine.Cores} cores, {r.Machine.BusyPercent}% busy (other processes {NotMeasured(r.Machine.OtherPercent, "%")}, steal {r.Machine.StealPercent}%), load {r.Machine.LoadAverageStart} → {r.Machine.LoadAverageEnd}");
         Add($"verify: {(r.Verify.Requested ? (r.Verify.Passed ? "PASSED" : "FAILED") : "not requested")}{(r.Verify.Problems.Count > 0 ? " — " + string.Join("; ", r.Verify.Problems) : "")}");
         foreach (var limit in r.Limits) Add($"limit: {limit}");
         foreach (var line in lines) Console.WriteLine(line);
     }
+
+    /// <summary>A value that was not measured reads "n/a", never a measured-looking 0.</summary>
+    public static string NotMeasured(double? value, string unit = "", string format = "0.##") =>
+        value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) + unit : "n/a";
 }

@@ -43,7 +43,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         _api = new ChatApiClient(o.Url, Math.Max(o.RegisterParallelism, o.SetupParallelism));
         _connector = new SocketConnector(o.Url, o.SourceAddresses);
         _view = new ProgressView(o.Progress, o.ProgressEverySeconds);
-        _server = o.ServerPid is { } pid ? new ProcessSampler(pid) : null;
+        _server = o.ServerPids.Count > 0 ? new ProcessSampler(o.ServerPids) : null;
         // The whole run is bounded: setup allowance plus every traffic second the options ask for.
         var traffic = o.Scenario == Scenario.FindMax ? (o.MaxSteps + o.RefineSteps) * 2 * (o.StepSeconds + o.DrainSeconds + 2) : o.DurationSeconds + o.DrainSeconds;
         _cts.CancelAfter(TimeSpan.FromSeconds(3600 + o.WarmupSeconds + traffic));
@@ -52,7 +52,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
             Scenario = LoadOptions.Name(o.Scenario),
             Label = o.Label,
             Protocol = _protocol.Name,
-            Url = o.Url.ToString(),
+            Url = string.Join(",", o.Urls),
             StartedAt = DateTimeOffset.UtcNow,
             CommandLine = commandLine,
             Settings = new RunSettings(o.Rate, o.DurationSeconds, o.Users, o.TotalSockets, o.RoomSize, o.Traffic.Group ? o.RoomCount : 0,
@@ -86,7 +86,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
         var wall = Stopwatch.StartNew();
         _result.Machine.LoadAverageStart = ProcessSampler.LoadAverage();
         CheckLimits();
-        ProgressView.Log($"{_result.Scenario} against {_o.Label} at {_o.Url} (protocol {_protocol.Name}, run {_run:x8}, load average {_result.Machine.LoadAverageStart})");
+        ProgressView.Log($"{_result.Scenario} against {_o.Label} at {string.Join(", ", _o.Urls)} (protocol {_protocol.Name}, run {_run:x8}, load average {_result.Machine.LoadAverageStart})");
 
         var fixture = await PrepareFixtureAsync();
         _population = Population.Build(fixture, _o, _protocol);
@@ -162,8 +162,9 @@ public sealed class ScenarioRunner : IAsyncDisposable
 
     // ---- sockets ----
 
+    /// <summary>Socket i always connects to node i mod N: a reconnect (storm) returns to the node it left, as a client behind a sticky balancer would.</summary>
     private Task<TimeSpan> Connect(SimulatedSocket s) =>
-        s.ConnectAsync(_o.Url, _connector, _handler, TimeSpan.FromSeconds(_o.ConnectTimeoutSeconds), Ct);
+        s.ConnectAsync(_o.Urls[s.Index % _o.Urls.Count], _connector, _handler, TimeSpan.FromSeconds(_o.ConnectTimeoutSeconds), Ct);
 
     /// <summary>Opens every socket (bounded parallelism, one retry each) while showing progress.</summary>
     private async Task ConnectAllAsync()
@@ -255,11 +256,11 @@ public sealed class ScenarioRunner : IAsyncDisposable
             Open = _result.Setup.SocketsOpened,
             OpenAtEnd = _population.OpenCount,
             HoldSeconds = Math.Round(hold.Elapsed.TotalSeconds, 1),
-            ServerRssBeforeMiB = Mib(before?.RssBytes),
-            ServerRssAfterMiB = Mib(end.Server?.RssBytes),
+            ServerRssBeforeMiB = before is { } b0 ? Mib(b0.RssBytes) : null,
+            ServerRssAfterMiB = end.Server is { } e0 ? Mib(e0.RssBytes) : null,
             ServerRssPerSocketKiB = before is { } b && end.Server is { } e && _result.Setup.SocketsOpened > 0
                 ? Math.Round((e.RssBytes - b.RssBytes) / 1024.0 / _result.Setup.SocketsOpened, 2)
-                : 0,
+                : null,
             GeneratorRssMiB = Mib(self?.RssBytes),
             ClientOpenFilesLimit = _self.OpenFilesLimit(),
             ServerOpenFilesLimit = _server?.OpenFilesLimit(),
@@ -382,10 +383,10 @@ public sealed class ScenarioRunner : IAsyncDisposable
             verdict = passed ? "pass (on the repeat)" : verdict + " (twice)";
         }
         if (refining) verdict = "refine: " + verdict;
-        var cpu = end.Server is { } se && start.Server is { } ss ? ProcessSampler.CpuPercent(ss, se) : 0;
+        double? cpu = end.Server is { } se && start.Server is { } ss ? ProcessSampler.CpuPercent(ss, se) : null;
         findMax.Steps.Add(new FindMaxStep(rate, traffic.MessagesPerSecond, traffic.DeliveriesPerSecond, traffic.LatencyMs, traffic.LostDeliveries, traffic.Duplicates,
             traffic.NotSent + traffic.SendFailed, traffic.SendLagMs.P99, cpu, passed, verdict, refining));
-        ProgressView.Log($"step {step + 1}: {traffic.MessagesPerSecond:N0} msgs/s, {traffic.DeliveriesPerSecond:N0} deliveries/s, p99 {traffic.LatencyMs.P99} ms, lost {traffic.LostDeliveries}, server CPU {cpu:F0}%: {verdict}");
+        ProgressView.Log($"step {step + 1}: {traffic.MessagesPerSecond:N0} msgs/s, {traffic.DeliveriesPerSecond:N0} deliveries/s, p99 {traffic.LatencyMs.P99} ms, lost {traffic.LostDeliveries}, server CPU {(cpu is { } c ? $"{c:F0}%" : "n/a")}: {verdict}");
         // A short pause so one step's backlog does not count against the next.
         await Task.Delay(TimeSpan.FromSeconds(1), Ct);
         return (traffic, start, end, passed, verdict);
@@ -604,6 +605,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
             _result.Server = new ResourceResult
             {
                 Pid = _server!.Pid,
+                Pids = _server.Pids.Count > 1 ? [.. _server.Pids] : null,
                 CpuPercent = ProcessSampler.CpuPercent(s0, s1),
                 RssStartMiB = Mib(s0.RssBytes),
                 RssEndMiB = Mib(s1.RssBytes),
@@ -628,7 +630,10 @@ public sealed class ScenarioRunner : IAsyncDisposable
             var (busy, steal) = ProcessSampler.MachinePercent(m0, m1);
             _result.Machine.BusyPercent = busy;
             _result.Machine.StealPercent = steal;
-            _result.Machine.OtherPercent = Math.Max(0, Math.Round(busy - (_result.Server?.CpuPercent ?? 0) - (_result.Generator?.CpuPercent ?? 0), 1));
+            // Without the server's own figure, "other processes" would silently include the server: not measured then.
+            _result.Machine.OtherPercent = _result.Server is { } server
+                ? Math.Max(0, Math.Round(busy - server.CpuPercent - (_result.Generator?.CpuPercent ?? 0), 1))
+                : null;
         }
     }
 

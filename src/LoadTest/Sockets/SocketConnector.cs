@@ -8,7 +8,8 @@ using AkkaChat.LoadTest.Cli;
 /// Opens the TCP connections under the harness's WebSockets, each bound to one of several loopback source
 /// addresses (127.0.0.2, 127.0.0.3, ...) so that many sockets to one server port do not run out of ephemeral
 /// ports (about 28k per source address). With IP_BIND_ADDRESS_NO_PORT the port is picked at connect time,
-/// per destination, which stretches each address further.
+/// per destination, which stretches each address further. The destination is the one asked for (several nodes of
+/// a cluster share one connector).
 /// </summary>
 public sealed class SocketConnector : IDisposable
 {
@@ -16,13 +17,11 @@ public sealed class SocketConnector : IDisposable
     private const int IpBindAddressNoPort = 24;
 
     private readonly IPAddress[] _sources;
-    private readonly IPEndPoint _target;
     private int _next;
 
     public SocketConnector(Uri url, int sourceAddresses)
     {
         var address = LoopbackTarget.Address(url);
-        _target = new IPEndPoint(address, url.Port);
         _sources = address.AddressFamily == AddressFamily.InterNetwork
             ? [.. Enumerable.Range(2, sourceAddresses).Select(i => new IPAddress(new byte[] { 127, 0, 0, (byte)i }))]
             : [IPAddress.IPv6Loopback];
@@ -43,14 +42,20 @@ public sealed class SocketConnector : IDisposable
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
+        var host = context.DnsEndPoint.Host.Trim('[', ']');
+        var target = new IPEndPoint(IPAddress.TryParse(host, out var ip) ? ip : IPAddress.Loopback, context.DnsEndPoint.Port);
         var source = _sources[(int)((uint)Interlocked.Increment(ref _next) % (uint)_sources.Length)];
-        var socket = new Socket(_target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            if (OperatingSystem.IsLinux() && source.AddressFamily == AddressFamily.InterNetwork)
-                socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
-            socket.Bind(new IPEndPoint(source, 0));
-            await socket.ConnectAsync(_target, ct);
+            // A source of the other address family (an IPv6 node among IPv4 ones) cannot be bound: the kernel picks then.
+            if (source.AddressFamily == target.AddressFamily)
+            {
+                if (OperatingSystem.IsLinux() && source.AddressFamily == AddressFamily.InterNetwork)
+                    socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+            await socket.ConnectAsync(target, ct);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch
