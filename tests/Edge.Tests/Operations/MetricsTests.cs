@@ -1,9 +1,12 @@
 namespace AkkaChat.Edge.Tests.Operations;
 
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text.Json;
+using AkkaChat.Core.Diagnostics;
+using AkkaChat.Edge.Operations;
 using AkkaChat.Edge.Tests.Sockets;
 using Xunit.Abstractions;
 
@@ -129,6 +132,30 @@ public sealed class MetricsTests(MetricsHostFixture fixture, ITestOutputHelper o
         Assert.True(journal.GetProperty("commits").GetInt64() >= 2);
         Assert.True(journal.GetProperty("commitP99Ms").GetDouble() >= journal.GetProperty("commitP50Ms").GetDouble());
         Assert.Equal(JsonValueKind.Number, node.GetProperty("runtime").GetProperty("gcPausePercent").ValueKind);
+    }
+
+    [Fact]
+    public void Recording_on_the_hot_path_allocates_nothing_while_the_exporter_listens()
+    {
+        Assert.NotNull(Host.App); // the node's OpenTelemetry meter provider is listening to the meter
+        const int Calls = 100_000;
+        void Record()
+        {
+            ChatMetrics.MessageReceived(ChatMeter.Direct);
+            ChatMetrics.MessageDelivered(ChatMeter.Room);
+            ChatMeter.CommitObserved(Stopwatch.GetTimestamp());
+            ChatMetrics.Refusal("bad-frame");
+        }
+
+        for (var i = 0; i < 1000; i++) Record(); // first use of each series allocates its aggregator
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < Calls; i++) Record();
+        clock.Stop();
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        output.WriteLine($"{clock.Elapsed.TotalNanoseconds / Calls / 4:F0} ns per recording (4 per round), {allocated} bytes allocated in {Calls:N0} rounds");
+        // A per-recording allocation would be at least 24 bytes a round (2.4 MB); a few bytes once (the runtime's own) are not the meter's.
+        Assert.True(allocated < 1024, $"{allocated} bytes allocated in {Calls:N0} rounds");
     }
 
     /// <summary>Exactly the fields of the contract (docs/OPERATIONS.md), each a number or, where allowed, null.</summary>
