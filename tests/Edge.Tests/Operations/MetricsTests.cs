@@ -29,7 +29,14 @@ public sealed class MetricsHostFixture : IAsyncLifetime
 
     public ChatHost Host => _host ?? throw new InvalidOperationException("the host is not started");
 
-    public async Task InitializeAsync() => _host = await ChatHost.StartAsync(new Dictionary<string, string?> { ["AKKACHAT_ADMIN_TOKEN"] = AdminToken });
+    /// <summary>Frames a socket may send per second (burst twice that): low, so a test can hit the limit.</summary>
+    public const int MessageRate = 5;
+
+    public async Task InitializeAsync() => _host = await ChatHost.StartAsync(new Dictionary<string, string?>
+    {
+        ["AKKACHAT_ADMIN_TOKEN"] = AdminToken,
+        ["AKKACHAT_MSG_RATE"] = MessageRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
 
     public async Task DisposeAsync()
     {
@@ -94,12 +101,37 @@ public sealed class MetricsTests(MetricsHostFixture fixture, ITestOutputHelper o
         Assert.True(after.ValueOrZero("akkachat_journal_batch_size_count") > before.ValueOrZero("akkachat_journal_batch_size_count"));
         Assert.True(after.Find("akkachat_journal_commit_duration_seconds_bucket", ("le", "+Inf")) >= after.Find("akkachat_journal_commit_duration_seconds_bucket", ("le", "0.1")));
 
+        await UntilAsync("entities counted (every 10 s)", s => s.ValueOrZero("akkachat_entities", ("type", "user")) >= 2);
+
         await aliceSocket.DisposeAsync();
         await bobSocket.DisposeAsync();
         await bobV2.DisposeAsync();
         await UntilAsync("sockets closed", s =>
             s.ValueOrZero("akkachat_sockets_open", ("protocol", "seed000")) == seed000Before
             && s.ValueOrZero("akkachat_sockets_open", ("protocol", "v2")) == v2Before);
+    }
+
+    [Fact]
+    public async Task Rate_limit_hits_are_counted_by_limit()
+    {
+        var before = await ScrapeAsync();
+        using var carol = await Host.NewUserAsync("carol");
+        await using var socket = await carol.OpenAsync("carol");
+        // Twice the burst, at once: the socket's budget runs out and the rest are refused as rate-limited.
+        for (var i = 1; i <= 4 * MetricsHostFixture.MessageRate; i++) await socket.SendAsync(new { id = i, dstid = 1, cmd = 99 });
+        var mobile = ChatSetup.NewMobile();
+        var status = HttpStatusCode.OK;
+        for (var i = 0; i < 7 && status != HttpStatusCode.TooManyRequests; i++)
+        {
+            using var login = await carol.Http.PostAsync("/user/login", new FormUrlEncodedContent([KeyValuePair.Create("mobile", mobile), KeyValuePair.Create("passwd", "wrong-password")]));
+            status = login.StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+
+        await UntilAsync("rate-limit hits", s =>
+            s.ValueOrZero("akkachat_ratelimit_hits_total", ("limit", "socket")) >= before.ValueOrZero("akkachat_ratelimit_hits_total", ("limit", "socket")) + 1
+            && s.ValueOrZero("akkachat_refusals_total", ("code", "rate-limited")) >= before.ValueOrZero("akkachat_refusals_total", ("code", "rate-limited")) + 1
+            && s.ValueOrZero("akkachat_ratelimit_hits_total", ("limit", "login-mobile")) >= before.ValueOrZero("akkachat_ratelimit_hits_total", ("limit", "login-mobile")) + 1);
     }
 
     [Fact]
