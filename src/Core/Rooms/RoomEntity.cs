@@ -1,9 +1,11 @@
 namespace AkkaChat.Core.Rooms;
 
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
 using AkkaChat.Core.Chat;
+using AkkaChat.Core.Diagnostics;
 using AkkaChat.Core.Ids;
 using static AkkaChat.Core.Rooms.RoomCommands;
 using static AkkaChat.Core.Rooms.RoomEvents;
@@ -107,6 +109,7 @@ public sealed partial class RoomEntity : ChatEntity
         var message = _state.NextMessage(cmd.SenderId, cmd.Payload, DateTimeOffset.UtcNow, cmd.Cid);
         PersistAndApply(new RoomMessageStored(message), () =>
         {
+            ChatMeter.MessageStored(ChatMeter.Room);
             cmd.Origin.Tell(new RoomAccepted(cmd.ClientRef, message));
             Publish(new RoomMessagePublished(message, cmd.Origin));
         });
@@ -114,8 +117,10 @@ public sealed partial class RoomEntity : ChatEntity
 
     private void PersistAndApply(IChatEvent e, Action after)
     {
+        var started = Stopwatch.GetTimestamp();
         Persist(e, persisted =>
         {
+            ChatMeter.CommitObserved(started);
             _state = _state.Apply(persisted);
             after();
             if (SnapshotDue(_settings)) SaveSnapshot(_state.ToSnapshot());

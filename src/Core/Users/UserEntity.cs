@@ -1,9 +1,11 @@
 namespace AkkaChat.Core.Users;
 
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
 using AkkaChat.Core.Chat;
+using AkkaChat.Core.Diagnostics;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using static AkkaChat.Core.Users.UserCommands;
@@ -403,6 +405,7 @@ public sealed partial class UserEntity : ChatEntity
         var message = _state.NextInboxMessage(cmd.SenderId, _state.Id, cmd.Payload, cmd.At, cmd.MessageId, cmd.Cid);
         PersistAndApply(new DirectMessageStored(message), () =>
         {
+            ChatMeter.MessageStored(ChatMeter.Direct);
             Push(message, except: null);
             replyTo.Tell(new IncomingDirectStored(_state.Id, cmd.SenderId, cmd.Correlation, message.Seq, message.MessageId, message.At));
         });
@@ -461,8 +464,10 @@ public sealed partial class UserEntity : ChatEntity
 
     private void PersistAndApply(IChatEvent e, Action after)
     {
+        var started = Stopwatch.GetTimestamp();
         Persist(e, persisted =>
         {
+            ChatMeter.CommitObserved(started);
             _state = _state.Apply(persisted);
             after();
             MaybeSnapshot();
@@ -471,8 +476,10 @@ public sealed partial class UserEntity : ChatEntity
 
     private void PersistAllAndApply(IReadOnlyList<IChatEvent> events)
     {
+        var started = Stopwatch.GetTimestamp();
         PersistAll(events, persisted =>
         {
+            ChatMeter.CommitObserved(started);
             _state = _state.Apply(persisted);
             MaybeSnapshot();
         });

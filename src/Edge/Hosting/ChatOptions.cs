@@ -33,6 +33,9 @@ public sealed record ChatOptions
     /// <summary>How long the cluster must be stable before the split-brain resolver downs unreachable nodes (AKKACHAT_SBR_STABLE_AFTER; null: hocon/cluster.conf).</summary>
     public TimeSpan? SbrStableAfter { get; init; }
 
+    /// <summary>Whether <c>/metrics</c> answers callers off this machine (AKKACHAT_METRICS_REMOTE=true; default loopback only).</summary>
+    public bool MetricsRemote { get; init; }
+
     public string AttachmentsDir => Path.Combine(DataDir, "attachments");
 
     /// <summary>Reads the options from the HOCON files in <paramref name="hoconDir"/> and the given environment.</summary>
@@ -109,6 +112,12 @@ public sealed record ChatOptions
             MessagesPerSecond = EnvInt("AKKACHAT_MSG_RATE", config.GetInt("websocket.rate-per-second", 50)),
             MessageBurst = env.ContainsKey("AKKACHAT_MSG_RATE") ? 2 * EnvInt("AKKACHAT_MSG_RATE", 50) : config.GetInt("websocket.rate-burst", 100),
             SbrStableAfter = Env("AKKACHAT_SBR_STABLE_AFTER", "") is { Length: > 0 } stable ? ParseDuration("AKKACHAT_SBR_STABLE_AFTER", stable) : null,
+            MetricsRemote = Env("AKKACHAT_METRICS_REMOTE", "false").ToLowerInvariant() switch
+            {
+                "true" => true,
+                "false" => false,
+                var other => throw new ArgumentException($"AKKACHAT_METRICS_REMOTE must be true or false, not '{other}'"),
+            },
         };
     }
 

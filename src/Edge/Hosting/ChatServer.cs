@@ -8,6 +8,7 @@ using AkkaChat.Core;
 using AkkaChat.Edge.Admin;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Http;
+using AkkaChat.Edge.Operations;
 using AkkaChat.Edge.Sockets;
 using AkkaChat.Persistence.Attachments;
 using AkkaChat.Persistence.Query;
@@ -56,6 +57,7 @@ public static class ChatServer
         services.AddSingleton(sp => new ClusterPlacement(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
         services.AddAkka(ChatActors.SystemName, (akka, sp) => akka.AddChatActors(options)
             .WithActors((system, _) => system.ActorOf(NodeSocketsActor.Props(sp.GetRequiredService<SocketDirectory>()), NodeSocketsActor.Name)));
+        services.AddChatMetrics(); // after AddAkka: its node stats start once the actor system has
 
         var app = builder.Build();
         // Sockets close before the actor system stops (ApplicationStopping runs before hosted services stop).
@@ -77,6 +79,7 @@ public static class ChatServer
         app.MapAttachmentEndpoints();
         app.MapChatSocket();
         app.MapAdminEndpoints();
+        app.MapMetrics(options.MetricsRemote);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", (ActorSystem system) =>
             Cluster.Get(system).SelfMember.Status == MemberStatus.Up && readJournal.Task.IsCompletedSuccessfully

@@ -35,6 +35,8 @@ public static class AdminEndpoints
                 return Results.Json(new { error = $"'{id}' is not a {type} id" }, Json, statusCode: StatusCodes.Status400BadRequest);
             return Results.Json(await placement.LocateAsync(type, id, cancel), Json);
         });
+
+        admin.MapNodeStats();
     }
 
     private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);

@@ -5,6 +5,7 @@ using AkkaChat.Core;
 using AkkaChat.Core.Ids;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Hosting;
+using AkkaChat.Edge.Operations;
 
 /// <summary>What every API handler needs: the topology to ask entities, the token service and session checks, and options.</summary>
 public sealed class ApiContext(IChatTopology topology, TokenService tokens, SessionGate sessions, ChatOptions options)
@@ -34,6 +35,7 @@ public sealed class ApiContext(IChatTopology topology, TokenService tokens, Sess
         }
         catch (AskTimeoutException)
         {
+            ChatMetrics.AskTimedOut();
             return ApiReply.Fail("the server is busy, try again");
         }
         catch (BadHttpRequestException e)

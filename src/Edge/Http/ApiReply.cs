@@ -3,6 +3,7 @@ namespace AkkaChat.Edge.Http;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AkkaChat.Core.Chat;
+using AkkaChat.Edge.Operations;
 
 /// <summary>
 /// The seed-000 reply envelope, with HTTP 200 (the seed client ignores any other status):
@@ -22,11 +23,16 @@ public static class ApiReply
 
     public static IResult Rows<T>(IReadOnlyList<T> rows) => Results.Json(new Envelope(0, "", null, rows, rows.Count), Json);
 
-    public static IResult Fail(string message) => Results.Json(new Envelope(-1, message, null, null, null), Json);
+    public static IResult Fail(string message)
+    {
+        ChatMetrics.Refusal(ChatMetrics.HttpRefusal);
+        return Results.Json(new Envelope(-1, message, null, null, null), Json);
+    }
 
     /// <summary>HTTP 429 with <c>Retry-After</c> (whole seconds, at least 1) and the refusal envelope.</summary>
     public static IResult Throttled(HttpResponse response, string message, TimeSpan retryAfter)
     {
+        ChatMetrics.Refusal(ChatMetrics.HttpRefusal);
         var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
         response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Results.Json(new Envelope(-1, $"{message}: try again in {seconds} s", null, null, null), Json, statusCode: StatusCodes.Status429TooManyRequests);

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Hosting;
+using AkkaChat.Edge.Operations;
 using Microsoft.AspNetCore.RateLimiting;
 
 /// <summary>
@@ -25,6 +26,7 @@ public static class AuthRateLimits
             limiter.OnRejected = async (rejected, _) =>
             {
                 var http = rejected.HttpContext;
+                ChatMetrics.RateLimitHit(http.Request.Path.StartsWithSegments("/user/register") ? "register-address" : "login-address");
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : auth.AddressWindow;
                 http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthRateLimits))
                     .LogWarning("Refused {Path} from {Address}: too many attempts from this address", http.Request.Path.Value, ClientAddress(http));

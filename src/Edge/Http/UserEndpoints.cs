@@ -6,6 +6,7 @@ using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Users;
 using AkkaChat.Edge.Auth;
+using AkkaChat.Edge.Operations;
 
 /// <summary>
 /// <c>/user/register</c>, <c>/user/login</c>, <c>/user/logout</c>, <c>/user/passwd</c>, <c>/user/find</c>. Login and
@@ -47,7 +48,11 @@ public static partial class UserEndpoints
             Avatar: f.Text("avatar", 512),
             Sex: f.Text("sex", 8),
             Memo: f.Text("memo", 280));
-        if (throttle.Refused(mobile) is { } wait) return ApiReply.Throttled(http.Response, "too many registration attempts for this mobile", wait);
+        if (throttle.Refused(mobile) is { } wait)
+        {
+            ChatMetrics.RateLimitHit("register-mobile");
+            return ApiReply.Throttled(http.Response, "too many registration attempts for this mobile", wait);
+        }
 
         var hash = await Task.Run(() => hasher.Hash(password));
         switch (await api.AskAccounts(new AccountCommands.RegisterAccount(mobile, hash, profile)))
@@ -71,6 +76,7 @@ public static partial class UserEndpoints
         if (!MobilePattern().IsMatch(mobile)) return ApiReply.Fail(WrongCredentials);
         if (throttle.LockedFor(mobile) is { } locked)
         {
+            ChatMetrics.RateLimitHit("login-mobile");
             log.LogWarning("Refused a login for mobile {Mobile} from {Address}: locked after failed logins", mobile, AuthRateLimits.ClientAddress(http));
             return ApiReply.Throttled(http.Response, "too many failed logins for this mobile", locked);
         }
@@ -110,7 +116,11 @@ public static partial class UserEndpoints
         var current = await api.Sessions.CurrentAsync(caller);
         if (current is null) return ApiReply.Fail($"user {caller} does not exist");
         var mobile = current.Mobile;
-        if (throttle.LockedFor(mobile) is { } locked) return ApiReply.Throttled(http.Response, "too many failed logins for this mobile", locked);
+        if (throttle.LockedFor(mobile) is { } locked)
+        {
+            ChatMetrics.RateLimitHit("login-mobile");
+            return ApiReply.Throttled(http.Response, "too many failed logins for this mobile", locked);
+        }
         if (await api.AskAccounts(new AccountCommands.GetCredentials(mobile)) is not AccountReplies.Credentials credentials || credentials.UserId != caller)
             return ApiReply.Fail("the account is still being set up, try again in a moment");
         if (await Task.Run(() => hasher.Verify(oldPassword, credentials.PasswordHash)) == PasswordVerdict.Wrong)

@@ -9,6 +9,7 @@ using AkkaChat.Core;
 using AkkaChat.Core.Ids;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Hosting;
+using AkkaChat.Edge.Operations;
 using AkkaChat.Edge.Sockets.V2;
 using AkkaChat.Persistence.Query;
 
@@ -23,6 +24,7 @@ public static class ChatSocketEndpoint
     private static async Task HandleAsync(HttpContext context, SessionGate sessions, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory, UserRateLimits userRates)
     {
         var query = context.Request.Query;
+        var v2 = query["v"] == "2";
         UserId? user;
         try
         {
@@ -30,18 +32,22 @@ public static class ChatSocketEndpoint
         }
         catch (AskTimeoutException)
         {
+            ChatMetrics.AskTimedOut();
+            ChatMetrics.Handshake(v2, accepted: false);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             await context.Response.WriteAsync("the server is busy, try again");
             return;
         }
         if (user is null || !long.TryParse(query["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id != user.Value.Value)
         {
+            ChatMetrics.Handshake(v2, accepted: false);
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsync("invalid or expired token");
             return;
         }
         if (!context.WebSockets.IsWebSocketRequest)
         {
+            ChatMetrics.Handshake(v2, accepted: false);
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync("expected a WebSocket upgrade");
             return;
@@ -52,13 +58,14 @@ public static class ChatSocketEndpoint
         using var session = new SocketSession(options.OutboundQueue, context.RequestAborted);
         var fanout = registry.Get<RoomFanoutKey>();
         var limits = new SocketLimits(options.MessagesPerSecond, options.MessageBurst, options.HeartbeatInterval, options.MissedHeartbeats, userRates);
-        var connection = query["v"] == "2"
+        var connection = v2
             ? system.ActorOf(ConnectionActorV2.Props(user.Value, session, topology, fanout, log, limits))
             : system.ActorOf(ConnectionActor.Props(user.Value, session, topology, fanout, limits));
-        directory.Add(connection);
+        directory.Add(connection, session);
         var registration = await RegistrationAsync(session, context.RequestAborted);
         if (registration != SocketRegistration.Registered)
         {
+            ChatMetrics.Handshake(v2, accepted: false);
             directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
             if (context.RequestAborted.IsCancellationRequested) return;
             context.Response.StatusCode = registration == SocketRegistration.UnknownUser ? StatusCodes.Status401Unauthorized : StatusCodes.Status503ServiceUnavailable;
@@ -73,10 +80,13 @@ public static class ChatSocketEndpoint
         }
         catch
         {
+            ChatMetrics.Handshake(v2, accepted: false);
             directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
             throw;
         }
         using var accepted = socket;
+        ChatMetrics.Handshake(v2, accepted: true);
+        ChatMetrics.SocketOpened(v2);
         session.Attach(socket);
         userRates.Open(user.Value.Value);
         var writer = session.RunWriterAsync();
@@ -87,6 +97,7 @@ public static class ChatSocketEndpoint
         }
         finally
         {
+            ChatMetrics.SocketClosed(v2);
             userRates.Close(user.Value.Value);
             directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
             await writer;

@@ -3,9 +3,11 @@ namespace AkkaChat.Edge.Sockets;
 using Akka.Actor;
 using AkkaChat.Core;
 using AkkaChat.Core.Chat;
+using AkkaChat.Core.Diagnostics;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Users;
+using AkkaChat.Edge.Operations;
 using static AkkaChat.Core.Users.ConnectionPushes;
 
 /// <summary>A text frame read from the socket.</summary>
@@ -137,15 +139,18 @@ public sealed class ConnectionActor : SocketConnectionActor
         if (frame.Cmd == ChatCommand.Heartbeat) return;
         if (!TryTakeToken())
         {
+            ChatMetrics.RateLimitHit("socket");
             Send(LegacyFrames.EncodeError("rate-limited", "too many messages, slow down", frame.ClientRef));
             return;
         }
         switch (frame.Cmd)
         {
             case ChatCommand.Direct when frame.DstId > 0:
+                ChatMetrics.MessageReceived(ChatMeter.Direct);
                 Topology.Users.Tell(new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self));
                 break;
             case ChatCommand.Room when frame.DstId > 0:
+                ChatMetrics.MessageReceived(ChatMeter.Room);
                 Topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), User, frame.Payload, frame.ClientRef, Self));
                 break;
             case ChatCommand.Direct or ChatCommand.Room:
@@ -254,13 +259,21 @@ public sealed class ConnectionActor : SocketConnectionActor
     private void DeliverRoomMessage(RoomCursor cursor, long seq, byte[]? frame)
     {
         cursor.Delivered = seq;
-        if (frame is not null) Send(frame);
+        if (frame is not null)
+        {
+            ChatMetrics.MessageDelivered(ChatMeter.Room);
+            Send(frame);
+        }
         cursor.Mark.Note(Session.Enqueued, seq, Session.Written);
     }
 
     private void DeliverDirect(long seq, byte[]? frame)
     {
-        if (frame is not null) Send(frame);
+        if (frame is not null)
+        {
+            ChatMetrics.MessageDelivered(ChatMeter.Direct);
+            Send(frame);
+        }
         _inbox.Note(Session.Enqueued, seq, Session.Written);
     }
 

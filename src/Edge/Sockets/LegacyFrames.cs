@@ -4,6 +4,7 @@ using System.Buffers;
 using System.Text.Json;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
+using AkkaChat.Edge.Operations;
 
 /// <summary>
 /// A frame as a client sends it. Seed-000: <c>{id,userid,dstid,cmd,media,content,pic,url,memo,amount}</c> (no type).
@@ -119,14 +120,17 @@ public static class LegacyFrames
     public static byte[] EncodeRoom(RoomMessage m) => Encode(m.Seq, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At);
 
     /// <summary>The error frame: <c>{"type":"error","code":"…","msg":"…","ref":id}</c>.</summary>
-    public static byte[] EncodeError(string code, string message, long clientRef) =>
-        Write(128, w =>
+    public static byte[] EncodeError(string code, string message, long clientRef)
+    {
+        ChatMetrics.Refusal(code); // every socket refusal passes here
+        return Write(128, w =>
         {
             w.WriteString("type", "error");
             w.WriteString("code", code);
             w.WriteString("msg", message);
             if (clientRef != 0) w.WriteNumber("ref", clientRef);
         });
+    }
 
     private static byte[] Encode(long id, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
         Write(128 + p.TextLength * 3, w =>

@@ -13,7 +13,7 @@ public sealed class SocketDirectory
 {
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(8);
 
-    private readonly ConcurrentDictionary<IActorRef, byte> _connections = new();
+    private readonly ConcurrentDictionary<IActorRef, SocketSession?> _connections = new(); // the session, for its queue depth
     private readonly ConcurrentDictionary<Task, byte> _recording = new();
     private volatile bool _stopping;
 
@@ -23,9 +23,9 @@ public sealed class SocketDirectory
     /// A socket was accepted. One accepted while the node is already stopping (its handshake raced the stop) is closed
     /// at once, like the others: a client must never be left on a socket nobody will close.
     /// </summary>
-    public void Add(IActorRef connection)
+    public void Add(IActorRef connection, SocketSession? session = null)
     {
-        _connections.TryAdd(connection, 0);
+        _connections.TryAdd(connection, session);
         if (_stopping) Track(ShutDown(connection));
     }
 
@@ -35,6 +35,14 @@ public sealed class SocketDirectory
         if (!_connections.TryRemove(connection, out _)) return; // the shutdown already ended it
         if (alreadyStopped) return; // it closed the socket itself and has already handed its marks over
         Track(connection.Ask<UserReplies.DisconnectRecorded>(ack => new SocketClosed(ack), ShutdownWait, CancellationToken.None));
+    }
+
+    /// <summary>Frames queued on this node's sockets and not yet written (a gauge: read without the sessions' locks).</summary>
+    public long QueuedFrames()
+    {
+        long queued = 0;
+        foreach (var (_, session) in _connections) queued += session?.Queued ?? 0;
+        return queued;
     }
 
     /// <summary>Ends a socket for the shutdown, unless something else already took it out of the directory.</summary>

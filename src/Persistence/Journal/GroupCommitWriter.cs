@@ -1,6 +1,7 @@
 namespace AkkaChat.Persistence.Journal;
 
 using System.Threading.Channels;
+using AkkaChat.Core.Diagnostics;
 
 /// <summary>One journal row, serialized and ready to insert.</summary>
 public readonly record struct JournalRow(string PersistenceId, long SequenceNr, byte[] Payload, string Manifest, int SerializerId, long Timestamp);
@@ -141,6 +142,7 @@ public abstract class GroupCommitWriter : IDisposable
         _rows.Clear();
         foreach (var write in batch) _rows.AddRange(write.Rows);
         InsertAndCommit(_rows);
+        ChatMeter.BatchCommitted(_rows.Count);
         Interlocked.Add(ref _rowsWritten, _rows.Count);
         Interlocked.Increment(ref _commits);
     }

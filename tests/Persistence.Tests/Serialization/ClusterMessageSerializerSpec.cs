@@ -33,7 +33,7 @@ public sealed class ClusterMessageSerializerSpec : TestKit
     ];
 
     /// <summary>Namespaces of views written as JSON for HTTP callers (the API, the admin endpoints), never sent between actors.</summary>
-    private static readonly string[] HttpViews = ["AkkaChat.Edge.Http", "AkkaChat.Edge.Admin"];
+    private static readonly string[] HttpViews = ["AkkaChat.Edge.Http", "AkkaChat.Edge.Admin", "AkkaChat.Edge.Operations"];
 
     public ClusterMessageSerializerSpec()
         : base(ChatSerialization.Config)

@@ -6,9 +6,11 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaChat.Core;
 using AkkaChat.Core.Chat;
+using AkkaChat.Core.Diagnostics;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Users;
+using AkkaChat.Edge.Operations;
 using AkkaChat.Persistence.Query;
 using static AkkaChat.Core.Users.ConnectionPushes;
 
@@ -139,11 +141,11 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
                 AckWhenRoom(Sender);
                 break;
             case DirectMessage m:
-                if (_inbox?.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(EncodeInbox(m));
+                if (_inbox?.OnCatchUp(m.Seq) == CursorDecision.Deliver) Deliver(EncodeInbox(m), ChatMeter.Direct);
                 AckWhenRoom(Sender);
                 break;
             case RoomMessage m:
-                if (_rooms.TryGetValue(m.RoomId, out var cursor) && cursor.OnCatchUp(m.Seq) == CursorDecision.Deliver) Send(EncodeRoom(m));
+                if (_rooms.TryGetValue(m.RoomId, out var cursor) && cursor.OnCatchUp(m.Seq) == CursorDecision.Deliver) Deliver(EncodeRoom(m), ChatMeter.Room);
                 AckWhenRoom(Sender);
                 break;
             case JoinedRoomRecalls j:
@@ -203,6 +205,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         }
         if (frame.Type != "ping" && !TryTakeToken())
         {
+            ChatMetrics.RateLimitHit("socket");
             Send(FramesV2.EncodeError("rate-limited", "too many frames, slow down", frame.Cid));
             return;
         }
@@ -242,11 +245,13 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
                     Send(FramesV2.EncodeError("refused", "too many messages are waiting for their ack; wait for some", frame.Cid));
                     break;
                 }
+                ChatMetrics.MessageReceived(ChatMeter.Direct);
                 var send = new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, frame.Cid);
                 _unansweredDirect[frame.Cid] = send;
                 Topology.Users.Tell(send);
                 break;
             case ChatCommand.Room when frame.DstId > 0:
+                ChatMetrics.MessageReceived(ChatMeter.Room);
                 Topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), User, frame.Payload, frame.ClientRef, Self, frame.Cid));
                 break;
             case ChatCommand.Direct or ChatCommand.Room:
@@ -412,11 +417,18 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
 
     private void Apply(CursorDecision decision, Func<ReadOnlyMemory<byte>> encode, string stream, RoomId? room)
     {
-        if (decision == CursorDecision.Deliver) Send(encode());
+        if (decision == CursorDecision.Deliver) Deliver(encode(), room is null ? ChatMeter.Direct : ChatMeter.Room);
         else if (decision == CursorDecision.StartCatchUp) StartCatchUp(stream, room);
     }
 
     // ---- outbound ----
+
+    /// <summary>Queues a chat message (live or caught up) on the socket.</summary>
+    private void Deliver(ReadOnlyMemory<byte> frame, KeyValuePair<string, object?> kind)
+    {
+        ChatMetrics.MessageDelivered(kind);
+        Send(frame);
+    }
 
     /// <summary>Acknowledges a journal read stage only while the socket's queue is at most half full: backpressure to the database.</summary>
     private void AckWhenRoom(IActorRef stage)

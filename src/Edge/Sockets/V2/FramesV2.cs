@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
+using AkkaChat.Edge.Operations;
 
 /// <summary>Names of the two kinds of stream: a user's inbox (<c>u10000</c>) and a room's log (<c>r100</c>).</summary>
 public static class Streams
@@ -45,8 +46,10 @@ public static partial class FramesV2
             w.WriteEndObject();
         });
 
-    public static byte[] EncodeError(string code, string message, string cid = "", string stream = "") =>
-        LegacyFrames.Write(128, w =>
+    public static byte[] EncodeError(string code, string message, string cid = "", string stream = "")
+    {
+        ChatMetrics.Refusal(code); // every socket refusal passes here
+        return LegacyFrames.Write(128, w =>
         {
             w.WriteString("type", "error");
             w.WriteString("code", code);
@@ -54,6 +57,7 @@ public static partial class FramesV2
             if (cid.Length > 0) w.WriteString("cid", cid);
             if (stream.Length > 0) w.WriteString("stream", stream);
         });
+    }
 
     public static readonly byte[] Pong = LegacyFrames.Write(16, w => w.WriteString("type", "pong"));
 
