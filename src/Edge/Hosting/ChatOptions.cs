@@ -33,6 +33,12 @@ public sealed record ChatOptions
     /// <summary>How long the cluster must be stable before the split-brain resolver downs unreachable nodes (AKKACHAT_SBR_STABLE_AFTER; null: hocon/cluster.conf).</summary>
     public TimeSpan? SbrStableAfter { get; init; }
 
+    /// <summary>A fixed admin token (AKKACHAT_ADMIN_TOKEN); null: generated into the data directory or, on PostgreSQL, the database.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>Whether callers other than the node's own machine may use /admin, with the token (AKKACHAT_ADMIN_REMOTE=true).</summary>
+    public bool AdminRemote { get; init; }
+
     public string AttachmentsDir => Path.Combine(DataDir, "attachments");
 
     /// <summary>Reads the options from the HOCON files in <paramref name="hoconDir"/> and the given environment.</summary>
@@ -109,6 +115,15 @@ public sealed record ChatOptions
             MessagesPerSecond = EnvInt("AKKACHAT_MSG_RATE", config.GetInt("websocket.rate-per-second", 50)),
             MessageBurst = env.ContainsKey("AKKACHAT_MSG_RATE") ? 2 * EnvInt("AKKACHAT_MSG_RATE", 50) : config.GetInt("websocket.rate-burst", 100),
             SbrStableAfter = Env("AKKACHAT_SBR_STABLE_AFTER", "") is { Length: > 0 } stable ? ParseDuration("AKKACHAT_SBR_STABLE_AFTER", stable) : null,
+            AdminToken = Env("AKKACHAT_ADMIN_TOKEN", "") is { Length: > 0 } adminToken
+                ? adminToken.Length >= 16 ? adminToken : throw new ArgumentException("AKKACHAT_ADMIN_TOKEN must be at least 16 characters")
+                : null,
+            AdminRemote = Env("AKKACHAT_ADMIN_REMOTE", "false").ToLowerInvariant() switch
+            {
+                "true" => true,
+                "false" => false,
+                var other => throw new ArgumentException($"AKKACHAT_ADMIN_REMOTE must be true or false, not '{other}'"),
+            },
         };
     }
 

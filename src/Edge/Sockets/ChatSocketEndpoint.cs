@@ -7,6 +7,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using AkkaChat.Core;
 using AkkaChat.Core.Ids;
+using AkkaChat.Core.Operations;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Hosting;
 using AkkaChat.Edge.Sockets.V2;
@@ -52,10 +53,12 @@ public static class ChatSocketEndpoint
         using var session = new SocketSession(options.OutboundQueue, context.RequestAborted);
         var fanout = registry.Get<RoomFanoutKey>();
         var limits = new SocketLimits(options.MessagesPerSecond, options.MessageBurst, options.HeartbeatInterval, options.MissedHeartbeats, userRates);
-        var connection = query["v"] == "2"
+        var v2 = query["v"] == "2";
+        var connection = v2
             ? system.ActorOf(ConnectionActorV2.Props(user.Value, session, topology, fanout, log, limits))
             : system.ActorOf(ConnectionActor.Props(user.Value, session, topology, fanout, limits));
-        directory.Add(connection);
+        var remote = context.Connection.RemoteIpAddress is { } ip ? $"{ip}:{context.Connection.RemotePort}" : "unknown";
+        directory.Add(connection, new SocketSummary(user.Value, v2 ? "v2" : "seed000", remote, DateTimeOffset.UtcNow));
         var registration = await RegistrationAsync(session, context.RequestAborted);
         if (registration != SocketRegistration.Registered)
         {

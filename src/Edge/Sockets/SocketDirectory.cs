@@ -2,6 +2,7 @@ namespace AkkaChat.Edge.Sockets;
 
 using System.Collections.Concurrent;
 using Akka.Actor;
+using AkkaChat.Core.Operations;
 using AkkaChat.Core.Users;
 
 /// <summary>
@@ -13,19 +14,22 @@ public sealed class SocketDirectory
 {
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(8);
 
-    private readonly ConcurrentDictionary<IActorRef, byte> _connections = new();
+    private readonly ConcurrentDictionary<IActorRef, SocketSummary> _connections = new();
     private readonly ConcurrentDictionary<Task, byte> _recording = new();
     private volatile bool _stopping;
 
     public int Count => _connections.Count;
 
+    /// <summary>The open sockets and their connection actors (for operators: list, kick).</summary>
+    public IEnumerable<(IActorRef Connection, SocketSummary Socket)> Sockets => _connections.Select(kv => (kv.Key, kv.Value));
+
     /// <summary>
     /// A socket was accepted. One accepted while the node is already stopping (its handshake raced the stop) is closed
     /// at once, like the others: a client must never be left on a socket nobody will close.
     /// </summary>
-    public void Add(IActorRef connection)
+    public void Add(IActorRef connection, SocketSummary socket)
     {
-        _connections.TryAdd(connection, 0);
+        _connections.TryAdd(connection, socket);
         if (_stopping) Track(ShutDown(connection));
     }
 
