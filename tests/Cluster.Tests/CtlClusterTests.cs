@@ -41,9 +41,24 @@ public sealed class CtlClusterTests
         await Traffic.UntilAsync(() => socket.Closed, TimeSpan.FromSeconds(15), "the kicked socket closed");
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
 
+        var pid = b.Pid;
         var left = await CtlAsync(a, "cluster", "leave", TestCluster.AddressOf(b));
         Assert.Equal(0, left.Exit);
         await cluster.AwaitMembersUpAsync(1, TimeSpan.FromSeconds(60), a);
+        await Traffic.UntilAsync(() => Exited(pid), TimeSpan.FromSeconds(60), "the node that left exits");
+    }
+
+    private static bool Exited(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
     }
 
     private static async Task<(int Exit, string Output, string Errors)> CtlAsync(ChatProcess via, params string[] args)
