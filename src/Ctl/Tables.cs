@@ -54,6 +54,14 @@ internal static class Tables
     public static IEnumerable<JsonElement> Items(this JsonElement json, string name) =>
         json.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];
 
+    /// <summary>A node address without its protocol and system name (<c>host:port</c>), for narrow columns.</summary>
+    public static string Node(this JsonElement json, string name = "node")
+    {
+        var address = json.Text(name);
+        var at = address.IndexOf('@', StringComparison.Ordinal);
+        return at >= 0 ? address[(at + 1)..] : address;
+    }
+
     /// <summary>An instant as UTC to the second.</summary>
     public static string Instant(this JsonElement json, string name) =>
         json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at)

@@ -11,18 +11,20 @@ public sealed class ClusterShowCommand(CtlOutput output) : AdminCommand<AdminSet
 
     protected override void Render(JsonElement json, AdminSettings settings)
     {
-        Console.WriteLine($"Cluster as seen by {json.Text("self")}; leader {json.Text("leader")}");
+        Console.WriteLine($"seen by {json.Text("self")}");
+        Console.WriteLine($"leader  {json.Text("leader")}");
         var members = Tables.New("Member", "Status", "Reachable", "Roles");
         foreach (var m in json.Items("members"))
             members.Row(m.Text("address"), m.Text("status"), m.Text("unreachable") == "yes" ? "UNREACHABLE" : "yes", string.Join(",", m.Items("roles").Select(r => r.GetString())));
         Console.Write(members);
 
         var types = json.Items("nodes").SelectMany(n => n.TryGetProperty("entities", out var e) ? e.EnumerateObject().Select(p => p.Name) : []).Distinct().ToList();
-        var nodes = Tables.New(["Node", "Sockets", .. types.Select(t => $"{t} (entities/shards)")]);
+        Console.WriteLine("Per node: open sockets, and live entities/shards of each type");
+        var nodes = Tables.New(["Node", "Sockets", .. types]);
         foreach (var n in json.Items("nodes"))
         {
             var sockets = n.TryGetProperty("sockets", out var s) && s.TryGetInt32(out var count) && count >= 0 ? n.Text("sockets") : Tables.NotMeasured;
-            nodes.Row([n.Text("address"), sockets, .. types.Select(t => $"{n.Text("entities", t, "entities")}/{n.Text("entities", t, "shards")}")]);
+            nodes.Row([n.Node("address"), sockets, .. types.Select(t => $"{n.Text("entities", t, "entities")}/{n.Text("entities", t, "shards")}")]);
         }
         Console.Write(nodes);
     }

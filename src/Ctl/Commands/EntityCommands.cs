@@ -22,7 +22,7 @@ public sealed class UserShowCommand(CtlOutput output) : AdminCommand<IdSettings>
             ("friends", json.Text("friends")),
             ("registered sockets", json.Text("registeredSockets"))));
         var sockets = Tables.New("Node", "Protocol", "Remote address", "Opened at");
-        foreach (var s in json.Items("sockets")) sockets.Row(s.Text("node"), s.Text("protocol"), s.Text("remoteAddress"), s.Instant("openedAt"));
+        foreach (var s in json.Items("sockets")) sockets.Row(s.Node(), s.Text("protocol"), s.Text("remoteAddress"), s.Instant("openedAt"));
         Console.Write(sockets);
         foreach (var node in json.Items("unanswered")) Console.WriteLine($"node {node.GetString()} did not answer: its sockets are not listed");
     }

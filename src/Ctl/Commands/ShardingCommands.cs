@@ -14,7 +14,7 @@ public sealed class ShardingRegionsCommand(CtlOutput output) : AdminCommand<Admi
         var table = Tables.New("Type", "Node", "Shards", "Entities");
         foreach (var region in json.Items("regions"))
         {
-            foreach (var node in region.Items("nodes")) table.Row(region.Text("type"), node.Text("node"), node.Text("shards"), node.Text("entities"));
+            foreach (var node in region.Items("nodes")) table.Row(region.Text("type"), node.Node(), node.Text("shards"), node.Text("entities"));
         }
         Console.Write(table);
     }
@@ -34,7 +34,7 @@ public sealed class ShardingRegionStatsCommand(CtlOutput output) : AdminCommand<
         {
             foreach (var shard in node.Items("shards"))
             {
-                table.Row(node.Text("node"), shard.Text("shard"), shard.Text("entities"));
+                table.Row(node.Node(), shard.Text("shard"), shard.Text("entities"));
                 shards++;
                 entities += shard.GetProperty("entities").GetInt32();
             }

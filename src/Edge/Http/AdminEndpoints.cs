@@ -30,7 +30,7 @@ public static class AdminEndpoints
             {
                 AdminVerdict.Allowed => await next(context),
                 AdminVerdict.NotLocal => Error(StatusCodes.Status403Forbidden, "the admin endpoints answer only on the node's own machine (AKKACHAT_ADMIN_REMOTE=true allows others)"),
-                AdminVerdict.NoToken => Error(StatusCodes.Status401Unauthorized, "the admin endpoints need the admin token: Authorization: Bearer <token> (see <data>/admin.token)"),
+                AdminVerdict.NoToken => Error(StatusCodes.Status401Unauthorized, "the admin endpoints need the admin token: send Authorization: Bearer TOKEN (the token is in the data directory's admin.token)"),
                 _ => Error(StatusCodes.Status401Unauthorized, "wrong admin token"),
             };
         });
