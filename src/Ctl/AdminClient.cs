@@ -60,7 +60,9 @@ public sealed class AdminClient : IDisposable
         {
             var text = await response.Content.ReadAsStringAsync(cancel);
             if (response.IsSuccessStatusCode) return text;
-            var error = ErrorOf(text) ?? response.ReasonPhrase ?? "no reason given";
+            var error = ErrorOf(text) ?? (response.StatusCode == HttpStatusCode.NotFound
+                ? $"{request.RequestUri} is not an endpoint of this node (an older AkkaChat build?)"
+                : response.ReasonPhrase ?? "no reason given");
             throw response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized => new CtlException($"refused (401): {error}", CtlExit.Refused),
