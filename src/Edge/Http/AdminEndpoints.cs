@@ -28,7 +28,7 @@ public static class AdminEndpoints
             var remote = http.RequestServices.GetRequiredService<ChatOptions>().AdminRemote;
             return AdminAccess.Judge(http.Connection.RemoteIpAddress, http.Request.Headers.Authorization, token, remote) switch
             {
-                AdminVerdict.Allowed => await next(context),
+                AdminVerdict.Allowed => await AnsweredAsync(next, context),
                 AdminVerdict.NotLocal => Error(StatusCodes.Status403Forbidden, "the admin endpoints answer only on the node's own machine (AKKACHAT_ADMIN_REMOTE=true allows others)"),
                 AdminVerdict.NoToken => Error(StatusCodes.Status401Unauthorized, "the admin endpoints need the admin token: send Authorization: Bearer TOKEN (the token is in the data directory's admin.token)"),
                 _ => Error(StatusCodes.Status401Unauthorized, "wrong admin token"),
@@ -83,6 +83,19 @@ public static class AdminEndpoints
             if (!IsEntityId(type, id)) return Error(StatusCodes.Status400BadRequest, $"'{id}' is not a {type} id");
             return Results.Json(await placement.LocateAsync(type, id, cancel), Json);
         });
+    }
+
+    /// <summary>An entity or region that does not answer in time is a 503 with the reason, not a bare 500.</summary>
+    private static async ValueTask<object?> AnsweredAsync(EndpointFilterDelegate next, EndpointFilterInvocationContext context)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (AskTimeoutException)
+        {
+            return Error(StatusCodes.Status503ServiceUnavailable, "the cluster did not answer in time; try again");
+        }
     }
 
     /// <summary>A leave, down or join named by <c>{"address": "akka.tcp://akkachat@host:port"}</c>: 202 once asked of Akka.Cluster.</summary>
