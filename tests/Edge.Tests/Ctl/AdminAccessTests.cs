@@ -76,6 +76,20 @@ public sealed class AdminAccessTests
         Assert.Contains("AKKACHAT_ADMIN_TOKEN", error.Message);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("true", true)]
+    [InlineData("FALSE", false)]
+    public void Remote_admin_is_off_unless_asked_for(string? value, bool remote) =>
+        Assert.Equal(remote, Options(new() { ["AKKACHAT_ADMIN_REMOTE"] = value }).AdminRemote);
+
+    [Fact]
+    public void A_remote_admin_setting_that_is_not_true_or_false_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Options(new() { ["AKKACHAT_ADMIN_REMOTE"] = "yes" }));
+        Assert.Equal("AKKACHAT_ADMIN_REMOTE must be true or false, not 'yes'", error.Message);
+    }
+
     private static ChatOptions Options(Dictionary<string, string?> env)
     {
         env.TryAdd("AKKACHAT_DATA_DIR", Path.Combine(Path.GetTempPath(), "akkachat-tests", "unused"));
