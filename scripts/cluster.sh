@@ -2,7 +2,8 @@
 # A throwaway AkkaChat cluster on this machine: one PostgreSQL (scripts/pg.sh) and N nodes (default 3) on 127.0.0.1.
 #   scripts/cluster.sh start [N]   builds (Release), starts PostgreSQL and N nodes, waits until each is ready
 #   scripts/cluster.sh add         starts one more node, which joins the running cluster
-#   scripts/cluster.sh status      each node's process, readiness and the cluster's members (GET /admin/cluster)
+#   scripts/cluster.sh status      each node's process, readiness and the cluster's members (GET /admin/cluster;
+#                                  or scripts/akkachat-ctl cluster show --server http://127.0.0.1:8081 --data-dir .cluster/data)
 #   scripts/cluster.sh stop        SIGTERM to each node (graceful leave), then stops PostgreSQL
 # State (pids, ports, logs node-I.log, the shared data directory) lives in AKKACHAT_CLUSTER_DIR (./.cluster).
 # Ports: HTTP AKKACHAT_CLUSTER_HTTP_BASE+I (8080+I), remoting AKKACHAT_CLUSTER_REMOTE_BASE+I (4060+I), PostgreSQL
@@ -142,8 +143,10 @@ status() {
   for i in $(node_ids); do
     node_alive "$i" || continue
     read -r http remote <"$run/node-$i.ports"
-    echo "==> GET http://127.0.0.1:$http/admin/cluster"
-    curl -sS --max-time 10 "http://127.0.0.1:$http/admin/cluster" | jq -r '
+    echo "==> GET http://127.0.0.1:$http/admin/cluster (with the admin token in $run/data/admin.token)"
+    # The token goes through a header file descriptor, never on the command line where ps would show it.
+    curl -sS --max-time 10 -H @<(printf 'Authorization: Bearer %s\n' "$(cat "$run/data/admin.token")") \
+      "http://127.0.0.1:$http/admin/cluster" | jq -r '
       (.members[] | "member \(.address)  \(.status)\(if .unreachable then "  UNREACHABLE" else "" end)"),
       (.nodes[] | "node   \(.address)  sockets \(.sockets)  " + ([.entities | to_entries[] | "\(.key) \(.value.entities)/\(.value.shards) shards"] | join(", ")))' \
       || echo "(no answer)"

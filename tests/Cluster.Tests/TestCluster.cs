@@ -18,6 +18,9 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly string _secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
     private readonly List<int> _seedPorts = [];
 
+    /// <summary>A node's <see cref="ChatProcess.DataDir"/> is its own default; a cluster's nodes run with the shared one instead.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ChatProcess, string> DataDirs = [];
+
     private TestCluster(TestPostgres database)
     {
         _database = database;
@@ -63,14 +66,28 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>GET /admin/cluster through <paramref name="via"/>.</summary>
     public static async Task<JsonElement> AdminClusterAsync(ChatProcess via)
     {
-        using var http = new HttpClient { BaseAddress = via.BaseUri, Timeout = TimeSpan.FromSeconds(15) };
+        using var http = AdminHttp(via);
         return await http.GetFromJsonAsync<JsonElement>("/admin/cluster");
     }
+
+    /// <summary>The data directory <paramref name="node"/> runs with: the one its cluster shares.</summary>
+    public static string DataDirOf(ChatProcess node) => DataDirs.TryGetValue(node, out var dir) ? dir : node.DataDir;
+
+    /// <summary>The admin token every node shares through the database; each node also writes it to its data directory.</summary>
+    public static string AdminTokenOf(ChatProcess node) => File.ReadAllText(Path.Combine(DataDirOf(node), "admin.token")).Trim();
+
+    /// <summary>An HTTP client for <paramref name="via"/>'s /admin endpoints, with the admin token.</summary>
+    public static HttpClient AdminHttp(ChatProcess via) => new()
+    {
+        BaseAddress = via.BaseUri,
+        Timeout = TimeSpan.FromSeconds(15),
+        DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminTokenOf(via)) },
+    };
 
     /// <summary>The address of the node that hosts <paramref name="type"/> entity <paramref name="id"/>, asked through <paramref name="via"/>; null when no node does.</summary>
     public static async Task<string?> LocateAsync(ChatProcess via, string type, long id)
     {
-        using var http = new HttpClient { BaseAddress = via.BaseUri, Timeout = TimeSpan.FromSeconds(15) };
+        using var http = AdminHttp(via);
         var location = await http.GetFromJsonAsync<JsonElement>($"/admin/locate?{type}={id}");
         return location.GetProperty("node").ValueKind == JsonValueKind.String ? location.GetProperty("node").GetString() : null;
     }
@@ -129,6 +146,7 @@ public sealed class TestCluster : IAsyncDisposable
         if (remotePort is { } port) env["AKKACHAT_REMOTE_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var node = new ChatProcess(env) { LogFile = Path.Combine(_dir, $"node-{Nodes.Count + 1}.log"), StartTimeout = TimeSpan.FromSeconds(120) };
         Nodes.Add(node);
+        DataDirs.AddOrUpdate(node, Path.Combine(_dir, "data"));
         return node;
     }
 

@@ -88,6 +88,7 @@ public sealed partial class UserEntity : ChatEntity
 
         RegisterConversationCommands();
         RegisterSessionCommands();
+        RegisterInspectionCommands();
 
         Command<RetryLinks>(_ => ResumePendingLinks());
         Command<SweepOutgoing>(_ => ExpireOutgoing());

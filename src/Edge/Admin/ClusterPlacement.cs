@@ -32,10 +32,7 @@ public sealed class ClusterPlacement(ActorSystem system, IActorRegistry registry
             m.Status.ToString(),
             m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToList(),
             state.Unreachable.Contains(m))).ToList();
-        var addresses = state.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Joining or MemberStatus.WeaklyUp)
-            .Where(m => !state.Unreachable.Contains(m))
-            .Select(m => m.Address)
-            .ToList();
+        var addresses = AnsweringNodes();
         var sockets = await Task.WhenAll(addresses.Select(a => SocketCountAsync(a, cancel)));
         var nodes = addresses.Select((address, i) => new NodeView(
             address.ToString(),
@@ -57,6 +54,36 @@ public sealed class ClusterPlacement(ActorSystem system, IActorRegistry registry
     }
 
     public static IReadOnlyList<string> ShardTypeNames { get; } = [ShardTypes.User, ShardTypes.Room, ShardTypes.Account, ShardTypes.IdBlock];
+
+    /// <summary>Per entity type, per node: its shards and live entities (<c>sharding regions</c>).</summary>
+    public async Task<IReadOnlyList<RegionView>> RegionsAsync(CancellationToken cancel)
+    {
+        var stats = await Task.WhenAll(ShardTypeNames.Select(type => StatsAsync(type, cancel)));
+        return [.. ShardTypeNames.Select((type, t) => new RegionView(type, [.. stats[t]
+            .OrderBy(r => r.Key.ToString(), StringComparer.Ordinal)
+            .Select(r => new RegionNodeView(r.Key.ToString(), r.Value.Stats.Count, r.Value.Stats.Values.Sum()))]))];
+    }
+
+    /// <summary>Entities per shard and node for one entity type (<c>sharding region-stats</c>); null for an unknown type.</summary>
+    public async Task<RegionStatsView?> RegionStatsAsync(string type, CancellationToken cancel)
+    {
+        if (!ShardTypeNames.Contains(type)) return null;
+        var stats = await StatsAsync(type, cancel);
+        return new RegionStatsView(type, [.. stats
+            .OrderBy(r => r.Key.ToString(), StringComparer.Ordinal)
+            .Select(r => new RegionShardsView(r.Key.ToString(), [.. r.Value.Stats
+                .OrderBy(s => s.Key.Length).ThenBy(s => s.Key, StringComparer.Ordinal)
+                .Select(s => new ShardView(s.Key, s.Value))]))]);
+    }
+
+    /// <summary>Members that should answer a query: up (or joining, leaving) and reachable.</summary>
+    public IReadOnlyList<Address> AnsweringNodes()
+    {
+        var state = _cluster.State;
+        return [.. state.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Joining or MemberStatus.WeaklyUp)
+            .Where(m => !state.Unreachable.Contains(m))
+            .Select(m => m.Address)];
+    }
 
     private static HashCodeMessageExtractor ExtractorFor(string type) => type switch
     {
@@ -107,3 +134,13 @@ public sealed record NodeView(string Address, IReadOnlyDictionary<string, ShardT
 public sealed record ShardTypeView(int Shards, int Entities);
 
 public sealed record EntityLocation(string Type, string Id, string Shard, string? Node);
+
+public sealed record RegionView(string Type, IReadOnlyList<RegionNodeView> Nodes);
+
+public sealed record RegionNodeView(string Node, int Shards, int Entities);
+
+public sealed record RegionStatsView(string Type, IReadOnlyList<RegionShardsView> Nodes);
+
+public sealed record RegionShardsView(string Node, IReadOnlyList<ShardView> Shards);
+
+public sealed record ShardView(string Shard, int Entities);

@@ -35,6 +35,11 @@ public sealed record ChatOptions
 
     /// <summary>Whether <c>/metrics</c> answers callers off this machine (AKKACHAT_METRICS_REMOTE=true; default loopback only).</summary>
     public bool MetricsRemote { get; init; }
+    /// <summary>A fixed admin token (AKKACHAT_ADMIN_TOKEN); null: generated into the data directory or, on PostgreSQL, the database.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>Whether callers other than the node's own machine may use /admin, with the token (AKKACHAT_ADMIN_REMOTE=true).</summary>
+    public bool AdminRemote { get; init; }
 
     public string AttachmentsDir => Path.Combine(DataDir, "attachments");
 
@@ -49,6 +54,12 @@ public sealed record ChatOptions
             int.TryParse(Env(name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), out var v) && v >= 0
                 ? v
                 : throw new ArgumentException($"{name} must be a non-negative integer");
+        bool EnvBool(string name) => Env(name, "false").ToLowerInvariant() switch
+        {
+            "true" => true,
+            "false" => false,
+            var other => throw new ArgumentException($"{name} must be true or false, not '{other}'"),
+        };
 
         var dataDir = Path.GetFullPath(Env("AKKACHAT_DATA_DIR", config.GetString("data-dir", "./data")));
         var storageKind = Env("AKKACHAT_STORAGE", config.GetString("storage", "sqlite")).ToLowerInvariant();
@@ -112,12 +123,11 @@ public sealed record ChatOptions
             MessagesPerSecond = EnvInt("AKKACHAT_MSG_RATE", config.GetInt("websocket.rate-per-second", 50)),
             MessageBurst = env.ContainsKey("AKKACHAT_MSG_RATE") ? 2 * EnvInt("AKKACHAT_MSG_RATE", 50) : config.GetInt("websocket.rate-burst", 100),
             SbrStableAfter = Env("AKKACHAT_SBR_STABLE_AFTER", "") is { Length: > 0 } stable ? ParseDuration("AKKACHAT_SBR_STABLE_AFTER", stable) : null,
-            MetricsRemote = Env("AKKACHAT_METRICS_REMOTE", "false").ToLowerInvariant() switch
-            {
-                "true" => true,
-                "false" => false,
-                var other => throw new ArgumentException($"AKKACHAT_METRICS_REMOTE must be true or false, not '{other}'"),
-            },
+            MetricsRemote = EnvBool("AKKACHAT_METRICS_REMOTE"),
+            AdminToken = Env("AKKACHAT_ADMIN_TOKEN", "") is { Length: > 0 } adminToken
+                ? adminToken.Length >= 16 ? adminToken : throw new ArgumentException("AKKACHAT_ADMIN_TOKEN must be at least 16 characters")
+                : null,
+            AdminRemote = EnvBool("AKKACHAT_ADMIN_REMOTE"),
         };
     }
 

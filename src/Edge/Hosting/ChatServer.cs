@@ -55,6 +55,10 @@ public static class ChatServer
         services.AddSingleton(new UserRateLimits(2 * options.MessagesPerSecond, 2 * options.MessageBurst));
         services.AddSingleton(sp => new MessageLog(sp.GetRequiredService<ActorSystem>()));
         services.AddSingleton(sp => new ClusterPlacement(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
+        services.AddSingleton(AdminToken.LoadOrCreate(options));
+        services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<ActorSystem>()));
+        services.AddSingleton(sp => new ClusterSockets(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<ClusterPlacement>(), sp.GetRequiredService<SocketDirectory>()));
+        services.AddSingleton(sp => new EntityInspection(sp.GetRequiredService<IChatTopology>(), sp.GetRequiredService<ClusterPlacement>(), sp.GetRequiredService<ClusterSockets>()));
         services.AddAkka(ChatActors.SystemName, (akka, sp) => akka.AddChatActors(options)
             .WithActors((system, _) => system.ActorOf(NodeSocketsActor.Props(sp.GetRequiredService<SocketDirectory>()), NodeSocketsActor.Name)));
         services.AddChatMetrics(); // after AddAkka: its node stats start once the actor system has

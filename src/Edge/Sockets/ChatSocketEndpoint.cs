@@ -7,6 +7,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using AkkaChat.Core;
 using AkkaChat.Core.Ids;
+using AkkaChat.Core.Operations;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Hosting;
 using AkkaChat.Edge.Operations;
@@ -61,7 +62,8 @@ public static class ChatSocketEndpoint
         var connection = v2
             ? system.ActorOf(ConnectionActorV2.Props(user.Value, session, topology, fanout, log, limits))
             : system.ActorOf(ConnectionActor.Props(user.Value, session, topology, fanout, limits));
-        directory.Add(connection, session);
+        var remote = context.Connection.RemoteIpAddress is { } ip ? $"{ip}:{context.Connection.RemotePort}" : "unknown";
+        directory.Add(connection, new SocketSummary(user.Value, v2 ? "v2" : "seed000", remote, DateTimeOffset.UtcNow), session);
         var registration = await RegistrationAsync(session, context.RequestAborted);
         if (registration != SocketRegistration.Registered)
         {

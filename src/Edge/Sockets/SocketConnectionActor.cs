@@ -97,6 +97,9 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
             case ConnectionPushes.SessionRevoked:
                 CloseAndStop(WebSocketCloseStatus.PolicyViolation, "the session ended (logout or password change): log in again");
                 return true;
+            case OperatorKick kick:
+                CloseAndStop(WebSocketCloseStatus.PolicyViolation, kick.Reason);
+                return true;
             default:
                 return false;
         }
@@ -149,4 +152,10 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     {
         public static readonly Reconnect Instance = new();
     }
+}
+
+/// <summary>An operator closes the socket (akkachat-ctl <c>connections kick</c>): 1008 with <paramref name="Reason"/>; sent by this node's socket directory actor.</summary>
+public sealed record OperatorKick(string Reason) : INoSerializationVerificationNeeded
+{
+    public const string DefaultReason = "kicked by an operator";
 }

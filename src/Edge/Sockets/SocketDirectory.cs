@@ -2,6 +2,7 @@ namespace AkkaChat.Edge.Sockets;
 
 using System.Collections.Concurrent;
 using Akka.Actor;
+using AkkaChat.Core.Operations;
 using AkkaChat.Core.Users;
 
 /// <summary>
@@ -13,19 +14,22 @@ public sealed class SocketDirectory
 {
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(8);
 
-    private readonly ConcurrentDictionary<IActorRef, SocketSession?> _connections = new(); // the session, for its queue depth
+    private readonly ConcurrentDictionary<IActorRef, (SocketSummary Socket, SocketSession? Session)> _connections = new(); // the session, for its queue depth
     private readonly ConcurrentDictionary<Task, byte> _recording = new();
     private volatile bool _stopping;
 
     public int Count => _connections.Count;
 
+    /// <summary>The open sockets and their connection actors (for operators: list, kick).</summary>
+    public IEnumerable<(IActorRef Connection, SocketSummary Socket)> Sockets => _connections.Select(kv => (kv.Key, kv.Value.Socket));
+
     /// <summary>
     /// A socket was accepted. One accepted while the node is already stopping (its handshake raced the stop) is closed
     /// at once, like the others: a client must never be left on a socket nobody will close.
     /// </summary>
-    public void Add(IActorRef connection, SocketSession? session = null)
+    public void Add(IActorRef connection, SocketSummary socket, SocketSession? session = null)
     {
-        _connections.TryAdd(connection, session);
+        _connections.TryAdd(connection, (socket, session));
         if (_stopping) Track(ShutDown(connection));
     }
 
@@ -41,7 +45,7 @@ public sealed class SocketDirectory
     public long QueuedFrames()
     {
         long queued = 0;
-        foreach (var (_, session) in _connections) queued += session?.Queued ?? 0;
+        foreach (var (_, (_, session)) in _connections) queued += session?.Queued ?? 0;
         return queued;
     }
 

@@ -3,6 +3,7 @@ namespace AkkaChat.Persistence.Serialization;
 using System.Collections.Frozen;
 using AkkaChat.Core.Accounts;
 using AkkaChat.Core.Ids;
+using AkkaChat.Core.Operations;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Users;
 
@@ -155,6 +156,14 @@ public static class ClusterMessages
         [typeof(AccountReplies.PasswordHashStored)] = "AHS",
         [typeof(IdBlockCommands.ReserveIdBlock)] = "IR",
         [typeof(IdBlockReplies.IdBlockGranted)] = "IG",
+
+        // Operators' queries (akkachat-ctl): commands (O), replies (T).
+        [typeof(InspectionCommands.InspectUser)] = "OI",
+        [typeof(InspectionReplies.UserInspected)] = "TI",
+        [typeof(NodeSocketCommands.ListSockets)] = "OS",
+        [typeof(NodeSocketCommands.KickUser)] = "OK",
+        [typeof(NodeSocketReplies.NodeSockets)] = "TS",
+        [typeof(NodeSocketReplies.UserKicked)] = "TK",
     }.ToFrozenDictionary();
 
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest =

@@ -3,6 +3,7 @@ namespace AkkaChat.Edge.Tests.Sockets;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using AkkaChat.Core.Ids;
+using AkkaChat.Core.Operations;
 using AkkaChat.Core.Users;
 using AkkaChat.Edge.Sockets;
 
@@ -15,8 +16,8 @@ public sealed class SocketDirectoryTests : TestKit
         var directory = new SocketDirectory();
         var first = CreateTestProbe();
         var second = CreateTestProbe();
-        directory.Add(first.Ref);
-        directory.Add(second.Ref);
+        directory.Add(first.Ref, Socket(1));
+        directory.Add(second.Ref, Socket(2));
 
         var stopping = Task.Run(directory.CloseAll);
         foreach (var probe in new[] { first, second })
@@ -38,9 +39,11 @@ public sealed class SocketDirectoryTests : TestKit
         directory.CloseAll();
 
         var late = CreateTestProbe();
-        directory.Add(late.Ref);
+        directory.Add(late.Ref, Socket(3));
 
         late.ExpectMsg<ServerShutdown>();
         Assert.Equal(0, directory.Count);
     }
+
+    private static SocketSummary Socket(long user) => new(new UserId(user), "v2", "127.0.0.1:50000", DateTimeOffset.UtcNow);
 }

@@ -1,0 +1,4 @@
+using AkkaChat.Ctl;
+using Spectre.Console;
+
+return await CtlApp.RunAsync(args, AnsiConsole.Console, Console.Error);
