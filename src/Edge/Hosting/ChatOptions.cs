@@ -30,6 +30,9 @@ public sealed record ChatOptions
     public required double MessagesPerSecond { get; init; }
     public required double MessageBurst { get; init; }
 
+    /// <summary>Log format and level (AKKACHAT_LOG_FORMAT, AKKACHAT_LOG_LEVEL).</summary>
+    public LogSettings Log { get; init; } = LogSettings.Default;
+
     /// <summary>How long the cluster must be stable before the split-brain resolver downs unreachable nodes (AKKACHAT_SBR_STABLE_AFTER; null: hocon/cluster.conf).</summary>
     public TimeSpan? SbrStableAfter { get; init; }
 
@@ -39,13 +42,17 @@ public sealed record ChatOptions
     public static ChatOptions Load(IReadOnlyDictionary<string, string?> env, string? hoconDir = null)
     {
         hoconDir ??= Path.Combine(AppContext.BaseDirectory, "hocon");
-        var config = ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(hoconDir, "akkachat.conf"))).GetConfig("akkachat");
+        var config = ReadHocon(Path.Combine(hoconDir, "akkachat.conf")).GetConfig("akkachat");
 
         string Env(string name, string fallback) => env.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : fallback;
         int EnvInt(string name, int fallback) =>
             int.TryParse(Env(name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), out var v) && v >= 0
                 ? v
-                : throw new ArgumentException($"{name} must be a non-negative integer");
+                : throw new ArgumentException($"{name}={Env(name, "")} is not a non-negative integer");
+        int EnvPort(string name, int fallback) =>
+            int.TryParse(Env(name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), out var v) && v is >= 0 and <= 65535
+                ? v
+                : throw new ArgumentException($"{name}={Env(name, "")} is not a port number (0-65535)");
 
         var dataDir = Path.GetFullPath(Env("AKKACHAT_DATA_DIR", config.GetString("data-dir", "./data")));
         var storageKind = Env("AKKACHAT_STORAGE", config.GetString("storage", "sqlite")).ToLowerInvariant();
@@ -78,8 +85,8 @@ public sealed record ChatOptions
         {
             HoconDir = hoconDir,
             Bind = Env("AKKACHAT_BIND", "127.0.0.1"),
-            HttpPort = EnvInt("AKKACHAT_HTTP_PORT", config.GetInt("http-port", 8080)),
-            RemotePort = EnvInt("AKKACHAT_REMOTE_PORT", 4053),
+            HttpPort = EnvPort("AKKACHAT_HTTP_PORT", config.GetInt("http-port", 8080)),
+            RemotePort = EnvPort("AKKACHAT_REMOTE_PORT", 4053),
             DataDir = dataDir,
             Storage = storage,
             SeedNodes = Env("AKKACHAT_SEEDS", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -109,7 +116,21 @@ public sealed record ChatOptions
             MessagesPerSecond = EnvInt("AKKACHAT_MSG_RATE", config.GetInt("websocket.rate-per-second", 50)),
             MessageBurst = env.ContainsKey("AKKACHAT_MSG_RATE") ? 2 * EnvInt("AKKACHAT_MSG_RATE", 50) : config.GetInt("websocket.rate-burst", 100),
             SbrStableAfter = Env("AKKACHAT_SBR_STABLE_AFTER", "") is { Length: > 0 } stable ? ParseDuration("AKKACHAT_SBR_STABLE_AFTER", stable) : null,
+            Log = LogSettings.Parse(Env("AKKACHAT_LOG_FORMAT", "text"), Env("AKKACHAT_LOG_LEVEL", "information")),
         };
+    }
+
+    /// <summary>A HOCON file, or an <see cref="ArgumentException"/> naming it (missing, unreadable or not HOCON).</summary>
+    private static Config ReadHocon(string path)
+    {
+        try
+        {
+            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+        }
+        catch (Exception e)
+        {
+            throw new ArgumentException($"cannot read {path}: {e.Message.ReplaceLineEndings(" ").Trim()}", e);
+        }
     }
 
     /// <summary>A duration such as <c>5s</c>, <c>500ms</c> or <c>2m</c>, at least one second.</summary>

@@ -20,13 +20,14 @@ public static class ChatSocketEndpoint
 {
     public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map("/chat", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, SessionGate sessions, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory, UserRateLimits userRates)
+    private static async Task HandleAsync(HttpContext context, SessionGate sessions, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory, UserRateLimits userRates, ILoggerFactory loggers)
     {
         var query = context.Request.Query;
+        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
         UserId? user;
         try
         {
-            user = await sessions.AuthenticateAsync(query["token"]);
+            user = await sessions.AuthenticateAsync(query["token"], remote);
         }
         catch (AskTimeoutException)
         {
@@ -36,6 +37,7 @@ public static class ChatSocketEndpoint
         }
         if (user is null || !long.TryParse(query["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id != user.Value.Value)
         {
+            if (user is not null) loggers.CreateLogger(LogCategory).LogInformation("Refused a socket from {Address}: the token is user {User}'s, not that of id {Id}", remote, user.Value.Value, query["id"].ToString());
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsync("invalid or expired token");
             return;
@@ -79,6 +81,10 @@ public static class ChatSocketEndpoint
         using var accepted = socket;
         session.Attach(socket);
         userRates.Open(user.Value.Value);
+        var socketLog = loggers.CreateLogger(LogCategory);
+        var protocol = query["v"] == "2" ? "v2" : "seed000";
+        socketLog.LogDebug("Socket opened: user {User}, protocol {Protocol}, from {Address}", user.Value.Value, protocol, remote);
+        var opened = Environment.TickCount64;
         var writer = session.RunWriterAsync();
         try
         {
@@ -86,11 +92,30 @@ public static class ChatSocketEndpoint
         }
         finally
         {
+            LogClosed(socketLog, session, socket, user.Value.Value, protocol, remote, opened);
             userRates.Close(user.Value.Value);
             directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
             await writer;
             await AwaitClientCloseAsync(socket);
         }
+    }
+
+    private const string LogCategory = "AkkaChat.Edge.Sockets.ChatSocketEndpoint";
+
+    /// <summary>
+    /// Who closed the socket and how, when the read loop ends: a close this side started (its code), else the client's,
+    /// else a lost connection. Ordinary closes are Debug; the node closing a socket for cause (1008, 1009, 4000...) is Information.
+    /// </summary>
+    private static void LogClosed(ILogger log, SocketSession session, WebSocket socket, long user, string protocol, string remote, long openedAt)
+    {
+        var (by, status, reason) = session.CloseStarted is { } started ? ("server", (int)started.Status, started.Reason)
+            : socket.CloseStatus is { } client ? ("client", (int)client, socket.CloseStatusDescription ?? "")
+            : ("lost", 1006, "connection lost without a close");
+        var level = by == "server" && status is not ((int)WebSocketCloseStatus.NormalClosure or (int)WebSocketCloseStatus.EndpointUnavailable)
+            ? LogLevel.Information
+            : LogLevel.Debug;
+        log.Log(level, "Socket closed by {ClosedBy}: user {User}, protocol {Protocol}, from {Address}, code {CloseCode} {CloseReason}, open {OpenSeconds:F0} s",
+            by, user, protocol, remote, status, reason, (Environment.TickCount64 - openedAt) / 1000.0);
     }
 
     /// <summary>How long a handshake waits for the user entity to register the socket (it may be recovering from its journal).</summary>
