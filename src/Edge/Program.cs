@@ -4,15 +4,7 @@ using AkkaChat.Edge.Hosting;
 WebApplication? app = null;
 try
 {
-    ChatOptions options;
-    try
-    {
-        options = ChatOptions.Load(ChatOptions.ProcessEnvironment());
-    }
-    catch (ArgumentException e)
-    {
-        throw new StartupException(StartupException.BadConfiguration, e.Message, e);
-    }
+    var options = StartupChecks.Options(ChatOptions.ProcessEnvironment());
     app = ChatServer.Build(options, args);
     await ChatServer.StartAsync(app);
     var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AkkaChat");

@@ -99,3 +99,16 @@ public sealed class AkkaLogForwarder : ActorBase, IRequiresMessageQueue<ILoggerM
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
+
+/// <summary>
+/// Akka's logger for the moments <see cref="AkkaLogForwarder"/> is not running (the start of the actor system, the end of
+/// its shutdown): warnings and errors as one line on stderr, the rest dropped, so stdout holds only the chosen format.
+/// </summary>
+public sealed class AkkaStderrLogger : MinimalLogger
+{
+    protected override void Log(object message)
+    {
+        if (message is LogEvent e && e.LogLevel() >= Akka.Event.LogLevel.WarningLevel)
+            Console.Error.WriteLine($"akka {e.LogLevel().ToString().Replace("Level", "", StringComparison.Ordinal).ToLowerInvariant()}: {e.LogSource}: {e.Message}");
+    }
+}

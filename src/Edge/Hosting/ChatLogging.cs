@@ -99,11 +99,13 @@ public static class ChatLogging
             loggers.ClearLoggers();
             loggers.AddLogger<AkkaLogForwarder>();
         });
-        // Before the forwarder starts and after it stops (the last moments of a shutdown) Akka would write to stdout in its
-        // own format, at INFO too: a second format in text, unparseable lines in JSON. The cluster's informational entries
-        // come back at Debug (see QuietCategories).
+        // Before the forwarder starts and after it stops (the last moments of a shutdown) Akka writes to its stdout logger,
+        // at INFO too whatever stdout-loglevel says: a second format in text, unparseable lines in JSON. AkkaStderrLogger
+        // keeps warnings and errors (on stderr) and drops the rest. The cluster's informational entries come back at Debug
+        // (see QuietCategories).
         akka.AddHocon($"""
-            akka.stdout-loglevel = OFF
+            akka.stdout-logger-class = "{typeof(AkkaStderrLogger).FullName}, {typeof(AkkaStderrLogger).Assembly.GetName().Name}"
+            akka.stdout-loglevel = WARNING
             akka.cluster.log-info = {(settings.Level <= LogLevel.Debug ? "on" : "off")}
             """, HoconAddMode.Prepend);
         return akka;

@@ -13,6 +13,27 @@ using Npgsql;
 /// </summary>
 public static class StartupChecks
 {
+    /// <summary>
+    /// <see cref="ChatOptions.Load"/>, its refusals as a <see cref="StartupException"/>: its own messages name the variable;
+    /// anything else came from reading akkachat.conf (a value of the wrong type, a missing one).
+    /// </summary>
+    public static ChatOptions Options(IReadOnlyDictionary<string, string?> env, string? hoconDir = null)
+    {
+        try
+        {
+            return ChatOptions.Load(env, hoconDir);
+        }
+        catch (ArgumentException e) when (e.GetType() == typeof(ArgumentException))
+        {
+            throw new StartupException(StartupException.BadConfiguration, OneLine(e.Message), e);
+        }
+        catch (Exception e)
+        {
+            var path = Path.Combine(hoconDir ?? Path.Combine(AppContext.BaseDirectory, "hocon"), "akkachat.conf");
+            throw new StartupException(StartupException.BadConfiguration, $"a value in {path} has the wrong type or is missing ({OneLine(e.Message)})", e);
+        }
+    }
+
     /// <summary>The HOCON files the actor system reads at start (akkachat.conf is read by <see cref="ChatOptions.Load"/>).</summary>
     public static void Hocon(ChatOptions options)
     {
