@@ -32,6 +32,13 @@ public static class ChatServer
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { } configured && !string.IsNullOrWhiteSpace(configured) ? configured : null;
+        if (urls is null)
+        {
+            // Microsoft's container images set ASPNETCORE_HTTP_PORTS=8080; AKKACHAT_HTTP_PORT decides here (Kestrel would
+            // warn at every start that it overrides it).
+            builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
+            builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
+        }
         var bind = StartupChecks.BindAddress(options);
         StartupChecks.Hocon(options);
         StartupChecks.ConnectionString(options);
