@@ -13,6 +13,7 @@ try
         "AkkaChat is listening on {Urls} (cluster address akka.tcp://{System}@{Bind}:{RemotePort}, data {DataDir}, storage {Storage})",
         string.Join(", ", app.Urls), ChatActors.SystemName, options.Bind, options.RemotePort, options.DataDir, options.Storage.Kind);
     await app.WaitForShutdownAsync();
+    await app.DisposeAsync(); // flushes the console logger's queue: the last lines of a shutdown are not lost
     return 0;
 }
 catch (StartupException e)
@@ -22,6 +23,7 @@ catch (StartupException e)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await app.StopAsync(bound.Token);
+        await app.DisposeAsync();
     }
     return e.ExitCode;
 }

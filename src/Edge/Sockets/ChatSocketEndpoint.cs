@@ -20,14 +20,13 @@ public static class ChatSocketEndpoint
 {
     public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map("/chat", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, SessionGate sessions, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory, UserRateLimits userRates, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, SessionGate sessions, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory, UserRateLimits userRates, ILogger<SocketSession> socketLog)
     {
         var query = context.Request.Query;
-        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
         UserId? user;
         try
         {
-            user = await sessions.AuthenticateAsync(query["token"], remote);
+            user = await sessions.AuthenticateAsync(query["token"], Remote(context));
         }
         catch (AskTimeoutException)
         {
@@ -37,7 +36,7 @@ public static class ChatSocketEndpoint
         }
         if (user is null || !long.TryParse(query["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id != user.Value.Value)
         {
-            if (user is not null) loggers.CreateLogger(LogCategory).LogInformation("Refused a socket from {Address}: the token is user {User}'s, not that of id {Id}", remote, user.Value.Value, query["id"].ToString());
+            if (user is not null) socketLog.LogInformation("Refused a socket from {Address}: the token is user {User}'s, not that of id {Id}", Remote(context), user.Value.Value, query["id"].ToString());
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsync("invalid or expired token");
             return;
@@ -81,9 +80,8 @@ public static class ChatSocketEndpoint
         using var accepted = socket;
         session.Attach(socket);
         userRates.Open(user.Value.Value);
-        var socketLog = loggers.CreateLogger(LogCategory);
-        var protocol = query["v"] == "2" ? "v2" : "seed000";
-        socketLog.LogDebug("Socket opened: user {User}, protocol {Protocol}, from {Address}", user.Value.Value, protocol, remote);
+        if (socketLog.IsEnabled(LogLevel.Debug))
+            socketLog.LogDebug("Socket opened: user {User}, protocol {Protocol}, from {Address}", user.Value.Value, Protocol(context), Remote(context));
         var opened = Environment.TickCount64;
         var writer = session.RunWriterAsync();
         try
@@ -92,7 +90,7 @@ public static class ChatSocketEndpoint
         }
         finally
         {
-            LogClosed(socketLog, session, socket, user.Value.Value, protocol, remote, opened);
+            LogClosed(socketLog, context, session, socket, user.Value.Value, opened);
             userRates.Close(user.Value.Value);
             directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
             await writer;
@@ -100,13 +98,11 @@ public static class ChatSocketEndpoint
         }
     }
 
-    private const string LogCategory = "AkkaChat.Edge.Sockets.ChatSocketEndpoint";
-
     /// <summary>
     /// Who closed the socket and how, when the read loop ends: a close this side started (its code), else the client's,
     /// else a lost connection. Ordinary closes are Debug; the node closing a socket for cause (1008, 1009, 4000...) is Information.
     /// </summary>
-    private static void LogClosed(ILogger log, SocketSession session, WebSocket socket, long user, string protocol, string remote, long openedAt)
+    private static void LogClosed(ILogger log, HttpContext context, SocketSession session, WebSocket socket, long user, long openedAt)
     {
         var (by, status, reason) = session.CloseStarted is { } started ? ("server", (int)started.Status, started.Reason)
             : socket.CloseStatus is { } client ? ("client", (int)client, socket.CloseStatusDescription ?? "")
@@ -114,9 +110,15 @@ public static class ChatSocketEndpoint
         var level = by == "server" && status is not ((int)WebSocketCloseStatus.NormalClosure or (int)WebSocketCloseStatus.EndpointUnavailable)
             ? LogLevel.Information
             : LogLevel.Debug;
+        if (!log.IsEnabled(level)) return;
         log.Log(level, "Socket closed by {ClosedBy}: user {User}, protocol {Protocol}, from {Address}, code {CloseCode} {CloseReason}, open {OpenSeconds:F0} s",
-            by, user, protocol, remote, status, reason, (Environment.TickCount64 - openedAt) / 1000.0);
+            by, user, Protocol(context), Remote(context), status, reason, (Environment.TickCount64 - openedAt) / 1000.0);
     }
+
+    // Computed when a line is logged, not held for the socket's life (every idle socket would pay for the strings).
+    private static string Remote(HttpContext context) => $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+
+    private static string Protocol(HttpContext context) => context.Request.Query["v"] == "2" ? "v2" : "seed000";
 
     /// <summary>How long a handshake waits for the user entity to register the socket (it may be recovering from its journal).</summary>
     private static readonly TimeSpan RegistrationTimeout = TimeSpan.FromSeconds(10);
