@@ -5,13 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export AKKACHAT_DATA_DIR="${AKKACHAT_DATA_DIR:-$PWD/data}"
 export AKKACHAT_HTTP_PORT="${AKKACHAT_HTTP_PORT:-8080}"
 export AKKACHAT_BIND="${AKKACHAT_BIND:-127.0.0.1}"
 
 echo "==> building AkkaChat (Release)"
 dotnet build src/Edge/Edge.csproj -c Release -nologo -v quiet
 
-echo "==> starting one node: http://${AKKACHAT_BIND}:${AKKACHAT_HTTP_PORT}/  (data in ${AKKACHAT_DATA_DIR}; Ctrl-C to stop)"
-cd src/Edge/bin/Release/net10.0
-exec dotnet AkkaChat.Edge.dll
+# Started from the repository root: the default data directory (./data, relative to the current directory) is ./data here,
+# as it is for `dotnet run --project src/Edge` from the same place.
+echo "==> starting one node: http://${AKKACHAT_BIND}:${AKKACHAT_HTTP_PORT}/  (data in ${AKKACHAT_DATA_DIR:-$PWD/data}; Ctrl-C to stop)"
+exec dotnet src/Edge/bin/Release/net10.0/AkkaChat.Edge.dll "$@"

@@ -11,7 +11,7 @@ using AkkaChat.Core.Users;
 /// sharded user entity holds in memory. A match is trusted on this node for <c>auth.session-check-cache</c>; a
 /// revocation made through this node holds here at once, one made through another node within that bound.
 /// </summary>
-public sealed class SessionGate(TokenService tokens, IChatTopology topology, TimeSpan trustFor)
+public sealed class SessionGate(TokenService tokens, IChatTopology topology, TimeSpan trustFor, ILogger<SessionGate>? log = null)
 {
     /// <summary>Bounds the node-local cache: past it, the cache starts over (costing one entity ask per active user).</summary>
     public const int MaxCachedUsers = 100_000;
@@ -21,15 +21,24 @@ public sealed class SessionGate(TokenService tokens, IChatTopology topology, Tim
     private readonly ConcurrentDictionary<long, Checked> _checked = new();
     private readonly long _trustForMs = (long)trustFor.TotalMilliseconds;
 
-    /// <summary>The user a token speaks for, or null when it is malformed, forged, expired, revoked or of no existing account.</summary>
-    public async Task<UserId?> AuthenticateAsync(string? token)
+    /// <summary>
+    /// The user a token speaks for, or null when it is malformed, forged, expired, revoked or of no existing account; a
+    /// refusal is logged with its reason and the caller's address <paramref name="from"/>, never the token.
+    /// </summary>
+    public async Task<UserId?> AuthenticateAsync(string? token, string? from = null)
     {
-        if (tokens.Validate(token) is not { } claims) return null;
+        if (tokens.Validate(token) is not { } claims)
+        {
+            if (!string.IsNullOrEmpty(token)) log?.LogInformation("Refused a token from {Address}: malformed, forged or expired", from ?? "unknown");
+            return null;
+        }
         if (_checked.TryGetValue(claims.User.Value, out var seen) && Environment.TickCount64 - seen.AtMs < _trustForMs && seen.Matches(claims))
             return claims.User;
-        return await CurrentAsync(claims.User) is { } current && current.Stamp == claims.Stamp && current.Generation == claims.Generation
-            ? claims.User
-            : null;
+        var current = await CurrentAsync(claims.User);
+        if (current is not null && current.Stamp == claims.Stamp && current.Generation == claims.Generation) return claims.User;
+        log?.LogInformation("Refused a token of user {User} from {Address}: {Reason}", claims.User.Value, from ?? "unknown",
+            current is null ? "no such user" : "the session has ended (logout or password change)");
+        return null;
     }
 
     /// <summary>The user's current session from their entity, or null when no such user exists.</summary>

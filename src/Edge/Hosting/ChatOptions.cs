@@ -30,6 +30,9 @@ public sealed record ChatOptions
     public required double MessagesPerSecond { get; init; }
     public required double MessageBurst { get; init; }
 
+    /// <summary>Log format and level (AKKACHAT_LOG_FORMAT, AKKACHAT_LOG_LEVEL).</summary>
+    public LogSettings Log { get; init; } = LogSettings.Default;
+
     /// <summary>How long the cluster must be stable before the split-brain resolver downs unreachable nodes (AKKACHAT_SBR_STABLE_AFTER; null: hocon/cluster.conf).</summary>
     public TimeSpan? SbrStableAfter { get; init; }
 
@@ -47,13 +50,17 @@ public sealed record ChatOptions
     public static ChatOptions Load(IReadOnlyDictionary<string, string?> env, string? hoconDir = null)
     {
         hoconDir ??= Path.Combine(AppContext.BaseDirectory, "hocon");
-        var config = ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(hoconDir, "akkachat.conf"))).GetConfig("akkachat");
+        var config = ReadHocon(Path.Combine(hoconDir, "akkachat.conf")).GetConfig("akkachat");
 
         string Env(string name, string fallback) => env.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : fallback;
         int EnvInt(string name, int fallback) =>
             int.TryParse(Env(name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), out var v) && v >= 0
                 ? v
-                : throw new ArgumentException($"{name} must be a non-negative integer");
+                : throw new ArgumentException($"{name}={Env(name, "")} is not a non-negative integer");
+        int EnvPort(string name, int fallback) =>
+            int.TryParse(Env(name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), out var v) && v is >= 0 and <= 65535
+                ? v
+                : throw new ArgumentException($"{name}={Env(name, "")} is not a port number (0-65535)");
         bool EnvBool(string name) => Env(name, "false").ToLowerInvariant() switch
         {
             "true" => true,
@@ -92,8 +99,8 @@ public sealed record ChatOptions
         {
             HoconDir = hoconDir,
             Bind = Env("AKKACHAT_BIND", "127.0.0.1"),
-            HttpPort = EnvInt("AKKACHAT_HTTP_PORT", config.GetInt("http-port", 8080)),
-            RemotePort = EnvInt("AKKACHAT_REMOTE_PORT", 4053),
+            HttpPort = EnvPort("AKKACHAT_HTTP_PORT", config.GetInt("http-port", 8080)),
+            RemotePort = EnvPort("AKKACHAT_REMOTE_PORT", 4053),
             DataDir = dataDir,
             Storage = storage,
             SeedNodes = Env("AKKACHAT_SEEDS", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -128,7 +135,21 @@ public sealed record ChatOptions
                 ? adminToken.Length >= 16 ? adminToken : throw new ArgumentException("AKKACHAT_ADMIN_TOKEN must be at least 16 characters")
                 : null,
             AdminRemote = EnvBool("AKKACHAT_ADMIN_REMOTE"),
+            Log = LogSettings.Parse(Env("AKKACHAT_LOG_FORMAT", "text"), Env("AKKACHAT_LOG_LEVEL", "information")),
         };
+    }
+
+    /// <summary>A HOCON file, or an <see cref="ArgumentException"/> naming it (missing, unreadable or not HOCON).</summary>
+    private static Config ReadHocon(string path)
+    {
+        try
+        {
+            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+        }
+        catch (Exception e)
+        {
+            throw new ArgumentException($"cannot read {path}: {e.Message.ReplaceLineEndings(" ").Trim()}", e);
+        }
     }
 
     /// <summary>A duration such as <c>5s</c>, <c>500ms</c> or <c>2m</c>, at least one second.</summary>

@@ -1,6 +1,7 @@
 namespace AkkaChat.Edge.Hosting;
 
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
@@ -18,17 +19,42 @@ using Npgsql;
 /// <summary>Builds one AkkaChat node: Kestrel (HTTP API, WebSockets, static files) over the actor system.</summary>
 public static class ChatServer
 {
+    /// <summary>
+    /// Checks the configuration and ports, prepares storage and builds the node; what an operator can fix is thrown as a
+    /// <see cref="StartupException"/>. HTTP listens where <c>--urls</c> / <c>ASPNETCORE_URLS</c> say, else on
+    /// AKKACHAT_BIND:AKKACHAT_HTTP_PORT.
+    /// </summary>
     public static WebApplication Build(ChatOptions options, string[]? args = null)
     {
-        options.Storage.Prepare();
-        Directory.CreateDirectory(options.DataDir);
-
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args ?? [],
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { } configured && !string.IsNullOrWhiteSpace(configured) ? configured : null;
+        if (urls is null)
+        {
+            // Microsoft's container images set ASPNETCORE_HTTP_PORTS=8080; AKKACHAT_HTTP_PORT decides here (Kestrel would
+            // warn at every start that it overrides it).
+            builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
+            builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
+        }
+        var bind = StartupChecks.BindAddress(options);
+        StartupChecks.Hocon(options);
+        StartupChecks.ConnectionString(options);
+        IReadOnlyList<IPEndPoint> httpEndpoints = urls is null ? [new IPEndPoint(bind, options.HttpPort)] : StartupChecks.Urls(urls);
+        foreach (var http in httpEndpoints) StartupChecks.PortFree(http, "HTTP", urls is null ? "AKKACHAT_HTTP_PORT" : "--urls/ASPNETCORE_URLS");
+        StartupChecks.PortFree(new IPEndPoint(bind, options.RemotePort), "remoting", "AKKACHAT_REMOTE_PORT");
+        StartupChecks.Storage(options, () => Directory.CreateDirectory(options.DataDir));
+        StartupChecks.Storage(options, () =>
+        {
+            options.Storage.Prepare();
+            return true;
+        });
+        var signingKey = StartupChecks.Storage(options, () => SigningKey(options));
+
+        builder.Logging.AddChatLogging(options.Log);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // With this category enabled at any level, hosting starts an Activity and a log scope per request and keeps
         // them for the request's lifetime, which for a WebSocket is the socket's (~0.4 KB per idle socket). It only
@@ -36,14 +62,15 @@ public static class ChatServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Parse(options.Bind), options.HttpPort);
+            if (urls is null) kestrel.Listen(bind, options.HttpPort);
             kestrel.AddServerHeader = false;
         });
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(new TokenService(SigningKey(options), options.TokenLifetime));
-        services.AddSingleton(sp => new SessionGate(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<IChatTopology>(), options.Auth.SessionCheckCache));
+        services.AddSingleton(new TokenService(signingKey, options.TokenLifetime));
+        services.AddSingleton(sp => new SessionGate(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<IChatTopology>(), options.Auth.SessionCheckCache,
+            sp.GetRequiredService<ILogger<SessionGate>>()));
         services.AddSingleton(new PasswordHasher(options.Auth.Pbkdf2Iterations));
         services.AddSingleton(new LoginThrottle(options.Auth.LoginFailuresPerMobile, options.Auth.MobileWindow));
         services.AddSingleton(new RegistrationThrottle(options.Auth.RegistrationsPerMobile, options.Auth.MobileWindow));
@@ -60,7 +87,10 @@ public static class ChatServer
         services.AddSingleton(sp => new ClusterSockets(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<ClusterPlacement>(), sp.GetRequiredService<SocketDirectory>()));
         services.AddSingleton(sp => new EntityInspection(sp.GetRequiredService<IChatTopology>(), sp.GetRequiredService<ClusterPlacement>(), sp.GetRequiredService<ClusterSockets>()));
         services.AddAkka(ChatActors.SystemName, (akka, sp) => akka.AddChatActors(options)
-            .WithActors((system, _) => system.ActorOf(NodeSocketsActor.Props(sp.GetRequiredService<SocketDirectory>()), NodeSocketsActor.Name)));
+            .WithChatLogging(options.Log, sp.GetRequiredService<ILoggerFactory>())
+            .WithActors((system, _) => system.ActorOf(NodeSocketsActor.Props(sp.GetRequiredService<SocketDirectory>()), NodeSocketsActor.Name))
+            .WithActors((system, _) => system.ActorOf(
+                ClusterMembersLog.Props(sp.GetRequiredService<ILogger<ClusterMembersLog>>(), lone: options.SeedNodes.Count == 0), "members-log")));
         services.AddChatMetrics(); // after AddAkka: its node stats start once the actor system has
 
         var app = builder.Build();
@@ -90,6 +120,19 @@ public static class ChatServer
                 ? Results.Text("ready")
                 : Results.Text("starting", statusCode: 503));
         return app;
+    }
+
+    /// <summary>Starts the node; a port taken between the check and the bind still ends in one line, not a stack trace.</summary>
+    public static async Task StartAsync(WebApplication app)
+    {
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw new StartupException(StartupException.CannotListen, e.Message, e);
+        }
     }
 
     /// <summary>

@@ -82,7 +82,7 @@ public sealed class ApiContext(IChatTopology topology, TokenService tokens, Sess
     /// </summary>
     private async Task AuthenticateAsync(HttpContext http, RequestFields fields)
     {
-        if (RequestToken(http, fields) is { Length: > 0 } token && await sessions.AuthenticateAsync(token) is { } user) http.Items[CallerItem] = user;
+        if (RequestToken(http, fields) is { Length: > 0 } token && await sessions.AuthenticateAsync(token, AuthRateLimits.ClientAddress(http)) is { } user) http.Items[CallerItem] = user;
     }
 
     private static string? BearerToken(HttpContext http)

@@ -77,7 +77,7 @@ public static partial class UserEndpoints
         if (throttle.LockedFor(mobile) is { } locked)
         {
             ChatMetrics.RateLimitHit("login-mobile");
-            log.LogWarning("Refused a login for mobile {Mobile} from {Address}: locked after failed logins", mobile, AuthRateLimits.ClientAddress(http));
+            log.LogWarning("Refused a login for mobile {Mobile} from {Address}: locked after failed logins", Masked(mobile), AuthRateLimits.ClientAddress(http));
             return ApiReply.Throttled(http.Response, "too many failed logins for this mobile", locked);
         }
         var credentials = await api.AskAccounts(new AccountCommands.GetCredentials(mobile)) as AccountReplies.Credentials;
@@ -156,7 +156,7 @@ public static partial class UserEndpoints
     private static void LogFailure(HttpContext http, LoginThrottle throttle, ILogger log, string mobile, string reason)
     {
         var locked = throttle.Failed(mobile);
-        log.LogWarning("Failed login for mobile {Mobile} from {Address} ({Reason}){Lockout}", mobile, AuthRateLimits.ClientAddress(http), reason,
+        log.LogWarning("Failed login for mobile {Mobile} from {Address} ({Reason}){Lockout}", Masked(mobile), AuthRateLimits.ClientAddress(http), reason,
             locked is { } t ? $"; logins of this mobile are refused for {t.TotalSeconds:0} s" : "");
     }
 
@@ -165,8 +165,11 @@ public static partial class UserEndpoints
     {
         var hash = await Task.Run(() => hasher.Hash(password));
         if (await api.AskAccounts(new AccountCommands.ReplacePasswordHash(mobile, stored, hash)) is not AccountReplies.PasswordHashStored)
-            log.LogInformation("The password hash of mobile {Mobile} was not upgraded this time", mobile);
+            log.LogInformation("The password hash of mobile {Mobile} was not upgraded this time", Masked(mobile));
     }
+
+    /// <summary>A mobile as logs show it: its last four digits only (a phone number is personal data; logs travel).</summary>
+    private static string Masked(string mobile) => mobile.Length <= 4 ? new string('*', mobile.Length) : new string('*', mobile.Length - 4) + mobile[^4..];
 
     private static string StartSession(HttpContext http, ApiContext api, SessionReplies.CurrentSession session)
     {

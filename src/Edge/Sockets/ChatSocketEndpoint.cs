@@ -22,14 +22,14 @@ public static class ChatSocketEndpoint
 {
     public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map("/chat", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, SessionGate sessions, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory, UserRateLimits userRates)
+    private static async Task HandleAsync(HttpContext context, SessionGate sessions, ActorSystem system, IActorRegistry registry, IChatTopology topology, ChatOptions options, MessageLog log, SocketDirectory directory, UserRateLimits userRates, ILogger<SocketSession> socketLog)
     {
         var query = context.Request.Query;
         var v2 = query["v"] == "2";
         UserId? user;
         try
         {
-            user = await sessions.AuthenticateAsync(query["token"]);
+            user = await sessions.AuthenticateAsync(query["token"], Remote(context));
         }
         catch (AskTimeoutException)
         {
@@ -42,6 +42,7 @@ public static class ChatSocketEndpoint
         if (user is null || !long.TryParse(query["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id != user.Value.Value)
         {
             ChatMetrics.Handshake(v2, accepted: false);
+            if (user is not null) socketLog.LogInformation("Refused a socket from {Address}: the token is user {User}'s, not that of id {Id}", Remote(context), user.Value.Value, query["id"].ToString());
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsync("invalid or expired token");
             return;
@@ -91,6 +92,9 @@ public static class ChatSocketEndpoint
         ChatMetrics.SocketOpened(v2);
         session.Attach(socket);
         userRates.Open(user.Value.Value);
+        if (socketLog.IsEnabled(LogLevel.Debug))
+            socketLog.LogDebug("Socket opened: user {User}, protocol {Protocol}, from {Address}", user.Value.Value, Protocol(context), Remote(context));
+        var opened = Environment.TickCount64;
         var writer = session.RunWriterAsync();
         var refused = false;
         try
@@ -100,6 +104,7 @@ public static class ChatSocketEndpoint
         finally
         {
             ChatMetrics.SocketClosed(v2);
+            LogClosed(socketLog, context, session, socket, user.Value.Value, opened);
             userRates.Close(user.Value.Value);
             directory.Closed(connection, alreadyStopped: session.ConnectionStopped);
             await writer;
@@ -127,6 +132,28 @@ public static class ChatSocketEndpoint
         {
         }
     }
+
+    /// <summary>
+    /// Who closed the socket and how, when the read loop ends: a close this side started (its code), else the client's,
+    /// else a lost connection. Ordinary closes are Debug; the node closing a socket for cause (1008, 1009, 4000...) is Information.
+    /// </summary>
+    private static void LogClosed(ILogger log, HttpContext context, SocketSession session, WebSocket socket, long user, long openedAt)
+    {
+        var (by, status, reason) = session.CloseStarted is { } started ? ("server", (int)started.Status, started.Reason)
+            : socket.CloseStatus is { } client ? ("client", (int)client, socket.CloseStatusDescription ?? "")
+            : ("lost", 1006, "connection lost without a close");
+        var level = by == "server" && status is not ((int)WebSocketCloseStatus.NormalClosure or (int)WebSocketCloseStatus.EndpointUnavailable)
+            ? LogLevel.Information
+            : LogLevel.Debug;
+        if (!log.IsEnabled(level)) return;
+        log.Log(level, "Socket closed by {ClosedBy}: user {User}, protocol {Protocol}, from {Address}, code {CloseCode} {CloseReason}, open {OpenSeconds:F0} s",
+            by, user, Protocol(context), Remote(context), status, reason, (Environment.TickCount64 - openedAt) / 1000.0);
+    }
+
+    // Computed when a line is logged, not held for the socket's life (every idle socket would pay for the strings).
+    private static string Remote(HttpContext context) => $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+
+    private static string Protocol(HttpContext context) => context.Request.Query["v"] == "2" ? "v2" : "seed000";
 
     /// <summary>How long a handshake waits for the user entity to register the socket (it may be recovering from its journal).</summary>
     private static readonly TimeSpan RegistrationTimeout = TimeSpan.FromSeconds(10);

@@ -120,6 +120,15 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     /// <summary>The queue overflowed: the session is closing with 1008 as a slow consumer.</summary>
     public bool Overflowed { get; private set; }
 
+    /// <summary>The close this side started (or answered with), if any: what the close log line reports.</summary>
+    public (WebSocketCloseStatus Status, string Reason)? CloseStarted
+    {
+        get
+        {
+            lock (_gate) return _close;
+        }
+    }
+
     /// <summary>
     /// Closes after the frames already queued, unless the close is a policy one (1008: slow consumer, unknown user):
     /// then what is queued is dropped and the close frame follows the frame being written, if the socket takes both
