@@ -53,6 +53,25 @@ public sealed class CtlCommandTests(SocketHostFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Node_stats_shows_the_nodes_own_figures_from_its_admin_node_endpoint()
+    {
+        var user = await Host.NewUserAsync("stats");
+        await using var socket = await user.OpenAsync("stats/seed");
+
+        var json = JsonDocument.Parse((await CtlRunner.RunAsync(Host, "node", "stats", "--json")).Output).RootElement;
+        var self = JsonDocument.Parse((await CtlRunner.RunAsync(Host, "cluster", "show", "--json")).Output).RootElement.GetProperty("self").GetString();
+        Assert.Equal(self, json.GetProperty("node").GetString());
+        Assert.True(json.GetProperty("sockets").GetProperty("seed000").GetInt64() >= 1, $"the open seed-000 socket is counted: {json}");
+        Assert.True(json.GetProperty("runtime").GetProperty("workingSetBytes").GetInt64() > 0);
+
+        var table = await CtlRunner.RunAsync(Host, "node", "stats");
+        Assert.Equal(0, table.Exit);
+        Assert.StartsWith($"Node {self}, up ", table.Output);
+        Assert.Contains("seed000", table.Output);
+        Assert.Contains("journal commit p99", table.Output);
+    }
+
+    [Fact]
     public async Task Json_output_is_the_endpoints_json()
     {
         var user = await Host.NewUserAsync("json");

@@ -9,14 +9,21 @@ using AkkaChat.Edge.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
+[CollectionDefinition(ParserFuzzTests.Name, DisableParallelization = true)]
+public sealed class ParserFuzzCollection;
+
 /// <summary>
 /// In-process fuzzing of every reader of client input: the socket frame decoder (seed-000 and v2 frames), and the
 /// HTTP field reader for JSON and form bodies through <see cref="ApiContext.Handle"/>, the path every endpoint takes.
 /// Each gets 100,000 random and mutated inputs (<c>AKKACHAT_FUZZ_ITERATIONS</c> for more); nothing may throw past
 /// the reader, and memory must stay bounded. A failure prints its seed; <c>AKKACHAT_FUZZ_SEED</c> replays it.
+/// The heap is measured process-wide, so these run alone, after the parallel tests.
 /// </summary>
+[Collection(Name)]
 public sealed class ParserFuzzTests
 {
+    public const string Name = "parser fuzz (alone: measures the heap)";
+
     private const int DefaultIterations = 100_000;
 
     /// <summary>Frames the seed client and v2 clients send, to mutate.</summary>

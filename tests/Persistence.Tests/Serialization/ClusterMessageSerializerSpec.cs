@@ -24,6 +24,7 @@ public sealed class ClusterMessageSerializerSpec : TestKit
         typeof(AkkaChat.Core.Rooms.RoomState),
         typeof(AkkaChat.Core.Accounts.AccountState),
         typeof(AkkaChat.Edge.Hosting.ChatOptions),
+        typeof(AkkaChat.Edge.Hosting.LogSettings),
         typeof(AkkaChat.Edge.Sockets.SocketLimits),
         typeof(AkkaChat.Edge.Sockets.InboundFrame),
         typeof(AkkaChat.Edge.Sockets.V2.FramesV2.ConversationItem),
