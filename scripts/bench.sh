@@ -40,6 +40,10 @@
 # `scripts/bench.sh cluster` instead measures find-max (1:1 and room) on a 3-node cluster against a 1-node one, both on
 # PostgreSQL through scripts/cluster.sh, clients spread over the nodes (scripts/bench-cluster.sh; `--help` there).
 #
+# `scripts/bench.sh compare <git-ref>` instead runs find-max (1:1 and rooms) on that ref's build and on the working tree's,
+# alternating, in rounds on fresh SQLite data directories: the before/after of a change with its run-to-run noise
+# (scripts/bench-compare.sh; `--help` there).
+#
 # `scripts/bench.sh fuzz` instead runs only the input fuzz tests (tests/Edge.Tests/Fuzz: the socket frame decoder and
 # the HTTP JSON and form readers) for longer than CI does:
 #   BENCH_FUZZ_ITERATIONS [2000000]  inputs per reader (CI runs 100,000)
@@ -60,6 +64,10 @@ case "${1:-}" in
     shift
     exec bash scripts/bench-cluster.sh "$@"
     ;;
+  compare)
+    shift
+    exec bash scripts/bench-compare.sh "$@"
+    ;;
   fuzz)
     fuzz_iterations="${BENCH_FUZZ_ITERATIONS:-2000000}"
     echo "==> dotnet build tests/Edge.Tests"
@@ -71,7 +79,7 @@ case "${1:-}" in
   --quick) quick=1 ;;
   "") ;;
   *)
-    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; --quick: a short smoke run; cluster; fuzz; --help)" >&2
+    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; --quick: a short smoke run; cluster; compare <ref>; fuzz; --help)" >&2
     exit 1
     ;;
 esac

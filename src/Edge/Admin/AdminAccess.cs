@@ -1,6 +1,7 @@
 namespace AkkaChat.Edge.Admin;
 
 using System.Net;
+using AkkaChat.Edge.Hosting;
 
 /// <summary>
 /// Who may use <c>/admin</c>: callers on the node's own machine (any caller with <c>AKKACHAT_ADMIN_REMOTE=true</c>) that
@@ -10,7 +11,7 @@ public static class AdminAccess
 {
     public static AdminVerdict Judge(IPAddress? caller, string? authorization, AdminToken token, bool allowRemote)
     {
-        if (!allowRemote && (caller is null || !IPAddress.IsLoopback(caller))) return AdminVerdict.NotLocal;
+        if (!allowRemote && !LocalCaller.Is(caller)) return AdminVerdict.NotLocal;
         const string scheme = "Bearer ";
         if (authorization is null || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return AdminVerdict.NoToken;
         return token.Matches(authorization[scheme.Length..].Trim()) ? AdminVerdict.Allowed : AdminVerdict.WrongToken;

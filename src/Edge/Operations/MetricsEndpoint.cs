@@ -2,6 +2,7 @@ namespace AkkaChat.Edge.Operations;
 
 using System.Net;
 using AkkaChat.Core.Diagnostics;
+using AkkaChat.Edge.Hosting;
 using OpenTelemetry.Metrics;
 
 /// <summary>
@@ -38,10 +39,5 @@ public static class MetricsEndpoint
         }), optionsName: null);
 
     /// <summary>Whether a scrape from <paramref name="caller"/> is answered: always from loopback, from elsewhere only when allowed.</summary>
-    public static bool Allows(IPAddress? caller, bool remoteAllowed)
-    {
-        if (remoteAllowed) return true;
-        if (caller is null) return false;
-        return IPAddress.IsLoopback(caller.IsIPv4MappedToIPv6 ? caller.MapToIPv4() : caller);
-    }
+    public static bool Allows(IPAddress? caller, bool remoteAllowed) => remoteAllowed || LocalCaller.Is(caller);
 }

@@ -15,6 +15,8 @@ public sealed class AdminAccessTests
     [Theory]
     [InlineData("127.0.0.1", "Bearer operator-token-0123456789", false, AdminVerdict.Allowed)]
     [InlineData("::1", "bearer operator-token-0123456789", false, AdminVerdict.Allowed)]
+    [InlineData("::ffff:127.0.0.1", "Bearer operator-token-0123456789", false, AdminVerdict.Allowed)]
+    [InlineData("::ffff:10.1.2.3", "Bearer operator-token-0123456789", false, AdminVerdict.NotLocal)]
     [InlineData("10.1.2.3", "Bearer operator-token-0123456789", false, AdminVerdict.NotLocal)]
     [InlineData("10.1.2.3", null, false, AdminVerdict.NotLocal)]
     [InlineData("10.1.2.3", "Bearer operator-token-0123456789", true, AdminVerdict.Allowed)]
