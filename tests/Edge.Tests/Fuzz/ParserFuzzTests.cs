@@ -5,7 +5,7 @@ using System.Text;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Hosting;
 using AkkaChat.Edge.Http;
-using AkkaChat.Edge.Sockets;
+using AkkaChat.Edge.Protocols.Seed000;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
