@@ -5,26 +5,10 @@ using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Users;
-using AkkaChat.Edge.Protocols.Seed000;
-using AkkaChat.Edge.Protocols.V2;
+using AkkaChat.Edge.Protocols;
 using static AkkaChat.Core.Rooms.NodeSubscriptionCommands;
 using static AkkaChat.Core.Rooms.NodeSubscriptionReplies;
 using static AkkaChat.Core.Rooms.RoomFanoutCommands;
-
-/// <summary>
-/// A room message for every local socket subscribed to the room, encoded at most once per protocol on this node
-/// (lazily: a protocol no local socket speaks is never encoded).
-/// </summary>
-public sealed class RoomFrame(RoomMessage message, IActorRef? origin) : INoSerializationVerificationNeeded
-{
-    private readonly Lazy<byte[]> _legacy = new(() => LegacyFrames.EncodeRoom(message));
-    private readonly Lazy<byte[]> _v2 = new(() => FramesV2.EncodeRoom(message));
-
-    public RoomMessage Message => message;
-    public IActorRef? Origin => origin;
-    public byte[] Legacy => _legacy.Value;
-    public ReadOnlyMemory<byte> Version2 => _v2.Value;
-}
 
 /// <summary>
 /// One per node: subscribes the node with a room entity while local sockets want the room (one request in flight per

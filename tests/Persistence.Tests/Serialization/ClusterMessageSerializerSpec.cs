@@ -26,9 +26,10 @@ public sealed class ClusterMessageSerializerSpec : TestKit
         typeof(AkkaChat.Edge.Hosting.ChatOptions),
         typeof(AkkaChat.Edge.Hosting.LogSettings),
         typeof(AkkaChat.Edge.Transport.SocketLimits),
-        typeof(AkkaChat.Edge.Protocols.Seed000.InboundFrame),
+        typeof(AkkaChat.Edge.Protocols.Seed000.Seed000Frame),
+        typeof(AkkaChat.Edge.Protocols.V2.V2Frame),
         typeof(AkkaChat.Edge.Protocols.V2.FramesV2.ConversationItem),
-        typeof(AkkaChat.Edge.Protocols.Seed000.FrameError),
+        typeof(AkkaChat.Edge.Protocols.FrameError),
         typeof(AkkaChat.Edge.Hosting.AuthSettings),
         typeof(AkkaChat.Edge.Auth.TokenClaims),
     ];

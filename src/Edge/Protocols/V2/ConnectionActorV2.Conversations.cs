@@ -69,7 +69,7 @@ public sealed partial class ConnectionActorV2
     }
 
     /// <summary>Handles the conversation frame types; false when <paramref name="frame"/> is none of them.</summary>
-    private bool HandleConversationFrame(InboundFrame frame)
+    private bool HandleConversationFrame(V2Frame frame)
     {
         switch (frame.Type)
         {
@@ -100,7 +100,7 @@ public sealed partial class ConnectionActorV2
         }
     }
 
-    private ConversationId? ParseConversation(InboundFrame frame)
+    private ConversationId? ParseConversation(V2Frame frame)
     {
         if (!ConversationId.TryParse(frame.Conv, out var conversation))
         {
@@ -115,7 +115,7 @@ public sealed partial class ConnectionActorV2
         return conversation;
     }
 
-    private long? RequireSeq(InboundFrame frame)
+    private long? RequireSeq(V2Frame frame)
     {
         if (frame.Seq is { } seq and >= 0) return seq;
         Send(FramesV2.EncodeError("bad-cursor", "seq must be a sequence number (0 or more)", frame.Cid));
@@ -154,7 +154,7 @@ public sealed partial class ConnectionActorV2
         else Topology.Users.Tell(new ConversationCommands.SendTyping(User, conversation.Peer!.Value)); // our entity knows whether the peer is online
     }
 
-    private void Recall(InboundFrame frame)
+    private void Recall(V2Frame frame)
     {
         if (RequireSeq(frame) is not { } seq) return;
         if (frame.Stream == Streams.Inbox(User))
@@ -171,7 +171,7 @@ public sealed partial class ConnectionActorV2
         Send(FramesV2.EncodeError("bad-frame", $"stream must be your inbox ({Streams.Inbox(User)}) or a room (r<id>)", frame.Cid));
     }
 
-    private void History(InboundFrame frame)
+    private void History(V2Frame frame)
     {
         if (ParseConversation(frame) is not { } conversation) return;
         var limit = frame.Limit ?? 50;
@@ -203,7 +203,7 @@ public sealed partial class ConnectionActorV2
         });
     }
 
-    private void Conversations(InboundFrame frame)
+    private void Conversations(V2Frame frame)
     {
         var offset = frame.Offset ?? 0;
         var limit = frame.Limit ?? 20;

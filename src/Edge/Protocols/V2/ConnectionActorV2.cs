@@ -199,7 +199,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     private void HandleInbound(InboundText text)
     {
         _lastInbound = Environment.TickCount64;
-        var (frame, error) = LegacyFrames.Decode(text.Utf8);
+        var (frame, error) = FramesV2.Decode(text.Utf8);
         if (frame is null)
         {
             Send(FramesV2.EncodeError("bad-frame", error!.Message, error.Cid));
@@ -232,7 +232,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         }
     }
 
-    private void HandleSend(InboundFrame frame)
+    private void HandleSend(V2Frame frame)
     {
         if (frame.Cid.Length is 0 or > MaxCidLength)
         {
@@ -267,7 +267,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
 
     // ---- resume ----
 
-    private void RequestSync(InboundFrame frame)
+    private void RequestSync(V2Frame frame)
     {
         if (_syncRequested)
         {

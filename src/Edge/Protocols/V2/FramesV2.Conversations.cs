@@ -12,7 +12,7 @@ using AkkaChat.Edge.Transport;
 public static partial class FramesV2
 {
     public static byte[] EncodeRead(ConversationId conversation, long seq, long unread) =>
-        LegacyFrames.Write(96, w =>
+        JsonFrames.Write(96, w =>
         {
             w.WriteString("type", "read");
             w.WriteString("conv", conversation.ToString());
@@ -21,7 +21,7 @@ public static partial class FramesV2
         });
 
     public static byte[] EncodeFlags(ConversationId conversation, bool pinned, bool muted) =>
-        LegacyFrames.Write(96, w =>
+        JsonFrames.Write(96, w =>
         {
             w.WriteString("type", "flags");
             w.WriteString("conv", conversation.ToString());
@@ -30,7 +30,7 @@ public static partial class FramesV2
         });
 
     public static byte[] EncodeReceipt(UserId reader, long messageId, DateTimeOffset readAt) =>
-        LegacyFrames.Write(128, w =>
+        JsonFrames.Write(128, w =>
         {
             w.WriteString("type", "receipt");
             w.WriteString("conv", ConversationId.With(reader).ToString());
@@ -40,7 +40,7 @@ public static partial class FramesV2
         });
 
     public static byte[] EncodeTyping(ConversationId conversation, UserId from) =>
-        LegacyFrames.Write(80, w =>
+        JsonFrames.Write(80, w =>
         {
             w.WriteString("type", "typing");
             w.WriteString("conv", conversation.ToString());
@@ -48,7 +48,7 @@ public static partial class FramesV2
         });
 
     public static byte[] EncodePresence(UserId friend, bool online) =>
-        LegacyFrames.Write(80, w =>
+        JsonFrames.Write(80, w =>
         {
             w.WriteString("type", "presence");
             w.WriteNumber("userid", friend.Value);
@@ -56,7 +56,7 @@ public static partial class FramesV2
         });
 
     public static byte[] EncodeRecalled(string stream, long seq, long messageId) =>
-        LegacyFrames.Write(96, w =>
+        JsonFrames.Write(96, w =>
         {
             w.WriteString("type", "recalled");
             w.WriteString("stream", stream);
@@ -66,7 +66,7 @@ public static partial class FramesV2
 
     /// <summary><c>{"type":"history","conv":…,"messages":[…],"more":…,"before":…}</c>: oldest first; recalled messages carry no content.</summary>
     public static byte[] EncodeHistory(string conversation, IEnumerable<byte[]> messages, bool more, long nextBefore) =>
-        LegacyFrames.Write(4096, w =>
+        JsonFrames.Write(4096, w =>
         {
             w.WriteString("type", "history");
             w.WriteString("conv", conversation);
@@ -88,7 +88,7 @@ public static partial class FramesV2
     public sealed record ConversationItem(ConversationId Conversation, string Name, string Avatar, byte[]? Last, DateTimeOffset LastAt, long Unread, bool Pinned, bool Muted);
 
     public static byte[] EncodeConversations(int total, IEnumerable<ConversationItem> items) =>
-        LegacyFrames.Write(4096, w =>
+        JsonFrames.Write(4096, w =>
         {
             w.WriteString("type", "conversations");
             w.WriteNumber("total", total);
@@ -111,7 +111,7 @@ public static partial class FramesV2
         });
 
     private static byte[] EncodeRecalledMessage(string stream, long seq, long messageId, long userId, int cmd, long dstId, DateTimeOffset at) =>
-        LegacyFrames.Write(160, w =>
+        JsonFrames.Write(160, w =>
         {
             w.WriteString("type", "msg");
             w.WriteString("stream", stream);

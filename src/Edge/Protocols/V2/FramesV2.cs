@@ -20,14 +20,14 @@ public static class Streams
 public static partial class FramesV2
 {
     public static byte[] EncodeDirect(UserId streamOwner, DirectMessage m) =>
-        EncodeMessage(Streams.Inbox(streamOwner), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, Core.Chat.ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
+        EncodeMessage(Streams.Inbox(streamOwner), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
 
     public static byte[] EncodeRoom(RoomMessage m) =>
-        EncodeMessage(Streams.Room(m.RoomId), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, Core.Chat.ChatCommand.Room, m.RoomId.Value, m.Payload, m.At);
+        EncodeMessage(Streams.Room(m.RoomId), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At);
 
     /// <summary><c>{"type":"ack","cid":…,"stream":…,"seq":…,"mid":…,"createat":…}</c>: the message is durably stored.</summary>
     public static byte[] EncodeAck(string cid, string stream, long seq, long messageId, DateTimeOffset at) =>
-        LegacyFrames.Write(160, w =>
+        JsonFrames.Write(160, w =>
         {
             w.WriteString("type", "ack");
             w.WriteString("cid", cid);
@@ -39,7 +39,7 @@ public static partial class FramesV2
 
     /// <summary><c>{"type":"synced","inbox":…,"rooms":{…}}</c>: every stream is caught up to these; live traffic follows.</summary>
     public static byte[] EncodeSynced(long inbox, IEnumerable<KeyValuePair<RoomId, long>> rooms) =>
-        LegacyFrames.Write(64, w =>
+        JsonFrames.Write(64, w =>
         {
             w.WriteString("type", "synced");
             w.WriteNumber("inbox", inbox);
@@ -51,7 +51,7 @@ public static partial class FramesV2
     public static byte[] EncodeError(string code, string message, string cid = "", string stream = "")
     {
         ChatMetrics.Refusal(code); // every socket refusal passes here
-        return LegacyFrames.Write(128, w =>
+        return JsonFrames.Write(128, w =>
         {
             w.WriteString("type", "error");
             w.WriteString("code", code);
@@ -61,10 +61,10 @@ public static partial class FramesV2
         });
     }
 
-    public static readonly byte[] Pong = LegacyFrames.Write(16, w => w.WriteString("type", "pong"));
+    public static readonly byte[] Pong = JsonFrames.Write(16, w => w.WriteString("type", "pong"));
 
     private static byte[] EncodeMessage(string stream, long seq, long messageId, string cid, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
-        LegacyFrames.Write(192 + p.TextLength * 3, w =>
+        JsonFrames.Write(192 + p.TextLength * 3, w =>
         {
             w.WriteString("type", "msg");
             w.WriteString("stream", stream);

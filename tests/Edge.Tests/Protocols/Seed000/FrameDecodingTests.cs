@@ -1,15 +1,16 @@
 namespace AkkaChat.Edge.Tests.Protocols.Seed000;
 
 using System.Text;
+using AkkaChat.Edge.Protocols;
 using AkkaChat.Edge.Protocols.Seed000;
 
 /// <summary>
-/// The frame decoder on its own: what the seed client sends is read, wrongly typed fields are refused by name
-/// (never coerced), the client's reference survives a refusal, and nesting is limited to <see cref="LegacyFrames.MaxDepth"/>.
+/// The seed-000 frame decoder on its own: what the seed client sends is read, wrongly typed fields are refused by name
+/// (never coerced), the client's reference survives a refusal, and nesting is limited to <see cref="JsonFrames.MaxDepth"/>.
 /// </summary>
 public sealed class FrameDecodingTests
 {
-    private static (InboundFrame? Frame, FrameError? Error) Decode(string json) => LegacyFrames.Decode(Encoding.UTF8.GetBytes(json));
+    private static (Seed000Frame? Frame, FrameError? Error) Decode(string json) => LegacyFrames.Decode(Encoding.UTF8.GetBytes(json));
 
     [Theory]
     [InlineData("{\"id\":1,\"userid\":2,\"dstid\":3,\"cmd\":10,\"media\":1,\"content\":\"hello\"}")]
@@ -35,11 +36,6 @@ public sealed class FrameDecodingTests
     [InlineData("{\"id\":7,\"cmd\":10,\"dstid\":3,\"content\":[\"a\"]}", "content must be a string, not an array")]
     [InlineData("{\"id\":7,\"cmd\":10,\"dstid\":3,\"media\":4294967296}", "media must be a whole number of at most 32 bits")]
     [InlineData("{\"id\":7,\"cmd\":10,\"dstid\":3,\"amount\":\"300\"}", "amount must be a number, not a string")]
-    [InlineData("{\"id\":7,\"type\":\"send\",\"cid\":5}", "cid must be a string, not a number")]
-    [InlineData("{\"id\":7,\"type\":\"sync\",\"rooms\":{\"012\":1}}", "rooms keys must be room ids in plain digits, not \"012\"")]
-    [InlineData("{\"id\":7,\"type\":\"sync\",\"rooms\":{\" 12\":1}}", "rooms keys must be room ids in plain digits, not \" 12\"")]
-    [InlineData("{\"id\":7,\"type\":\"sync\",\"rooms\":{\"12\":\"1\"}}", "rooms[\"12\"] must be a number, not a string")]
-    [InlineData("{\"id\":7,\"type\":\"flags\",\"pinned\":1}", "pinned must be true or false, not a number")]
     [InlineData("{\"content\":true,\"cmd\":10,\"id\":7}", "content must be a string, not a boolean")]
     public void A_wrongly_typed_field_is_refused_by_name_with_the_clients_reference(string json, string message)
     {
@@ -49,11 +45,14 @@ public sealed class FrameDecodingTests
         Assert.Equal(7, error.ClientRef);
     }
 
-    [Fact]
-    public void A_v2_refusal_keeps_the_cid()
+    [Theory]
+    [InlineData("{\"id\":7,\"cmd\":10,\"dstid\":3,\"type\":5,\"cid\":5}")]
+    [InlineData("{\"id\":7,\"cmd\":10,\"dstid\":3,\"rooms\":{\"012\":\"x\"},\"pinned\":1,\"inbox\":\"0\"}")]
+    public void Fields_of_other_protocols_are_ignored_like_any_unknown_field(string json)
     {
-        var (_, error) = Decode("{\"type\":\"send\",\"cmd\":\"10\",\"cid\":\"c-1\"}");
-        Assert.Equal(("cmd must be a number, not a string", "c-1"), (error!.Message, error.Cid));
+        var (frame, error) = Decode(json);
+        Assert.Null(error);
+        Assert.Equal((7, 10, 3), (frame!.ClientRef, frame.Cmd, frame.DstId));
     }
 
     [Theory]
@@ -82,13 +81,13 @@ public sealed class FrameDecodingTests
     [Fact]
     public void A_custom_field_may_nest_up_to_the_limit_and_one_level_more_is_refused()
     {
-        var (atLimit, noError) = Decode(FrameWithNesting(LegacyFrames.MaxDepth));
+        var (atLimit, noError) = Decode(FrameWithNesting(JsonFrames.MaxDepth));
         Assert.Null(noError);
         Assert.Equal(10, atLimit!.Cmd);
 
-        var (tooDeep, error) = Decode(FrameWithNesting(LegacyFrames.MaxDepth + 1));
+        var (tooDeep, error) = Decode(FrameWithNesting(JsonFrames.MaxDepth + 1));
         Assert.Null(tooDeep);
-        Assert.Equal($"malformed JSON: frames may nest at most {LegacyFrames.MaxDepth} levels deep", error!.Message);
+        Assert.Equal($"malformed JSON: frames may nest at most {JsonFrames.MaxDepth} levels deep", error!.Message);
         Assert.Equal(9, error.ClientRef);
     }
 

@@ -1,0 +1,116 @@
+namespace AkkaChat.Edge.Protocols.V2;
+
+using System.Text.Json;
+using AkkaChat.Core.Chat;
+
+/// <summary>
+/// A v2 frame as a client sends it: <c>type</c> (send, sync, ping, …), <c>cid</c>, the seed-000 message fields for
+/// <c>send</c>, <c>inbox</c> and <c>rooms</c> for <c>sync</c>, and the conversation fields. <see cref="Cmd"/> is null when absent.
+/// </summary>
+public sealed record V2Frame(string Type, string Cid, long ClientRef, long? Cmd, long DstId, ChatPayload Payload, long? Inbox, IReadOnlyDictionary<long, long>? Rooms)
+{
+    /// <summary>A conversation (<c>u{peer}</c>, <c>r{room}</c>) or a stream (<c>u{me}</c>, <c>r{room}</c>).</summary>
+    public string Conv { get; init; } = "";
+    public string Stream { get; init; } = "";
+    public long? Seq { get; init; }
+    public long? Before { get; init; }
+    public long? Limit { get; init; }
+    public long? Offset { get; init; }
+    public bool? Pinned { get; init; }
+    public bool? Muted { get; init; }
+}
+
+/// <summary>The v2 decoder (docs/PROTOCOL.md §3): the seed-000 fields and type rules, plus v2's own fields.</summary>
+public static partial class FramesV2
+{
+    /// <summary>Decodes a text frame, or returns the reason it is not a valid v2 frame.</summary>
+    public static (V2Frame? Frame, FrameError? Error) Decode(ReadOnlySpan<byte> utf8)
+    {
+        var f = new Fields();
+        var error = JsonFrames.Read(utf8, ref f);
+        if (error is not null) return (null, error);
+        return (new V2Frame(f.Type, f.Cid, f.Id, f.Cmd, f.DstId, new ChatPayload(f.Media, f.Content, f.Pic, f.Url, f.Memo, f.Amount), f.Inbox, f.Rooms)
+        {
+            Conv = f.Conv,
+            Stream = f.Stream,
+            Seq = f.Seq,
+            Before = f.Before,
+            Limit = f.Limit,
+            Offset = f.Offset,
+            Pinned = f.Pinned,
+            Muted = f.Muted,
+        }, null);
+    }
+
+    private static Dictionary<long, long> ReadCursorMap(ref Utf8JsonReader reader, string? name)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw new FormatException($"{name} must be an object of room id to sequence number, not {JsonFrames.Describe(reader.TokenType)}");
+        var map = new Dictionary<long, long>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            if (map.Count >= 10_000) throw new FormatException($"{name} has too many entries");
+            var key = reader.GetString();
+            if (!Http.RequestFields.IsCanonicalId(key, out var room)) throw new FormatException($"{name} keys must be room ids in plain digits, not \"{Shorten(key)}\"");
+            reader.Read();
+            map[room] = JsonFrames.ReadLong(ref reader, $"{name}[\"{room}\"]") ?? throw new FormatException($"{name}[\"{room}\"] must be a sequence number, not null");
+        }
+        return map;
+    }
+
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 20 ? text : text[..20] + "…";
+
+    /// <summary>The v2 fields of a frame; "userid" and anything else is skipped: the server decides who sent it.</summary>
+    private struct Fields() : IJsonFrameFields
+    {
+        public long Id;
+        public long DstId;
+        public long? Cmd;
+        public int Media;
+        public long Amount;
+        public string Content = "";
+        public string Pic = "";
+        public string Url = "";
+        public string Memo = "";
+        public string Type = "";
+        public string Cid = "";
+        public long? Inbox;
+        public Dictionary<long, long>? Rooms;
+        public string Conv = "";
+        public string Stream = "";
+        public long? Seq;
+        public long? Before;
+        public long? Limit;
+        public long? Offset;
+        public bool? Pinned;
+        public bool? Muted;
+
+        public void Read(string? name, ref Utf8JsonReader reader)
+        {
+            switch (name)
+            {
+                case "id": Id = JsonFrames.ReadLong(ref reader, name) ?? 0; break;
+                case "dstid": DstId = JsonFrames.ReadLong(ref reader, name) ?? 0; break;
+                case "cmd": Cmd = JsonFrames.ReadLong(ref reader, name); break;
+                case "media": Media = JsonFrames.ReadInt(ref reader, name); break;
+                case "amount": Amount = JsonFrames.ReadLong(ref reader, name) ?? 0; break;
+                case "content": Content = JsonFrames.ReadString(ref reader, name); break;
+                case "pic": Pic = JsonFrames.ReadString(ref reader, name); break;
+                case "url": Url = JsonFrames.ReadString(ref reader, name); break;
+                case "memo": Memo = JsonFrames.ReadString(ref reader, name); break;
+                case "type": Type = JsonFrames.ReadString(ref reader, name); break;
+                case "cid": Cid = JsonFrames.ReadString(ref reader, name); break;
+                case "inbox": Inbox = JsonFrames.ReadLong(ref reader, name); break;
+                case "rooms": Rooms = ReadCursorMap(ref reader, name); break;
+                case "conv": Conv = JsonFrames.ReadString(ref reader, name); break;
+                case "stream": Stream = JsonFrames.ReadString(ref reader, name); break;
+                case "seq": Seq = JsonFrames.ReadLong(ref reader, name); break;
+                case "before": Before = JsonFrames.ReadLong(ref reader, name); break;
+                case "limit": Limit = JsonFrames.ReadLong(ref reader, name); break;
+                case "offset": Offset = JsonFrames.ReadLong(ref reader, name); break;
+                case "pinned": Pinned = JsonFrames.ReadBool(ref reader, name); break;
+                case "muted": Muted = JsonFrames.ReadBool(ref reader, name); break;
+                default: reader.Skip(); break;
+            }
+        }
+    }
+}
