@@ -12,11 +12,11 @@ using AkkaChat.Edge.Protocols.V2;
 /// </summary>
 public sealed class RoomFrame(RoomMessage message, IActorRef? origin) : INoSerializationVerificationNeeded
 {
-    private readonly Lazy<byte[]> _legacy = new(() => LegacyFrames.EncodeRoom(message));
-    private readonly Lazy<byte[]> _v2 = new(() => FramesV2.EncodeRoom(message));
+    private readonly Lazy<byte[]> _seed000 = new(() => Seed000Frames.EncodeRoom(message));
+    private readonly Lazy<byte[]> _v2 = new(() => V2Frames.EncodeRoom(message));
 
     public RoomMessage Message => message;
     public IActorRef? Origin => origin;
-    public byte[] Legacy => _legacy.Value;
-    public ReadOnlyMemory<byte> Version2 => _v2.Value;
+    public byte[] Seed000 => _seed000.Value;
+    public ReadOnlyMemory<byte> V2 => _v2.Value;
 }

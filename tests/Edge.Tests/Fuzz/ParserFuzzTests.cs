@@ -68,9 +68,9 @@ public sealed class ParserFuzzTests
         var fuzzer = new InputFuzzer(InputFuzzer.NewSeed());
         Run(fuzzer, "frame decoder", input =>
         {
-            var (frame, error) = LegacyFrames.Decode(input);
+            var (frame, error) = Seed000Frames.Decode(input);
             Assert.True((frame is null) != (error is null), "exactly one of frame and error (seed-000)");
-            var (v2Frame, v2Error) = FramesV2.Decode(input);
+            var (v2Frame, v2Error) = V2Frames.Decode(input);
             Assert.True((v2Frame is null) != (v2Error is null), "exactly one of frame and error (v2)");
         });
     }

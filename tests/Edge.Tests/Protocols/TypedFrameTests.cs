@@ -49,10 +49,10 @@ public sealed class TypedFrameTests(SocketHostFixture fixture) : IClassFixture<S
         await using var catSocket = await cat.OpenAsync("cat");
         await using var danSocket = await dan.OpenAsync("dan");
 
-        await catSocket.SendTextAsync(FrameDecodingTests.FrameWithNesting(JsonFrames.MaxDepth).Replace("\"dstid\":3", $"\"dstid\":{dan.UserId}"));
+        await catSocket.SendTextAsync(Seed000FrameDecodingTests.FrameWithNesting(JsonFrames.MaxDepth).Replace("\"dstid\":3", $"\"dstid\":{dan.UserId}"));
         await danSocket.NextChatAsync(10, cat.UserId, dan.UserId, "deep");
 
-        await catSocket.SendTextAsync(FrameDecodingTests.FrameWithNesting(JsonFrames.MaxDepth + 1).Replace("\"dstid\":3", $"\"dstid\":{dan.UserId}"));
+        await catSocket.SendTextAsync(Seed000FrameDecodingTests.FrameWithNesting(JsonFrames.MaxDepth + 1).Replace("\"dstid\":3", $"\"dstid\":{dan.UserId}"));
         (await catSocket.NextErrorAsync()).AssertError("bad-frame", clientRef: 9);
         await danSocket.ExpectNothingAsync(Quiet);
     }

@@ -28,7 +28,7 @@ public sealed class ClusterMessageSerializerSpec : TestKit
         typeof(AkkaChat.Edge.Transport.SocketLimits),
         typeof(AkkaChat.Edge.Protocols.Seed000.Seed000Frame),
         typeof(AkkaChat.Edge.Protocols.V2.V2Frame),
-        typeof(AkkaChat.Edge.Protocols.V2.FramesV2.ConversationItem),
+        typeof(AkkaChat.Edge.Protocols.V2.V2Frames.ConversationItem),
         typeof(AkkaChat.Edge.Protocols.FrameError),
         typeof(AkkaChat.Edge.Hosting.AuthSettings),
         typeof(AkkaChat.Edge.Auth.TokenClaims),

@@ -24,12 +24,12 @@ public static class ConversationList
         var entries = new List<Entry>();
         foreach (var peer in state.Peers)
             entries.Add(new Entry(ConversationId.With(peer.Peer), peer.Last?.At ?? DateTimeOffset.MinValue, peer.Unread, peer.Pinned, peer.Muted,
-                peer.Last is { } last ? FramesV2.EncodeDirectForHistory(user, last, peer.LastRecalled) : null, null));
+                peer.Last is { } last ? V2Frames.EncodeDirectForHistory(user, last, peer.LastRecalled) : null, null));
         foreach (var (read, info) in roomInfos)
         {
             if (info is null) continue;
             entries.Add(new Entry(ConversationId.In(read.Room), info.Last?.At ?? info.Room.CreatedAt, Math.Max(0, info.Head - read.ReadThrough), read.Pinned, read.Muted,
-                info.Last is { } last ? FramesV2.EncodeRoomForHistory(last, info.LastRecalled) : null, info.Room));
+                info.Last is { } last ? V2Frames.EncodeRoomForHistory(last, info.LastRecalled) : null, info.Room));
         }
 
         var page = entries
@@ -43,9 +43,9 @@ public static class ConversationList
             var (name, avatar) = e.Room is { } room
                 ? (room.Name, room.Icon)
                 : await users.Ask<object>(new UserCommands.GetProfile(e.Conversation.Peer!.Value), timeout) is UserReplies.ProfileReply p ? (p.Profile.Nickname, p.Profile.Avatar) : ("", "");
-            return new FramesV2.ConversationItem(e.Conversation, name, avatar, e.Last, e.LastAt, e.Unread, e.Pinned, e.Muted);
+            return new V2Frames.ConversationItem(e.Conversation, name, avatar, e.Last, e.LastAt, e.Unread, e.Pinned, e.Muted);
         }));
-        return FramesV2.EncodeConversations(entries.Count, items);
+        return V2Frames.EncodeConversations(entries.Count, items);
     }
 
     private sealed record Entry(ConversationId Conversation, DateTimeOffset LastAt, long Unread, bool Pinned, bool Muted, byte[]? Last, RoomProfile? Room);

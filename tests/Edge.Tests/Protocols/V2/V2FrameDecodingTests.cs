@@ -10,7 +10,7 @@ using AkkaChat.Edge.Protocols.V2;
 /// </summary>
 public sealed class V2FrameDecodingTests
 {
-    private static (V2Frame? Frame, FrameError? Error) Decode(string json) => FramesV2.Decode(Encoding.UTF8.GetBytes(json));
+    private static (V2Frame? Frame, FrameError? Error) Decode(string json) => V2Frames.Decode(Encoding.UTF8.GetBytes(json));
 
     [Fact]
     public void A_send_frame_is_read_with_its_cid_and_message_fields()

@@ -9,7 +9,7 @@ using AkkaChat.Edge.Protocols.Seed000;
 using AkkaChat.Edge.Transport;
 
 /// <summary>Conversation frames of protocol v2: read markers, flags, receipts, typing, presence, recalls, history, lists.</summary>
-public static partial class FramesV2
+public static partial class V2Frames
 {
     public static byte[] EncodeRead(ConversationId conversation, long seq, long unread) =>
         JsonFrames.Write(96, w =>

@@ -13,13 +13,13 @@ using AkkaChat.LoadTest.Sockets;
 /// <c>send</c> with a client id <c>lt{run}-{n}</c>, are acknowledged by <c>ack</c> with the same client id, and reach
 /// the audience as <c>msg</c> (the sender's own socket also gets its messages back: they are in its streams). Idle sockets send <c>ping</c>.
 /// </summary>
-public sealed class ReliableProtocol : IClientProtocol
+public sealed class V2Protocol : IClientProtocol
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
     private readonly byte[] _cidPrefix;
 
-    public ReliableProtocol(uint run)
+    public V2Protocol(uint run)
     {
         _cidPrefix = Encoding.ASCII.GetBytes($"lt{run:x8}-");
     }

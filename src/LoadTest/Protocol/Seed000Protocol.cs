@@ -9,11 +9,11 @@ using AkkaChat.LoadTest.Sockets;
 /// Seed-000: <c>{"id","userid","dstid","cmd","media","content"}</c> up; recipients get the same shape with the
 /// server's sequence number as <c>id</c>; errors are <c>{"type":"error","code","msg","ref"}</c>. No acks.
 /// </summary>
-public sealed class LegacyProtocol : IClientProtocol
+public sealed class Seed000Protocol : IClientProtocol
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
-    public string Name => "v1";
+    public string Name => "seed000";
 
     public bool HasAcks => false;
 

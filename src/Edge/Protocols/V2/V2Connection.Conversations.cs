@@ -10,7 +10,7 @@ using AkkaChat.Edge.Transport;
 using static AkkaChat.Core.Users.ConversationReplies;
 
 /// <summary>Conversation frames: read, flags, conversations, history, recall, typing; and their pushes.</summary>
-public sealed partial class ConnectionActorV2
+public sealed partial class V2Connection
 {
     public const int MaxHistoryLimit = 100;
     public const int MaxConversationPage = 100;
@@ -25,22 +25,22 @@ public sealed partial class ConnectionActorV2
         switch (message)
         {
             case ReadMarkerMoved m:
-                Send(FramesV2.EncodeRead(m.Conversation, m.Seq, m.Unread));
+                Send(V2Frames.EncodeRead(m.Conversation, m.Seq, m.Unread));
                 return true;
             case FlagsChanged f:
-                Send(FramesV2.EncodeFlags(f.Conversation, f.Pinned, f.Muted));
+                Send(V2Frames.EncodeFlags(f.Conversation, f.Pinned, f.Muted));
                 return true;
             case ReceiptArrived r:
-                Send(FramesV2.EncodeReceipt(r.ReaderId, r.MessageId, r.ReadAt));
+                Send(V2Frames.EncodeReceipt(r.ReaderId, r.MessageId, r.ReadAt));
                 return true;
             case TypingArrived t:
-                Send(FramesV2.EncodeTyping(t.Conversation, t.FromId));
+                Send(V2Frames.EncodeTyping(t.Conversation, t.FromId));
                 return true;
             case PresenceArrived p:
-                if (_syncedSent) Send(FramesV2.EncodePresence(p.FriendId, p.Online)); // before it, the snapshot after synced covers it
+                if (_syncedSent) Send(V2Frames.EncodePresence(p.FriendId, p.Online)); // before it, the snapshot after synced covers it
                 return true;
             case OnlineFriends o:
-                foreach (var friend in o.Friends) Send(FramesV2.EncodePresence(friend, online: true));
+                foreach (var friend in o.Friends) Send(V2Frames.EncodePresence(friend, online: true));
                 return true;
             case MessageRecalled r:
                 OnRecalled(Streams.Inbox(User), null, r.Seq, r.MessageId);
@@ -49,10 +49,10 @@ public sealed partial class ConnectionActorV2
                 if (_memberRooms.Contains(r.RoomId)) OnRecalled(Streams.Room(r.RoomId), r.RoomId, r.Seq, r.MessageId);
                 return true;
             case RoomTypingPublished t:
-                if (t.UserId != User && _memberRooms.Contains(t.RoomId)) Send(FramesV2.EncodeTyping(ConversationId.In(t.RoomId), t.UserId));
+                if (t.UserId != User && _memberRooms.Contains(t.RoomId)) Send(V2Frames.EncodeTyping(ConversationId.In(t.RoomId), t.UserId));
                 return true;
             case ConversationRefused r:
-                Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid));
+                Send(V2Frames.EncodeError(r.Code, r.Reason, r.Cid));
                 return true;
             case QueryAnswered a:
                 Send(a.Frame);
@@ -61,7 +61,7 @@ public sealed partial class ConnectionActorV2
                 OnRoomReadChecked(c);
                 return true;
             case QueryFailed f:
-                Send(FramesV2.EncodeError(f.Code, f.Reason));
+                Send(V2Frames.EncodeError(f.Code, f.Reason));
                 return true;
             default:
                 return false;
@@ -79,7 +79,7 @@ public sealed partial class ConnectionActorV2
             case "flags":
                 if (ParseConversation(frame) is { } flagged)
                 {
-                    if (frame.Pinned is null && frame.Muted is null) Send(FramesV2.EncodeError("bad-frame", "flags needs pinned and/or muted"));
+                    if (frame.Pinned is null && frame.Muted is null) Send(V2Frames.EncodeError("bad-frame", "flags needs pinned and/or muted"));
                     else Topology.Users.Tell(new ConversationCommands.SetConversationFlags(User, flagged, frame.Pinned, frame.Muted, Self));
                 }
                 return true;
@@ -104,12 +104,12 @@ public sealed partial class ConnectionActorV2
     {
         if (!ConversationId.TryParse(frame.Conv, out var conversation))
         {
-            Send(FramesV2.EncodeError("bad-frame", "conv must be u<user id> or r<room id>", frame.Cid));
+            Send(V2Frames.EncodeError("bad-frame", "conv must be u<user id> or r<room id>", frame.Cid));
             return null;
         }
         if (conversation.Room is { } room && !_memberRooms.Contains(room))
         {
-            Send(FramesV2.EncodeError("not-member", $"you are not a member of room {room}", frame.Cid));
+            Send(V2Frames.EncodeError("not-member", $"you are not a member of room {room}", frame.Cid));
             return null;
         }
         return conversation;
@@ -118,7 +118,7 @@ public sealed partial class ConnectionActorV2
     private long? RequireSeq(V2Frame frame)
     {
         if (frame.Seq is { } seq and >= 0) return seq;
-        Send(FramesV2.EncodeError("bad-cursor", "seq must be a sequence number (0 or more)", frame.Cid));
+        Send(V2Frames.EncodeError("bad-cursor", "seq must be a sequence number (0 or more)", frame.Cid));
         return null;
     }
 
@@ -138,7 +138,7 @@ public sealed partial class ConnectionActorV2
     private void OnRoomReadChecked(RoomReadChecked check)
     {
         if (check.Seq > check.Head)
-            Send(FramesV2.EncodeError("no-such-message", check.Head < 0 ? $"room {check.Conversation.Room} does not exist" : $"the room has no message {check.Seq} (its newest is {check.Head})"));
+            Send(V2Frames.EncodeError("no-such-message", check.Head < 0 ? $"room {check.Conversation.Room} does not exist" : $"the room has no message {check.Seq} (its newest is {check.Head})"));
         else Topology.Users.Tell(new ConversationCommands.MarkRead(User, check.Conversation, check.Seq, Self));
     }
 
@@ -165,10 +165,10 @@ public sealed partial class ConnectionActorV2
         if (ConversationId.TryParse(frame.Stream, out var stream) && stream.Room is { } room)
         {
             if (_memberRooms.Contains(room)) Topology.Rooms.Tell(new RoomConversationCommands.RecallRoomMessage(room, User, seq, frame.Cid, Self));
-            else Send(FramesV2.EncodeError("not-member", $"you are not a member of room {room}", frame.Cid));
+            else Send(V2Frames.EncodeError("not-member", $"you are not a member of room {room}", frame.Cid));
             return;
         }
-        Send(FramesV2.EncodeError("bad-frame", $"stream must be your inbox ({Streams.Inbox(User)}) or a room (r<id>)", frame.Cid));
+        Send(V2Frames.EncodeError("bad-frame", $"stream must be your inbox ({Streams.Inbox(User)}) or a room (r<id>)", frame.Cid));
     }
 
     private void History(V2Frame frame)
@@ -177,13 +177,13 @@ public sealed partial class ConnectionActorV2
         var limit = frame.Limit ?? 50;
         if (limit is < 1 or > MaxHistoryLimit)
         {
-            Send(FramesV2.EncodeError("bad-limit", $"limit must be 1 to {MaxHistoryLimit}"));
+            Send(V2Frames.EncodeError("bad-limit", $"limit must be 1 to {MaxHistoryLimit}"));
             return;
         }
         var before = frame.Before ?? long.MaxValue;
         if (before < 1)
         {
-            Send(FramesV2.EncodeError("bad-cursor", "before must be a positive sequence number"));
+            Send(V2Frames.EncodeError("bad-cursor", "before must be a positive sequence number"));
             return;
         }
         var materializer = _materializer ??= Akka.Streams.ActorMaterializer.Create(Context);
@@ -195,11 +195,11 @@ public sealed partial class ConnectionActorV2
             {
                 var head = await rooms.Ask<JournalHead>(new GetRoomJournalHead(room), QueryTimeout);
                 var page = await log.RoomHistoryAsync(room, head.SequenceNr, before, (int)limit, materializer);
-                return FramesV2.EncodeHistory(name, page.Messages.Select(m => FramesV2.EncodeRoomForHistory(m, page.Recalled.Contains(m.MessageId))), page.More, page.NextBefore);
+                return V2Frames.EncodeHistory(name, page.Messages.Select(m => V2Frames.EncodeRoomForHistory(m, page.Recalled.Contains(m.MessageId))), page.More, page.NextBefore);
             }
             var inboxHead = await users.Ask<JournalHead>(new GetJournalHead(user), QueryTimeout);
             var inbox = await log.InboxHistoryAsync(user, conversation.Peer!.Value, inboxHead.SequenceNr, before, (int)limit, materializer);
-            return FramesV2.EncodeHistory(name, inbox.Messages.Select(m => FramesV2.EncodeDirectForHistory(user, m, inbox.Recalled.Contains(m.MessageId))), inbox.More, inbox.NextBefore);
+            return V2Frames.EncodeHistory(name, inbox.Messages.Select(m => V2Frames.EncodeDirectForHistory(user, m, inbox.Recalled.Contains(m.MessageId))), inbox.More, inbox.NextBefore);
         });
     }
 
@@ -209,7 +209,7 @@ public sealed partial class ConnectionActorV2
         var limit = frame.Limit ?? 20;
         if (offset < 0 || limit is < 1 or > MaxConversationPage)
         {
-            Send(FramesV2.EncodeError("bad-limit", $"offset must be 0 or more and limit 1 to {MaxConversationPage}"));
+            Send(V2Frames.EncodeError("bad-limit", $"offset must be 0 or more and limit 1 to {MaxConversationPage}"));
             return;
         }
         var (users, rooms, user) = (Topology.Users, Topology.Rooms, User);

@@ -8,9 +8,9 @@ using AkkaChat.Edge.Protocols.Seed000;
 /// The seed-000 frame decoder on its own: what the seed client sends is read, wrongly typed fields are refused by name
 /// (never coerced), the client's reference survives a refusal, and nesting is limited to <see cref="JsonFrames.MaxDepth"/>.
 /// </summary>
-public sealed class FrameDecodingTests
+public sealed class Seed000FrameDecodingTests
 {
-    private static (Seed000Frame? Frame, FrameError? Error) Decode(string json) => LegacyFrames.Decode(Encoding.UTF8.GetBytes(json));
+    private static (Seed000Frame? Frame, FrameError? Error) Decode(string json) => Seed000Frames.Decode(Encoding.UTF8.GetBytes(json));
 
     [Theory]
     [InlineData("{\"id\":1,\"userid\":2,\"dstid\":3,\"cmd\":10,\"media\":1,\"content\":\"hello\"}")]
@@ -73,7 +73,7 @@ public sealed class FrameDecodingTests
     {
         var bytes = Encoding.UTF8.GetBytes("{\"id\":7,\"cmd\":10,\"content\":\"ab\"}");
         bytes[Array.IndexOf(bytes, (byte)'a')] = 0xFF;
-        var (frame, error) = LegacyFrames.Decode(bytes);
+        var (frame, error) = Seed000Frames.Decode(bytes);
         Assert.Null(frame);
         Assert.Equal(7, error!.ClientRef);
     }

@@ -24,7 +24,7 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// sent before the first <c>sync</c>. A recalled message goes out as a recalled slot (no content): the socket knows every
 /// recalled sequence number above its cursors from the entities when it starts reading, and later recalls from their pushes.
 /// </summary>
-public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnboundedStash
+public sealed partial class V2Connection : SocketConnectionActor, IWithUnboundedStash
 {
     public const int MaxCidLength = 64;
     private static readonly TimeSpan AckRetry = TimeSpan.FromMilliseconds(20);
@@ -46,7 +46,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     private IMaterializer? _materializer;
     private long _lastInbound = Environment.TickCount64;
 
-    public ConnectionActorV2(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits)
+    public V2Connection(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits)
         : base(user, session, topology, fanout, limits)
     {
         _log = log;
@@ -55,7 +55,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     public IStash Stash { get; set; } = null!;
 
     public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits) =>
-        Akka.Actor.Props.Create(() => new ConnectionActorV2(user, session, topology, fanout, log, limits)).WithMailbox(SocketMailbox.Id);
+        Akka.Actor.Props.Create(() => new V2Connection(user, session, topology, fanout, log, limits)).WithMailbox(SocketMailbox.Id);
 
     protected override bool WantsBacklog => false;
 
@@ -115,15 +115,15 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
                 break;
             case DirectAccepted a:
                 _unansweredDirect.Remove(a.Message.Cid);
-                Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Inbox(User), a.Message.Seq, a.Message.MessageId, a.Message.At));
+                Send(V2Frames.EncodeAck(a.Message.Cid, Streams.Inbox(User), a.Message.Seq, a.Message.MessageId, a.Message.At));
                 OnLiveInbox(a.Message); // the entity pushes to our other sockets; this one learns of its own copy here
                 break;
             case RoomAccepted a:
-                Send(FramesV2.EncodeAck(a.Message.Cid, Streams.Room(a.Message.RoomId), a.Message.Seq, a.Message.MessageId, a.Message.At));
+                Send(V2Frames.EncodeAck(a.Message.Cid, Streams.Room(a.Message.RoomId), a.Message.Seq, a.Message.MessageId, a.Message.At));
                 break;
             case ChatRefused r:
                 _unansweredDirect.Remove(r.Cid);
-                Send(FramesV2.EncodeError(r.Code, r.Reason, r.Cid));
+                Send(V2Frames.EncodeError(r.Code, r.Reason, r.Cid));
                 break;
             case RoomMembershipAdded m:
                 OnJoined(m.RoomId, m.Mark);
@@ -199,22 +199,22 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     private void HandleInbound(InboundText text)
     {
         _lastInbound = Environment.TickCount64;
-        var (frame, error) = FramesV2.Decode(text.Utf8);
+        var (frame, error) = V2Frames.Decode(text.Utf8);
         if (frame is null)
         {
-            Send(FramesV2.EncodeError("bad-frame", error!.Message, error.Cid));
+            Send(V2Frames.EncodeError("bad-frame", error!.Message, error.Cid));
             return;
         }
         if (frame.Type != "ping" && !TryTakeToken())
         {
             ChatMetrics.RateLimitHit("socket");
-            Send(FramesV2.EncodeError("rate-limited", "too many frames, slow down", frame.Cid));
+            Send(V2Frames.EncodeError("rate-limited", "too many frames, slow down", frame.Cid));
             return;
         }
         switch (frame.Type)
         {
             case "ping":
-                Send(FramesV2.Pong);
+                Send(V2Frames.Pong);
                 break;
             case "send":
                 HandleSend(frame);
@@ -223,11 +223,11 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
                 RequestSync(frame);
                 break;
             case "":
-                Send(FramesV2.EncodeError("bad-frame", "a v2 frame needs a type (send, sync, ping, read, flags, typing, recall, history, conversations)", frame.Cid));
+                Send(V2Frames.EncodeError("bad-frame", "a v2 frame needs a type (send, sync, ping, read, flags, typing, recall, history, conversations)", frame.Cid));
                 break;
             default:
                 if (HandleConversationFrame(frame)) break;
-                Send(FramesV2.EncodeError("unknown-type", $"unknown frame type '{frame.Type}'", frame.Cid));
+                Send(V2Frames.EncodeError("unknown-type", $"unknown frame type '{frame.Type}'", frame.Cid));
                 break;
         }
     }
@@ -236,7 +236,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     {
         if (frame.Cid.Length is 0 or > MaxCidLength)
         {
-            Send(FramesV2.EncodeError("bad-frame", $"send needs a cid of 1 to {MaxCidLength} characters", frame.Cid));
+            Send(V2Frames.EncodeError("bad-frame", $"send needs a cid of 1 to {MaxCidLength} characters", frame.Cid));
             return;
         }
         switch (frame.Cmd)
@@ -244,7 +244,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
             case ChatCommand.Direct when frame.DstId > 0:
                 if (_unansweredDirect.Count >= Session.Capacity && !_unansweredDirect.ContainsKey(frame.Cid))
                 {
-                    Send(FramesV2.EncodeError("refused", "too many messages are waiting for their ack; wait for some", frame.Cid));
+                    Send(V2Frames.EncodeError("refused", "too many messages are waiting for their ack; wait for some", frame.Cid));
                     break;
                 }
                 ChatMetrics.MessageReceived(ChatMeter.Direct);
@@ -257,10 +257,10 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
                 Topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), User, frame.Payload, frame.ClientRef, Self, frame.Cid));
                 break;
             case ChatCommand.Direct or ChatCommand.Room:
-                Send(FramesV2.EncodeError("bad-frame", "dstid must be a positive number", frame.Cid));
+                Send(V2Frames.EncodeError("bad-frame", "dstid must be a positive number", frame.Cid));
                 break;
             default:
-                Send(FramesV2.EncodeError("bad-frame", "send needs cmd 10 (1:1) or 11 (room)", frame.Cid));
+                Send(V2Frames.EncodeError("bad-frame", "send needs cmd 10 (1:1) or 11 (room)", frame.Cid));
                 break;
         }
     }
@@ -271,24 +271,24 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     {
         if (_syncRequested)
         {
-            Send(FramesV2.EncodeError("already-synced", "sync once per connection; reconnect to resume again"));
+            Send(V2Frames.EncodeError("already-synced", "sync once per connection; reconnect to resume again"));
             return;
         }
         var inbox = frame.Inbox ?? 0;
         var rooms = frame.Rooms ?? new Dictionary<long, long>();
         if (inbox < 0 || rooms.Values.Any(v => v < 0))
         {
-            Send(FramesV2.EncodeError("bad-cursor", "sequence numbers are never negative"));
+            Send(V2Frames.EncodeError("bad-cursor", "sequence numbers are never negative"));
             return;
         }
         if (inbox > _inboxHead)
         {
-            Send(FramesV2.EncodeError("cursor-ahead", $"inbox cursor {inbox} is ahead of the stream ({_inboxHead})", stream: Streams.Inbox(User)));
+            Send(V2Frames.EncodeError("cursor-ahead", $"inbox cursor {inbox} is ahead of the stream ({_inboxHead})", stream: Streams.Inbox(User)));
             return;
         }
         if (rooms.Keys.FirstOrDefault(r => !_memberRooms.Contains(new RoomId(r))) is var foreign and not 0)
         {
-            Send(FramesV2.EncodeError("not-member", $"you are not a member of room {foreign}", stream: Streams.Room(new RoomId(foreign))));
+            Send(V2Frames.EncodeError("not-member", $"you are not a member of room {foreign}", stream: Streams.Room(new RoomId(foreign))));
             return;
         }
         _syncRequested = true;
@@ -309,7 +309,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
             if (cursor > head)
             {
                 _syncRequested = false;
-                Send(FramesV2.EncodeError("cursor-ahead", $"room {room} cursor {cursor} is ahead of the stream ({head})", stream: Streams.Room(new RoomId(room))));
+                Send(V2Frames.EncodeError("cursor-ahead", $"room {room} cursor {cursor} is ahead of the stream ({head})", stream: Streams.Room(new RoomId(room))));
                 return;
             }
         }
@@ -377,7 +377,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
         if (_awaitingFirstCatchUp.Remove(stream) && _awaitingFirstCatchUp.Count == 0 && !_syncedSent)
         {
             _syncedSent = true;
-            Send(FramesV2.EncodeSynced(_inbox!.Delivered, _rooms.OrderBy(kv => kv.Key.Value).Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Delivered))));
+            Send(V2Frames.EncodeSynced(_inbox!.Delivered, _rooms.OrderBy(kv => kv.Key.Value).Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Delivered))));
             Topology.Users.Tell(new ConversationCommands.GetOnlineFriends(User)); // answered with the presence snapshot
         }
     }
@@ -394,19 +394,19 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     private void OnLiveRoom(RoomFrame frame)
     {
         if (!_rooms.TryGetValue(frame.Message.RoomId, out var cursor)) return;
-        Apply(cursor.OnLive(frame.Message.Seq), () => IsRecalled(frame.Message) ? EncodeRoom(frame.Message) : frame.Version2, Streams.Room(frame.Message.RoomId), frame.Message.RoomId);
+        Apply(cursor.OnLive(frame.Message.Seq), () => IsRecalled(frame.Message) ? EncodeRoom(frame.Message) : frame.V2, Streams.Room(frame.Message.RoomId), frame.Message.RoomId);
     }
 
     /// <summary>A message of the inbox as this socket sends it now: whole, or as a recalled slot (the sequence stays gap-free).</summary>
-    private byte[] EncodeInbox(DirectMessage m) => FramesV2.EncodeDirectForHistory(User, m, _recalledInbox.Contains(m.Seq));
+    private byte[] EncodeInbox(DirectMessage m) => V2Frames.EncodeDirectForHistory(User, m, _recalledInbox.Contains(m.Seq));
 
-    private byte[] EncodeRoom(RoomMessage m) => FramesV2.EncodeRoomForHistory(m, IsRecalled(m));
+    private byte[] EncodeRoom(RoomMessage m) => V2Frames.EncodeRoomForHistory(m, IsRecalled(m));
 
     private bool IsRecalled(RoomMessage m) => _recalledRooms.TryGetValue(m.RoomId, out var recalled) && recalled.Contains(m.Seq);
 
     private void TellMissedRecalls(string stream, IReadOnlyList<RecallNote> missed)
     {
-        foreach (var note in missed) Send(FramesV2.EncodeRecalled(stream, note.Seq, note.MessageId));
+        foreach (var note in missed) Send(V2Frames.EncodeRecalled(stream, note.Seq, note.MessageId));
     }
 
     /// <summary>A recall pushed by an entity: from now on the message goes out as a slot; the <c>recalled</c> frame tells the client.</summary>
@@ -414,7 +414,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     {
         var cursor = room is { } r ? _rooms.GetValueOrDefault(r) : _inbox;
         if (cursor is null || seq > cursor.Delivered) (room is { } rr ? RecalledIn(rr) : _recalledInbox).Add(seq); // at or below: never sent again
-        Send(FramesV2.EncodeRecalled(stream, seq, messageId));
+        Send(V2Frames.EncodeRecalled(stream, seq, messageId));
     }
 
     private void Apply(CursorDecision decision, Func<ReadOnlyMemory<byte>> encode, string stream, RoomId? room)

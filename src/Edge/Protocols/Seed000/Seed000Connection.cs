@@ -16,10 +16,10 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// pushes what they send back. On start it registers with its user entity, receives what the user
 /// missed while offline, subscribes to its rooms on this node's fan-out actor and catches each room up
 /// from the user's last mark before passing live room traffic on, so room messages arrive in order.
-/// It never echoes a message to the socket that sent it and sends a legacy socket nothing but chat
+/// It never echoes a message to the socket that sent it and sends a seed-000 socket nothing but chat
 /// messages and error frames.
 /// </summary>
-public sealed class ConnectionActor : SocketConnectionActor
+public sealed class Seed000Connection : SocketConnectionActor
 {
     private const int RoomCatchUpLimit = 200;
     private const int MaxBufferedPerRoom = 1000;
@@ -27,7 +27,7 @@ public sealed class ConnectionActor : SocketConnectionActor
     private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
     private readonly WrittenMark _inbox = new(0);
 
-    public ConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
+    public Seed000Connection(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
         : base(user, session, topology, fanout, limits)
     {
     }
@@ -46,7 +46,7 @@ public sealed class ConnectionActor : SocketConnectionActor
                 RefuseUnknownUser();
                 break;
             case PushDirect p:
-                DeliverDirect(p.Message.Seq, LegacyFrames.EncodeDirect(p.Message));
+                DeliverDirect(p.Message.Seq, Seed000Frames.EncodeDirect(p.Message));
                 break;
             case DirectAccepted a:
                 // The seed client shows its own message itself and expects no ack; the message still counts as seen.
@@ -58,7 +58,7 @@ public sealed class ConnectionActor : SocketConnectionActor
                 if (_rooms.TryGetValue(a.Message.RoomId, out var cursor) && cursor.CatchingUp) cursor.OwnSends.Add(a.Message.Seq);
                 break;
             case ChatRefused r:
-                Send(LegacyFrames.EncodeError(r.Code, r.Reason, r.ClientRef));
+                Send(Seed000Frames.EncodeError(r.Code, r.Reason, r.ClientRef));
                 break;
             case RoomMembershipAdded m:
                 TrackRoom(m.RoomId, m.Mark, catchUp: true); // from the join on: what was stored before this node subscribed is fetched
@@ -94,7 +94,7 @@ public sealed class ConnectionActor : SocketConnectionActor
     }
 
     public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(user, session, topology, fanout, limits)).WithMailbox(SocketMailbox.Id);
+        Akka.Actor.Props.Create(() => new Seed000Connection(user, session, topology, fanout, limits)).WithMailbox(SocketMailbox.Id);
 
     protected override bool WantsBacklog => true;
 
@@ -111,22 +111,22 @@ public sealed class ConnectionActor : SocketConnectionActor
 
     private void HandleInbound(InboundText text)
     {
-        var (frame, error) = LegacyFrames.Decode(text.Utf8);
+        var (frame, error) = Seed000Frames.Decode(text.Utf8);
         if (frame is null)
         {
-            Send(LegacyFrames.EncodeError("bad-frame", error!.Message, error.ClientRef));
+            Send(Seed000Frames.EncodeError("bad-frame", error!.Message, error.ClientRef));
             return;
         }
         if (frame.Cmd is null)
         {
-            Send(LegacyFrames.EncodeError("bad-frame", "missing cmd", frame.ClientRef));
+            Send(Seed000Frames.EncodeError("bad-frame", "missing cmd", frame.ClientRef));
             return;
         }
         if (frame.Cmd == ChatCommand.Heartbeat) return;
         if (!TryTakeToken())
         {
             ChatMetrics.RateLimitHit("socket");
-            Send(LegacyFrames.EncodeError("rate-limited", "too many messages, slow down", frame.ClientRef));
+            Send(Seed000Frames.EncodeError("rate-limited", "too many messages, slow down", frame.ClientRef));
             return;
         }
         switch (frame.Cmd)
@@ -140,10 +140,10 @@ public sealed class ConnectionActor : SocketConnectionActor
                 Topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), User, frame.Payload, frame.ClientRef, Self));
                 break;
             case ChatCommand.Direct or ChatCommand.Room:
-                Send(LegacyFrames.EncodeError("bad-frame", "dstid must be a positive number", frame.ClientRef));
+                Send(Seed000Frames.EncodeError("bad-frame", "dstid must be a positive number", frame.ClientRef));
                 break;
             default:
-                Send(LegacyFrames.EncodeError("unknown-cmd", $"unknown cmd {frame.Cmd}", frame.ClientRef));
+                Send(Seed000Frames.EncodeError("unknown-cmd", $"unknown cmd {frame.Cmd}", frame.ClientRef));
                 break;
         }
     }
@@ -151,7 +151,7 @@ public sealed class ConnectionActor : SocketConnectionActor
     private void HandleConnected(UserReplies.Connected connected)
     {
         WatchEntity(Sender);
-        foreach (var message in connected.Backlog) DeliverDirect(message.Seq, LegacyFrames.EncodeDirect(message));
+        foreach (var message in connected.Backlog) DeliverDirect(message.Seq, Seed000Frames.EncodeDirect(message));
         foreach (var room in connected.Rooms)
         {
             if (_rooms.ContainsKey(room)) continue;
@@ -208,7 +208,7 @@ public sealed class ConnectionActor : SocketConnectionActor
         {
             if (message.Seq <= cursor.Delivered) continue;
             if (cursor.OwnSends.Contains(message.Seq) || cursor.Recalled.Contains(message.Seq)) DeliverRoomMessage(cursor, message.Seq, frame: null);
-            else DeliverRoomMessage(cursor, message.Seq, LegacyFrames.EncodeRoom(message));
+            else DeliverRoomMessage(cursor, message.Seq, Seed000Frames.EncodeRoom(message));
         }
         FinishCatchUp(page.RoomId);
     }
@@ -238,7 +238,7 @@ public sealed class ConnectionActor : SocketConnectionActor
     private void DeliverRoomFrame(RoomCursor cursor, RoomFrame frame)
     {
         if (frame.Message.Seq <= cursor.Delivered) return;
-        DeliverRoomMessage(cursor, frame.Message.Seq, Self.Equals(frame.Origin) ? null : frame.Legacy);
+        DeliverRoomMessage(cursor, frame.Message.Seq, Self.Equals(frame.Origin) ? null : frame.Seed000);
     }
 
     /// <summary>Sends a room message (or, for our own, nothing: the client shows it already) and notes which frame carries it.</summary>

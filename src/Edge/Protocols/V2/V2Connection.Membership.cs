@@ -7,7 +7,7 @@ using AkkaChat.Edge.Protocols.Seed000;
 using AkkaChat.Edge.Transport;
 
 /// <summary>Leaving a room (or being removed from it): the socket stops receiving it at once.</summary>
-public sealed partial class ConnectionActorV2
+public sealed partial class V2Connection
 {
     private void OnLeft(RoomId room)
     {

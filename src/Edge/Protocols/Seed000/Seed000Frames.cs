@@ -12,7 +12,7 @@ public sealed record Seed000Frame(long ClientRef, long? Cmd, long DstId, ChatPay
 /// The seed-000 JSON codec (docs/PROTOCOL.md §2). Decoding reads the seed's fields with the shared <see cref="JsonFrames"/>
 /// rules and ignores every other field. Encoding writes the seed's shape with empty fields left out, as the Go server did.
 /// </summary>
-public static class LegacyFrames
+public static class Seed000Frames
 {
     /// <summary>Decodes a text frame, or returns the reason it is not a valid seed-000 frame.</summary>
     public static (Seed000Frame? Frame, FrameError? Error) Decode(ReadOnlySpan<byte> utf8)

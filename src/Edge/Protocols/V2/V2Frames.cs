@@ -17,7 +17,7 @@ public static class Streams
 }
 
 /// <summary>Server-to-client frames of protocol v2 (docs/PROTOCOL.md §3). Every frame has a <c>type</c>.</summary>
-public static partial class FramesV2
+public static partial class V2Frames
 {
     public static byte[] EncodeDirect(UserId streamOwner, DirectMessage m) =>
         EncodeMessage(Streams.Inbox(streamOwner), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
@@ -71,6 +71,6 @@ public static partial class FramesV2
             w.WriteNumber("seq", seq);
             w.WriteString("mid", messageId.ToString(CultureInfo.InvariantCulture));
             if (cid.Length > 0) w.WriteString("cid", cid);
-            LegacyFrames.WriteMessageBody(w, userId, cmd, dstId, p, at);
+            Seed000Frames.WriteMessageBody(w, userId, cmd, dstId, p, at);
         });
 }

@@ -2,7 +2,7 @@ namespace AkkaChat.Edge.Tests.Protocols.V2;
 
 using System.Text.Json;
 
-public sealed class ProtocolV2Tests : IAsyncLifetime
+public sealed class V2ProtocolTests : IAsyncLifetime
 {
     private ChatHost _host = null!;
 

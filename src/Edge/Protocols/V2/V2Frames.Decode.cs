@@ -21,7 +21,7 @@ public sealed record V2Frame(string Type, string Cid, long ClientRef, long? Cmd,
 }
 
 /// <summary>The v2 decoder (docs/PROTOCOL.md §3): the seed-000 fields and type rules, plus v2's own fields.</summary>
-public static partial class FramesV2
+public static partial class V2Frames
 {
     /// <summary>Decodes a text frame, or returns the reason it is not a valid v2 frame.</summary>
     public static (V2Frame? Frame, FrameError? Error) Decode(ReadOnlySpan<byte> utf8)
