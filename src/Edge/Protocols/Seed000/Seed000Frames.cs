@@ -17,11 +17,9 @@ public static class Seed000Frames
     /// <summary>Decodes a text frame, or returns the reason it is not a valid seed-000 frame.</summary>
     public static (Seed000Frame? Frame, FrameError? Error) Decode(ReadOnlySpan<byte> utf8)
     {
-        var fields = new Fields();
+        var fields = new MessageFields();
         var error = JsonFrames.Read(utf8, ref fields);
-        return error is null
-            ? (new Seed000Frame(fields.Id, fields.Cmd, fields.DstId, new ChatPayload(fields.Media, fields.Content, fields.Pic, fields.Url, fields.Memo, fields.Amount)), null)
-            : (null, error);
+        return error is null ? (new Seed000Frame(fields.Id, fields.Cmd, fields.DstId, fields.ToPayload()), null) : (null, error);
     }
 
     public static byte[] EncodeDirect(DirectMessage m) => Encode(m.Seq, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
@@ -63,8 +61,11 @@ public static class Seed000Frames
         w.WriteNumber("createat", at.ToUnixTimeMilliseconds());
     }
 
-    /// <summary>The seed-000 fields of a frame; "userid" and anything else is skipped: the server decides who sent it.</summary>
-    private struct Fields() : IJsonFrameFields
+    /// <summary>
+    /// The seed-000 message fields, which are a whole seed-000 frame and the body of a v2 <c>send</c>; "userid" and
+    /// anything else is skipped: the server decides who sent it.
+    /// </summary>
+    internal struct MessageFields() : IJsonFrameFields
     {
         public long Id;
         public long DstId;
@@ -75,6 +76,8 @@ public static class Seed000Frames
         public string Pic = "";
         public string Url = "";
         public string Memo = "";
+
+        public readonly ChatPayload ToPayload() => new(Media, Content, Pic, Url, Memo, Amount);
 
         public void Read(string? name, ref Utf8JsonReader reader)
         {

@@ -2,6 +2,7 @@ namespace AkkaChat.Edge.Protocols.V2;
 
 using System.Text.Json;
 using AkkaChat.Core.Chat;
+using AkkaChat.Edge.Protocols.Seed000;
 
 /// <summary>
 /// A v2 frame as a client sends it: <c>type</c> (send, sync, ping, …), <c>cid</c>, the seed-000 message fields for
@@ -29,7 +30,7 @@ public static partial class V2Frames
         var f = new Fields();
         var error = JsonFrames.Read(utf8, ref f);
         if (error is not null) return (null, error);
-        return (new V2Frame(f.Type, f.Cid, f.Id, f.Cmd, f.DstId, new ChatPayload(f.Media, f.Content, f.Pic, f.Url, f.Memo, f.Amount), f.Inbox, f.Rooms)
+        return (new V2Frame(f.Type, f.Cid, f.Message.Id, f.Message.Cmd, f.Message.DstId, f.Message.ToPayload(), f.Inbox, f.Rooms)
         {
             Conv = f.Conv,
             Stream = f.Stream,
@@ -59,18 +60,10 @@ public static partial class V2Frames
 
     private static string Shorten(string? text) => text is null ? "" : text.Length <= 20 ? text : text[..20] + "…";
 
-    /// <summary>The v2 fields of a frame; "userid" and anything else is skipped: the server decides who sent it.</summary>
+    /// <summary>The v2 fields of a frame; the rest goes to the seed-000 message fields, which skip what they do not know.</summary>
     private struct Fields() : IJsonFrameFields
     {
-        public long Id;
-        public long DstId;
-        public long? Cmd;
-        public int Media;
-        public long Amount;
-        public string Content = "";
-        public string Pic = "";
-        public string Url = "";
-        public string Memo = "";
+        public Seed000Frames.MessageFields Message = new();
         public string Type = "";
         public string Cid = "";
         public long? Inbox;
@@ -88,15 +81,6 @@ public static partial class V2Frames
         {
             switch (name)
             {
-                case "id": Id = JsonFrames.ReadLong(ref reader, name) ?? 0; break;
-                case "dstid": DstId = JsonFrames.ReadLong(ref reader, name) ?? 0; break;
-                case "cmd": Cmd = JsonFrames.ReadLong(ref reader, name); break;
-                case "media": Media = JsonFrames.ReadInt(ref reader, name); break;
-                case "amount": Amount = JsonFrames.ReadLong(ref reader, name) ?? 0; break;
-                case "content": Content = JsonFrames.ReadString(ref reader, name); break;
-                case "pic": Pic = JsonFrames.ReadString(ref reader, name); break;
-                case "url": Url = JsonFrames.ReadString(ref reader, name); break;
-                case "memo": Memo = JsonFrames.ReadString(ref reader, name); break;
                 case "type": Type = JsonFrames.ReadString(ref reader, name); break;
                 case "cid": Cid = JsonFrames.ReadString(ref reader, name); break;
                 case "inbox": Inbox = JsonFrames.ReadLong(ref reader, name); break;
@@ -109,7 +93,7 @@ public static partial class V2Frames
                 case "offset": Offset = JsonFrames.ReadLong(ref reader, name); break;
                 case "pinned": Pinned = JsonFrames.ReadBool(ref reader, name); break;
                 case "muted": Muted = JsonFrames.ReadBool(ref reader, name); break;
-                default: reader.Skip(); break;
+                default: Message.Read(name, ref reader); break; // the seed-000 message fields, or skipped
             }
         }
     }
