@@ -25,7 +25,7 @@
 #   BENCH_SQL_JOURNAL [direct find-max]  scenarios also run on AKKACHAT_JOURNAL=sql (Akka.Persistence.Sql's
 #                                   journal), the same-run baseline for AkkaChat's own SQLite journal; "" skips them
 #   BENCH_V2 [storm]                scenarios also run on AkkaChat with protocol v2 (acks, resume by sync), against
-#                                   the same scenario on v1; "" skips them
+#                                   the same scenario on seed-000; "" skips them
 #   BENCH_WORKSTATION_GC [connect]  scenarios also run on AkkaChat with DOTNET_gcServer=0 (the setting for nodes
 #                                   that hold many idle sockets), against the default Server GC; "" skips them
 #
@@ -280,7 +280,7 @@ run_compared() {
   done
 }
 
-# Protocol v2 on the same node: the v1 result of the same scenario is the comparison (for storm: v1 cannot know what
+# Protocol v2 on the same node: the seed-000 result of the same scenario is the comparison (for storm: seed-000 cannot know what
 # a dropped client read, v2 resumes each socket from its own stream positions).
 v2_note="Protocol v2: not run (BENCH_V2 is empty)."
 if [ -n "$v2_scenarios" ]; then
@@ -288,7 +288,7 @@ if [ -n "$v2_scenarios" ]; then
   server_url[akkachat-v2]="${server_url[akkachat]}"
   run_compared akkachat-v2 "$kept/results-v2" "$v2_scenarios" akkachat --protocol v2
   unset "server_pid[akkachat-v2]"
-  v2_note="Protocol v2 (\`--protocol v2\`): $v2_scenarios on the main run's AkkaChat node, against the same scenario on v1 (see its section)."
+  v2_note="Protocol v2 (\`--protocol v2\`): $v2_scenarios on the main run's AkkaChat node, against the same scenario on seed-000 (see its section)."
 fi
 
 # A variant node: the main AkkaChat node stops, a fresh one starts on SQLite with the extra environment given and runs
@@ -360,8 +360,8 @@ mkdir -p "$(dirname "$out")"
   echo "endpoints and \`/chat\` frames in memory, no actors, no persistence) run side by side on loopback, the same"
   echo "scenarios against each, so every figure has a same-run ceiling. Latency is measured from each message's"
   echo "*scheduled* send time (open loop) to its arrival at each recipient socket; \`--verify\` checks that every"
-  echo "sent message reached every expected socket exactly once. The seed-000 protocol (v1) has no acks, so"
-  echo "\"acked\" is blank until the v2 protocol lands. Regenerate with \`scripts/bench.sh\` (keeps the Analysis section)."
+  echo "sent message reached every expected socket exactly once. The seed-000 protocol has no acks, so"
+  echo "\"acked\" is blank for it (\`--protocol seed000\`, the default). Regenerate with \`scripts/bench.sh\` (keeps the Analysis section)."
   echo
   echo "## Run"
   echo
@@ -396,7 +396,7 @@ mkdir -p "$(dirname "$out")"
   echo "$report"
   if [ -n "$v2_report" ]; then
     echo
-    echo "## Results: protocol v2 vs v1 on the same node"
+    echo "## Results: protocol v2 vs seed-000 on the same node"
     echo
     echo "The main run's AkkaChat node, the same scenario with \`--protocol v2\` (primary) and with the seed-000 protocol"
     echo "(here in the ceiling column). In \`storm\` a v2 socket reconnects with \`sync\` from the last sequence number it"

@@ -10,7 +10,7 @@ using AkkaChat.Core.Ids;
 public sealed record DirectMessage(long Seq, UserId SenderId, UserId RecipientId, ChatPayload Payload, DateTimeOffset At, long MessageId = 0, string Cid = "");
 
 /// <summary>A room message as stored once in the room's log (read-diffusion), with the log's dense <see cref="Seq"/>.
-/// <see cref="Cid"/> is the sending client's id for it (empty for seed-000 clients).</summary>
+/// <see cref="Cid"/> is the sending client's id for it (empty when the client sent none).</summary>
 public sealed record RoomMessage(RoomId RoomId, long Seq, UserId SenderId, ChatPayload Payload, DateTimeOffset At, long MessageId = 0, string Cid = "");
 
 /// <summary>Server message ids: random, positive, 63-bit; clients treat them as opaque strings.</summary>

@@ -3,7 +3,7 @@ namespace AkkaChat.Edge.Admin;
 using Akka.Actor;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Operations;
-using AkkaChat.Edge.Sockets;
+using AkkaChat.Edge.Transport;
 
 /// <summary>
 /// Sockets across the cluster for operators: every answering node's <see cref="NodeSocketsActor"/> is asked at once; a

@@ -3,7 +3,7 @@ namespace AkkaChat.Edge.Admin;
 using Akka.Actor;
 using Akka.Cluster;
 using AkkaChat.Core.Operations;
-using AkkaChat.Edge.Sockets;
+using AkkaChat.Edge.Transport;
 
 /// <summary>
 /// This node's socket directory for operators on any node: how many sockets are open (the query is a string and the

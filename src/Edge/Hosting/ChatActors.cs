@@ -12,7 +12,7 @@ using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Sharding;
 using AkkaChat.Core.Users;
-using AkkaChat.Edge.Sockets;
+using AkkaChat.Edge.Transport;
 using AkkaChat.Persistence.Serialization;
 
 /// <summary>Akka.Hosting wiring of the whole actor side of a node.</summary>

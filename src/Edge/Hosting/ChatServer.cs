@@ -10,7 +10,7 @@ using AkkaChat.Edge.Admin;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Http;
 using AkkaChat.Edge.Operations;
-using AkkaChat.Edge.Sockets;
+using AkkaChat.Edge.Transport;
 using AkkaChat.Persistence.Attachments;
 using AkkaChat.Persistence.Query;
 using AkkaChat.Persistence.Storage;

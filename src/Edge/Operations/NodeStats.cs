@@ -13,7 +13,7 @@ using AkkaChat.Core.Diagnostics;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Users;
-using AkkaChat.Edge.Sockets;
+using AkkaChat.Edge.Transport;
 
 /// <summary>
 /// This node's numbers for <c>/admin/node</c> and the gauges that need the node: once a second it samples the message totals

@@ -51,7 +51,7 @@ public sealed record LoadOptions
     public string? OutFile { get; init; }
     public string? FixtureFile { get; init; }
     public string Label { get; init; } = "target";
-    public string Protocol { get; init; } = "v1";
+    public string Protocol { get; init; } = "seed000";
     public int SourceAddresses { get; init; } = 8;
     public int RegisterParallelism { get; init; } = 4;
     public int SetupParallelism { get; init; } = 16;
@@ -122,10 +122,10 @@ public sealed record LoadOptions
           --fixture FILE             reuse users, friendships and rooms across runs (created if missing)
           --progress auto|live|plain|none                                   [auto]
           --progress-every S         plain progress: one line every S seconds          [5]
-          --protocol v1|v2           client protocol: v1 seed-000 JSON; v2 reliable messaging
+          --protocol seed000|v2      client protocol: seed000 JSON as the seed sends it; v2
                                      (sync on connect, acks counted with ack latency,
                                      ping every 20s when idle; storm: a reconnecting
-                                     socket syncs from its last stream positions)    [v1]
+                                     socket syncs from its last stream positions)    [seed000]
         load
           --duration S               seconds of traffic, or of holding idle sockets    [30]
           --rate N                   messages/s offered, open loop (find-max: first step) [1000]
@@ -245,7 +245,7 @@ public sealed record LoadOptions
             OutFile = Str("--out") ?? DefaultOutFile(Str("--label") ?? "target", scenario, DateTimeOffset.UtcNow),
             FixtureFile = Str("--fixture"),
             Label = Str("--label") ?? "target",
-            Protocol = Str("--protocol") ?? "v1",
+            Protocol = Str("--protocol") ?? "seed000",
             SourceAddresses = Int("--source-addresses", 8, 1, 250),
             RegisterParallelism = Int("--register-parallelism", 4, 1, 256),
             SetupParallelism = Int("--setup-parallelism", 16, 1, 1024),
@@ -274,7 +274,8 @@ public sealed record LoadOptions
         };
         var unknown = values.Keys.Where(k => !used.Contains(k)).ToList();
         if (unknown.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", unknown)}");
-        if (options.Protocol is not ("v1" or "v2")) throw new ArgumentException($"--protocol must be v1 (seed-000 JSON) or v2 (reliable messaging), not '{options.Protocol}'");
+        if (options.Protocol == "v1") throw new ArgumentException("--protocol v1 is now called seed000 (the seed-000 JSON protocol): use --protocol seed000");
+        if (options.Protocol is not ("seed000" or "v2")) throw new ArgumentException($"--protocol must be seed000 (the seed-000 JSON) or v2 (acks and resume), not '{options.Protocol}'");
         options.Check();
         return options;
     }
@@ -306,7 +307,7 @@ public sealed record LoadOptions
         if (TotalSockets < Users) throw new ArgumentException($"--sockets ({TotalSockets}) must be at least --users ({Users}): every user gets a socket");
         if (Traffic.Direct && Users % 2 != 0) throw new ArgumentException("direct traffic pairs users up: --users must be even");
         if (Traffic.Group && RoomSize > Users) throw new ArgumentException($"--room-size ({RoomSize}) cannot exceed --users ({Users})");
-        if (Scenario == Scenario.Storm && Protocol == "v1" && TotalSockets != Users)
-            throw new ArgumentException("storm on v1 needs one socket per user (--sockets = --users): the seed-000 protocol only replays a user's backlog when all of its sockets were offline (v2 sockets resume each on its own)");
+        if (Scenario == Scenario.Storm && Protocol == "seed000" && TotalSockets != Users)
+            throw new ArgumentException("storm on seed000 needs one socket per user (--sockets = --users): the seed-000 protocol only replays a user's backlog when all of its sockets were offline (v2 sockets resume each on its own)");
     }
 }

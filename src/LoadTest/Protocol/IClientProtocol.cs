@@ -39,8 +39,8 @@ public readonly ref struct InboundFrame
 }
 
 /// <summary>
-/// The wire protocol of a simulated client. v1 is the seed-000 JSON over <c>/chat</c>; a v2 with acks, client ids
-/// and sequence numbers plugs in here without touching the scenarios (they read <see cref="HasAcks"/>).
+/// The wire protocol of a simulated client: seed-000 JSON over <c>/chat</c>, or v2 with acks, client ids
+/// and sequence numbers; each plugs in here without touching the scenarios (they read <see cref="HasAcks"/>).
 /// </summary>
 public interface IClientProtocol
 {
@@ -58,17 +58,17 @@ public interface IClientProtocol
 
     /// <summary>
     /// Whether a reconnecting socket resumes from the stream positions it reached (v2 <c>sync</c>), so each socket must
-    /// track them; v1 replays what the server decides and needs none.
+    /// track them; seed-000 replays what the server decides and needs none.
     /// </summary>
     bool ResumesFromPositions { get; }
 
     /// <summary>
     /// A frame to send right after connecting and to wait for <see cref="InboundKind.Synced"/> on, resuming from
-    /// <paramref name="positions"/> (all zero on a first connect); empty when none (v1).
+    /// <paramref name="positions"/> (all zero on a first connect); empty when none (seed-000).
     /// </summary>
     ReadOnlyMemory<byte> Handshake(StreamPositions positions);
 
-    /// <summary>A frame to send on a socket that has sent nothing for <see cref="PingInterval"/>; empty when none (v1).</summary>
+    /// <summary>A frame to send on a socket that has sent nothing for <see cref="PingInterval"/>; empty when none (seed-000).</summary>
     ReadOnlyMemory<byte> PingFrame { get; }
 
     /// <summary>How long a socket may stay silent before it sends <see cref="PingFrame"/>; null when never.</summary>

@@ -57,9 +57,9 @@ public sealed record TrafficResult
     public long Sent { get; set; }
     public long SendFailed { get; set; }
     public long NotSent { get; set; }
-    /// <summary>Null for protocols without acks (v1).</summary>
+    /// <summary>Null for protocols without acks (seed-000).</summary>
     public long? Acked { get; set; }
-    /// <summary>Sent but never acked (v2; null for v1).</summary>
+    /// <summary>Sent but never acked (v2; null for seed-000).</summary>
     public long? Unacked { get; set; }
     /// <summary>Acked but missing at one or more expected sockets after the drain (v2).</summary>
     public long? AckedNotDelivered { get; set; }
@@ -69,7 +69,7 @@ public sealed record TrafficResult
     /// <summary>The sending socket's own copies of its messages (v2 pushes them: they are in its streams; not counted as deliveries).</summary>
     public long? OwnCopies { get; set; }
     public long? DuplicateOwnCopies { get; set; }
-    /// <summary>Scheduled send → ack (v2; null for v1).</summary>
+    /// <summary>Scheduled send → ack (v2; null for seed-000).</summary>
     public LatencySummary? AckLatencyMs { get; set; }
     public long ExpectedDeliveries { get; set; }
     public long Delivered { get; set; }

@@ -38,7 +38,7 @@ public sealed class ScenarioRunner : IAsyncDisposable
     private ScenarioRunner(LoadOptions o, string commandLine)
     {
         _o = o;
-        _protocol = o.Protocol == "v2" ? new ReliableProtocol(_run) : new LegacyProtocol();
+        _protocol = o.Protocol == "v2" ? new V2Protocol(_run) : new Seed000Protocol();
         _handler = new TrafficHandler(_protocol, _ledger, _run, o.MessageBytes);
         _api = new ChatApiClient(o.Url, Math.Max(o.RegisterParallelism, o.SetupParallelism));
         _connector = new SocketConnector(o.Url, o.SourceAddresses);

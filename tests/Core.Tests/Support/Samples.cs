@@ -7,7 +7,7 @@ internal static class Samples
 {
     public static readonly DateTimeOffset At = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public static ChatPayload Text(string content) => new(ChatMedia.Text, content, "", "", "", 0);
+    public static ChatPayload Text(string content) => new(Media: 1, content, "", "", "", 0);
 
     public static ChatPayload TextOfLength(int length) => Text(new string('x', length));
 

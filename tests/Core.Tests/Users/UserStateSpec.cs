@@ -264,7 +264,7 @@ public sealed class UserStateSpec
     {
         var state = Apply(AliceCreated(), new FriendAdded(Bob));
         var quarter = ChatPayload.MaxTextLength / 4;
-        var atLimit = new ChatPayload(ChatMedia.Link, new string('c', quarter), new string('p', quarter), new string('u', quarter), new string('m', quarter), 0);
+        var atLimit = new ChatPayload(Media: 7, new string('c', quarter), new string('p', quarter), new string('u', quarter), new string('m', quarter), 0);
 
         Assert.Null(state.RefuseSendDirect(Bob, atLimit));
         Assert.NotNull(state.RefuseSendDirect(Bob, atLimit with { Memo = atLimit.Memo + "!" }));

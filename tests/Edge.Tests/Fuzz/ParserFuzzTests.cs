@@ -5,7 +5,8 @@ using System.Text;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Hosting;
 using AkkaChat.Edge.Http;
-using AkkaChat.Edge.Sockets;
+using AkkaChat.Edge.Protocols.Seed000;
+using AkkaChat.Edge.Protocols.V2;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 public sealed class ParserFuzzCollection;
 
 /// <summary>
-/// In-process fuzzing of every reader of client input: the socket frame decoder (seed-000 and v2 frames), and the
+/// In-process fuzzing of every reader of client input: the socket frame decoders (seed-000 and v2), and the
 /// HTTP field reader for JSON and form bodies through <see cref="ApiContext.Handle"/>, the path every endpoint takes.
 /// Each gets 100,000 random and mutated inputs (<c>AKKACHAT_FUZZ_ITERATIONS</c> for more); nothing may throw past
 /// the reader, and memory must stay bounded. A failure prints its seed; <c>AKKACHAT_FUZZ_SEED</c> replays it.
@@ -62,13 +63,15 @@ public sealed class ParserFuzzTests
     ];
 
     [Fact]
-    public void The_frame_decoder_survives_mutated_frames_with_bounded_memory()
+    public void The_frame_decoders_survive_mutated_frames_with_bounded_memory()
     {
         var fuzzer = new InputFuzzer(InputFuzzer.NewSeed());
         Run(fuzzer, "frame decoder", input =>
         {
-            var (frame, error) = LegacyFrames.Decode(input);
-            Assert.True((frame is null) != (error is null), "exactly one of frame and error");
+            var (frame, error) = Seed000Frames.Decode(input);
+            Assert.True((frame is null) != (error is null), "exactly one of frame and error (seed-000)");
+            var (v2Frame, v2Error) = V2Frames.Decode(input);
+            Assert.True((v2Frame is null) != (v2Error is null), "exactly one of frame and error (v2)");
         });
     }
 

@@ -32,6 +32,15 @@ public sealed class LoadTestOptionsTests
     }
 
     [Fact]
+    public void The_protocol_is_seed000_or_v2_and_the_old_word_v1_names_its_new_one()
+    {
+        Assert.Equal("seed000", LoadOptions.Parse(["direct", "--url", "http://127.0.0.1:8080"]).Protocol);
+        Assert.Equal("v2", LoadOptions.Parse(["direct", "--url", "http://127.0.0.1:8080", "--protocol", "v2"]).Protocol);
+        var e = Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["direct", "--url", "http://127.0.0.1:8080", "--protocol", "v1"]));
+        Assert.Contains("--protocol seed000", e.Message);
+    }
+
+    [Fact]
     public void Server_pids_accumulate_and_must_be_numbers()
     {
         var o = LoadOptions.Parse(["direct", "--url", "http://127.0.0.1:8080", "--server-pid", "10,11", "--server-pid", "12"]);

@@ -17,7 +17,7 @@ public sealed class LoadTestReportTests : IDisposable
     {
         Scenario = scenario,
         Label = label,
-        Protocol = "v1",
+        Protocol = "seed000",
         Url = "http://127.0.0.1:8080/",
         StartedAt = DateTimeOffset.UnixEpoch,
         CommandLine = "akkachat-loadtest " + scenario,

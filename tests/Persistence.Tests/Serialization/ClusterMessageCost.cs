@@ -56,7 +56,7 @@ public sealed class ClusterMessageCost(ITestOutputHelper output) : TestKit(Remot
     private static object Sample(string name, IActorRef origin)
     {
         var at = new DateTimeOffset(2026, 12, 4, 22, 0, 0, 123, TimeSpan.Zero);
-        var payload = new ChatPayload(ChatMedia.Text, "see you at the station at eight, 车站见", "", "", "", 0);
+        var payload = new ChatPayload(AkkaChat.Edge.Protocols.Seed000.ChatMedia.Text, "see you at the station at eight, 车站见", "", "", "", 0);
         var (alice, bob) = (new UserId(10_042), new UserId(10_043));
         return name switch
         {

@@ -1,0 +1,148 @@
+namespace AkkaChat.Edge.Protocols;
+
+using System.Buffers;
+using System.Text.Json;
+
+/// <summary>Why a frame was refused, and the client's reference to it (seed-000 <c>id</c>, v2 <c>cid</c>) when it had a readable one.</summary>
+public sealed record FrameError(string Message, long ClientRef, string Cid);
+
+/// <summary>
+/// One JSON protocol's frame fields as <see cref="JsonFrames.Read{TFields}"/> fills them. A struct: the reader's loop is
+/// compiled once per protocol, with no delegate or boxing on the decode path.
+/// </summary>
+public interface IJsonFrameFields
+{
+    /// <summary>Reads the value of field <paramref name="name"/> (the reader is on it); skips a field the protocol does not read.</summary>
+    void Read(string? name, ref Utf8JsonReader reader);
+}
+
+/// <summary>
+/// What the JSON protocols (seed-000 and v2) share: one frame is one JSON object read in place with a
+/// <see cref="Utf8JsonReader"/>. Fields are type-checked and never coerced (docs/PROTOCOL.md §2): numbers are JSON
+/// integers, text is JSON strings, <c>null</c> counts as absent — what the seed's browser client sends, and what its
+/// Go server accepted. Each protocol names its own fields; this reads the object around them.
+/// </summary>
+public static class JsonFrames
+{
+    /// <summary>
+    /// How deeply a frame may nest (the frame object is level 1). Clients may put structured data in fields the server
+    /// does not read; the 64 KiB frame limit bounds the work of skipping it.
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Reads one frame into <paramref name="fields"/>; null when it is a valid frame, else the reason it is not.</summary>
+    public static FrameError? Read<TFields>(ReadOnlySpan<byte> utf8, ref TFields fields)
+        where TFields : struct, IJsonFrameFields
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        string? error;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return new FrameError("a frame must be a JSON object", 0, "");
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                fields.Read(name, ref reader);
+            }
+            if (reader.Read()) return new FrameError("a frame must be one JSON object, with nothing after it", 0, "");
+            return null;
+        }
+        catch (JsonException e)
+        {
+            error = reader.CurrentDepth >= MaxDepth - 1 && e.Message.Contains("depth", StringComparison.Ordinal)
+                ? $"malformed JSON: frames may nest at most {MaxDepth} levels deep"
+                : "malformed JSON: " + e.Message;
+        }
+        catch (FormatException e)
+        {
+            error = e.Message;
+        }
+        catch (InvalidOperationException)
+        {
+            error = "malformed JSON: a name or string is not valid UTF-8"; // GetString refuses to transcode it
+        }
+        var (clientRef, clientId) = FindReference(utf8);
+        return new FrameError(error, clientRef, clientId);
+    }
+
+    /// <summary>Writes one JSON object with <paramref name="fields"/> into a right-sized array.</summary>
+    public static byte[] Write(int sizeHint, Action<Utf8JsonWriter> fields)
+    {
+        var buffer = new ArrayBufferWriter<byte>(sizeHint);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            fields(w);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static bool? ReadBool(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        JsonTokenType.Null => null,
+        _ => throw new FormatException($"{name} must be true or false, not {Describe(reader.TokenType)}"),
+    };
+
+    /// <summary>A whole JSON number (no fraction or exponent) that fits 64 bits; null for <c>null</c>. Strings are refused, never parsed.</summary>
+    public static long? ReadLong(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
+    {
+        JsonTokenType.Number when reader.TryGetInt64(out var v) => v,
+        JsonTokenType.Number => throw new FormatException($"{name} must be a whole number of at most 64 bits"),
+        JsonTokenType.Null => null,
+        _ => throw new FormatException($"{name} must be a number, not {Describe(reader.TokenType)}"),
+    };
+
+    public static int ReadInt(ref Utf8JsonReader reader, string? name) =>
+        ReadLong(ref reader, name) is { } v ? v is >= int.MinValue and <= int.MaxValue ? (int)v : throw new FormatException($"{name} must be a whole number of at most 32 bits") : 0;
+
+    /// <summary>A JSON string; "" for <c>null</c>. Numbers and everything else are refused.</summary>
+    public static string ReadString(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString() ?? "",
+        JsonTokenType.Null => "",
+        _ => throw new FormatException($"{name} must be a string, not {Describe(reader.TokenType)}"),
+    };
+
+    public static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        _ => "null",
+    };
+
+    /// <summary>
+    /// The client's reference (<c>id</c> or <c>cid</c>) of a frame that failed to decode, for its error frame: a second,
+    /// forgiving pass over the top level that reads only those two and skips the rest.
+    /// </summary>
+    private static (long ClientRef, string Cid) FindReference(ReadOnlySpan<byte> utf8)
+    {
+        long clientRef = 0;
+        var cid = "";
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return (0, "");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                var isCid = reader.ValueTextEquals("cid"u8);
+                reader.Read();
+                if (isId && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var id)) clientRef = id;
+                else if (isCid && reader.TokenType == JsonTokenType.String) cid = reader.GetString() ?? "";
+                else reader.Skip();
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Whatever was found before the frame broke off is still the client's reference.
+        }
+        return (clientRef, cid.Length <= 64 ? cid : "");
+    }
+}

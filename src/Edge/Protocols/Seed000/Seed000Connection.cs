@@ -1,0 +1,301 @@
+namespace AkkaChat.Edge.Protocols.Seed000;
+
+using Akka.Actor;
+using AkkaChat.Core;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Diagnostics;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Users;
+using AkkaChat.Edge.Operations;
+using AkkaChat.Edge.Transport;
+using static AkkaChat.Core.Users.ConnectionPushes;
+
+/// <summary>
+/// One per socket (seed-000 protocol). Turns frames into commands for the user and room entities and
+/// pushes what they send back. On start it registers with its user entity, receives what the user
+/// missed while offline, subscribes to its rooms on this node's fan-out actor and catches each room up
+/// from the user's last mark before passing live room traffic on, so room messages arrive in order.
+/// It never echoes a message to the socket that sent it and sends a seed-000 socket nothing but chat
+/// messages and error frames.
+/// </summary>
+public sealed class Seed000Connection : SocketConnectionActor
+{
+    private const int RoomCatchUpLimit = 200;
+    private const int MaxBufferedPerRoom = 1000;
+
+    private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
+    private readonly WrittenMark _inbox = new(0);
+
+    public Seed000Connection(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
+        : base(user, session, topology, fanout, limits)
+    {
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case InboundText text:
+                HandleInbound(text);
+                break;
+            case UserReplies.Connected connected:
+                HandleConnected(connected);
+                break;
+            case UserReplies.UserNotFound:
+                RefuseUnknownUser();
+                break;
+            case PushDirect p:
+                DeliverDirect(p.Message.Seq, Seed000Frames.EncodeDirect(p.Message));
+                break;
+            case DirectAccepted a:
+                // The seed client shows its own message itself and expects no ack; the message still counts as seen.
+                DeliverDirect(a.Message.Seq, frame: null);
+                break;
+            case RoomAccepted a:
+                // Our own room message comes back through the fan-out (in room order) and only moves the mark there;
+                // while a room catches up it may come back in the catch-up page too: remember it to skip it there.
+                if (_rooms.TryGetValue(a.Message.RoomId, out var cursor) && cursor.CatchingUp) cursor.OwnSends.Add(a.Message.Seq);
+                break;
+            case ChatRefused r:
+                Send(Seed000Frames.EncodeError(r.Code, r.Reason, r.ClientRef));
+                break;
+            case RoomMembershipAdded m:
+                TrackRoom(m.RoomId, m.Mark, catchUp: true); // from the join on: what was stored before this node subscribed is fetched
+                break;
+            case RoomMembershipRemoved m:
+                _rooms.Remove(m.RoomId);
+                Fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(m.RoomId, Self));
+                break;
+            case RoomFrame frame:
+                HandleRoomFrame(frame);
+                break;
+            case RoomFanoutCommands.RoomLive live:
+                HandleRoomLive(live);
+                break;
+            case RoomReplies.RoomMessages page:
+                HandleCatchUp(page);
+                break;
+            case RoomRecallPublished r:
+                ForgetRecalled(r);
+                break;
+            case RoomReplies.RoomNotFound r:
+                FinishCatchUp(r.RoomId);
+                break;
+            case RoomReplies.RoomRefused r:
+                FinishCatchUp(r.RoomId);
+                break;
+            default:
+                // Receipts, typing, presence, recalls and read markers are protocol-v2 pushes: a seed-000 client could
+                // not render them, so what is not a lifecycle message is dropped.
+                HandleLifecycle(message);
+                break;
+        }
+    }
+
+    public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits) =>
+        Akka.Actor.Props.Create(() => new Seed000Connection(user, session, topology, fanout, limits)).WithMailbox(SocketMailbox.Id);
+
+    protected override bool WantsBacklog => true;
+
+    /// <summary>
+    /// Per room, the last message the socket actually wrote (not merely queued): frames still queued when the socket
+    /// died are delivered again on the next connect instead of being lost.
+    /// </summary>
+    protected override IReadOnlyDictionary<RoomId, long> RoomMarks() =>
+        _rooms.Select(r => (Room: r.Key, Mark: r.Value.Mark.WrittenThrough(Session.Written)))
+            .Where(r => r.Mark > 0)
+            .ToDictionary(r => r.Room, r => r.Mark);
+
+    protected override long InboxMark() => _inbox.WrittenThrough(Session.Written);
+
+    private void HandleInbound(InboundText text)
+    {
+        var (frame, error) = Seed000Frames.Decode(text.Utf8);
+        if (frame is null)
+        {
+            Send(Seed000Frames.EncodeError("bad-frame", error!.Message, error.ClientRef));
+            return;
+        }
+        if (frame.Cmd is null)
+        {
+            Send(Seed000Frames.EncodeError("bad-frame", "missing cmd", frame.ClientRef));
+            return;
+        }
+        if (frame.Cmd == ChatCommand.Heartbeat) return;
+        if (!TryTakeToken())
+        {
+            ChatMetrics.RateLimitHit("socket");
+            Send(Seed000Frames.EncodeError("rate-limited", "too many messages, slow down", frame.ClientRef));
+            return;
+        }
+        switch (frame.Cmd)
+        {
+            case ChatCommand.Direct when frame.DstId > 0:
+                ChatMetrics.MessageReceived(ChatMeter.Direct);
+                Topology.Users.Tell(new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self));
+                break;
+            case ChatCommand.Room when frame.DstId > 0:
+                ChatMetrics.MessageReceived(ChatMeter.Room);
+                Topology.Rooms.Tell(new RoomCommands.SendRoomMessage(new RoomId(frame.DstId), User, frame.Payload, frame.ClientRef, Self));
+                break;
+            case ChatCommand.Direct or ChatCommand.Room:
+                Send(Seed000Frames.EncodeError("bad-frame", "dstid must be a positive number", frame.ClientRef));
+                break;
+            default:
+                Send(Seed000Frames.EncodeError("unknown-cmd", $"unknown cmd {frame.Cmd}", frame.ClientRef));
+                break;
+        }
+    }
+
+    private void HandleConnected(UserReplies.Connected connected)
+    {
+        WatchEntity(Sender);
+        foreach (var message in connected.Backlog) DeliverDirect(message.Seq, Seed000Frames.EncodeDirect(message));
+        foreach (var room in connected.Rooms)
+        {
+            if (_rooms.ContainsKey(room)) continue;
+            // Only the user's first socket catches rooms up from the stored marks; a second device starts live.
+            TrackRoom(room, connected.RoomMarks.GetValueOrDefault(room), catchUp: connected.FirstSocket);
+        }
+        // Registered and subscribed: the upgrade is answered only now, so whatever is stored once the client holds an open
+        // socket reaches it, on a second device too (which starts live, with no backlog).
+        Session.MarkRegistered(SocketRegistration.Registered);
+    }
+
+    /// <summary>
+    /// Starts receiving a room. Live frames wait until the room has this node subscribed (<see cref="RoomFanoutCommands.RoomLive"/>);
+    /// then, with <paramref name="catchUp"/>, until the messages after <paramref name="mark"/> are fetched and sent — fetched only
+    /// then, so every message is either in the fetch or reaches the node live. Without, the socket starts live at that point.
+    /// </summary>
+    private void TrackRoom(RoomId room, long mark, bool catchUp)
+    {
+        if (_rooms.ContainsKey(room)) return;
+        _rooms[room] = new RoomCursor { Delivered = mark, Mark = new WrittenMark(mark), CatchingUp = true, FetchWhenLive = catchUp };
+        Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
+    }
+
+    private void HandleRoomLive(RoomFanoutCommands.RoomLive live)
+    {
+        // Told again when a restarted room re-learns the node: until it had, it published to every node, so nothing was missed.
+        if (!_rooms.TryGetValue(live.RoomId, out var cursor) || cursor.Live) return;
+        cursor.Live = true;
+        if (cursor.FetchWhenLive)
+        {
+            Topology.Rooms.Tell(new RoomCommands.FetchRoomMessages(live.RoomId, User, cursor.Delivered, RoomCatchUpLimit));
+            return;
+        }
+        cursor.Delivered = Math.Max(cursor.Delivered, live.Head);
+        FinishCatchUp(live.RoomId);
+    }
+
+    private void HandleRoomFrame(RoomFrame frame)
+    {
+        var room = frame.Message.RoomId;
+        if (!_rooms.TryGetValue(room, out var cursor)) return;
+        if (cursor.CatchingUp)
+        {
+            if (cursor.Buffered.Count < MaxBufferedPerRoom) cursor.Buffered.Add(frame);
+            return;
+        }
+        DeliverRoomFrame(cursor, frame);
+    }
+
+    private void HandleCatchUp(RoomReplies.RoomMessages page)
+    {
+        if (!_rooms.TryGetValue(page.RoomId, out var cursor)) return;
+        foreach (var message in page.Messages)
+        {
+            if (message.Seq <= cursor.Delivered) continue;
+            if (cursor.OwnSends.Contains(message.Seq) || cursor.Recalled.Contains(message.Seq)) DeliverRoomMessage(cursor, message.Seq, frame: null);
+            else DeliverRoomMessage(cursor, message.Seq, Seed000Frames.EncodeRoom(message));
+        }
+        FinishCatchUp(page.RoomId);
+    }
+
+    private void FinishCatchUp(RoomId room)
+    {
+        if (!_rooms.TryGetValue(room, out var cursor) || !cursor.CatchingUp) return;
+        cursor.CatchingUp = false;
+        foreach (var frame in cursor.Buffered) DeliverRoomFrame(cursor, frame);
+        cursor.Buffered.Clear();
+        cursor.OwnSends.Clear();
+        cursor.Recalled.Clear();
+    }
+
+    /// <summary>
+    /// A room message was recalled. A seed-000 client cannot be told, so a message this socket holds back while its room
+    /// catches up, or that the catch-up page (read before the recall) still carries, is never sent. What was queued on the
+    /// socket before the recall stays: it was delivered live, as to any socket that was open.
+    /// </summary>
+    private void ForgetRecalled(RoomRecallPublished recall)
+    {
+        if (!_rooms.TryGetValue(recall.RoomId, out var cursor) || !cursor.CatchingUp) return;
+        cursor.Recalled.Add(recall.Seq);
+        cursor.Buffered.RemoveAll(f => f.Message.Seq == recall.Seq);
+    }
+
+    private void DeliverRoomFrame(RoomCursor cursor, RoomFrame frame)
+    {
+        if (frame.Message.Seq <= cursor.Delivered) return;
+        DeliverRoomMessage(cursor, frame.Message.Seq, Self.Equals(frame.Origin) ? null : frame.Seed000);
+    }
+
+    /// <summary>Sends a room message (or, for our own, nothing: the client shows it already) and notes which frame carries it.</summary>
+    private void DeliverRoomMessage(RoomCursor cursor, long seq, byte[]? frame)
+    {
+        cursor.Delivered = seq;
+        if (frame is not null)
+        {
+            ChatMetrics.MessageDelivered(ChatMeter.Room);
+            Send(frame);
+        }
+        cursor.Mark.Note(Session.Enqueued, seq, Session.Written);
+    }
+
+    private void DeliverDirect(long seq, byte[]? frame)
+    {
+        if (frame is not null)
+        {
+            ChatMetrics.MessageDelivered(ChatMeter.Direct);
+            Send(frame);
+        }
+        _inbox.Note(Session.Enqueued, seq, Session.Written);
+    }
+
+    private sealed class RoomCursor
+    {
+        public long Delivered { get; set; }
+
+        public required WrittenMark Mark { get; init; }
+        public bool CatchingUp { get; set; }
+        public bool FetchWhenLive { get; init; }
+        public bool Live { get; set; }
+        public List<RoomFrame> Buffered { get; } = [];
+        public HashSet<long> OwnSends { get; } = [];
+        public HashSet<long> Recalled { get; } = [];
+    }
+
+    /// <summary>
+    /// The last sequence number of a stream that this socket has actually written, given the frame number that carried each
+    /// (messages the client shows by itself, with no frame, count once the frames before them are written). Stays as short
+    /// as the socket's queue.
+    /// </summary>
+    private sealed class WrittenMark(long written)
+    {
+        private readonly Queue<(long Frame, long Seq)> _inFlight = new();
+        private long _written = written;
+
+        public void Note(long frame, long seq, long framesWritten)
+        {
+            WrittenThrough(framesWritten);
+            _inFlight.Enqueue((frame, seq));
+        }
+
+        public long WrittenThrough(long framesWritten)
+        {
+            while (_inFlight.Count > 0 && _inFlight.Peek().Frame <= framesWritten) _written = _inFlight.Dequeue().Seq;
+            return _written;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+namespace AkkaChat.Edge.Protocols.V2;
+
+using System.Globalization;
+using System.Text.Json;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Edge.Operations;
+using AkkaChat.Edge.Protocols.Seed000;
+using AkkaChat.Edge.Transport;
+
+/// <summary>Names of the two kinds of stream: a user's inbox (<c>u10000</c>) and a room's log (<c>r100</c>).</summary>
+public static class Streams
+{
+    public static string Inbox(UserId user) => "u" + user;
+
+    public static string Room(RoomId room) => "r" + room;
+}
+
+/// <summary>Server-to-client frames of protocol v2 (docs/PROTOCOL.md §3). Every frame has a <c>type</c>.</summary>
+public static partial class V2Frames
+{
+    public static byte[] EncodeDirect(UserId streamOwner, DirectMessage m) =>
+        EncodeMessage(Streams.Inbox(streamOwner), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
+
+    public static byte[] EncodeRoom(RoomMessage m) =>
+        EncodeMessage(Streams.Room(m.RoomId), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At);
+
+    /// <summary><c>{"type":"ack","cid":…,"stream":…,"seq":…,"mid":…,"createat":…}</c>: the message is durably stored.</summary>
+    public static byte[] EncodeAck(string cid, string stream, long seq, long messageId, DateTimeOffset at) =>
+        JsonFrames.Write(160, w =>
+        {
+            w.WriteString("type", "ack");
+            w.WriteString("cid", cid);
+            w.WriteString("stream", stream);
+            w.WriteNumber("seq", seq);
+            w.WriteString("mid", messageId.ToString(CultureInfo.InvariantCulture));
+            w.WriteNumber("createat", at.ToUnixTimeMilliseconds());
+        });
+
+    /// <summary><c>{"type":"synced","inbox":…,"rooms":{…}}</c>: every stream is caught up to these; live traffic follows.</summary>
+    public static byte[] EncodeSynced(long inbox, IEnumerable<KeyValuePair<RoomId, long>> rooms) =>
+        JsonFrames.Write(64, w =>
+        {
+            w.WriteString("type", "synced");
+            w.WriteNumber("inbox", inbox);
+            w.WriteStartObject("rooms");
+            foreach (var (room, seq) in rooms) w.WriteNumber(room.ToString(), seq);
+            w.WriteEndObject();
+        });
+
+    public static byte[] EncodeError(string code, string message, string cid = "", string stream = "")
+    {
+        ChatMetrics.Refusal(code); // every socket refusal passes here
+        return JsonFrames.Write(128, w =>
+        {
+            w.WriteString("type", "error");
+            w.WriteString("code", code);
+            w.WriteString("msg", message);
+            if (cid.Length > 0) w.WriteString("cid", cid);
+            if (stream.Length > 0) w.WriteString("stream", stream);
+        });
+    }
+
+    public static readonly byte[] Pong = JsonFrames.Write(16, w => w.WriteString("type", "pong"));
+
+    private static byte[] EncodeMessage(string stream, long seq, long messageId, string cid, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
+        JsonFrames.Write(192 + p.TextLength * 3, w =>
+        {
+            w.WriteString("type", "msg");
+            w.WriteString("stream", stream);
+            w.WriteNumber("seq", seq);
+            w.WriteString("mid", messageId.ToString(CultureInfo.InvariantCulture));
+            if (cid.Length > 0) w.WriteString("cid", cid);
+            Seed000Frames.WriteMessageBody(w, userId, cmd, dstId, p, at);
+        });
+}

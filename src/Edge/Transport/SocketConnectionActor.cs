@@ -1,0 +1,176 @@
+namespace AkkaChat.Edge.Transport;
+
+using System.Net.WebSockets;
+using Akka.Actor;
+using Akka.Event;
+using AkkaChat.Core;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
+using AkkaChat.Core.Users;
+
+/// <summary>
+/// What a socket's actor does whatever protocol it speaks: register with its user entity (again, should the
+/// entity move), queue frames on the socket, spend the socket's and the user's rate budget, and end cleanly —
+/// on a closed socket or a node shutdown it hands its delivery marks to the user entity, which acknowledges
+/// once they are stored.
+/// </summary>
+/// <remarks>
+/// Connection actors are untyped (a switch per behavior) rather than <see cref="ReceiveActor"/>s: a node holds one
+/// per socket, and a receive actor builds its own handler delegates per instance, about 1.5 KB per idle socket.
+/// </remarks>
+public abstract class SocketConnectionActor : UntypedActor, IWithTimers
+{
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
+
+    private readonly RateLimiter _limiter;
+    private IActorRef? _entity;
+    private IActorRef? _disconnectAck;
+    private bool _goingAway;
+    private bool _overflowLogged;
+
+    protected SocketConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
+    {
+        User = user;
+        Session = session;
+        Topology = topology;
+        Fanout = fanout;
+        Limits = limits;
+        _limiter = limits.NewRateLimiter();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected UserId User { get; }
+    protected SocketSession Session { get; }
+    protected IChatTopology Topology { get; }
+    protected IActorRef Fanout { get; }
+    protected SocketLimits Limits { get; }
+
+    /// <summary>Seed-000 sockets get what the user missed on registering; v2 sockets resume from their own cursors.</summary>
+    protected abstract bool WantsBacklog { get; }
+
+    /// <summary>The last room sequence numbers this socket delivered, handed to the user entity when it ends.</summary>
+    protected abstract IReadOnlyDictionary<RoomId, long> RoomMarks();
+
+    /// <summary>The last inbox sequence number this socket wrote (seed-000 sockets; 0 otherwise).</summary>
+    protected virtual long InboxMark() => 0;
+
+    protected override void PreStart()
+    {
+        Fanout.Tell(new RoomFanoutCommands.SubscribeUser(User, Self));
+        RegisterWithUser();
+    }
+
+    protected override void PostStop()
+    {
+        Session.MarkConnectionStopped();
+        Fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
+        Topology.Users.Tell(new UserCommands.Disconnect(User, Self, RoomMarks(), _disconnectAck, InboxMark()));
+        if (_goingAway) Session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+        else Session.Close(WebSocketCloseStatus.NormalClosure, "bye");
+    }
+
+    /// <summary>
+    /// Handles the endings (socket closed, node stopping, sessions revoked) and re-registration after the user entity moved; every
+    /// behavior passes what it does not handle itself here. False when <paramref name="message"/> is none of these.
+    /// </summary>
+    protected bool HandleLifecycle(object message)
+    {
+        switch (message)
+        {
+            case Terminated t:
+                if (t.ActorRef.Equals(_entity))
+                {
+                    _entity = null;
+                    Timers.StartSingleTimer("reconnect", Reconnect.Instance, ReconnectDelay);
+                }
+                return true;
+            case Reconnect:
+                RegisterWithUser();
+                return true;
+            case SocketClosed c:
+                End(c.AckTo, goingAway: false);
+                return true;
+            case ServerShutdown s:
+                End(s.AckTo, goingAway: true);
+                return true;
+            case ConnectionPushes.SessionRevoked:
+                CloseAndStop(WebSocketCloseStatus.PolicyViolation, "the session ended (logout or password change): log in again");
+                return true;
+            case OperatorKick kick:
+                CloseAndStop(WebSocketCloseStatus.PolicyViolation, kick.Reason);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The user entity answered <see cref="UserCommands.Connect"/>: watch it, to register again if it moves.</summary>
+    protected void WatchEntity(IActorRef entity)
+    {
+        _entity = entity;
+        Context.Watch(entity);
+    }
+
+    /// <summary>One frame's worth of the socket's budget and of its user's budget on this node.</summary>
+    protected bool TryTakeToken() => _limiter.TryTake() && Limits.PerUser.TryTake(User.Value);
+
+    protected void Send(ReadOnlyMemory<byte> frame)
+    {
+        if (Session.TryEnqueue(frame)) return;
+        if (Session.Overflowed && !_overflowLogged)
+        {
+            _overflowLogged = true;
+            Context.GetLogger().Warning("user {0}: slow consumer, the socket's queue of {1} frames is full; closing it with 1008", User, Session.Capacity);
+        }
+        Context.Stop(Self);
+    }
+
+    /// <summary>The token's user does not exist: the upgrade is refused if still unanswered, else the socket is closed (1008).</summary>
+    protected void RefuseUnknownUser()
+    {
+        Session.MarkRegistered(SocketRegistration.UnknownUser);
+        CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user");
+    }
+
+    protected void CloseAndStop(WebSocketCloseStatus status, string reason)
+    {
+        Session.Close(status, reason);
+        Context.Stop(Self);
+    }
+
+    private void RegisterWithUser() => Topology.Users.Tell(new UserCommands.Connect(User, Self, WantsBacklog));
+
+    private void End(IActorRef ackTo, bool goingAway)
+    {
+        _disconnectAck = ackTo;
+        _goingAway = goingAway;
+        Context.Stop(Self);
+    }
+
+    private sealed class Reconnect
+    {
+        public static readonly Reconnect Instance = new();
+    }
+}
+
+/// <summary>An operator closes the socket (akkachat-ctl <c>connections kick</c>): 1008 with <paramref name="Reason"/>; sent by this node's socket directory actor.</summary>
+public sealed record OperatorKick(string Reason) : INoSerializationVerificationNeeded
+{
+    public const string DefaultReason = "kicked by an operator";
+}
+
+/// <summary>A text frame read from the socket.</summary>
+public sealed record InboundText(byte[] Utf8) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// The node is stopping: close the socket (1001) and record what it delivered, then acknowledge to <paramref name="AckTo"/>
+/// (the user entity answers there once the marks are stored).
+/// </summary>
+public sealed record ServerShutdown(IActorRef AckTo) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// The socket is gone (closed by either side, or failed). The user entity answers <paramref name="AckTo"/> once what the
+/// socket delivered is stored, so a shutdown that follows can wait for it.
+/// </summary>
+public sealed record SocketClosed(IActorRef AckTo) : INoSerializationVerificationNeeded;
