@@ -36,9 +36,10 @@ public sealed class ChatHost : IAsyncDisposable
     public Uri BaseUri { get; private set; } = null!;
     public WebApplication App => _app ?? throw new InvalidOperationException("not running");
 
-    public static async Task<ChatHost> StartAsync(IDictionary<string, string?>? extraEnv = null, ITestOutputHelper? output = null)
+    /// <summary>Starts a node; on <paramref name="dataDir"/> when given (it is deleted with the host), else on a fresh directory.</summary>
+    public static async Task<ChatHost> StartAsync(IDictionary<string, string?>? extraEnv = null, ITestOutputHelper? output = null, string? dataDir = null)
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "akkachat-tests", Guid.NewGuid().ToString("N"));
+        dataDir ??= Path.Combine(Path.GetTempPath(), "akkachat-tests", Guid.NewGuid().ToString("N"));
         var env = new Dictionary<string, string?>
         {
             ["AKKACHAT_DATA_DIR"] = dataDir,
@@ -146,18 +147,25 @@ internal sealed class NodeLogForwarder : ActorBase
 /// <summary>One browser-like client: its own cookie jar, form posts, and sockets.</summary>
 public sealed class ChatClient : IDisposable
 {
-    private readonly ChatHost _host;
+    private readonly Uri _node;
     private readonly HttpClient _http;
     private readonly System.Net.CookieContainer _cookies = new();
 
     public ChatClient(ChatHost host)
+        : this(host.BaseUri)
     {
-        _host = host;
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, UseCookies = true }) { BaseAddress = host.BaseUri };
+    }
+
+    /// <summary>A client of the node at <paramref name="node"/> (an in-process host or a separate process).</summary>
+    public ChatClient(Uri node)
+    {
+        _node = node;
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, UseCookies = true }) { BaseAddress = node };
     }
 
     public HttpClient Http => _http;
     public long UserId { get; private set; }
+    public string Mobile { get; private set; } = "";
     public string Token { get; private set; } = "";
 
     /// <summary>Posts a form the way the seed client does and returns the parsed envelope (asserting HTTP 200).</summary>
@@ -179,6 +187,7 @@ public sealed class ChatClient : IDisposable
     public async Task<long> LogInAsync(string mobile, string password = "secret123")
     {
         var login = await PostAsync("/user/login", ("mobile", mobile), ("passwd", password));
+        Mobile = mobile;
         if (login.GetProperty("code").GetInt32() != 0) throw new InvalidOperationException("login: " + login);
         UserId = login.GetProperty("data").GetProperty("id").GetInt64();
         Token = login.GetProperty("data").GetProperty("token").GetString()!;
@@ -188,7 +197,7 @@ public sealed class ChatClient : IDisposable
     public async Task<ChatSocket> ConnectAsync()
     {
         var socket = new ClientWebSocket();
-        var uri = new UriBuilder(_host.BaseUri) { Scheme = "ws", Path = "/chat", Query = $"id={UserId}&token={Uri.EscapeDataString(Token)}" }.Uri;
+        var uri = new UriBuilder(_node) { Scheme = "ws", Path = "/chat", Query = $"id={UserId}&token={Uri.EscapeDataString(Token)}" }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.ConnectAsync(uri, timeout.Token);
         return new ChatSocket(socket);

@@ -16,9 +16,9 @@ public sealed class ChatProcess : IAsyncDisposable
     private readonly Dictionary<string, string?> _env;
     private Process? _process;
 
-    public ChatProcess(IDictionary<string, string?>? extraEnv = null)
+    public ChatProcess(IDictionary<string, string?>? extraEnv = null, string? dataDir = null)
     {
-        DataDir = Path.Combine(Path.GetTempPath(), "akkachat-tests", "proc-" + Guid.NewGuid().ToString("N"));
+        DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "akkachat-tests", "proc-" + Guid.NewGuid().ToString("N"));
         _env = new Dictionary<string, string?>
         {
             ["AKKACHAT_DATA_DIR"] = DataDir,
@@ -39,6 +39,15 @@ public sealed class ChatProcess : IAsyncDisposable
     /// <summary>How long <see cref="StartAsync"/> waits for <c>/readyz</c>.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// HOCON appended to <c>hocon/akkachat.conf</c> (tunables that have no environment variable, e.g. the snapshot
+    /// interval); the process then runs from a copy of the build output. Null: the build output as it is.
+    /// </summary>
+    public string? HoconOverrides { get; init; }
+
+    /// <summary>The HTTP port; null: a free one, chosen at each start.</summary>
+    public int? HttpPort { get; init; }
+
     public int RemotePort { get; }
 
     public string DataDir { get; }
@@ -47,10 +56,11 @@ public sealed class ChatProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var httpPort = FreePort();
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AkkaChat.Edge.dll")])
+        var httpPort = HttpPort ?? FreePort();
+        var appDir = HoconOverrides is null ? AppContext.BaseDirectory : ConfiguredCopy(HoconOverrides);
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(appDir, "AkkaChat.Edge.dll")])
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = appDir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -113,13 +123,34 @@ public sealed class ChatProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
-        try
+        foreach (var dir in new[] { DataDir, _appCopy })
         {
-            Directory.Delete(DataDir, recursive: true);
+            if (dir is null) continue;
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
-        catch (IOException)
+    }
+
+    private string? _appCopy;
+
+    /// <summary>A copy of the build output whose akkachat.conf ends with <paramref name="overrides"/> (made once).</summary>
+    private string ConfiguredCopy(string overrides)
+    {
+        if (_appCopy is not null) return _appCopy;
+        var copy = Path.Combine(Path.GetTempPath(), "akkachat-tests", "app-" + Guid.NewGuid().ToString("N"));
+        foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
         {
+            var target = Path.Combine(copy, Path.GetRelativePath(AppContext.BaseDirectory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
         }
+        File.AppendAllText(Path.Combine(copy, "hocon", "akkachat.conf"), Environment.NewLine + overrides + Environment.NewLine);
+        return _appCopy = copy;
     }
 
     private const int SigTerm = 15;
