@@ -18,7 +18,7 @@ using Xunit.Abstractions;
 /// starts a new one on the same directory. Given a test's output, the node's warnings and errors go there (xunit shows
 /// them with a failed test), so a failure says what the node saw: a persist that failed, a dead letter, a timeout.
 /// </summary>
-public sealed class ChatHost : IAsyncDisposable
+public sealed class ChatHost : IChatNode, IAsyncDisposable
 {
     private readonly ITestOutputHelper? _output;
     private readonly Dictionary<string, string?> _env;
@@ -39,19 +39,8 @@ public sealed class ChatHost : IAsyncDisposable
     /// <summary>Starts a node; on <paramref name="dataDir"/> when given (it is deleted with the host), else on a fresh directory.</summary>
     public static async Task<ChatHost> StartAsync(IDictionary<string, string?>? extraEnv = null, ITestOutputHelper? output = null, string? dataDir = null)
     {
-        dataDir ??= Path.Combine(Path.GetTempPath(), "akkachat-tests", Guid.NewGuid().ToString("N"));
-        var env = new Dictionary<string, string?>
-        {
-            ["AKKACHAT_DATA_DIR"] = dataDir,
-            ["AKKACHAT_HTTP_PORT"] = "0",
-            ["AKKACHAT_REMOTE_PORT"] = "0",
-            ["AKKACHAT_BIND"] = "127.0.0.1",
-            // Tests register and log in many users quickly from one address: a cheap hash and no per-address limits
-            // (the defaults are 600,000 iterations and 30 logins a minute); tests of those set them back.
-            ["AKKACHAT_PBKDF2_ITERATIONS"] = "1000",
-            ["AKKACHAT_LOGIN_PER_ADDRESS"] = "0",
-            ["AKKACHAT_REGISTER_PER_ADDRESS"] = "0",
-        };
+        dataDir ??= TestNode.NewDataDir("");
+        var env = TestNode.Environment(dataDir, new Dictionary<string, string?> { ["AKKACHAT_HTTP_PORT"] = "0", ["AKKACHAT_REMOTE_PORT"] = "0" });
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) env[k] = v;
         var host = new ChatHost(dataDir, env, output);
         await host.RunAsync();
@@ -93,8 +82,6 @@ public sealed class ChatHost : IAsyncDisposable
         }
     }
 
-    public ChatClient NewClient() => new(this);
-
     private static void ForwardNodeLog(ActorSystem system, ITestOutputHelper output)
     {
         var forwarder = system.ActorOf(Props.Create(() => new NodeLogForwarder(output)), "test-log-forwarder");
@@ -110,14 +97,7 @@ public sealed class ChatHost : IAsyncDisposable
         if (_output is not null) ForwardNodeLog(_app.Services.GetRequiredService<ActorSystem>(), _output);
         BaseUri = new Uri(_app.Urls.First());
         using var http = new HttpClient { BaseAddress = BaseUri };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var ready = await http.GetAsync("/readyz");
-            if (ready.IsSuccessStatusCode) break;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node did not become ready in 30 s: {(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}");
-            await Task.Delay(50);
-        }
+        await Until.TrueAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), "the node to become ready");
     }
 }
 
@@ -150,11 +130,6 @@ public sealed class ChatClient : IDisposable
     private readonly Uri _node;
     private readonly HttpClient _http;
     private readonly System.Net.CookieContainer _cookies = new();
-
-    public ChatClient(ChatHost host)
-        : this(host.BaseUri)
-    {
-    }
 
     /// <summary>A client of the node at <paramref name="node"/> (an in-process host or a separate process).</summary>
     public ChatClient(Uri node)
