@@ -99,7 +99,7 @@ public sealed class ChatInBrowserTests(ChromiumFixture chromium, ITestOutputHelp
     [Fact]
     public async Task Messages_sent_while_the_server_restarts_arrive_once_each_and_the_banner_shows_while_offline()
     {
-        var port = ChromiumFixture.FreePort();
+        var port = FreePort.Next();
         await using var host = await ChatHost.StartAsync(new Dictionary<string, string?> { ["AKKACHAT_HTTP_PORT"] = port.ToString() }, output);
         var alice = await ChatPage.OpenAsync(chromium.Browser, host.BaseUri, "alice", 1280, 800);
         var bob = await ChatPage.OpenAsync(chromium.Browser, host.BaseUri, "bob", 375, 740);

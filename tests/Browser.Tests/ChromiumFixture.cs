@@ -1,7 +1,5 @@
 namespace AkkaChat.Browser.Tests;
 
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 
 /// <summary>
@@ -34,13 +32,5 @@ public sealed class ChromiumFixture : IAsyncLifetime
     {
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
-    }
-
-    /// <summary>A free loopback port, so a restarted node comes back at the same origin (the page keeps its URL).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

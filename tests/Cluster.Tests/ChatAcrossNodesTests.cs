@@ -63,7 +63,7 @@ public sealed class ChatAcrossNodesTests
             var stream = "r" + Text(room);
             List<JsonElement> RoomFrames(V2Peer peer) => peer.Messages.Where(m => m.GetProperty("stream").GetString() == stream).ToList();
             await Traffic.UntilAsync(() => sockets.All(s => s.Acks.Count == RoomMessagesEach && RoomFrames(s).Count >= total), TimeSpan.FromSeconds(60), "room acks and deliveries");
-            await Task.Delay(500); // a duplicate would arrive right behind the last message
+            await Until.SettledAsync(() => sockets.Sum(s => RoomFrames(s).Count), Quiet.AcrossNodes, TimeSpan.FromSeconds(30), "room deliveries"); // a duplicate would arrive right behind the last message
             var orders = sockets.Select(s => RoomFrames(s).Select(m => (Seq: m.GetProperty("seq").GetInt64(), Cid: m.GetProperty("cid").GetString())).ToList()).ToList();
             foreach (var order in orders)
             {

@@ -1,28 +1,23 @@
 namespace AkkaChat.Cluster.Tests;
 
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
 /// <summary>A registered, logged-in user; every call names the node it goes through.</summary>
 public sealed record ClusterUser(long Id, string Mobile, string Token)
 {
-    public static string NewMobile() => "1" + Random.Shared.NextInt64(1_000_000_000, 10_000_000_000).ToString(CultureInfo.InvariantCulture);
-
+    /// <summary>Registers and logs in through <paramref name="via"/> (a random mobile unless given), as every test makes a user.</summary>
     public static async Task<ClusterUser> SignUpAsync(ChatProcess via, string? mobile = null)
     {
-        mobile ??= NewMobile();
-        var registered = await PostFormAsync(via, "/user/register", null, ("mobile", mobile), ("passwd", "secret123"));
-        Assert.True(registered.GetProperty("code").GetInt32() == 0, $"register through {via.BaseUri}: {registered}");
-        return await LogInAsync(via, mobile);
+        using var client = await via.NewUserAsync(mobile: mobile);
+        return new ClusterUser(client.UserId, client.Mobile, client.Token);
     }
 
     public static async Task<ClusterUser> LogInAsync(ChatProcess via, string mobile)
     {
-        var login = await PostFormAsync(via, "/user/login", null, ("mobile", mobile), ("passwd", "secret123"));
-        Assert.True(login.GetProperty("code").GetInt32() == 0, $"login through {via.BaseUri}: {login}");
-        var data = login.GetProperty("data");
-        return new ClusterUser(data.GetProperty("id").GetInt64(), mobile, data.GetProperty("token").GetString()!);
+        using var client = via.NewClient();
+        await client.LogInAsync(mobile);
+        return new ClusterUser(client.UserId, mobile, client.Token);
     }
 
     /// <summary>Posts as this user and asserts success; returns the envelope.</summary>

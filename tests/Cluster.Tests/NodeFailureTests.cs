@@ -127,7 +127,7 @@ public sealed class NodeFailureTests
             {
                 var listener = Listeners[i];
                 await Traffic.UntilAsync(() => listener.Messages.Count >= MessagesPerSender || listener.Closed, TimeSpan.FromSeconds(60), $"deliveries to recipient {i}");
-                await Task.Delay(500); // a duplicate would arrive right behind the last message
+                await Until.SettledAsync(() => listener.Messages.Count, Quiet.AcrossNodes, TimeSpan.FromSeconds(30), $"deliveries to recipient {i}"); // a duplicate would arrive right behind the last message
                 Assert.False(listener.Closed, "the recipient's socket on a surviving node stays open");
                 Traffic.AssertExactlyOnceInOrder([.. listener.Messages], Tag(i), MessagesPerSender);
                 Traffic.AssertExactlyOnceInOrder(await Traffic.SyncFromStartAsync(Recipients[i], via), Tag(i), MessagesPerSender);

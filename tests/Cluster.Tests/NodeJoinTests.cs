@@ -74,7 +74,7 @@ public sealed class NodeJoinTests
             Assert.Equal(sent[i], sender.Acks.Count);
             var listener = listeners[i];
             await Traffic.UntilAsync(() => listener.Messages.Count >= sent[i], TimeSpan.FromSeconds(60), $"deliveries to recipient {i}");
-            await Task.Delay(500);
+            await Until.SettledAsync(() => listener.Messages.Count, Quiet.AcrossNodes, TimeSpan.FromSeconds(30), $"deliveries to recipient {i}"); // a duplicate would arrive right behind the last message
             Traffic.AssertExactlyOnceInOrder([.. listener.Messages], $"j{i}", sent[i]);
             Assert.Empty(senderSockets[i].Errors);
         }

@@ -16,8 +16,8 @@ public sealed class RegistrationTests
     public async Task Concurrent_registrations_on_every_node_get_unique_ids_and_mobiles_and_finish()
     {
         await using var cluster = await TestCluster.StartAsync(3);
-        var unique = Enumerable.Range(0, UniqueMobiles).Select(i => (Mobile: ClusterUser.NewMobile(), Node: cluster.Nodes[i % 3])).ToList();
-        var contested = Enumerable.Range(0, ContestedMobiles).Select(_ => ClusterUser.NewMobile()).ToList();
+        var unique = Enumerable.Range(0, UniqueMobiles).Select(i => (Mobile: ChatSteps.NewMobile(), Node: cluster.Nodes[i % 3])).ToList();
+        var contested = Enumerable.Range(0, ContestedMobiles).Select(_ => ChatSteps.NewMobile()).ToList();
         var attempts = unique
             .Concat(contested.SelectMany((m, i) => new[] { (Mobile: m, Node: cluster.Nodes[i % 3]), (Mobile: m, Node: cluster.Nodes[(i + 1) % 3]) }))
             .OrderBy(_ => Random.Shared.Next())

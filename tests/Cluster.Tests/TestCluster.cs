@@ -38,7 +38,7 @@ public sealed class TestCluster : IAsyncDisposable
         var cluster = new TestCluster(await TestPostgres.CreateDatabaseAsync());
         try
         {
-            for (var i = 0; i < Math.Min(count, 3); i++) cluster._seedPorts.Add(FreePort());
+            for (var i = 0; i < Math.Min(count, 3); i++) cluster._seedPorts.Add(FreePort.Next());
             var nodes = Enumerable.Range(0, count).Select(i => cluster.NewNode(i < cluster._seedPorts.Count ? cluster._seedPorts[i] : null)).ToList();
             await Task.WhenAll(nodes.Select(n => n.StartAsync()));
             await cluster.AwaitMembersUpAsync(count, TimeSpan.FromSeconds(60));
@@ -148,12 +148,5 @@ public sealed class TestCluster : IAsyncDisposable
         Nodes.Add(node);
         DataDirs.AddOrUpdate(node, Path.Combine(_dir, "data"));
         return node;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -18,7 +18,7 @@ using Xunit.Abstractions;
 /// starts a new one on the same directory. Given a test's output, the node's warnings and errors go there (xunit shows
 /// them with a failed test), so a failure says what the node saw: a persist that failed, a dead letter, a timeout.
 /// </summary>
-public sealed class ChatHost : IAsyncDisposable
+public sealed class ChatHost : IChatNode, IAsyncDisposable
 {
     private readonly ITestOutputHelper? _output;
     private readonly Dictionary<string, string?> _env;
@@ -36,21 +36,11 @@ public sealed class ChatHost : IAsyncDisposable
     public Uri BaseUri { get; private set; } = null!;
     public WebApplication App => _app ?? throw new InvalidOperationException("not running");
 
-    public static async Task<ChatHost> StartAsync(IDictionary<string, string?>? extraEnv = null, ITestOutputHelper? output = null)
+    /// <summary>Starts a node; on <paramref name="dataDir"/> when given (it is deleted with the host), else on a fresh directory.</summary>
+    public static async Task<ChatHost> StartAsync(IDictionary<string, string?>? extraEnv = null, ITestOutputHelper? output = null, string? dataDir = null)
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "akkachat-tests", Guid.NewGuid().ToString("N"));
-        var env = new Dictionary<string, string?>
-        {
-            ["AKKACHAT_DATA_DIR"] = dataDir,
-            ["AKKACHAT_HTTP_PORT"] = "0",
-            ["AKKACHAT_REMOTE_PORT"] = "0",
-            ["AKKACHAT_BIND"] = "127.0.0.1",
-            // Tests register and log in many users quickly from one address: a cheap hash and no per-address limits
-            // (the defaults are 600,000 iterations and 30 logins a minute); tests of those set them back.
-            ["AKKACHAT_PBKDF2_ITERATIONS"] = "1000",
-            ["AKKACHAT_LOGIN_PER_ADDRESS"] = "0",
-            ["AKKACHAT_REGISTER_PER_ADDRESS"] = "0",
-        };
+        dataDir ??= TestNode.NewDataDir("");
+        var env = TestNode.Environment(dataDir, new Dictionary<string, string?> { ["AKKACHAT_HTTP_PORT"] = "0", ["AKKACHAT_REMOTE_PORT"] = "0" });
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string?>()) env[k] = v;
         var host = new ChatHost(dataDir, env, output);
         await host.RunAsync();
@@ -92,8 +82,6 @@ public sealed class ChatHost : IAsyncDisposable
         }
     }
 
-    public ChatClient NewClient() => new(this);
-
     private static void ForwardNodeLog(ActorSystem system, ITestOutputHelper output)
     {
         var forwarder = system.ActorOf(Props.Create(() => new NodeLogForwarder(output)), "test-log-forwarder");
@@ -109,14 +97,7 @@ public sealed class ChatHost : IAsyncDisposable
         if (_output is not null) ForwardNodeLog(_app.Services.GetRequiredService<ActorSystem>(), _output);
         BaseUri = new Uri(_app.Urls.First());
         using var http = new HttpClient { BaseAddress = BaseUri };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var ready = await http.GetAsync("/readyz");
-            if (ready.IsSuccessStatusCode) break;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node did not become ready in 30 s: {(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}");
-            await Task.Delay(50);
-        }
+        await Until.TrueAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), "the node to become ready");
     }
 }
 
@@ -146,18 +127,20 @@ internal sealed class NodeLogForwarder : ActorBase
 /// <summary>One browser-like client: its own cookie jar, form posts, and sockets.</summary>
 public sealed class ChatClient : IDisposable
 {
-    private readonly ChatHost _host;
+    private readonly Uri _node;
     private readonly HttpClient _http;
     private readonly System.Net.CookieContainer _cookies = new();
 
-    public ChatClient(ChatHost host)
+    /// <summary>A client of the node at <paramref name="node"/> (an in-process host or a separate process).</summary>
+    public ChatClient(Uri node)
     {
-        _host = host;
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, UseCookies = true }) { BaseAddress = host.BaseUri };
+        _node = node;
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, UseCookies = true }) { BaseAddress = node };
     }
 
     public HttpClient Http => _http;
     public long UserId { get; private set; }
+    public string Mobile { get; private set; } = "";
     public string Token { get; private set; } = "";
 
     /// <summary>Posts a form the way the seed client does and returns the parsed envelope (asserting HTTP 200).</summary>
@@ -179,6 +162,7 @@ public sealed class ChatClient : IDisposable
     public async Task<long> LogInAsync(string mobile, string password = "secret123")
     {
         var login = await PostAsync("/user/login", ("mobile", mobile), ("passwd", password));
+        Mobile = mobile;
         if (login.GetProperty("code").GetInt32() != 0) throw new InvalidOperationException("login: " + login);
         UserId = login.GetProperty("data").GetProperty("id").GetInt64();
         Token = login.GetProperty("data").GetProperty("token").GetString()!;
@@ -188,7 +172,7 @@ public sealed class ChatClient : IDisposable
     public async Task<ChatSocket> ConnectAsync()
     {
         var socket = new ClientWebSocket();
-        var uri = new UriBuilder(_host.BaseUri) { Scheme = "ws", Path = "/chat", Query = $"id={UserId}&token={Uri.EscapeDataString(Token)}" }.Uri;
+        var uri = new UriBuilder(_node) { Scheme = "ws", Path = "/chat", Query = $"id={UserId}&token={Uri.EscapeDataString(Token)}" }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.ConnectAsync(uri, timeout.Token);
         return new ChatSocket(socket);

@@ -25,9 +25,9 @@ public sealed class LoginLimitTests
     public async Task Five_failed_logins_lock_the_mobile_even_for_the_right_password_until_the_window_passes()
     {
         await using var host = await ChatHost.StartAsync(new Dictionary<string, string?> { ["AKKACHAT_MOBILE_WINDOW_MS"] = "2000" });
-        var mobile = ChatSetup.NewMobile();
+        var mobile = ChatSteps.NewMobile();
         using var owner = await host.NewUserAsync("owner", mobile);
-        var bystanderMobile = ChatSetup.NewMobile();
+        var bystanderMobile = ChatSteps.NewMobile();
         using var bystander = await host.NewUserAsync("bystander", bystanderMobile);
         using var http = new HttpClient { BaseAddress = host.BaseUri };
 
@@ -57,10 +57,10 @@ public sealed class LoginLimitTests
             ["AKKACHAT_ADDRESS_WINDOW_MS"] = "2000",
         });
         using var http = new HttpClient { BaseAddress = host.BaseUri };
-        var mobile = ChatSetup.NewMobile();
+        var mobile = ChatSteps.NewMobile();
         Envelope.Data(await Envelope.PostFormAsync(http, "/user/register", ("mobile", mobile), ("passwd", "secret123")));
-        Envelope.Data(await Envelope.PostFormAsync(http, "/user/register", ("mobile", ChatSetup.NewMobile()), ("passwd", "secret123")));
-        using (var refused = await http.PostAsync("/user/register", Form(("mobile", ChatSetup.NewMobile()), ("passwd", "secret123"))))
+        Envelope.Data(await Envelope.PostFormAsync(http, "/user/register", ("mobile", ChatSteps.NewMobile()), ("passwd", "secret123")));
+        using (var refused = await http.PostAsync("/user/register", Form(("mobile", ChatSteps.NewMobile()), ("passwd", "secret123"))))
             AssertThrottled(refused, await refused.Content.ReadFromJsonAsync<JsonElement>(), "too many attempts from your address");
 
         for (var i = 0; i < 3; i++) Envelope.Data(await Envelope.PostFormAsync(http, "/user/login", ("mobile", mobile), ("passwd", "secret123")));
@@ -74,7 +74,7 @@ public sealed class LoginLimitTests
     public async Task A_hash_with_fewer_iterations_than_configured_is_replaced_at_the_next_login()
     {
         await using var host = await ChatHost.StartAsync(new Dictionary<string, string?> { ["AKKACHAT_PBKDF2_ITERATIONS"] = "1000" });
-        var mobile = ChatSetup.NewMobile();
+        var mobile = ChatSteps.NewMobile();
         using (await host.NewUserAsync("rehash", mobile))
         {
         }

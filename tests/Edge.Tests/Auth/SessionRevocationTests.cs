@@ -10,7 +10,7 @@ using AkkaChat.Edge.Tests.V2;
 /// same secret), a logged-out session and a session from before a password change are refused on HTTP (<c>code:-1</c>)
 /// and on both socket protocols (401 before the upgrade); revoking closes the user's open sockets.
 /// </summary>
-public sealed class SessionRevocationTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class SessionRevocationTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
@@ -36,7 +36,7 @@ public sealed class SessionRevocationTests(ApiFixture fixture) : IClassFixture<A
     [Fact]
     public async Task Logout_clears_the_cookie_ends_every_session_and_closes_open_sockets()
     {
-        var mobile = ChatSetup.NewMobile();
+        var mobile = ChatSteps.NewMobile();
         using var phone = fixture.Host.NewClient();
         await phone.SignUpAsync(mobile, "nina");
         using var laptop = fixture.Host.NewClient();
@@ -67,7 +67,7 @@ public sealed class SessionRevocationTests(ApiFixture fixture) : IClassFixture<A
     [Fact]
     public async Task A_password_change_needs_the_old_password_ends_old_sessions_and_hands_a_new_token()
     {
-        var mobile = ChatSetup.NewMobile();
+        var mobile = ChatSteps.NewMobile();
         using var phone = fixture.Host.NewClient();
         await phone.SignUpAsync(mobile, "omar");
         using var laptop = fixture.Host.NewClient();
@@ -90,7 +90,7 @@ public sealed class SessionRevocationTests(ApiFixture fixture) : IClassFixture<A
         // The reply set the new cookie too: the phone goes on without logging in.
         Envelope.Rows(await phone.PostAsync("/contact/loadfriend"));
 
-        using var anonymous = fixture.CookielessClient();
+        using var anonymous = fixture.Host.CookielessClient();
         Envelope.RefusedWith(await Envelope.PostFormAsync(anonymous, "/user/login", ("mobile", mobile), ("passwd", "secret123")), "wrong mobile or password");
         await laptop.LogInAsync(mobile, "newsecret1");
         await SessionChecks.AssertAcceptedAsync(fixture.Host.BaseUri, laptop.Token, laptop.UserId);

@@ -30,7 +30,7 @@ public sealed class SharedAttachmentTests(ITestOutputHelper output)
         // Alice logs in on the first node and uploads through the second with that session: no AKKACHAT_SECRET is set,
         // so the nodes agree on the signing key through the database.
         using var alice = first.NewClient();
-        await alice.SignUpAsync(Mobiles.Next(), "alice");
+        await alice.SignUpAsync(ChatSteps.NewMobile(), "alice");
         using var aliceOnSecond = new HttpClient { BaseAddress = second.BaseUri };
         aliceOnSecond.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", alice.Token);
         var file = new byte[3 * 1024 * 1024 + 17];

@@ -16,7 +16,6 @@ using static AkkaChat.Core.Rooms.RoomFanoutCommands;
 public sealed class TwoNodeRoomFanoutTests(ITestOutputHelper output)
 {
     private const int Room = 11;
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
 
     [Fact]
     public async Task A_room_whose_sockets_are_all_on_one_node_sends_nothing_to_the_other()
@@ -40,7 +39,7 @@ public sealed class TwoNodeRoomFanoutTests(ITestOutputHelper output)
             await aliceSocket.SendAsync(new { id = i, dstid = room, cmd = Room, media = 1, content = "m" + i });
             await bobSocket.NextChatAsync(Room, alice.UserId, room, "m" + i);
         }
-        await bobSocket.ExpectNothingAsync(Quiet);
+        await bobSocket.ExpectNothingAsync(Quiet.AcrossNodes);
 
         Assert.Equal(before.RoomMessagesReceived, (await StatsAsync(nodeB)).RoomMessagesReceived);
         Assert.True((await StatsAsync(nodeA)).RoomMessagesReceived >= 5);
@@ -58,7 +57,7 @@ public sealed class TwoNodeRoomFanoutTests(ITestOutputHelper output)
 
         using var alice = await nodeA.NewUserAsync("alice");
         using var bob = await nodeA.NewUserAsync("bob");
-        var daveMobile = ChatSetup.NewMobile();
+        var daveMobile = ChatSteps.NewMobile();
         using (var dave = await nodeA.NewUserAsync("dave", daveMobile))
         {
             var room = await alice.CreateRoomAsync("both-nodes");
@@ -79,8 +78,8 @@ public sealed class TwoNodeRoomFanoutTests(ITestOutputHelper output)
                 }
                 for (var i = 1; i <= total; i++) await bobSocket.NextChatAsync(Room, alice.UserId, room, "m" + i);
                 for (var i = 1; i <= total; i++) await daveSocket!.NextChatAsync(Room, alice.UserId, room, "m" + i);
-                await daveSocket!.ExpectNothingAsync(Quiet);
-                await bobSocket.ExpectNothingAsync(Quiet);
+                await daveSocket!.ExpectNothingAsync(Quiet.AcrossNodes);
+                await bobSocket.ExpectNothingAsync(Quiet.AcrossNodes);
                 Assert.Equal(1, (await StatsAsync(nodeB)).SubscribedRooms);
             }
             finally
@@ -107,15 +106,11 @@ public sealed class TwoNodeRoomFanoutTests(ITestOutputHelper output)
 
     private static ActorSystem SystemOf(ChatHost host) => host.App.Services.GetRequiredService<ActorSystem>();
 
-    private static async Task UntilBothUpAsync(params ChatHost[] nodes)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!nodes.All(n => Akka.Cluster.Cluster.Get(SystemOf(n)).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == nodes.Length))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the two nodes did not see each other Up within 30 s");
-            await Task.Delay(50);
-        }
-    }
+    private static Task UntilBothUpAsync(params ChatHost[] nodes) =>
+        Until.TrueAsync(
+            () => nodes.All(n => Akka.Cluster.Cluster.Get(SystemOf(n)).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == nodes.Length),
+            TimeSpan.FromSeconds(30),
+            "the two nodes see each other Up");
 
     private static Task<FanoutStats> StatsAsync(ChatHost node) =>
         node.App.Services.GetRequiredService<IActorRegistry>().Get<RoomFanoutKey>().Ask<FanoutStats>(GetFanoutStats.Instance, TimeSpan.FromSeconds(5));

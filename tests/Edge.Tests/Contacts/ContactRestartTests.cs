@@ -13,7 +13,7 @@ public sealed class ContactRestartTests
         var ids = new Dictionary<string, long>();
         async Task<ChatClient> SignUp(string name)
         {
-            mobiles[name] = ContactSteps.NewMobile();
+            mobiles[name] = ChatSteps.NewMobile();
             var client = host.NewClient();
             ids[name] = await client.SignUpAsync(mobiles[name], name);
             return client;
@@ -32,9 +32,9 @@ public sealed class ContactRestartTests
             await dave.OkAsync("/contact/removefriend", ("dstid", bob.Id()));
 
             room = await carol.CreateRoomAsync("kept");
-            await bob.JoinAsync(room);
-            await dave.JoinAsync(room);
-            await alice.JoinAsync(room);
+            await bob.JoinRoomAsync(room);
+            await dave.JoinRoomAsync(room);
+            await alice.JoinRoomAsync(room);
             await dave.OkAsync("/contact/leavecommunity", ("dstid", room.Text()));
             await carol.OkAsync("/contact/removemember", ("dstid", room.Text()), ("memberid", alice.Id()));
             await carol.OkAsync("/contact/transfer", ("dstid", room.Text()), ("memberid", bob.Id()));

@@ -4,7 +4,7 @@ namespace AkkaChat.Edge.Tests.Contacts;
 /// <c>/contact/removefriend</c>, <c>/contact/block</c>, <c>/contact/unblock</c>, <c>/contact/blocked</c>, and what a block does
 /// to 1:1 messages over a seed-000 socket: the blocked sender gets an error frame with code <c>blocked</c>.
 /// </summary>
-public sealed class FriendRemovalAndBlockTests(ContactsHostFixture fixture) : IClassFixture<ContactsHostFixture>
+public sealed class FriendRemovalAndBlockTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     private const int Direct = 10;
 
@@ -13,9 +13,9 @@ public sealed class FriendRemovalAndBlockTests(ContactsHostFixture fixture) : IC
     [Fact]
     public async Task Removing_a_friend_removes_both_halves_before_replying()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
-        using var carol = await Host.UserAsync("carol");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
+        using var carol = await Host.NewUserAsync("carol");
         await alice.BefriendAsync(bob);
         await alice.BefriendAsync(carol);
 
@@ -39,8 +39,8 @@ public sealed class FriendRemovalAndBlockTests(ContactsHostFixture fixture) : IC
     [Fact]
     public async Task A_removed_friend_can_no_longer_message()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
         await alice.BefriendAsync(bob);
         await bob.OkAsync("/contact/removefriend", ("dstid", alice.Id()));
 
@@ -52,8 +52,8 @@ public sealed class FriendRemovalAndBlockTests(ContactsHostFixture fixture) : IC
     [Fact]
     public async Task Bad_removals_are_refused()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var stranger = await Host.UserAsync("stranger");
+        using var alice = await Host.NewUserAsync("alice");
+        using var stranger = await Host.NewUserAsync("stranger");
 
         await alice.RefusedAsync("not your friend", "/contact/removefriend", ("dstid", stranger.Id()));
         await alice.RefusedAsync("not your friend", "/contact/removefriend", ("dstid", alice.Id()));
@@ -65,9 +65,9 @@ public sealed class FriendRemovalAndBlockTests(ContactsHostFixture fixture) : IC
     [Fact]
     public async Task Blocking_lists_the_user_and_unblocking_removes_them()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
-        using var carol = await Host.UserAsync("carol");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
+        using var carol = await Host.NewUserAsync("carol");
 
         var blocked = await alice.OkAsync("/contact/block", ("dstid", bob.Id()));
         Assert.Equal(bob.UserId, blocked.GetProperty("id").GetInt64());
@@ -88,8 +88,8 @@ public sealed class FriendRemovalAndBlockTests(ContactsHostFixture fixture) : IC
     [Fact]
     public async Task Bad_blocks_are_refused()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
 
         await alice.RefusedAsync("yourself", "/contact/block", ("dstid", alice.Id()));
         await alice.RefusedAsync("does not exist", "/contact/block", ("dstid", "9007199254740000"));
@@ -104,8 +104,8 @@ public sealed class FriendRemovalAndBlockTests(ContactsHostFixture fixture) : IC
     [Fact]
     public async Task A_blocked_friend_gets_a_blocked_error_frame_and_the_blocker_gets_nothing()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
         await alice.BefriendAsync(bob);
         await bob.OkAsync("/contact/block", ("dstid", alice.Id()));
 
@@ -127,15 +127,15 @@ public sealed class FriendRemovalAndBlockTests(ContactsHostFixture fixture) : IC
         ContactSteps.AssertChatFrame(await bobSocket.NextFrameAsync(), Direct, alice.UserId, bob.UserId, "hi again");
 
         // The refused messages were never delivered.
-        await bobSocket.ExpectSilenceAsync(ContactSteps.Quiet);
-        await aliceSocket.ExpectSilenceAsync(ContactSteps.Quiet);
+        await bobSocket.ExpectSilenceAsync(Quiet.Window);
+        await aliceSocket.ExpectSilenceAsync(Quiet.Window);
     }
 
     [Fact]
     public async Task A_message_to_an_offline_blocker_is_refused_and_never_delivered()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
         await alice.BefriendAsync(bob);
         await bob.OkAsync("/contact/block", ("dstid", alice.Id()));
 
@@ -147,6 +147,6 @@ public sealed class FriendRemovalAndBlockTests(ContactsHostFixture fixture) : IC
 
         await bob.OkAsync("/contact/unblock", ("dstid", alice.Id()));
         await using var bobSocket = await bob.ConnectAsync();
-        await bobSocket.ExpectSilenceAsync(ContactSteps.Quiet);
+        await bobSocket.ExpectSilenceAsync(Quiet.Window);
     }
 }

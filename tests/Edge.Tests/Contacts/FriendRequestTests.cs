@@ -4,15 +4,15 @@ namespace AkkaChat.Edge.Tests.Contacts;
 /// <c>/contact/request</c>, <c>/contact/requests</c>, <c>/contact/accept</c>, <c>/contact/reject</c>: a request is open on
 /// both sides before the reply, and accepting or rejecting closes it on both sides before the reply.
 /// </summary>
-public sealed class FriendRequestTests(ContactsHostFixture fixture) : IClassFixture<ContactsHostFixture>
+public sealed class FriendRequestTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     private ChatHost Host => fixture.Host;
 
     [Fact]
     public async Task A_request_is_listed_on_both_sides_and_accepting_makes_friends_both_ways()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
 
         var sent = await alice.OkAsync("/contact/request", ("userid", alice.Id()), ("dstid", bob.Id()), ("memo", "we met at the meetup"));
         Assert.Equal(alice.UserId, sent.GetProperty("userid").GetInt64());
@@ -47,8 +47,8 @@ public sealed class FriendRequestTests(ContactsHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Rejecting_closes_the_request_on_both_sides_and_the_requester_may_ask_again()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
         await alice.OkAsync("/contact/request", ("dstid", bob.Id()));
 
         var rejected = await bob.OkAsync("/contact/reject", ("dstid", alice.Id()));
@@ -69,8 +69,8 @@ public sealed class FriendRequestTests(ContactsHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Asking_someone_who_already_asked_you_accepts_their_request()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
         await alice.OkAsync("/contact/request", ("dstid", bob.Id()));
 
         var back = await bob.OkAsync("/contact/request", ("dstid", alice.Id()));
@@ -85,8 +85,8 @@ public sealed class FriendRequestTests(ContactsHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Adding_someone_who_asked_you_with_the_seed_add_closes_their_request()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
         await alice.OkAsync("/contact/request", ("dstid", bob.Id()));
 
         await bob.BefriendAsync(alice);
@@ -99,8 +99,8 @@ public sealed class FriendRequestTests(ContactsHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Sending_the_same_request_twice_keeps_one_request()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
 
         var replies = await Task.WhenAll(
             alice.OkAsync("/contact/request", ("dstid", bob.Id()), ("memo", "hi")),
@@ -114,9 +114,9 @@ public sealed class FriendRequestTests(ContactsHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Lists_hold_incoming_and_outgoing_requests_of_several_users()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
-        using var carol = await Host.UserAsync("carol");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
+        using var carol = await Host.NewUserAsync("carol");
         await bob.OkAsync("/contact/request", ("dstid", alice.Id()));
         await alice.OkAsync("/contact/request", ("dstid", carol.Id()));
 
@@ -130,10 +130,10 @@ public sealed class FriendRequestTests(ContactsHostFixture fixture) : IClassFixt
     [Fact]
     public async Task Bad_requests_are_refused_with_a_reason()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
         await alice.BefriendAsync(bob);
-        using var carol = await Host.UserAsync("carol");
+        using var carol = await Host.NewUserAsync("carol");
 
         await alice.RefusedAsync("yourself", "/contact/request", ("dstid", alice.Id()));
         await alice.RefusedAsync("does not exist", "/contact/request", ("dstid", "9007199254740000"));
@@ -157,8 +157,8 @@ public sealed class FriendRequestTests(ContactsHostFixture fixture) : IClassFixt
     [Fact]
     public async Task A_user_who_blocked_you_refuses_your_request_and_your_direct_add()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
         await bob.OkAsync("/contact/block", ("dstid", alice.Id()));
 
         await alice.RefusedAsync("does not accept", "/contact/request", ("dstid", bob.Id()));
@@ -179,8 +179,8 @@ public sealed class FriendRequestTests(ContactsHostFixture fixture) : IClassFixt
     [Fact]
     public async Task You_cannot_request_or_accept_someone_you_blocked()
     {
-        using var alice = await Host.UserAsync("alice");
-        using var bob = await Host.UserAsync("bob");
+        using var alice = await Host.NewUserAsync("alice");
+        using var bob = await Host.NewUserAsync("bob");
         await bob.OkAsync("/contact/request", ("dstid", alice.Id()));
 
         // Blocking rejects their open request on both sides.

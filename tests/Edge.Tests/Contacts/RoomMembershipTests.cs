@@ -4,7 +4,7 @@ namespace AkkaChat.Edge.Tests.Contacts;
 /// <c>/contact/leavecommunity</c>, <c>/contact/removemember</c>, <c>/contact/transfer</c>, <c>/contact/members</c>: the room and
 /// the user both record a change before the reply, and a removed member's open socket stops receiving the room.
 /// </summary>
-public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFixture<ContactsHostFixture>
+public sealed class RoomMembershipTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     private const int Room = 11;
 
@@ -13,12 +13,12 @@ public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFix
     [Fact]
     public async Task A_member_leaves_the_room_and_the_room_leaves_their_list()
     {
-        using var owner = await Host.UserAsync("owner");
-        using var bob = await Host.UserAsync("bob");
+        using var owner = await Host.NewUserAsync("owner");
+        using var bob = await Host.NewUserAsync("bob");
         var room = await owner.CreateRoomAsync("garden");
         var other = await owner.CreateRoomAsync("attic");
-        await bob.JoinAsync(room);
-        await bob.JoinAsync(other);
+        await bob.JoinRoomAsync(room);
+        await bob.JoinRoomAsync(other);
         Assert.Equal([owner.UserId, bob.UserId], await owner.IdsAsync("/contact/members", ("dstid", room.Text())));
 
         var left = await bob.OkAsync("/contact/leavecommunity", ("userid", bob.Id()), ("dstid", room.Text()));
@@ -36,7 +36,7 @@ public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFix
             await socket.SendJsonAsync(new { id = 4, cmd = Room, dstid = room, media = 1, content = "hello?" });
             ContactSteps.AssertErrorFrame(await socket.NextFrameAsync(), "not-member", 4);
         }
-        await bob.JoinAsync(room);
+        await bob.JoinRoomAsync(room);
         Assert.Equal(new[] { other, room }.Order(), (await bob.IdsAsync("/contact/loadcommunity")).Order());
         Assert.Equal([owner.UserId, bob.UserId], await owner.IdsAsync("/contact/members", ("dstid", room.Text())));
     }
@@ -44,7 +44,7 @@ public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFix
     [Fact]
     public async Task The_owner_cannot_leave_and_unknown_rooms_are_refused()
     {
-        using var owner = await Host.UserAsync("owner");
+        using var owner = await Host.NewUserAsync("owner");
         var room = await owner.CreateRoomAsync("keep");
 
         await owner.RefusedAsync("transfer ownership", "/contact/leavecommunity", ("dstid", room.Text()));
@@ -58,12 +58,12 @@ public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFix
     [Fact]
     public async Task The_owner_removes_a_member_from_both_sides()
     {
-        using var owner = await Host.UserAsync("owner");
-        using var bob = await Host.UserAsync("bob");
-        using var carol = await Host.UserAsync("carol");
+        using var owner = await Host.NewUserAsync("owner");
+        using var bob = await Host.NewUserAsync("bob");
+        using var carol = await Host.NewUserAsync("carol");
         var room = await owner.CreateRoomAsync("club");
-        await bob.JoinAsync(room);
-        await carol.JoinAsync(room);
+        await bob.JoinRoomAsync(room);
+        await carol.JoinRoomAsync(room);
 
         var reply = await owner.OkAsync("/contact/removemember", ("dstid", room.Text()), ("memberid", bob.Id()));
         Assert.Equal(room, reply.GetProperty("id").GetInt64());
@@ -76,13 +76,13 @@ public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFix
     [Fact]
     public async Task Only_the_owner_removes_and_only_other_members()
     {
-        using var owner = await Host.UserAsync("owner");
-        using var bob = await Host.UserAsync("bob");
-        using var carol = await Host.UserAsync("carol");
-        using var stranger = await Host.UserAsync("stranger");
+        using var owner = await Host.NewUserAsync("owner");
+        using var bob = await Host.NewUserAsync("bob");
+        using var carol = await Host.NewUserAsync("carol");
+        using var stranger = await Host.NewUserAsync("stranger");
         var room = await owner.CreateRoomAsync("strict");
-        await bob.JoinAsync(room);
-        await carol.JoinAsync(room);
+        await bob.JoinRoomAsync(room);
+        await carol.JoinRoomAsync(room);
 
         await bob.RefusedAsync("only the room's owner", "/contact/removemember", ("dstid", room.Text()), ("memberid", carol.Id()));
         await owner.RefusedAsync("cannot remove themself", "/contact/removemember", ("dstid", room.Text()), ("memberid", owner.Id()));
@@ -98,12 +98,12 @@ public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFix
     [Fact]
     public async Task A_removed_members_open_socket_stops_receiving_the_room_at_once()
     {
-        using var owner = await Host.UserAsync("owner");
-        using var bob = await Host.UserAsync("bob");
-        using var carol = await Host.UserAsync("carol");
+        using var owner = await Host.NewUserAsync("owner");
+        using var bob = await Host.NewUserAsync("bob");
+        using var carol = await Host.NewUserAsync("carol");
         var room = await owner.CreateRoomAsync("live");
-        await bob.JoinAsync(room);
-        await carol.JoinAsync(room);
+        await bob.JoinRoomAsync(room);
+        await carol.JoinRoomAsync(room);
         await using var bobSocket = await bob.ConnectAsync();
         await using var carolSocket = await carol.ConnectAsync();
         await using var ownerSocket = await owner.ConnectAsync();
@@ -118,16 +118,16 @@ public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFix
         ContactSteps.AssertChatFrame(await ownerSocket.NextFrameAsync(), Room, carol.UserId, room, "after");
         await bobSocket.SendJsonAsync(new { id = 3, cmd = Room, dstid = room, media = 1, content = "let me in" });
         ContactSteps.AssertErrorFrame(await bobSocket.NextFrameAsync(), "not-member", 3);
-        await bobSocket.ExpectSilenceAsync(ContactSteps.Quiet);
+        await bobSocket.ExpectSilenceAsync(Quiet.Window);
     }
 
     [Fact]
     public async Task A_member_who_leaves_stops_receiving_on_every_open_socket()
     {
-        using var owner = await Host.UserAsync("owner");
-        using var bob = await Host.UserAsync("bob");
+        using var owner = await Host.NewUserAsync("owner");
+        using var bob = await Host.NewUserAsync("bob");
         var room = await owner.CreateRoomAsync("exit");
-        await bob.JoinAsync(room);
+        await bob.JoinRoomAsync(room);
         await using var phone = await bob.ConnectAsync();
         await using var laptop = await bob.ConnectAsync();
         await using var ownerSocket = await owner.ConnectAsync();
@@ -135,21 +135,21 @@ public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFix
         await bob.OkAsync("/contact/leavecommunity", ("dstid", room.Text()));
         await ownerSocket.SendJsonAsync(new { id = 1, cmd = Room, dstid = room, media = 1, content = "bye bob" });
 
-        await Task.WhenAll(phone.ExpectSilenceAsync(ContactSteps.Quiet), laptop.ExpectSilenceAsync(ContactSteps.Quiet));
+        await Task.WhenAll(phone.ExpectSilenceAsync(Quiet.Window), laptop.ExpectSilenceAsync(Quiet.Window));
     }
 
     [Fact]
     public async Task Transferring_ownership_moves_the_owners_rights_and_their_room_limit()
     {
-        using var owner = await Host.UserAsync("owner");
-        using var bob = await Host.UserAsync("bob");
-        using var carol = await Host.UserAsync("carol");
+        using var owner = await Host.NewUserAsync("owner");
+        using var bob = await Host.NewUserAsync("bob");
+        using var carol = await Host.NewUserAsync("carol");
         var rooms = new List<long>();
         for (var i = 0; i < 5; i++) rooms.Add(await owner.CreateRoomAsync("room " + i));
         await owner.RefusedAsync("at most 5 rooms", "/contact/createcommunity", ("name", "one too many"));
         var room = rooms[0];
-        await bob.JoinAsync(room);
-        await carol.JoinAsync(room);
+        await bob.JoinRoomAsync(room);
+        await carol.JoinRoomAsync(room);
 
         var moved = await owner.OkAsync("/contact/transfer", ("dstid", room.Text()), ("memberid", bob.Id()));
         Assert.Equal(room, moved.GetProperty("id").GetInt64());
@@ -171,11 +171,11 @@ public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFix
     [Fact]
     public async Task Bad_transfers_are_refused()
     {
-        using var owner = await Host.UserAsync("owner");
-        using var bob = await Host.UserAsync("bob");
-        using var stranger = await Host.UserAsync("stranger");
+        using var owner = await Host.NewUserAsync("owner");
+        using var bob = await Host.NewUserAsync("bob");
+        using var stranger = await Host.NewUserAsync("stranger");
         var room = await owner.CreateRoomAsync("mine");
-        await bob.JoinAsync(room);
+        await bob.JoinRoomAsync(room);
 
         await owner.RefusedAsync("already own", "/contact/transfer", ("dstid", room.Text()), ("memberid", owner.Id()));
         await owner.RefusedAsync("not a member", "/contact/transfer", ("dstid", room.Text()), ("memberid", stranger.Id()));
@@ -188,11 +188,11 @@ public sealed class RoomMembershipTests(ContactsHostFixture fixture) : IClassFix
     [Fact]
     public async Task Members_lists_public_profiles_owner_first_for_members_only()
     {
-        using var owner = await Host.UserAsync("owner");
-        using var bob = await Host.UserAsync("bob");
-        using var stranger = await Host.UserAsync("stranger");
+        using var owner = await Host.NewUserAsync("owner");
+        using var bob = await Host.NewUserAsync("bob");
+        using var stranger = await Host.NewUserAsync("stranger");
         var room = await owner.CreateRoomAsync("who");
-        await bob.JoinAsync(room);
+        await bob.JoinRoomAsync(room);
 
         var rows = await bob.RowsAsync("/contact/members", ("userid", bob.Id()), ("dstid", room.Text()));
         Assert.Equal([owner.UserId, bob.UserId], rows.Select(r => r.GetProperty("id").GetInt64()));

@@ -8,7 +8,7 @@ using System.Text.Json;
 using AkkaChat.Edge.Tests.Sockets;
 
 /// <summary>akkachat-ctl against a real node (Kestrel on loopback, SQLite file): its commands, --json, and its errors.</summary>
-public sealed class CtlCommandTests(SocketHostFixture fixture) : IClassFixture<SocketHostFixture>
+public sealed class CtlCommandTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     private ChatHost Host => fixture.Host;
 

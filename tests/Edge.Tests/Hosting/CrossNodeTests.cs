@@ -35,13 +35,13 @@ public sealed class CrossNodeTests(ITestOutputHelper output)
         await using var first = await ChatHost.StartAsync(env, output);
         var seed = Cluster.Get(System(first)).SelfAddress.ToString();
         await using var second = await ChatHost.StartAsync(new Dictionary<string, string?>(env) { ["AKKACHAT_SEEDS"] = seed }, output);
-        await UntilAsync(() => UpMembers(first) == 2 && UpMembers(second) == 2, "both nodes see a cluster of two");
+        await Until.TrueAsync(() => UpMembers(first) == 2 && UpMembers(second) == 2, Bound, "both nodes see a cluster of two");
 
         // Registered through the second node until one user's entity lives on each node.
         var placed = new Dictionary<ChatHost, (string Mobile, long Id)>();
         for (var i = 0; i < 20 && placed.Count < 2; i++)
         {
-            var mobile = ChatSetup.NewMobile();
+            var mobile = ChatSteps.NewMobile();
             using var user = await second.NewUserAsync("user" + i, mobile);
             placed.TryAdd(await HomeOfUserAsync(user.UserId, first, second), (mobile, user.UserId));
         }
@@ -60,10 +60,10 @@ public sealed class CrossNodeTests(ITestOutputHelper output)
         Assert.Equal(bobId, await bobOnSecond.LogInAsync(bobMobile));
 
         await alice.BefriendAsync(bob);
-        Assert.Equal([bobId], await alice.ListIdsAsync("/contact/loadfriend"));
-        Assert.Equal([bobId], await aliceOnFirst.ListIdsAsync("/contact/loadfriend"));
-        Assert.Equal([aliceId], await bob.ListIdsAsync("/contact/loadfriend"));
-        Assert.Equal([aliceId], await bobOnSecond.ListIdsAsync("/contact/loadfriend"));
+        Assert.Equal([bobId], await alice.IdsAsync("/contact/loadfriend"));
+        Assert.Equal([bobId], await aliceOnFirst.IdsAsync("/contact/loadfriend"));
+        Assert.Equal([aliceId], await bob.IdsAsync("/contact/loadfriend"));
+        Assert.Equal([aliceId], await bobOnSecond.IdsAsync("/contact/loadfriend"));
 
         var room = await alice.CreateRoomAsync("across");
         await bob.JoinRoomAsync(room);
@@ -103,15 +103,5 @@ public sealed class CrossNodeTests(ITestOutputHelper output)
             if (state.Shards.Any(s => s.EntityIds.Contains(id))) return node;
         }
         throw new InvalidOperationException($"no node hosts the entity of user {userId}");
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {Bound.TotalSeconds} s: {what}");
-            await Task.Delay(50);
-        }
     }
 }

@@ -21,10 +21,11 @@ public sealed class ProcessShutdownTests
         using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(30) };
         var mobiles = Enumerable.Range(0, InFlight).Select(_ => "136" + Random.Shared.NextInt64(10_000_000, 99_999_999)).ToList();
 
-        // Registration hashes the password on the thread pool (24 at once keep two cores busy for most of a second),
-        // then asks the account entity: the signal arrives while the requests are inside the node.
-        var registering = mobiles.Select(m => PostAsync(http, "/user/register", m)).ToList();
-        await Task.Delay(300);
+        // Registration hashes the password on the thread pool, then asks the account entity: the signal is sent once
+        // every request has reached the node, so it arrives while they are inside it.
+        var sent = mobiles.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
+        var registering = mobiles.Select((m, i) => PostAsync(http, "/user/register", m, sent[i])).ToList();
+        await Task.WhenAll(sent.Select(s => s.Task)).WaitAsync(TimeSpan.FromSeconds(30)); // every request is on the wire
         var stopwatch = Stopwatch.StartNew();
         var exitCode = await server.TerminateAsync(TimeSpan.FromSeconds(60));
         var exitedAfter = stopwatch.Elapsed;
@@ -43,7 +44,42 @@ public sealed class ProcessShutdownTests
         }
     }
 
-    private static async Task<JsonElement> PostAsync(HttpClient http, string path, string mobile) =>
-        await (await http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["mobile"] = mobile, ["passwd"] = "secret123" })))
-            .Content.ReadFromJsonAsync<JsonElement>();
+    private static async Task<JsonElement> PostAsync(HttpClient http, string path, string mobile, TaskCompletionSource? sent = null)
+    {
+        HttpContent form = new FormUrlEncodedContent(new Dictionary<string, string> { ["mobile"] = mobile, ["passwd"] = "secret123" });
+        if (sent is not null) form = new SignalWhenSent(form, sent);
+        return await (await http.PostAsync(path, form)).Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>A request body that signals once it has been written to the connection, headers and all.</summary>
+    private sealed class SignalWhenSent : HttpContent
+    {
+        private readonly HttpContent _inner;
+        private readonly TaskCompletionSource _sent;
+
+        public SignalWhenSent(HttpContent inner, TaskCompletionSource sent)
+        {
+            (_inner, _sent) = (inner, sent);
+            Headers.ContentType = inner.Headers.ContentType;
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await _inner.CopyToAsync(stream);
+            await stream.FlushAsync();
+            _sent.TrySetResult();
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _inner.Headers.ContentLength ?? -1;
+            return length >= 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 }

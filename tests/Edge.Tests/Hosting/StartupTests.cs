@@ -27,7 +27,7 @@ public sealed class StartupTests
         var env = Ports();
         env[setting] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        await using var node = NodeRun.Start(env);
+        await using var node = ChatProcess.Launch(env);
 
         Assert.Equal(StartupException.CannotListen, await node.ExitCodeAsync(RefusalBound));
         var line = Assert.Single(node.Stderr);
@@ -47,7 +47,7 @@ public sealed class StartupTests
         var env = Ports();
         foreach (var setting in settings) env[setting[..setting.IndexOf('=')]] = setting[(setting.IndexOf('=') + 1)..];
 
-        await using var node = NodeRun.Start(env);
+        await using var node = ChatProcess.Launch(env);
 
         Assert.Equal(StartupException.BadConfiguration, await node.ExitCodeAsync(RefusalBound));
         var line = Assert.Single(node.Stderr);
@@ -61,7 +61,7 @@ public sealed class StartupTests
     {
         var env = Ports();
         env["ASPNETCORE_HTTP_PORTS"] = "8080"; // as Microsoft's container images set it: AKKACHAT_HTTP_PORT still decides, without a warning
-        await using var node = NodeRun.Start(env);
+        await using var node = ChatProcess.Launch(env);
         using var http = await ReadyAsync(node, int.Parse(env["AKKACHAT_HTTP_PORT"]!));
 
         // Warnings of a loaded box (a delayed heartbeat) may come; no informational chatter, and nothing in Akka's own format.
@@ -82,7 +82,7 @@ public sealed class StartupTests
         env["AKKACHAT_LOG_FORMAT"] = "json";
         env["AKKACHAT_LOG_LEVEL"] = "debug"; // Akka's cluster entries and the socket lines too: more lines to parse
         var port = int.Parse(env["AKKACHAT_HTTP_PORT"]!);
-        await using var node = NodeRun.Start(env);
+        await using var node = ChatProcess.Launch(env);
         using var http = await ReadyAsync(node, port);
 
         var login = await http.PostAsync("/user/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["mobile"] = mobile, ["passwd"] = password }));
@@ -110,11 +110,11 @@ public sealed class StartupTests
     public async Task Urls_from_the_command_line_or_ASPNETCORE_URLS_decide_where_HTTP_listens(bool commandLine)
     {
         var env = Ports();
-        var port = NodeRun.FreePort();
+        var port = FreePort.Next();
         var url = $"http://127.0.0.1:{port}";
         if (!commandLine) env["ASPNETCORE_URLS"] = url;
 
-        await using var node = commandLine ? NodeRun.Start(env, "--urls", url) : NodeRun.Start(env);
+        await using var node = commandLine ? ChatProcess.Launch(env, "--urls", url) : ChatProcess.Launch(env);
 
         var listening = await node.LineAsync(l => l.Contains(Listening, StringComparison.Ordinal), ReadyBound);
         Assert.Contains($"{Listening} {url} ", listening);
@@ -149,21 +149,16 @@ public sealed class StartupTests
 
     private static Dictionary<string, string?> Ports() => new()
     {
-        ["AKKACHAT_HTTP_PORT"] = NodeRun.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["AKKACHAT_REMOTE_PORT"] = NodeRun.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["AKKACHAT_HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["AKKACHAT_REMOTE_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Waits (bounded) for the listening line and <c>/readyz</c>; a client for the node.</summary>
-    private static async Task<HttpClient> ReadyAsync(NodeRun node, int port)
+    private static async Task<HttpClient> ReadyAsync(ChatProcess node, int port)
     {
         await node.LineAsync(l => l.Contains(Listening, StringComparison.Ordinal), ReadyBound);
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
-        var deadline = DateTime.UtcNow + ReadyBound;
-        while (!(await http.GetAsync("/readyz")).IsSuccessStatusCode)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node was not ready within {ReadyBound.TotalSeconds} s");
-            await Task.Delay(100);
-        }
+        await Until.TrueAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, ReadyBound, "the node to become ready", TimeSpan.FromMilliseconds(100));
         return http;
     }
 

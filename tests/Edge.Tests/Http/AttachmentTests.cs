@@ -8,20 +8,20 @@ using System.Text.RegularExpressions;
 /// <c>POST /attach/upload</c> and <c>GET /mnt/{name}</c>: vetted types only, a size limit, random names,
 /// safe response headers, and no way out of the attachments folder.
 /// </summary>
-public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
+public sealed class AttachmentTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>, IDisposable
 {
     private const int MaxBytes = 10 * 1024 * 1024;
 
     private static readonly byte[] PngMagic = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
-    private readonly HttpClient _anonymous = fixture.CookielessClient();
+    private readonly HttpClient _anonymous = fixture.Host.CookielessClient();
 
     public void Dispose() => _anonymous.Dispose();
 
     [Fact]
     public async Task An_uploaded_png_is_served_back_byte_for_byte_with_safe_headers()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var png = Png(300);
 
         var url = Envelope.Data(await UploadAsync(user.Http, File(png, "photo.png", "image/png"))).GetString();
@@ -38,7 +38,7 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task Each_upload_gets_its_own_name()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var first = Envelope.Data(await UploadAsync(user.Http, File(Png(10), "same.png", "image/png"))).GetString();
         var second = Envelope.Data(await UploadAsync(user.Http, File(Png(10), "same.png", "image/png"))).GetString();
         Assert.NotEqual(first, second);
@@ -47,7 +47,7 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task A_recorded_blob_with_filetype_mp3_is_stored_and_served_as_audio()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         byte[] audio = [0x49, 0x44, 0x33, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x21, 0xFF, 0xFB, 0x90, 0x64];
         var form = new MultipartFormDataContent { { Part(audio, "application/octet-stream"), "file", "blob" }, { new StringContent(".mp3"), "filetype" } };
 
@@ -71,7 +71,7 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [InlineData("script.js", "text/javascript")]
     public async Task A_file_of_a_dangerous_type_is_refused(string fileName, string contentType)
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var content = "<html><script>alert(1)</script></html>"u8.ToArray();
         Envelope.RefusedWith(await UploadAsync(user.Http, File(content, fileName, contentType)), "not accepted");
     }
@@ -79,7 +79,7 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task A_dangerous_filetype_field_does_not_make_the_file_servable_as_html()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var form = new MultipartFormDataContent { { Part("<script>alert(1)</script>"u8.ToArray(), "text/html"), "file", "blob" }, { new StringContent(".html"), "filetype" } };
         Envelope.RefusedWith(await UploadAsync(user.Http, form), "not accepted");
     }
@@ -87,7 +87,7 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task A_file_of_exactly_the_size_limit_is_accepted()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var url = Envelope.Data(await UploadAsync(user.Http, File(Png(MaxBytes), "big.png", "image/png"))).GetString();
         Assert.NotNull(url);
         Assert.Matches(StoredUrl("png"), url);
@@ -98,14 +98,14 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task A_file_one_byte_over_the_limit_is_refused()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         Envelope.RefusedWith(await UploadAsync(user.Http, File(Png(MaxBytes + 1), "big.png", "image/png")), "too large");
     }
 
     [Fact]
     public async Task A_declared_body_far_over_the_limit_is_answered_with_an_envelope_before_the_body_is_sent()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var before = StoredFiles();
 
         // Raw HTTP/1.1 so the test can read the answer without first pushing 12 MiB at a server that has stopped reading.
@@ -127,7 +127,7 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task A_body_far_over_the_limit_is_refused_and_the_node_keeps_serving()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var before = StoredFiles();
         try
         {
@@ -147,7 +147,7 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task An_upload_without_a_file_is_refused()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var form = new MultipartFormDataContent { { new StringContent(".png"), "filetype" } };
         Envelope.RefusedWith(await UploadAsync(user.Http, form), "no file");
     }
@@ -155,14 +155,14 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task An_empty_file_is_refused()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         Envelope.RefusedWith(await UploadAsync(user.Http, File([], "empty.png", "image/png")), "no file");
     }
 
     [Fact]
     public async Task A_file_under_another_field_name_is_refused()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var form = new MultipartFormDataContent { { Part(Png(20), "image/png"), "picture", "photo.png" } };
         Envelope.RefusedWith(await UploadAsync(user.Http, form), "no file");
     }
@@ -170,7 +170,7 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task An_upload_that_is_not_multipart_is_refused()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         Envelope.RefusedWith(await user.PostAsync("/attach/upload", ("file", "not a file")), "no file");
     }
 
@@ -185,7 +185,7 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task Upload_with_a_bearer_token_and_no_cookie_is_accepted()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/attach/upload") { Content = File(Png(40), "photo.png", "image/png") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
         using var response = await _anonymous.SendAsync(request);
@@ -219,7 +219,7 @@ public sealed class AttachmentTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task A_stored_file_is_reachable_only_by_its_exact_name()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var url = Envelope.Data(await UploadAsync(user.Http, File(Png(30), "photo.png", "image/png"))).GetString()!;
 
         using var upper = await _anonymous.GetAsync(url.ToUpperInvariant().Replace("/MNT/", "/mnt/", StringComparison.Ordinal));

@@ -8,9 +8,9 @@ using Microsoft.AspNetCore.WebUtilities;
 /// Every endpoint but register/login needs the caller's session: the cookie, <c>Authorization: Bearer</c>, or a
 /// <c>token</c> field. A forged token is refused, and a <c>userid</c>/<c>ownerid</c> naming someone else is refused.
 /// </summary>
-public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
+public sealed class AuthenticationTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>, IDisposable
 {
-    private readonly HttpClient _anonymous = fixture.CookielessClient();
+    private readonly HttpClient _anonymous = fixture.Host.CookielessClient();
 
     public static TheoryData<string> ProtectedFormEndpoints =>
     [
@@ -40,8 +40,8 @@ public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiF
     [MemberData(nameof(ProtectedFormEndpoints))]
     public async Task A_forged_token_is_refused_everywhere(string path)
     {
-        using var victim = await fixture.NewUserAsync();
-        using var attacker = await fixture.NewUserAsync();
+        using var victim = await fixture.Host.NewUserAsync();
+        using var attacker = await fixture.Host.NewUserAsync();
         var forged = Impersonate(attacker.Token, victim.UserId);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(Pairs(PlausibleFields(victim.UserId, attacker.UserId))) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", forged);
@@ -60,7 +60,7 @@ public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task A_bearer_header_authenticates_without_any_cookie()
     {
-        using var user = await fixture.NewUserAsync("bearer");
+        using var user = await fixture.Host.NewUserAsync("bearer");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/user/find")
         {
             Content = new FormUrlEncodedContent(Pairs([("id", user.UserId.Text())])),
@@ -74,8 +74,8 @@ public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task A_bearer_header_identifies_the_caller_for_lists()
     {
-        using var user = await fixture.NewUserAsync();
-        using var friend = await fixture.NewUserAsync("bearer-friend");
+        using var user = await fixture.Host.NewUserAsync();
+        using var friend = await fixture.Host.NewUserAsync("bearer-friend");
         Envelope.Data(await user.PostAsync("/contact/addfriend", ("dstid", friend.UserId.Text())));
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/contact/loadfriend") { Content = new FormUrlEncodedContent(Pairs([])) };
@@ -88,7 +88,7 @@ public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task A_token_field_authenticates_without_any_cookie()
     {
-        using var user = await fixture.NewUserAsync("field");
+        using var user = await fixture.Host.NewUserAsync("field");
         var data = Envelope.Data(await Envelope.PostFormAsync(_anonymous, "/user/find", ("id", user.UserId.Text()), ("token", user.Token)));
         Assert.Equal("field", data.GetProperty("nickname").GetString());
     }
@@ -96,7 +96,7 @@ public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task A_token_field_in_a_json_body_authenticates()
     {
-        using var user = await fixture.NewUserAsync("json-field");
+        using var user = await fixture.Host.NewUserAsync("json-field");
         var data = Envelope.Data(await Envelope.PostJsonAsync(_anonymous, "/user/find", new { id = user.UserId, token = user.Token }));
         Assert.Equal("json-field", data.GetProperty("nickname").GetString());
     }
@@ -104,7 +104,7 @@ public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task A_token_with_an_altered_signature_is_refused()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         var dot = user.Token.IndexOf('.');
         var signature = user.Token[(dot + 1)..].ToCharArray();
         signature[0] = signature[0] == 'A' ? 'B' : 'A';
@@ -116,8 +116,8 @@ public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task A_token_claiming_another_user_is_refused()
     {
-        using var victim = await fixture.NewUserAsync();
-        using var attacker = await fixture.NewUserAsync();
+        using var victim = await fixture.Host.NewUserAsync();
+        using var attacker = await fixture.Host.NewUserAsync();
         var forged = Impersonate(attacker.Token, victim.UserId);
 
         Envelope.RefusedWith(await Envelope.PostFormAsync(_anonymous, "/contact/loadfriend", ("token", forged)), "log in");
@@ -136,7 +136,7 @@ public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task A_forged_bearer_header_is_not_rescued_by_a_valid_cookie()
     {
-        using var user = await fixture.NewUserAsync();
+        using var user = await fixture.Host.NewUserAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/contact/loadfriend") { Content = new FormUrlEncodedContent(Pairs([])) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "forged.token");
         using var response = await user.Http.SendAsync(request);
@@ -155,8 +155,8 @@ public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiF
     [InlineData("/contact/createcommunity", "ownerid")]
     public async Task Naming_another_user_as_the_caller_is_refused(string path, string field)
     {
-        using var caller = await fixture.NewUserAsync();
-        using var other = await fixture.NewUserAsync();
+        using var caller = await fixture.Host.NewUserAsync();
+        using var other = await fixture.Host.NewUserAsync();
         var fields = PlausibleFields(other.UserId, other.UserId).Where(f => f.Key != "userid" && f.Key != "ownerid").Append((field, other.UserId.Text())).ToArray();
 
         Envelope.RefusedWith(await caller.PostAsync(path, fields), "is not the logged-in user");
@@ -169,7 +169,7 @@ public sealed class AuthenticationTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task Naming_yourself_as_the_caller_is_accepted()
     {
-        using var caller = await fixture.NewUserAsync();
+        using var caller = await fixture.Host.NewUserAsync();
         Assert.Empty(Envelope.Rows(await caller.PostAsync("/contact/loadfriend", ("userid", caller.UserId.Text()))));
         var room = Envelope.Data(await caller.PostAsync("/contact/createcommunity", ("ownerid", caller.UserId.Text()), ("name", "mine")));
         Assert.Equal(caller.UserId, room.GetProperty("ownerid").GetInt64());

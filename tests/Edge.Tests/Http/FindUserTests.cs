@@ -1,14 +1,14 @@
 namespace AkkaChat.Edge.Tests.Http;
 
 /// <summary><c>POST /user/find</c>: a public profile only, and clear refusals for ids that cannot be users.</summary>
-public sealed class FindUserTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class FindUserTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     [Fact]
     public async Task Find_returns_exactly_the_public_profile()
     {
-        using var viewer = await fixture.NewUserAsync("viewer");
+        using var viewer = await fixture.Host.NewUserAsync("viewer");
         using var target = fixture.Host.NewClient();
-        var mobile = Mobiles.Next();
+        var mobile = ChatSteps.NewMobile();
         var registered = Envelope.Data(await target.PostAsync("/user/register",
             ("mobile", mobile), ("passwd", "secret123"), ("nickname", "oracle"), ("avatar", "/a.png"), ("sex", "W"), ("memo", "cookies")));
         var id = Envelope.Id(registered.GetProperty("id"));
@@ -32,7 +32,7 @@ public sealed class FindUserTests(ApiFixture fixture) : IClassFixture<ApiFixture
     [Fact]
     public async Task Finding_yourself_still_shows_no_mobile_or_token()
     {
-        using var self = await fixture.NewUserAsync("self");
+        using var self = await fixture.Host.NewUserAsync("self");
         var data = Envelope.Data(await self.PostAsync("/user/find", ("id", self.UserId.Text())));
         Assert.Equal(self.UserId, data.GetProperty("id").GetInt64());
         Assert.False(data.TryGetProperty("mobile", out _));
@@ -42,7 +42,7 @@ public sealed class FindUserTests(ApiFixture fixture) : IClassFixture<ApiFixture
     [Fact]
     public async Task An_unknown_id_is_refused()
     {
-        using var viewer = await fixture.NewUserAsync();
+        using var viewer = await fixture.Host.NewUserAsync();
         Envelope.RefusedWith(await viewer.PostAsync("/user/find", ("id", Envelope.MaxSafeId.Text())), "does not exist");
     }
 
@@ -56,7 +56,7 @@ public sealed class FindUserTests(ApiFixture fixture) : IClassFixture<ApiFixture
     [InlineData("99999999999999999999")]
     public async Task An_id_that_cannot_be_a_user_is_refused_with_a_clear_reason(string id)
     {
-        using var viewer = await fixture.NewUserAsync();
+        using var viewer = await fixture.Host.NewUserAsync();
         var reason = Envelope.Refusal(await viewer.PostAsync("/user/find", ("id", id)));
         Assert.StartsWith("id ", reason, StringComparison.Ordinal);
     }
@@ -64,7 +64,7 @@ public sealed class FindUserTests(ApiFixture fixture) : IClassFixture<ApiFixture
     [Fact]
     public async Task A_missing_id_is_refused()
     {
-        using var viewer = await fixture.NewUserAsync();
+        using var viewer = await fixture.Host.NewUserAsync();
         Envelope.RefusedWith(await viewer.PostAsync("/user/find"), "id is required");
     }
 }

@@ -4,15 +4,15 @@ namespace AkkaChat.Edge.Tests.Http;
 /// <c>/contact/addfriend</c> (alias <c>/user/addfriend</c>) and <c>/contact/loadfriend</c> (alias <c>/contact/friend</c>):
 /// friendship is stored both ways before the reply, and adding again changes nothing.
 /// </summary>
-public sealed class FriendTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class FriendTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     [Theory]
     [InlineData("/contact/addfriend")]
     [InlineData("/user/addfriend")]
     public async Task Adding_a_friend_links_both_users_before_replying(string path)
     {
-        using var alice = await fixture.NewUserAsync("alice");
-        using var bob = await fixture.NewUserAsync("bob");
+        using var alice = await fixture.Host.NewUserAsync("alice");
+        using var bob = await fixture.Host.NewUserAsync("bob");
 
         var added = Envelope.Data(await alice.PostAsync(path, ("userid", alice.UserId.Text()), ("dstid", bob.UserId.Text())));
         Assert.Equal(bob.UserId, added.GetProperty("id").GetInt64());
@@ -32,8 +32,8 @@ public sealed class FriendTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [Fact]
     public async Task Adding_the_same_friend_again_is_accepted_and_lists_them_once()
     {
-        using var alice = await fixture.NewUserAsync();
-        using var bob = await fixture.NewUserAsync();
+        using var alice = await fixture.Host.NewUserAsync();
+        using var bob = await fixture.Host.NewUserAsync();
 
         Envelope.Data(await alice.PostAsync("/contact/addfriend", ("dstid", bob.UserId.Text())));
         var again = Envelope.Data(await alice.PostAsync("/contact/addfriend", ("dstid", bob.UserId.Text())));
@@ -48,8 +48,8 @@ public sealed class FriendTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [Fact]
     public async Task Concurrent_adds_in_both_directions_leave_one_friendship()
     {
-        using var alice = await fixture.NewUserAsync();
-        using var bob = await fixture.NewUserAsync();
+        using var alice = await fixture.Host.NewUserAsync();
+        using var bob = await fixture.Host.NewUserAsync();
 
         var replies = await Task.WhenAll(
             alice.PostAsync("/contact/addfriend", ("dstid", bob.UserId.Text())),
@@ -64,7 +64,7 @@ public sealed class FriendTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [Fact]
     public async Task Adding_yourself_is_refused()
     {
-        using var alice = await fixture.NewUserAsync();
+        using var alice = await fixture.Host.NewUserAsync();
         Envelope.RefusedWith(await alice.PostAsync("/contact/addfriend", ("userid", alice.UserId.Text()), ("dstid", alice.UserId.Text())), "yourself");
         Assert.Empty(Envelope.Rows(await alice.PostAsync("/contact/loadfriend")));
     }
@@ -72,13 +72,13 @@ public sealed class FriendTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [Fact]
     public async Task Adding_an_unknown_user_is_refused_and_leaves_no_friend()
     {
-        using var alice = await fixture.NewUserAsync();
+        using var alice = await fixture.Host.NewUserAsync();
         var unknown = Envelope.MaxSafeId - 7;
         Envelope.RefusedWith(await alice.PostAsync("/contact/addfriend", ("dstid", unknown.Text())), "does not exist");
         Assert.Empty(Envelope.Rows(await alice.PostAsync("/contact/loadfriend")));
 
         // The refusal did not leave the unknown id half-linked: the next real add still works.
-        using var bob = await fixture.NewUserAsync();
+        using var bob = await fixture.Host.NewUserAsync();
         Envelope.Data(await alice.PostAsync("/contact/addfriend", ("dstid", bob.UserId.Text())));
         Assert.Equal(bob.UserId, Assert.Single(Envelope.Rows(await alice.PostAsync("/contact/loadfriend"))).GetProperty("id").GetInt64());
     }
@@ -90,22 +90,22 @@ public sealed class FriendTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [InlineData("9007199254740992")]
     public async Task A_dstid_that_is_not_a_user_id_is_refused(string dstid)
     {
-        using var alice = await fixture.NewUserAsync();
+        using var alice = await fixture.Host.NewUserAsync();
         Envelope.RefusedWith(await alice.PostAsync("/contact/addfriend", ("dstid", dstid)), "dstid must be a positive whole number");
     }
 
     [Fact]
     public async Task A_missing_dstid_is_refused()
     {
-        using var alice = await fixture.NewUserAsync();
+        using var alice = await fixture.Host.NewUserAsync();
         Envelope.RefusedWith(await alice.PostAsync("/contact/addfriend"), "dstid is required");
     }
 
     [Fact]
     public async Task Adding_a_friend_works_with_a_json_body()
     {
-        using var alice = await fixture.NewUserAsync();
-        using var bob = await fixture.NewUserAsync();
+        using var alice = await fixture.Host.NewUserAsync();
+        using var bob = await fixture.Host.NewUserAsync();
         var added = Envelope.Data(await Envelope.PostJsonAsync(alice.Http, "/contact/addfriend", new { userid = alice.UserId, dstid = bob.UserId }));
         Assert.Equal(bob.UserId, added.GetProperty("id").GetInt64());
     }
@@ -115,7 +115,7 @@ public sealed class FriendTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [InlineData("/contact/friend")]
     public async Task A_user_without_friends_gets_an_empty_list(string path)
     {
-        using var loner = await fixture.NewUserAsync();
+        using var loner = await fixture.Host.NewUserAsync();
         var envelope = await loner.PostAsync(path, ("userid", loner.UserId.Text()));
         Assert.Empty(Envelope.Rows(envelope));
         Assert.Equal(0, envelope.GetProperty("total").GetInt32());
@@ -126,11 +126,11 @@ public sealed class FriendTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [InlineData("/contact/friend")]
     public async Task The_friend_list_holds_every_friend_with_public_profiles_only(string path)
     {
-        using var hub = await fixture.NewUserAsync("hub");
+        using var hub = await fixture.Host.NewUserAsync("hub");
         var friends = new List<ChatClient>();
         try
         {
-            for (var i = 0; i < 3; i++) friends.Add(await fixture.NewUserAsync("friend" + i));
+            for (var i = 0; i < 3; i++) friends.Add(await fixture.Host.NewUserAsync("friend" + i));
             foreach (var friend in friends) Envelope.Data(await hub.PostAsync("/contact/addfriend", ("dstid", friend.UserId.Text())));
 
             var envelope = await hub.PostAsync(path);

@@ -3,9 +3,9 @@ namespace AkkaChat.Edge.Tests.Http;
 using System.Net;
 
 /// <summary>The landing page and the health/readiness probes, none of which need a session.</summary>
-public sealed class LandingAndHealthTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
+public sealed class LandingAndHealthTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>, IDisposable
 {
-    private readonly HttpClient _anonymous = fixture.CookielessClient();
+    private readonly HttpClient _anonymous = fixture.Host.CookielessClient();
 
     public void Dispose() => _anonymous.Dispose();
 

@@ -8,9 +8,9 @@ using System.Text;
 /// Bodies a hostile or broken client sends get the documented envelope (HTTP 200, <c>code:-1</c>, a reason), never an
 /// empty 500; fields of the wrong type are refused by name, not coerced (docs/PROTOCOL.md §1).
 /// </summary>
-public sealed class MalformedBodyTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
+public sealed class MalformedBodyTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>, IDisposable
 {
-    private readonly HttpClient _http = fixture.CookielessClient();
+    private readonly HttpClient _http = fixture.Host.CookielessClient();
 
     public void Dispose() => _http.Dispose();
 
@@ -48,7 +48,7 @@ public sealed class MalformedBodyTests(ApiFixture fixture) : IClassFixture<ApiFi
     [Fact]
     public async Task A_multipart_body_cut_off_before_its_closing_boundary_gets_the_envelope()
     {
-        using var user = await fixture.NewUserAsync("uploader");
+        using var user = await fixture.Host.NewUserAsync("uploader");
         const string boundary = "----cutoff";
         var body = $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n\u0089PNG partial";
         foreach (var path in new[] { "/attach/upload", "/user/register", "/contact/addfriend" })
@@ -83,7 +83,7 @@ public sealed class MalformedBodyTests(ApiFixture fixture) : IClassFixture<ApiFi
     [InlineData("9007199254740992")] // 2^53
     public async Task An_id_not_in_plain_digits_is_refused_in_a_form_and_in_json(string id)
     {
-        using var user = await fixture.NewUserAsync("finder");
+        using var user = await fixture.Host.NewUserAsync("finder");
         const string reason = "id must be a positive whole number below 2^53 in plain digits (no sign, spaces or leading zeros)";
         Envelope.RefusedWith(await user.PostAsync("/user/find", ("id", id)), reason);
         Assert.Equal(reason, await RefusalAsync("/user/find", Json($"{{\"id\":\"{id}\"}}"), user.Http));
@@ -94,8 +94,8 @@ public sealed class MalformedBodyTests(ApiFixture fixture) : IClassFixture<ApiFi
     [Fact]
     public async Task An_id_is_accepted_as_plain_digits_in_a_form_and_as_a_number_or_digit_string_in_json()
     {
-        using var user = await fixture.NewUserAsync("finder");
-        using var found = await fixture.NewUserAsync("found");
+        using var user = await fixture.Host.NewUserAsync("finder");
+        using var found = await fixture.Host.NewUserAsync("found");
         var id = found.UserId.Text();
         Assert.Equal(found.UserId, Envelope.Data(await user.PostAsync("/user/find", ("id", id))).GetProperty("id").GetInt64());
         Assert.Equal(found.UserId, Envelope.Data(await Envelope.PostJsonAsync(user.Http, "/user/find", new { id = found.UserId })).GetProperty("id").GetInt64());

@@ -119,7 +119,7 @@ public sealed class MetricsTests(MetricsHostFixture fixture, ITestOutputHelper o
         await using var socket = await carol.OpenAsync("carol");
         // Twice the burst, at once: the socket's budget runs out and the rest are refused as rate-limited.
         for (var i = 1; i <= 4 * MetricsHostFixture.MessageRate; i++) await socket.SendAsync(new { id = i, dstid = 1, cmd = 99 });
-        var mobile = ChatSetup.NewMobile();
+        var mobile = ChatSteps.NewMobile();
         var status = HttpStatusCode.OK;
         for (var i = 0; i < 7 && status != HttpStatusCode.TooManyRequests; i++)
         {

@@ -9,9 +9,8 @@ using AkkaChat.Edge.Tests.Protocols.Seed000;
 /// <c>ref</c> (seed-000) or <c>cid</c> (v2); any cmd other than 0, 10, 11 is <c>unknown-cmd</c>; a custom field nested up
 /// to the limit goes through and one nested deeper is refused; the socket stays usable after each.
 /// </summary>
-public sealed class TypedFrameTests(SocketHostFixture fixture) : IClassFixture<SocketHostFixture>
+public sealed class TypedFrameTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     private ChatHost Host => fixture.Host;
 
@@ -37,7 +36,7 @@ public sealed class TypedFrameTests(SocketHostFixture fixture) : IClassFixture<S
 
         await annSocket.SendAsync(new { id = 30, dstid = to, cmd = 10, media = 1, content = "still works" });
         await bobSocket.NextChatAsync(10, ann.UserId, to, "still works");
-        await Task.WhenAll(annSocket.ExpectNothingAsync(Quiet), bobSocket.ExpectNothingAsync(Quiet));
+        await Task.WhenAll(annSocket.ExpectNothingAsync(Quiet.Window), bobSocket.ExpectNothingAsync(Quiet.Window));
     }
 
     [Fact]
@@ -54,7 +53,7 @@ public sealed class TypedFrameTests(SocketHostFixture fixture) : IClassFixture<S
 
         await catSocket.SendTextAsync(Seed000FrameDecodingTests.FrameWithNesting(JsonFrames.MaxDepth + 1).Replace("\"dstid\":3", $"\"dstid\":{dan.UserId}"));
         (await catSocket.NextErrorAsync()).AssertError("bad-frame", clientRef: 9);
-        await danSocket.ExpectNothingAsync(Quiet);
+        await danSocket.ExpectNothingAsync(Quiet.Window);
     }
 
     [Fact]

@@ -3,54 +3,10 @@ namespace AkkaChat.Edge.Tests.Sockets;
 using System.Globalization;
 using System.Text.Json;
 
-/// <summary>Arranging users, friendships and rooms through the seed-000 HTTP API, asserting each step worked.</summary>
+/// <summary>Opening seed-000 sockets for users made with <see cref="ChatSteps"/>.</summary>
 public static class ChatSetup
 {
-    /// <summary>A fresh 11-digit mobile, so tests sharing a host never collide.</summary>
-    public static string NewMobile() => "1" + Random.Shared.NextInt64(1_000_000_000, 10_000_000_000).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Registers and logs in a new user with a random mobile; the client is the caller's to dispose.</summary>
-    public static async Task<ChatClient> NewUserAsync(this ChatHost host, string nickname, string? mobile = null)
-    {
-        var client = host.NewClient();
-        await client.SignUpAsync(mobile ?? NewMobile(), nickname);
-        return client;
-    }
-
-    public static async Task BefriendAsync(this ChatClient user, ChatClient friend)
-    {
-        var reply = await user.PostAsync("/contact/addfriend", ("userid", user.Id()), ("dstid", friend.Id()));
-        AssertOk(reply, "addfriend");
-    }
-
-    /// <summary>Creates a room owned by <paramref name="owner"/> and returns its id.</summary>
-    public static async Task<long> CreateRoomAsync(this ChatClient owner, string name)
-    {
-        var reply = await owner.PostAsync("/contact/createcommunity", ("ownerid", owner.Id()), ("name", name));
-        AssertOk(reply, "createcommunity");
-        return reply.GetProperty("data").GetProperty("id").GetInt64();
-    }
-
-    public static async Task JoinRoomAsync(this ChatClient user, long roomId)
-    {
-        var reply = await user.PostAsync("/contact/joincommunity", ("userid", user.Id()), ("dstid", roomId.ToString(CultureInfo.InvariantCulture)));
-        AssertOk(reply, "joincommunity");
-    }
-
-    /// <summary>The ids in a <c>{"code":0,"rows":[…]}</c> listing.</summary>
-    public static async Task<IReadOnlyList<long>> ListIdsAsync(this ChatClient user, string path)
-    {
-        var reply = await user.PostAsync(path, ("userid", user.Id()));
-        Assert.True(reply.GetProperty("code").GetInt32() == 0, $"{path} refused: {reply}");
-        return [.. reply.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("id").GetInt64())];
-    }
-
     public static Task<FrameInbox> OpenAsync(this ChatClient user, string label) => FrameInbox.OpenAsync(user, label);
-
-    public static string Id(this ChatClient user) => user.UserId.ToString(CultureInfo.InvariantCulture);
-
-    private static void AssertOk(JsonElement reply, string what) =>
-        Assert.True(reply.GetProperty("code").GetInt32() == 0, $"{what} refused: {reply}");
 }
 
 /// <summary>Reading the fields of a seed-000 chat frame or an error frame.</summary>

@@ -10,12 +10,11 @@ using AkkaChat.Edge.Auth;
 /// What /chat refuses and how: error frames that keep the socket open, close codes for frames it cannot take,
 /// HTTP 401 before the upgrade for bad credentials, and per-connection rate limiting.
 /// </summary>
-public sealed class SocketRefusalTests(SocketHostFixture fixture) : IClassFixture<SocketHostFixture>
+public sealed class SocketRefusalTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     private const int Direct = 10;
     private const int Room = 11;
     private const int MaxFrameBytes = 64 * 1024;
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     private ChatHost Host => fixture.Host;
 
@@ -52,7 +51,7 @@ public sealed class SocketRefusalTests(SocketHostFixture fixture) : IClassFixtur
         await faySocket.NextChatAsync(Direct, gus.UserId, fay.UserId, "unaffected");
 
         // The refused 1:1 never reached the stranger.
-        await Task.WhenAll(strangerSocket.ExpectNothingAsync(Quiet), eveSocket.ExpectNothingAsync(Quiet), faySocket.ExpectNothingAsync(Quiet));
+        await Task.WhenAll(strangerSocket.ExpectNothingAsync(Quiet.Window), eveSocket.ExpectNothingAsync(Quiet.Window), faySocket.ExpectNothingAsync(Quiet.Window));
     }
 
     [Fact]
@@ -65,7 +64,7 @@ public sealed class SocketRefusalTests(SocketHostFixture fixture) : IClassFixtur
         await using var faySocket = await fay.OpenAsync("fay");
 
         await Refused(eveSocket, new { id = 47, dstid = fay.UserId, media = 1, content = "what am I?" }, "bad-frame", 47);
-        await faySocket.ExpectNothingAsync(Quiet);
+        await faySocket.ExpectNothingAsync(Quiet.Window);
     }
 
     [Fact]
@@ -89,7 +88,7 @@ public sealed class SocketRefusalTests(SocketHostFixture fixture) : IClassFixtur
         Assert.Equal(61, inRoom.Number("ref"));
         Assert.True(inRoom.Text("code") != "not-member", $"eve owns the room; a too-long message must not be reported as not-member: {inRoom}");
         Assert.True(direct.Text("code") == inRoom.Text("code"), $"the same refusal should have the same code: 1:1 {direct}, room {inRoom}");
-        await faySocket.ExpectNothingAsync(Quiet);
+        await faySocket.ExpectNothingAsync(Quiet.Window);
     }
 
     [Fact]
@@ -106,7 +105,7 @@ public sealed class SocketRefusalTests(SocketHostFixture fixture) : IClassFixtur
         (await halSocket.NextErrorAsync()).AssertError("unknown-cmd", clientRef: 8);
 
         await halSocket.SendAsync(new { cmd = 0 });
-        await halSocket.ExpectNothingAsync(Quiet);
+        await halSocket.ExpectNothingAsync(Quiet.Window);
     }
 
     [Fact]

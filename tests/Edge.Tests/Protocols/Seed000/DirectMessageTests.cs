@@ -3,10 +3,9 @@ namespace AkkaChat.Edge.Tests.Protocols.Seed000;
 using System.Net.WebSockets;
 
 /// <summary>1:1 messages (cmd 10) over real /chat sockets: payload pass-through, sender identity, devices, offline inbox.</summary>
-public sealed class DirectMessageTests(SocketHostFixture fixture) : IClassFixture<SocketHostFixture>
+public sealed class DirectMessageTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     private const int Direct = 10;
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     private ChatHost Host => fixture.Host;
 
@@ -51,7 +50,7 @@ public sealed class DirectMessageTests(SocketHostFixture fixture) : IClassFixtur
             lastId = got.Number("id")!.Value;
         }
 
-        await Task.WhenAll(aliceSocket.ExpectNothingAsync(Quiet), bobSocket.ExpectNothingAsync(Quiet));
+        await Task.WhenAll(aliceSocket.ExpectNothingAsync(Quiet.Window), bobSocket.ExpectNothingAsync(Quiet.Window));
     }
 
     [Fact]
@@ -82,7 +81,7 @@ public sealed class DirectMessageTests(SocketHostFixture fixture) : IClassFixtur
         // The phone's next frame is the laptop's copy: its own "from the phone" never came back to it.
         await xenaPhone.NextChatAsync(Direct, xena.UserId, yuri.UserId, "from the laptop");
 
-        await Task.WhenAll(xenaPhone.ExpectNothingAsync(Quiet), xenaLaptop.ExpectNothingAsync(Quiet), yuriSocket.ExpectNothingAsync(Quiet));
+        await Task.WhenAll(xenaPhone.ExpectNothingAsync(Quiet.Window), xenaLaptop.ExpectNothingAsync(Quiet.Window), yuriSocket.ExpectNothingAsync(Quiet.Window));
     }
 
     [Fact]
@@ -122,7 +121,7 @@ public sealed class DirectMessageTests(SocketHostFixture fixture) : IClassFixtur
         var live = await bobAgain.NextAsync();
         live.AssertChat(Direct, alice.UserId, bob.UserId, "live again");
         Assert.True(live.Number("id") > lastId, $"ids must increase: {live}");
-        await bobAgain.ExpectNothingAsync(Quiet);
+        await bobAgain.ExpectNothingAsync(Quiet.Window);
         await bobAgain.DisposeAsync();
 
         // The backlog, once pushed, is not pushed again on the next connect.

@@ -12,7 +12,6 @@ public sealed class RestartDurabilityTests(ITestOutputHelper output)
 {
     private const int Direct = 10;
     private const int Room = 11;
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan ShutdownCloseBound = TimeSpan.FromSeconds(3);
 
     [Fact]
@@ -37,7 +36,7 @@ public sealed class RestartDurabilityTests(ITestOutputHelper output)
     /// <summary>Builds accounts, contacts, a room and undelivered messages, restarts the node, and checks all of it came back.</summary>
     internal static async Task AssertStateSurvivesARestartAsync(ChatHost host)
     {
-        var (aliceMobile, bobMobile, carolMobile) = (ChatSetup.NewMobile(), ChatSetup.NewMobile(), ChatSetup.NewMobile());
+        var (aliceMobile, bobMobile, carolMobile) = (ChatSteps.NewMobile(), ChatSteps.NewMobile(), ChatSteps.NewMobile());
         long aliceId, bobId, carolId, room;
         using (var alice = await host.NewUserAsync("alice", aliceMobile))
         using (var bob = await host.NewUserAsync("bob", bobMobile))
@@ -72,11 +71,11 @@ public sealed class RestartDurabilityTests(ITestOutputHelper output)
         var wrongPassword = await stranger.PostAsync("/user/login", ("mobile", aliceMobile), ("passwd", "not-the-password"));
         Assert.Equal(-1, wrongPassword.GetProperty("code").GetInt32());
 
-        Assert.Equal([bobId, carolId], (await alice2.ListIdsAsync("/contact/loadfriend")).Order());
-        Assert.Equal([aliceId], await bob2.ListIdsAsync("/contact/loadfriend"));
-        Assert.Equal([aliceId], await carol2.ListIdsAsync("/contact/loadfriend"));
+        Assert.Equal([bobId, carolId], (await alice2.IdsAsync("/contact/loadfriend")).Order());
+        Assert.Equal([aliceId], await bob2.IdsAsync("/contact/loadfriend"));
+        Assert.Equal([aliceId], await carol2.IdsAsync("/contact/loadfriend"));
         foreach (var member in new[] { alice2, bob2, carol2 })
-            Assert.Equal([room], await member.ListIdsAsync("/contact/loadcommunity"));
+            Assert.Equal([room], await member.IdsAsync("/contact/loadcommunity"));
 
         await using var carolSocket = await carol2.OpenAsync("carol");
         var waiting = await carolSocket.NextAsync(2);
@@ -111,7 +110,7 @@ public sealed class RestartDurabilityTests(ITestOutputHelper output)
     public async Task Messages_delivered_before_a_restart_are_not_delivered_again()
     {
         await using var host = await ChatHost.StartAsync(output: output);
-        var (aliceMobile, bobMobile) = (ChatSetup.NewMobile(), ChatSetup.NewMobile());
+        var (aliceMobile, bobMobile) = (ChatSteps.NewMobile(), ChatSteps.NewMobile());
         long aliceId, bobId, room;
         using (var alice = await host.NewUserAsync("alice", aliceMobile))
         using (var bob = await host.NewUserAsync("bob", bobMobile))
@@ -149,7 +148,7 @@ public sealed class RestartDurabilityTests(ITestOutputHelper output)
     public async Task Messages_seen_on_sockets_open_at_shutdown_are_not_delivered_again()
     {
         await using var host = await ChatHost.StartAsync(output: output);
-        var (aliceMobile, bobMobile) = (ChatSetup.NewMobile(), ChatSetup.NewMobile());
+        var (aliceMobile, bobMobile) = (ChatSteps.NewMobile(), ChatSteps.NewMobile());
         using var alice = await host.NewUserAsync("alice", aliceMobile);
         using var bob = await host.NewUserAsync("bob", bobMobile);
         await alice.BefriendAsync(bob);
@@ -203,6 +202,6 @@ public sealed class RestartDurabilityTests(ITestOutputHelper output)
         await bobSocket.NextChatAsync(Direct, aliceId, bobId, "fresh dm");
         await aliceSocket.SendAsync(new { id = 4, dstid = room, cmd = Room, media = 1, content = "fresh room" });
         await bobSocket.NextChatAsync(Room, aliceId, room, "fresh room");
-        await Task.WhenAll(bobSocket.ExpectNothingAsync(Quiet), aliceSocket.ExpectNothingAsync(Quiet));
+        await Task.WhenAll(bobSocket.ExpectNothingAsync(Quiet.Window), aliceSocket.ExpectNothingAsync(Quiet.Window));
     }
 }

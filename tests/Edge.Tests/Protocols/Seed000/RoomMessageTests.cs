@@ -1,10 +1,9 @@
 namespace AkkaChat.Edge.Tests.Protocols.Seed000;
 
 /// <summary>Room messages (cmd 11) over real /chat sockets: fan-out, membership checks, live joins, offline catch-up.</summary>
-public sealed class RoomMessageTests(SocketHostFixture fixture) : IClassFixture<SocketHostFixture>
+public sealed class RoomMessageTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     private const int Room = 11;
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     private ChatHost Host => fixture.Host;
 
@@ -40,7 +39,7 @@ public sealed class RoomMessageTests(SocketHostFixture fixture) : IClassFixture<
         }
 
         // The owner's first frame was ann's voice message: "hi all" never came back to the owner's socket.
-        await Task.WhenAll(ownerSocket.ExpectNothingAsync(Quiet), ownerTablet.ExpectNothingAsync(Quiet), annSocket.ExpectNothingAsync(Quiet), benSocket.ExpectNothingAsync(Quiet));
+        await Task.WhenAll(ownerSocket.ExpectNothingAsync(Quiet.Window), ownerTablet.ExpectNothingAsync(Quiet.Window), annSocket.ExpectNothingAsync(Quiet.Window), benSocket.ExpectNothingAsync(Quiet.Window));
     }
 
     [Fact]
@@ -61,7 +60,7 @@ public sealed class RoomMessageTests(SocketHostFixture fixture) : IClassFixture<
                 await using var eagerSocket = await eager.OpenAsync($"eager {attempt}");
                 await eagerSocket.SendAsync(new { id = attempt, dstid = room, cmd = Room, media = 1, content = $"right away {attempt}" });
                 await ownerSocket.NextChatAsync(Room, eager.UserId, room, $"right away {attempt}");
-                await eagerSocket.ExpectNothingAsync(Quiet);
+                await eagerSocket.ExpectNothingAsync(Quiet.Window);
             }
         }
         finally
@@ -87,7 +86,7 @@ public sealed class RoomMessageTests(SocketHostFixture fixture) : IClassFixture<
 
         // Nothing leaked into the room, and the outsider's socket still works.
         await ownerSocket.SendAsync(new { id = 7, dstid = room, cmd = Room, media = 1, content = "still alone" });
-        await Task.WhenAll(ownerSocket.ExpectNothingAsync(Quiet), outsiderSocket.ExpectNothingAsync(Quiet));
+        await Task.WhenAll(ownerSocket.ExpectNothingAsync(Quiet.Window), outsiderSocket.ExpectNothingAsync(Quiet.Window));
     }
 
     [Fact]
@@ -110,7 +109,7 @@ public sealed class RoomMessageTests(SocketHostFixture fixture) : IClassFixture<
 
         await newcomerSocket.SendAsync(new { id = 3, dstid = room, cmd = Room, media = 1, content = "thanks" });
         await ownerSocket.NextChatAsync(Room, newcomer.UserId, room, "thanks");
-        await newcomerSocket.ExpectNothingAsync(Quiet);
+        await newcomerSocket.ExpectNothingAsync(Quiet.Window);
     }
 
     [Fact]
@@ -154,7 +153,7 @@ public sealed class RoomMessageTests(SocketHostFixture fixture) : IClassFixture<
         await ownerSocket.SendAsync(new { id = 2, dstid = room, cmd = Room, media = 1, content = "new" });
         await annFirst.NextChatAsync(Room, owner.UserId, room, "new");
         await annSecond.NextChatAsync(Room, owner.UserId, room, "new");
-        await annSecond.ExpectNothingAsync(Quiet);
+        await annSecond.ExpectNothingAsync(Quiet.Window);
     }
 
     [Fact]
@@ -202,7 +201,7 @@ public sealed class RoomMessageTests(SocketHostFixture fixture) : IClassFixture<
         var live = await benAgain.NextAsync();
         live.AssertChat(Room, owner.UserId, room, "live");
         Assert.Equal(caughtUp[2].Number("id") + 1, live.Number("id"));
-        await benAgain.ExpectNothingAsync(Quiet);
+        await benAgain.ExpectNothingAsync(Quiet.Window);
         await benAgain.DisposeAsync();
 
         // What was caught up or seen live is not pushed again on the next connect.

@@ -5,7 +5,7 @@ namespace AkkaChat.Edge.Tests.Protocols.Seed000;
 /// has registered it and it has subscribed to its rooms: whatever is stored after the client's handshake reaches it.
 /// No test here waits for anything between the handshake and the message.
 /// </summary>
-public sealed class SecondDeviceTests(SocketHostFixture fixture) : IClassFixture<SocketHostFixture>
+public sealed class SecondDeviceTests(ChatHostFixture fixture) : IClassFixture<ChatHostFixture>
 {
     private const int Direct = 10;
     private const int Room = 11;

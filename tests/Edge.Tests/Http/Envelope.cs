@@ -4,37 +4,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-/// <summary>
-/// One real node shared by the tests of a class. The tests sign up their own users with fresh mobiles,
-/// so they neither see nor disturb each other's friends, rooms or room limits.
-/// </summary>
-public sealed class ApiFixture : IAsyncLifetime
-{
-    public ChatHost Host { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Host = await ChatHost.StartAsync();
-
-    public async Task DisposeAsync() => await Host.DisposeAsync();
-
-    /// <summary>A fresh user, registered and logged in (its client keeps the session cookie).</summary>
-    public async Task<ChatClient> NewUserAsync(string nickname = "")
-    {
-        var client = Host.NewClient();
-        await client.SignUpAsync(Mobiles.Next(), nickname);
-        return client;
-    }
-
-    /// <summary>A client with no cookie jar at all: it only authenticates with what the test sends explicitly.</summary>
-    public HttpClient CookielessClient() =>
-        new(new HttpClientHandler { UseCookies = false }) { BaseAddress = Host.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
-}
-
-/// <summary>Distinct, valid seed-style mobile numbers (11 digits starting with 1).</summary>
-public static class Mobiles
-{
-    public static string Next() => "1" + Random.Shared.NextInt64(1_000_000_000L, 10_000_000_000L).ToString(System.Globalization.CultureInfo.InvariantCulture);
-}
-
 /// <summary>Reads and checks the seed-000 reply envelope.</summary>
 public static class Envelope
 {
@@ -105,6 +74,4 @@ public static class Envelope
         Assert.InRange(id, 1, MaxSafeId);
         return id;
     }
-
-    public static string Text(this long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
