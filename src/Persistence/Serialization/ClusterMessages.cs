@@ -1,6 +1,7 @@
 namespace AkkaChat.Persistence.Serialization;
 
 using System.Collections.Frozen;
+using AkkaChat.Core;
 using AkkaChat.Core.Accounts;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Operations;
@@ -17,6 +18,9 @@ public static class ClusterMessages
 {
     public static readonly IReadOnlyDictionary<Type, string> Manifests = new Dictionary<Type, string>
     {
+        // Every entity (X): the one refusal reply.
+        [typeof(Refused)] = "XR",
+
         // Users: commands (U), replies (Y), pushes to connection actors (P).
         [typeof(UserCommands.CreateUser)] = "UC",
         [typeof(UserCommands.GetProfile)] = "UG",
