@@ -42,10 +42,3 @@ public static partial class UserEvents
         public long SessionGeneration { get; init; }
     }
 }
-
-public static partial class UserReplies
-{
-    public sealed record UserNotFound(UserId UserId);
-
-    public sealed record UserRefused(string Reason);
-}

@@ -35,9 +35,8 @@ public static class ClusterMessages
         [typeof(UserCommands.SendDirect)] = "USD",
         [typeof(UserCommands.StoreIncomingDirect)] = "USI",
         [typeof(UserReplies.UserCreatedAck)] = "YC",
-        [typeof(UserReplies.UserNotFound)] = "YN",
+        // Retired, never reuse: "YN" (UserNotFound) and "YR" (UserRefused), both answered with Refused now.
         [typeof(UserReplies.ProfileReply)] = "YP",
-        [typeof(UserReplies.UserRefused)] = "YR",
         [typeof(UserReplies.FriendAdded)] = "YFA",
         [typeof(UserReplies.FriendLinked)] = "YFL",
         [typeof(UserReplies.FriendList)] = "YF",

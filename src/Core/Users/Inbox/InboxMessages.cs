@@ -7,10 +7,11 @@ using AkkaChat.Core.Ids;
 public static partial class UserCommands
 {
     /// <summary>
-    /// A 1:1 message from this user, arriving on <paramref name="Origin"/>. <paramref name="ClientRef"/> is a seed-000
-    /// client's numeric id for it; <paramref name="Cid"/> a v2 client's id, which makes a resend idempotent.
+    /// A 1:1 message from this user, arriving on <paramref name="Origin"/>. <paramref name="ReplyTag"/> is an opaque number
+    /// the connection attaches to the send and gets back on its answer; <paramref name="Cid"/> the client's id for the
+    /// message, which makes a resend idempotent (empty when the client has none).
     /// </summary>
-    public sealed record SendDirect(UserId UserId, UserId RecipientId, ChatPayload Payload, long ClientRef, IActorRef Origin, string Cid = "") : IWithUserId;
+    public sealed record SendDirect(UserId UserId, UserId RecipientId, ChatPayload Payload, long ReplyTag, IActorRef Origin, string Cid = "") : IWithUserId;
 
     /// <summary>From the sender's entity: store an incoming 1:1 message in this user's inbox and push it (once per (sender, cid)).</summary>
     public sealed record StoreIncomingDirect(UserId UserId, UserId SenderId, ChatPayload Payload, DateTimeOffset At, long Correlation, long MessageId, string Cid) : IWithUserId;
@@ -64,8 +65,8 @@ public static partial class ConnectionPushes
     public sealed record PushDirect(DirectMessage Message);
 
     /// <summary>The sender's own copy is stored: the message is durable on both sides.</summary>
-    public sealed record DirectAccepted(long ClientRef, DirectMessage Message);
+    public sealed record DirectAccepted(long ReplyTag, DirectMessage Message);
 
     /// <summary>A message from this socket was refused; the socket stays open.</summary>
-    public sealed record ChatRefused(long ClientRef, string Code, string Reason, string Cid = "");
+    public sealed record ChatRefused(long ReplyTag, string Code, string Reason, string Cid = "");
 }

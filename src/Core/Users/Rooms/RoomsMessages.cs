@@ -1,5 +1,6 @@
 namespace AkkaChat.Core.Users;
 
+using Akka.Actor;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 
@@ -70,3 +71,9 @@ public static partial class ConnectionPushes
     /// <summary>The user left the room or was removed from it: open sockets stop receiving it at once.</summary>
     public sealed record RoomMembershipRemoved(RoomId RoomId);
 }
+
+/// <summary>Local only: the room id for a <see cref="UserCommands.CreateRoom"/> was leased; <paramref name="ReplyTo"/> asked.</summary>
+public sealed record RoomIdLeased(RoomId RoomId, RoomFields Fields, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
+
+/// <summary>Local only: no room id could be leased for <paramref name="ReplyTo"/>'s creation.</summary>
+public sealed record RoomIdNotLeased(IActorRef ReplyTo) : INoSerializationVerificationNeeded;

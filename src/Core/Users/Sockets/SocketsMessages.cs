@@ -8,16 +8,17 @@ public static partial class UserCommands
 {
     /// <summary>
     /// A socket of this user opened; <paramref name="Connection"/> receives pushes until it stops or disconnects.
-    /// A seed-000 socket (<paramref name="WantsBacklog"/>) is sent what the user missed while offline; a v2 socket resumes from its own cursors.
+    /// With <paramref name="ReplayUndelivered"/> the first socket is sent the inbox messages past the delivery cursor (what
+    /// the user missed while offline); a socket that resumes from its own cursors asks for nothing.
     /// </summary>
-    public sealed record Connect(UserId UserId, IActorRef Connection, bool WantsBacklog = true) : IWithUserId;
+    public sealed record Connect(UserId UserId, IActorRef Connection, bool ReplayUndelivered = true) : IWithUserId;
 
     /// <summary>
-    /// A socket closed; <paramref name="RoomMarks"/> are the last room sequence numbers it wrote, <paramref name="InboxMark"/> the last
-    /// inbox sequence number (seed-000 sockets; 0 when it has none). With <paramref name="AckTo"/>, <see cref="UserReplies.DisconnectRecorded"/>
+    /// A socket closed; <paramref name="RoomMarks"/> are the last room sequence numbers it wrote, <paramref name="DeliveredThrough"/> the last
+    /// inbox sequence number it wrote, which moves the delivery cursor (0 when the socket keeps no such cursor). With <paramref name="AckTo"/>, <see cref="UserReplies.DisconnectRecorded"/>
     /// is sent there once the marks are stored (graceful shutdown waits for it).
     /// </summary>
-    public sealed record Disconnect(UserId UserId, IActorRef Connection, IReadOnlyDictionary<RoomId, long> RoomMarks, IActorRef? AckTo = null, long InboxMark = 0) : IWithUserId;
+    public sealed record Disconnect(UserId UserId, IActorRef Connection, IReadOnlyDictionary<RoomId, long> RoomMarks, IActorRef? AckTo = null, long DeliveredThrough = 0) : IWithUserId;
 }
 
 public static partial class UserEvents
@@ -81,7 +82,7 @@ public static partial class ConversationReplies
 
 public static partial class ConnectionPushes
 {
-    public sealed record RoomAccepted(long ClientRef, RoomMessage Message);
+    public sealed record RoomAccepted(long ReplyTag, RoomMessage Message);
 }
 
 /// <summary>

@@ -55,7 +55,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
     public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits) =>
         Akka.Actor.Props.Create(() => new ConnectionActorV2(user, session, topology, fanout, log, limits)).WithMailbox(SocketMailbox.Id);
 
-    protected override bool WantsBacklog => false;
+    protected override bool ReplayUndelivered => false;
 
     protected override IReadOnlyDictionary<RoomId, long> RoomMarks() => new Dictionary<RoomId, long>();
 
@@ -79,7 +79,7 @@ public sealed partial class ConnectionActorV2 : SocketConnectionActor, IWithUnbo
                 Become(Running);
                 Stash.UnstashAll();
                 break;
-            case UserReplies.UserNotFound:
+            case Core.Refused { Code: Core.RefusalCodes.NotFound }:
                 RefuseUnknownUser();
                 break;
             case CheckHeartbeat:
