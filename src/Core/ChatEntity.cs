@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Persistence;
 
 /// <summary>
+/// The entity base of <c>UserEntity</c> until it moves onto <see cref="ChatEntity{TState}"/>, which has the same idle clock.
 /// A sharded, event-sourced entity that knows when it last had traffic, so it can passivate after
 /// <c>entity-idle-timeout</c> without any. A periodic <see cref="CheckIdle"/> tick asks; the entity handles it like any
 /// command (so never in the middle of a persist) and passivates if <see cref="IsIdle"/> and nothing else holds it.
@@ -56,22 +57,5 @@ public abstract class ChatEntity : ReceivePersistentActor, IWithTimers
     {
         if (message is not IEntityTick) _lastTraffic = Environment.TickCount64;
         return base.AroundReceive(receive, message);
-    }
-}
-
-/// <summary>
-/// A message an entity sends itself on a timer that runs whatever the entity does (the idle check, a periodic sweep):
-/// not traffic, so it never keeps an idle entity alive. Retries of unfinished work are not ticks: an entity with work
-/// outstanding stays up until it is done.
-/// </summary>
-public interface IEntityTick;
-
-/// <summary>Time to see whether the entity has been idle long enough to passivate.</summary>
-public sealed class CheckIdle : IEntityTick
-{
-    public static readonly CheckIdle Instance = new();
-
-    private CheckIdle()
-    {
     }
 }

@@ -32,7 +32,7 @@ public sealed class SerializedMessagesSpec(ITestOutputHelper output)
 
         chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("hello bob"), 42, aliceSocket.Ref, "c-1"));
         Assert.Equal(Samples.Text("hello bob"), bobSocket.ExpectMsg<PushDirect>(Timeout).Message.Payload);
-        Assert.Equal(42, aliceSocket.ExpectMsg<DirectAccepted>(Timeout).ClientRef);
+        Assert.Equal(42, aliceSocket.ExpectMsg<DirectAccepted>(Timeout).ReplyTag);
 
         var room = CreateRoom(chat, alice, "lobby");
         JoinRoom(chat, bob, room.Id);
@@ -42,7 +42,7 @@ public sealed class SerializedMessagesSpec(ITestOutputHelper output)
         var node = CreateTestProbe();
         SubscribeNode(chat, room.Id, node);
         chat.Rooms.Tell(new SendRoomMessage(room.Id, bob, Samples.Text("hello room"), 7, bobSocket.Ref, "c-2"));
-        Assert.Equal(7, bobSocket.ExpectMsg<RoomAccepted>(Timeout).ClientRef);
+        Assert.Equal(7, bobSocket.ExpectMsg<RoomAccepted>(Timeout).ReplyTag);
         var published = (RoomMessagePublished)node.FishForMessage(m => m is RoomMessagePublished, Timeout);
         Assert.Equal(Samples.Text("hello room"), published.Message.Payload);
 

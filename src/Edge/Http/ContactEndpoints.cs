@@ -35,7 +35,7 @@ public static class ContactEndpoints
             UserReplies.FriendAdded => await UserEndpoints.FindProfile(api, friend) is { } profile
                 ? ApiReply.Ok(ApiReply.View(profile))
                 : ApiReply.Fail($"user {friend} does not exist"),
-            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
+            Core.Refused refused => ApiReply.Fail(refused.Reason),
             _ => ApiReply.Fail("adding the friend failed, try again"),
         };
     }
@@ -59,7 +59,7 @@ public static class ContactEndpoints
         return await api.AskUsers(new UserCommands.CreateRoom(caller, fields, api.Options.Settings.MaxOwnedRooms)) switch
         {
             UserReplies.RoomCreated created => ApiReply.Ok(ApiReply.View(created.Room)),
-            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
+            Core.Refused refused => ApiReply.Fail(refused.Reason),
             _ => ApiReply.Fail("creating the room failed, try again"),
         };
     }
@@ -79,7 +79,7 @@ public static class ContactEndpoints
         return await api.AskUsers(new UserCommands.JoinRoom(caller, room)) switch
         {
             UserReplies.RoomJoined joined => ApiReply.Ok(ApiReply.View(joined.Room)),
-            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
+            Core.Refused refused => ApiReply.Fail(refused.Reason),
             _ => ApiReply.Fail("joining the room failed, try again"),
         };
     }

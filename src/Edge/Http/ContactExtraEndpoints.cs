@@ -43,7 +43,7 @@ public static class ContactExtraEndpoints
         {
             ContactReplies.FriendRequestOpen open => ApiReply.Ok(FriendRequestView.Of(open.Request, "out", "pending", peer)),
             UserReplies.FriendAdded => ApiReply.Ok(new FriendRequestView(caller.Value, target.Value, memo, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "out", "accepted", ApiReply.View(peer))),
-            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
+            Core.Refused refused => ApiReply.Fail(refused.Reason),
             _ => ApiReply.Fail("sending the friend request failed, try again"),
         };
     }
@@ -91,7 +91,7 @@ public static class ContactExtraEndpoints
         return await api.AskUsers(new ContactCommands.BlockUser(caller, target)) switch
         {
             ContactReplies.BlockChanged => ApiReply.Ok(ApiReply.View(profile)),
-            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
+            Core.Refused refused => ApiReply.Fail(refused.Reason),
             _ => ApiReply.Fail("blocking the user failed, try again"),
         };
     }
@@ -160,7 +160,7 @@ public static class ContactExtraEndpoints
         await api.AskUsers(command) switch
         {
             TDone => await ProfileReply(api, peer),
-            UserReplies.UserRefused refused => ApiReply.Fail(refused.Reason),
+            Core.Refused refused => ApiReply.Fail(refused.Reason),
             _ => ApiReply.Fail(failure),
         };
 

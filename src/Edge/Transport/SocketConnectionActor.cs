@@ -47,13 +47,13 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     protected SocketLimits Limits { get; }
 
     /// <summary>Seed-000 sockets get what the user missed on registering; v2 sockets resume from their own cursors.</summary>
-    protected abstract bool WantsBacklog { get; }
+    protected abstract bool ReplayUndelivered { get; }
 
     /// <summary>The last room sequence numbers this socket delivered, handed to the user entity when it ends.</summary>
     protected abstract IReadOnlyDictionary<RoomId, long> RoomMarks();
 
-    /// <summary>The last inbox sequence number this socket wrote (seed-000 sockets; 0 otherwise).</summary>
-    protected virtual long InboxMark() => 0;
+    /// <summary>The last inbox sequence number this socket wrote, which moves the delivery cursor (seed-000 sockets; 0 otherwise).</summary>
+    protected virtual long DeliveredThrough() => 0;
 
     protected override void PreStart()
     {
@@ -65,7 +65,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     {
         Session.MarkConnectionStopped();
         Fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
-        Topology.Users.Tell(new UserCommands.Disconnect(User, Self, RoomMarks(), _disconnectAck, InboxMark()));
+        Topology.Users.Tell(new UserCommands.Disconnect(User, Self, RoomMarks(), _disconnectAck, DeliveredThrough()));
         if (_goingAway) Session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
         else Session.Close(WebSocketCloseStatus.NormalClosure, "bye");
     }
@@ -139,7 +139,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private void RegisterWithUser() => Topology.Users.Tell(new UserCommands.Connect(User, Self, WantsBacklog));
+    private void RegisterWithUser() => Topology.Users.Tell(new UserCommands.Connect(User, Self, ReplayUndelivered));
 
     private void End(IActorRef ackTo, bool goingAway)
     {

@@ -1,6 +1,7 @@
 namespace AkkaChat.Persistence.Serialization;
 
 using System.Collections.Frozen;
+using AkkaChat.Core;
 using AkkaChat.Core.Accounts;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Operations;
@@ -17,6 +18,9 @@ public static class ClusterMessages
 {
     public static readonly IReadOnlyDictionary<Type, string> Manifests = new Dictionary<Type, string>
     {
+        // Every entity (X): the one refusal reply.
+        [typeof(Refused)] = "XR",
+
         // Users: commands (U), replies (Y), pushes to connection actors (P).
         [typeof(UserCommands.CreateUser)] = "UC",
         [typeof(UserCommands.GetProfile)] = "UG",
@@ -31,9 +35,8 @@ public static class ClusterMessages
         [typeof(UserCommands.SendDirect)] = "USD",
         [typeof(UserCommands.StoreIncomingDirect)] = "USI",
         [typeof(UserReplies.UserCreatedAck)] = "YC",
-        [typeof(UserReplies.UserNotFound)] = "YN",
+        // Retired, never reuse: "YN" (UserNotFound) and "YR" (UserRefused), both answered with Refused now.
         [typeof(UserReplies.ProfileReply)] = "YP",
-        [typeof(UserReplies.UserRefused)] = "YR",
         [typeof(UserReplies.FriendAdded)] = "YFA",
         [typeof(UserReplies.FriendLinked)] = "YFL",
         [typeof(UserReplies.FriendList)] = "YF",

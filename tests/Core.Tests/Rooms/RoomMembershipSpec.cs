@@ -66,7 +66,7 @@ public sealed class RoomMembershipSpec(ITestOutputHelper output) : ChatActorSpec
         var bob = Register(chat, "13800000002", "bob");
         var nowhere = new RoomId(987_654);
 
-        var refused = Query<UserRefused>(chat.Users, new JoinRoom(bob, nowhere));
+        var refused = Query<Refused>(chat.Users, new JoinRoom(bob, nowhere));
 
         Assert.Contains("does not exist", refused.Reason, StringComparison.Ordinal);
         Assert.Empty(RoomsOf(chat, bob));
@@ -81,7 +81,7 @@ public sealed class RoomMembershipSpec(ITestOutputHelper output) : ChatActorSpec
         Query<RoomCreated>(chat.Users, new CreateRoom(alice, Samples.Room("one"), MaxOwnedRooms: 2));
         Query<RoomCreated>(chat.Users, new CreateRoom(alice, Samples.Room("two"), MaxOwnedRooms: 2));
 
-        Query<UserRefused>(chat.Users, new CreateRoom(alice, Samples.Room("three"), MaxOwnedRooms: 2));
+        Query<Refused>(chat.Users, new CreateRoom(alice, Samples.Room("three"), MaxOwnedRooms: 2));
 
         Assert.Equal(2, RoomsOf(chat, alice).Count);
     }
@@ -98,7 +98,7 @@ public sealed class RoomMembershipSpec(ITestOutputHelper output) : ChatActorSpec
 
         var replies = requesters.Select(r => r.ExpectMsg<object>(Timeout)).ToList();
         Assert.Equal(2, replies.OfType<RoomCreated>().Count());
-        Assert.Equal(2, replies.OfType<UserRefused>().Count());
+        Assert.Equal(2, replies.OfType<Refused>().Count());
         Assert.Equal(2, RoomsOf(chat, alice).Count);
     }
 
@@ -122,7 +122,7 @@ public sealed class RoomMembershipSpec(ITestOutputHelper output) : ChatActorSpec
         var chat = StartChat();
         var alice = Register(chat, "13800000001", "alice");
 
-        Query<UserRefused>(chat.Users, new CreateRoom(alice, Samples.Room("x") with { Name = " " }, MaxOwnedRooms: 2));
+        Query<Refused>(chat.Users, new CreateRoom(alice, Samples.Room("x") with { Name = " " }, MaxOwnedRooms: 2));
 
         Assert.Empty(RoomsOf(chat, alice));
     }

@@ -25,7 +25,7 @@ public sealed class RoomMessageSpec(ITestOutputHelper output) : ChatActorSpec(ou
         chat.Rooms.Tell(new SendRoomMessage(room.Id, bob, Samples.Text("hello room"), 9, origin.Ref));
 
         var accepted = origin.ExpectMsg<RoomAccepted>(Timeout);
-        Assert.Equal(9, accepted.ClientRef);
+        Assert.Equal(9, accepted.ReplyTag);
         Assert.Equal((room.Id, 1L, bob, Samples.Text("hello room")), (accepted.Message.RoomId, accepted.Message.Seq, accepted.Message.SenderId, accepted.Message.Payload));
         var published = RoomFanout.ExpectMsg<RoomMessagePublished>(Timeout);
         Assert.Equal(accepted.Message, published.Message);
@@ -67,7 +67,7 @@ public sealed class RoomMessageSpec(ITestOutputHelper output) : ChatActorSpec(ou
         chat.Rooms.Tell(new SendRoomMessage(room.Id, mallory, Samples.Text("let me in"), 3, origin.Ref));
 
         var refused = origin.ExpectMsg<ChatRefused>(Timeout);
-        Assert.Equal((3L, "not-member"), (refused.ClientRef, refused.Code));
+        Assert.Equal((3L, "not-member"), (refused.ReplyTag, refused.Code));
         RoomFanout.ExpectNoMsg(Quiet);
         Query<RoomRefused>(chat.Rooms, new FetchRoomMessages(room.Id, mallory, 0, 10));
     }
@@ -82,7 +82,7 @@ public sealed class RoomMessageSpec(ITestOutputHelper output) : ChatActorSpec(ou
         chat.Rooms.Tell(new SendRoomMessage(new RoomId(987_654), alice, Samples.Text("anyone?"), 4, origin.Ref));
 
         var refused = origin.ExpectMsg<ChatRefused>(Timeout);
-        Assert.Equal((4L, "no-room"), (refused.ClientRef, refused.Code));
+        Assert.Equal((4L, "no-room"), (refused.ReplyTag, refused.Code));
         RoomFanout.ExpectNoMsg(Quiet);
     }
 }

@@ -56,7 +56,7 @@ public sealed class ContactRecoverySpec(ITestOutputHelper output) : ChatActorSpe
         AwaitAssert(() => Assert.Empty(FriendsOf(chat, bob)), Timeout);
         var requester = CreateTestProbe();
         chat.Users.Tell(new RemoveFriend(alice, bob), requester.Ref);
-        requester.ExpectMsg<UserReplies.UserRefused>(Timeout);
+        requester.ExpectMsg<Refused>(Timeout);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class ContactRecoverySpec(ITestOutputHelper output) : ChatActorSpe
         chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("hi"), 7, aliceSocket.Ref));
 
         var refused = aliceSocket.ExpectMsg<ChatRefused>(Timeout);
-        Assert.Equal((7L, "blocked"), (refused.ClientRef, refused.Code));
+        Assert.Equal((7L, "blocked"), (refused.ReplyTag, refused.Code));
         bobSocket.ExpectNoMsg(Quiet);
         Assert.Equal(0, Query<UserReplies.Connected>(chat.Users, new Connect(alice, CreateTestProbe().Ref)).InboxHead);
         Assert.Equal(0, Query<UserReplies.Connected>(chat.Users, new Connect(bob, CreateTestProbe().Ref)).InboxHead);

@@ -106,7 +106,7 @@ public sealed class ContactStateSpec
     {
         var state = Apply(AliceCreated(), new FriendRequestReceived(RequestFrom(Bob)), new FriendAdded(Bob));
         Assert.Empty(state.OpenIncomingRequests());
-        Assert.NotNull(state.RefuseAnswer(Bob));
+        Assert.NotNull(state.Decide(new ContactCommands.RejectFriendRequest(Alice, Bob)).Refusal()); // not open: nothing to answer
 
         var removed = state.Apply(new FriendRemoved(Bob));
         Assert.Empty(removed.IncomingRequests);

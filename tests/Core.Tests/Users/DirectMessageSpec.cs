@@ -29,7 +29,7 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
         var pushed = bobSocket.ExpectMsg<PushDirect>(Timeout).Message;
         Assert.Equal((1L, alice, bob, Samples.Text("hello bob")), (pushed.Seq, pushed.SenderId, pushed.RecipientId, pushed.Payload));
         var accepted = aliceSocket.ExpectMsg<DirectAccepted>(Timeout);
-        Assert.Equal(42, accepted.ClientRef);
+        Assert.Equal(42, accepted.ReplyTag);
         Assert.Equal((2L, alice, bob, Samples.Text("hello bob")), (accepted.Message.Seq, accepted.Message.SenderId, accepted.Message.RecipientId, accepted.Message.Payload));
         aliceSocket.ExpectNoMsg(Quiet);
         bobSocket.ExpectNoMsg(Quiet);
@@ -96,7 +96,7 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
         chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("hi"), 5, origin.Ref));
 
         var refused = origin.ExpectMsg<ChatRefused>(Timeout);
-        Assert.Equal((5L, "not-friend"), (refused.ClientRef, refused.Code));
+        Assert.Equal((5L, "not-friend"), (refused.ReplyTag, refused.Code));
         bobSocket.ExpectNoMsg(Quiet);
     }
 
@@ -111,7 +111,7 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
         chat.Users.Tell(new SendDirect(alice, bob, Samples.TextOfLength(ChatPayload.MaxTextLength + 1), 6, origin.Ref));
 
         var refused = origin.ExpectMsg<ChatRefused>(Timeout);
-        Assert.Equal((6L, "refused"), (refused.ClientRef, refused.Code));
+        Assert.Equal((6L, "refused"), (refused.ReplyTag, refused.Code));
         bobSocket.ExpectNoMsg(Quiet);
     }
 }

@@ -59,11 +59,11 @@ public sealed class FriendshipSpec(ITestOutputHelper output) : ChatActorSpec(out
         var alice = Register(chat, "13800000001", "alice");
         var nobody = new UserId(99_999);
 
-        var refused = Query<UserRefused>(chat.Users, new AddFriend(alice, nobody));
+        var refused = Query<Refused>(chat.Users, new AddFriend(alice, nobody));
 
         Assert.Contains("does not exist", refused.Reason, StringComparison.Ordinal);
         Assert.Empty(FriendsOf(chat, alice));
-        Assert.Equal(new UserNotFound(nobody), Query<UserNotFound>(chat.Users, new ListFriends(nobody)));
+        Assert.Equal(new Refused(RefusalCodes.NotFound, $"user {nobody} does not exist"), Query<Refused>(chat.Users, new ListFriends(nobody)));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class FriendshipSpec(ITestOutputHelper output) : ChatActorSpec(out
         var chat = StartChat();
         var alice = Register(chat, "13800000001", "alice");
 
-        Query<UserRefused>(chat.Users, new AddFriend(alice, alice));
+        Query<Refused>(chat.Users, new AddFriend(alice, alice));
 
         Assert.Empty(FriendsOf(chat, alice));
     }
@@ -83,7 +83,7 @@ public sealed class FriendshipSpec(ITestOutputHelper output) : ChatActorSpec(out
         var chat = StartChat();
         var bob = Register(chat, "13800000002", "bob");
 
-        Query<UserRefused>(chat.Users, new AddFriend(new UserId(99_999), bob));
+        Query<Refused>(chat.Users, new AddFriend(new UserId(99_999), bob));
 
         Assert.Empty(FriendsOf(chat, bob));
     }

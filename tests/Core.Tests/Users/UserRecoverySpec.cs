@@ -43,7 +43,7 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
         var (socket, connected) = Connect(chat, alice);
         Assert.Equal(2, connected.Backlog.Count);
         // The socket reports what it wrote: both room messages and both inbox messages.
-        chat.Users.Tell(new Disconnect(alice, socket.Ref, new Dictionary<RoomId, long> { [lobby.Id] = 2 }, InboxMark: connected.Backlog[^1].Seq));
+        chat.Users.Tell(new Disconnect(alice, socket.Ref, new Dictionary<RoomId, long> { [lobby.Id] = 2 }, DeliveredThrough: connected.Backlog[^1].Seq));
         FriendsOf(chat, alice); // answered only once the disconnect is persisted
 
         StopEntity(chat.Users, alice.ToString());
@@ -80,7 +80,7 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
         Assert.All(connected.Backlog, m => Assert.Equal((alice, bob), (m.SenderId, m.RecipientId)));
 
         // Delivered once: after a clean disconnect reporting what was written, and another restart, nothing is left to deliver.
-        chat.Users.Tell(new Disconnect(bob, socket.Ref, new Dictionary<RoomId, long>(), InboxMark: 3));
+        chat.Users.Tell(new Disconnect(bob, socket.Ref, new Dictionary<RoomId, long>(), DeliveredThrough: 3));
         FriendsOf(chat, bob);
         StopEntity(chat.Users, bob.ToString());
         Assert.Empty(Connect(chat, bob).Connected.Backlog);
@@ -111,7 +111,7 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
         Assert.DoesNotContain(JournalEvents("user-" + bob), e => e is InboxDelivered);
 
         // A socket that reports what it wrote moves the mark.
-        chat.Users.Tell(new Disconnect(bob, again.Ref, new Dictionary<RoomId, long>(), InboxMark: 1));
+        chat.Users.Tell(new Disconnect(bob, again.Ref, new Dictionary<RoomId, long>(), DeliveredThrough: 1));
         AwaitAssert(() => Assert.Contains(new InboxDelivered(1), JournalEvents("user-" + bob)), Timeout);
         StopEntity(chat.Users, bob.ToString());
         Assert.Empty(Connect(chat, bob).Connected.Backlog);

@@ -42,7 +42,7 @@ public sealed class Seed000Connection : SocketConnectionActor
             case UserReplies.Connected connected:
                 HandleConnected(connected);
                 break;
-            case UserReplies.UserNotFound:
+            case Core.Refused { Code: Core.RefusalCodes.NotFound }:
                 RefuseUnknownUser();
                 break;
             case PushDirect p:
@@ -58,7 +58,7 @@ public sealed class Seed000Connection : SocketConnectionActor
                 if (_rooms.TryGetValue(a.Message.RoomId, out var cursor) && cursor.CatchingUp) cursor.OwnSends.Add(a.Message.Seq);
                 break;
             case ChatRefused r:
-                Send(Seed000Frames.EncodeError(r.Code, r.Reason, r.ClientRef));
+                Send(Seed000Frames.EncodeError(r.Code, r.Reason, r.ReplyTag));
                 break;
             case RoomMembershipAdded m:
                 TrackRoom(m.RoomId, m.Mark, catchUp: true); // from the join on: what was stored before this node subscribed is fetched
@@ -96,7 +96,7 @@ public sealed class Seed000Connection : SocketConnectionActor
     public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits) =>
         Akka.Actor.Props.Create(() => new Seed000Connection(user, session, topology, fanout, limits)).WithMailbox(SocketMailbox.Id);
 
-    protected override bool WantsBacklog => true;
+    protected override bool ReplayUndelivered => true;
 
     /// <summary>
     /// Per room, the last message the socket actually wrote (not merely queued): frames still queued when the socket
@@ -107,7 +107,7 @@ public sealed class Seed000Connection : SocketConnectionActor
             .Where(r => r.Mark > 0)
             .ToDictionary(r => r.Room, r => r.Mark);
 
-    protected override long InboxMark() => _inbox.WrittenThrough(Session.Written);
+    protected override long DeliveredThrough() => _inbox.WrittenThrough(Session.Written);
 
     private void HandleInbound(InboundText text)
     {

@@ -57,7 +57,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
     public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits) =>
         Akka.Actor.Props.Create(() => new V2Connection(user, session, topology, fanout, log, limits)).WithMailbox(SocketMailbox.Id);
 
-    protected override bool WantsBacklog => false;
+    protected override bool ReplayUndelivered => false;
 
     protected override IReadOnlyDictionary<RoomId, long> RoomMarks() => new Dictionary<RoomId, long>();
 
@@ -81,7 +81,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
                 Become(Running);
                 Stash.UnstashAll();
                 break;
-            case UserReplies.UserNotFound:
+            case Core.Refused { Code: Core.RefusalCodes.NotFound }:
                 RefuseUnknownUser();
                 break;
             case CheckHeartbeat:

@@ -3,6 +3,7 @@ namespace AkkaChat.Core.Users;
 using System.Collections.Immutable;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
+using static AkkaChat.Core.Users.ConversationCommands;
 using static AkkaChat.Core.Users.ConversationEvents;
 using static AkkaChat.Core.Users.ConversationReplies;
 
@@ -20,66 +21,62 @@ public sealed record ConversationFlags(bool Pinned, bool Muted)
     public static readonly ConversationFlags None = new(false, false);
 }
 
-/// <summary>Conversations: read markers, unread counts, pin/mute, recalls.</summary>
+/// <summary>Conversations: read markers, unread counts and receipts, pin/mute, the conversation list.</summary>
 public sealed partial record UserState
 {
-    /// <summary>How long after sending a user may recall a message.</summary>
-    public static readonly TimeSpan RecallWindow = TimeSpan.FromMinutes(2);
-
     public ImmutableDictionary<UserId, PeerConversation> Peers { get; init; } = ImmutableDictionary<UserId, PeerConversation>.Empty;
     public ImmutableDictionary<RoomId, long> RoomReads { get; init; } = ImmutableDictionary<RoomId, long>.Empty;
     public ImmutableDictionary<ConversationId, ConversationFlags> Flags { get; init; } = ImmutableDictionary<ConversationId, ConversationFlags>.Empty;
 
-    /// <summary>
-    /// Inbox sequence numbers of every recalled message, however old: what a forward read of the journal (sync, backlog)
-    /// cannot know at read time, since a recall is stored after its message. One number per recall, kept in snapshots.
-    /// </summary>
-    public ImmutableSortedSet<long> RecalledSeqs { get; init; } = [];
-
-    /// <summary>The inbox's latest recalls, for devices that held the message and were away when it was recalled.</summary>
-    public ImmutableList<RecallNote> RecentRecalls { get; init; } = [];
-
     public ConversationFlags FlagsOf(ConversationId conversation) => Flags.GetValueOrDefault(conversation) ?? ConversationFlags.None;
 
-    public bool IsRecalledSeq(long seq) => RecalledSeqs.Contains(seq);
+    public Decision Decide(GetConversations _) => Exists ? Decision.Reply(ConversationsView()) : NotFound();
 
     /// <summary>
-    /// Decides a read marker. For a 1:1 conversation the unread count is exact while the unread messages are within the
-    /// recent inbox window (the last <see cref="RecentInboxCapacity"/> messages); older ones count as read.
+    /// Moves a read marker. For a 1:1 conversation the unread count is exact while the unread messages are within the
+    /// recent inbox window (the last <see cref="RecentInboxCapacity"/> messages); older ones count as read. The reply,
+    /// <see cref="ReadMarkerMoved"/>, is for every socket once stored; a read receipt goes to the peer.
     /// </summary>
-    public (ConversationRead? Event, string? Code, string? Refusal) DecideRead(ConversationId conversation, long seq)
+    public Decision Decide(MarkRead cmd, DateTimeOffset now)
     {
-        if (!Exists) return (null, "unknown-user", $"user {Id} does not exist");
-        if (seq < 0) return (null, "bad-cursor", "sequence numbers are never negative");
+        var conversation = cmd.Conversation;
+        if (!Exists) return RefuseConversation("unknown-user", $"user {Id} does not exist");
+        if (cmd.Seq < 0) return RefuseConversation("bad-cursor", "sequence numbers are never negative");
         if (conversation.Room is { } room)
         {
-            if (!Rooms.Contains(room)) return (null, "not-member", $"you are not a member of room {room}");
-            return seq <= RoomReads.GetValueOrDefault(room) ? (null, null, null) : (new ConversationRead(conversation, seq, 0), null, null);
+            if (!Rooms.Contains(room)) return RefuseConversation("not-member", $"you are not a member of room {room}");
+            return cmd.Seq <= RoomReads.GetValueOrDefault(room)
+                ? Decision.Reply(new ReadMarkerMoved(conversation, cmd.Seq, 0))
+                : Decision.Store(new ConversationRead(conversation, cmd.Seq, 0), new ReadMarkerMoved(conversation, cmd.Seq, 0));
         }
         var peer = conversation.Peer!.Value;
-        if (!Friends.Contains(peer) && !Peers.ContainsKey(peer)) return (null, "no-conversation", $"there is no conversation with user {peer}");
-        if (seq > InboxSeq) return (null, "no-such-message", $"your inbox has no message {seq} (its newest is {InboxSeq})");
+        if (!Friends.Contains(peer) && !Peers.ContainsKey(peer)) return RefuseConversation("no-conversation", $"there is no conversation with user {peer}");
+        if (cmd.Seq > InboxSeq) return RefuseConversation("no-such-message", $"your inbox has no message {cmd.Seq} (its newest is {InboxSeq})");
         var current = Peers.GetValueOrDefault(peer) ?? PeerConversation.None;
-        if (seq <= current.ReadThrough) return (null, null, null);
-        var unreadAfter = RecentInbox.LongCount(m => m.Seq > seq && m.SenderId == peer && m.RecipientId == Id);
-        return (new ConversationRead(conversation, seq, Math.Max(current.IncomingRead, current.IncomingTotal - unreadAfter)), null, null);
+        if (cmd.Seq <= current.ReadThrough) return Decision.Reply(new ReadMarkerMoved(conversation, cmd.Seq, current.Unread));
+        var unreadAfter = RecentInbox.LongCount(m => m.Seq > cmd.Seq && m.SenderId == peer && m.RecipientId == Id);
+        var read = new ConversationRead(conversation, cmd.Seq, Math.Max(current.IncomingRead, current.IncomingTotal - unreadAfter));
+        var unread = Math.Max(0, current.IncomingTotal - Math.Min(current.IncomingTotal, read.IncomingRead));
+        var decision = Decision.Store(read, new ReadMarkerMoved(conversation, cmd.Seq, unread));
+        return LastIncomingAtOrBelow(peer, cmd.Seq) is { } last ? decision.Send(new DeliverReceipt(peer, Id, last.MessageId, now)) : decision;
+    }
+
+    /// <summary>Pins or mutes a conversation; the reply, <see cref="FlagsChanged"/>, is for every socket once stored.</summary>
+    public Decision Decide(SetConversationFlags cmd)
+    {
+        var conversation = cmd.Conversation;
+        if (!Exists) return RefuseConversation("unknown-user", $"user {Id} does not exist");
+        var known = conversation.Room is { } room ? Rooms.Contains(room) : Friends.Contains(conversation.Peer!.Value) || Peers.ContainsKey(conversation.Peer!.Value);
+        if (!known) return RefuseConversation("no-conversation", $"there is no conversation {conversation}");
+        var current = FlagsOf(conversation);
+        var next = new ConversationFlagsSet(conversation, cmd.Pinned ?? current.Pinned, cmd.Muted ?? current.Muted);
+        var changed = new FlagsChanged(conversation, next.Pinned, next.Muted);
+        return next.Pinned == current.Pinned && next.Muted == current.Muted ? Decision.Reply(changed) : Decision.Store(next, changed);
     }
 
     /// <summary>The newest incoming message of <paramref name="peer"/> at or below <paramref name="seq"/>: what a read receipt names.</summary>
     public DirectMessage? LastIncomingAtOrBelow(UserId peer, long seq) =>
         RecentInbox.LastOrDefault(m => m.Seq <= seq && m.SenderId == peer && m.RecipientId == Id);
-
-    /// <summary>Decides a recall of this user's own message <paramref name="seq"/> at <paramref name="now"/>.</summary>
-    public (DirectMessage? Message, string? Code, string? Refusal) DecideRecall(long seq, DateTimeOffset now)
-    {
-        if (!Exists) return (null, "unknown-user", $"user {Id} does not exist");
-        var message = RecentInbox.FirstOrDefault(m => m.Seq == seq);
-        if (message is null) return (null, seq > InboxSeq || seq <= 0 ? "no-such-message" : "recall-expired", seq > InboxSeq || seq <= 0 ? $"your inbox has no message {seq}" : "the message is too old to recall");
-        if (message.SenderId != Id) return (null, "not-yours", "you can only recall your own messages");
-        if (IsRecalledSeq(message.Seq)) return (message, null, null);
-        if (now - message.At > RecallWindow) return (null, "recall-expired", $"messages can be recalled for {RecallWindow.TotalMinutes:0} minutes");
-        return (message, null, null);
-    }
 
     public ConversationsState ConversationsView() => new(
         [.. Friends.Union(Peers.Keys).Select(peer =>
@@ -94,6 +91,8 @@ public sealed partial record UserState
             return new RoomReadState(room, RoomReads.GetValueOrDefault(room, RoomMarks.GetValueOrDefault(room)), flags.Pinned, flags.Muted);
         })]);
 
+    private static Decision RefuseConversation(string code, string reason) => Decision.Reply(new ConversationRefused(code, reason));
+
     private UserState ApplyConversation(IChatEvent e) => e switch
     {
         ConversationRead { Conversation.Room: { } room } r => this with { RoomReads = RoomReads.SetItem(room, Math.Max(r.Seq, RoomReads.GetValueOrDefault(room))) },
@@ -103,11 +102,6 @@ public sealed partial record UserState
             IncomingRead = Math.Min(c.IncomingTotal, Math.Max(c.IncomingRead, r.IncomingRead)),
         }),
         ConversationFlagsSet f => this with { Flags = f is { Pinned: false, Muted: false } ? Flags.Remove(f.Conversation) : Flags.SetItem(f.Conversation, new ConversationFlags(f.Pinned, f.Muted)) },
-        DirectMessageRecalled r when !IsRecalledSeq(r.Seq) => this with
-        {
-            RecalledSeqs = RecalledSeqs.Add(r.Seq),
-            RecentRecalls = RecallNote.Append(RecentRecalls, new RecallNote(r.Seq, r.MessageId, InboxSeq)),
-        },
         _ => this,
     };
 

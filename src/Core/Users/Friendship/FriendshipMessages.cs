@@ -11,15 +11,42 @@ public sealed record FriendRequest(UserId From, UserId To, string Memo, DateTime
 /// <summary>Names one direction of a friend request: who asked whom.</summary>
 public readonly record struct FriendRequestKey(UserId From, UserId To);
 
-/// <summary>Persisted contact changes of a user: friend requests, friend removal, blocks, and leaving room links.</summary>
-public interface IContactEvent : IChatEvent;
+public static partial class UserCommands
+{
+    /// <summary>The seed's direct add: friendship both ways, idempotent.</summary>
+    public sealed record AddFriend(UserId UserId, UserId FriendId) : IWithUserId;
+
+    /// <summary>From the user entity of <paramref name="RequesterId"/>: record the other half of a friendship.</summary>
+    public sealed record LinkFriend(UserId UserId, UserId RequesterId) : IWithUserId;
+
+    public sealed record ListFriends(UserId UserId) : IWithUserId;
+}
+
+public static partial class UserEvents
+{
+    /// <summary>Friendship with <paramref name="FriendId"/> was asked for; its other half is being recorded (resumed after a crash).</summary>
+    public sealed record FriendLinkStarted(UserId FriendId) : IChatEvent;
+
+    public sealed record FriendAdded(UserId FriendId) : IChatEvent;
+
+    /// <summary>The other user does not exist; the pending link is dropped.</summary>
+    public sealed record FriendLinkAbandoned(UserId FriendId) : IChatEvent;
+}
+
+public static partial class UserReplies
+{
+    public sealed record FriendAdded(UserId UserId, UserId FriendId);
+
+    public sealed record FriendLinked(UserId UserId, UserId RequesterId);
+
+    public sealed record FriendList(IReadOnlyList<UserId> Friends);
+}
 
 /// <summary>
-/// Contacts beyond the seed: friend requests, removing friends, blocking, and the user's half of room membership
-/// changes decided by the room. Commands between two user entities carry the peer, and every one is idempotent,
-/// because an unanswered one is sent again after recovery and every few seconds.
+/// Friend requests, removing friends and blocking. Commands between two user entities carry the peer, and every one is
+/// idempotent, because an unanswered one is sent again after recovery and every few seconds.
 /// </summary>
-public static class ContactCommands
+public static partial class ContactCommands
 {
     /// <summary>Ask <paramref name="TargetId"/> to be friends; when they already asked this user, it accepts their request instead.</summary>
     public sealed record SendFriendRequest(UserId UserId, UserId TargetId, string Memo) : IWithUserId;
@@ -46,15 +73,9 @@ public static class ContactCommands
     public sealed record UnblockUser(UserId UserId, UserId TargetId) : IWithUserId;
 
     public sealed record ListBlocked(UserId UserId) : IWithUserId;
-
-    /// <summary>From a room: this user left it or was removed; record the user's half and tell the open sockets.</summary>
-    public sealed record UnlinkRoom(UserId UserId, RoomId RoomId) : IWithUserId;
-
-    /// <summary>From a room whose ownership moved: this user now owns it (or no longer does).</summary>
-    public sealed record SetRoomOwnership(UserId UserId, RoomId RoomId, bool Owned) : IWithUserId;
 }
 
-public static class ContactEvents
+public static partial class ContactEvents
 {
     /// <summary>This user asked <see cref="FriendRequest.To"/>; the request is being delivered (resumed after a crash).</summary>
     public sealed record FriendRequestStarted(FriendRequest Request) : IContactEvent;
@@ -92,15 +113,9 @@ public static class ContactEvents
     public sealed record UserBlocked(UserId TargetId) : IContactEvent;
 
     public sealed record UserUnblocked(UserId TargetId) : IContactEvent;
-
-    /// <summary>The user is no longer in <paramref name="RoomId"/> (left, or removed by its owner).</summary>
-    public sealed record RoomUnlinked(RoomId RoomId) : IContactEvent;
-
-    /// <summary>The room's ownership moved to (or away from) this user.</summary>
-    public sealed record RoomOwnershipChanged(RoomId RoomId, bool Owned) : IContactEvent;
 }
 
-public static class ContactReplies
+public static partial class ContactReplies
 {
     /// <summary>To the requester's entity: the target recorded the request.</summary>
     public sealed record FriendRequestStored(UserId TargetId, UserId RequesterId);
@@ -130,13 +145,4 @@ public static class ContactReplies
     public sealed record BlockChanged(UserId UserId, UserId TargetId, bool Blocked);
 
     public sealed record BlockList(IReadOnlyList<UserId> Blocked);
-
-    /// <summary>To the sender's entity: the recipient did not store a 1:1 message (the sender is blocked).</summary>
-    public sealed record IncomingDirectRefused(UserId UserId, UserId SenderId, long Correlation, string Code, string Reason);
-
-    /// <summary>To a room: the user recorded that they are no longer in it.</summary>
-    public sealed record RoomUnlinkRecorded(UserId UserId, RoomId RoomId);
-
-    /// <summary>To a room: the user recorded whether they own it.</summary>
-    public sealed record RoomOwnershipRecorded(UserId UserId, RoomId RoomId, bool Owned);
 }

@@ -1,0 +1,259 @@
+namespace AkkaChat.Core;
+
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Persistence;
+using AkkaChat.Core.Diagnostics;
+using AkkaChat.Core.Ids;
+
+/// <summary>
+/// A sharded, event-sourced entity that interprets its state's <see cref="Decision"/>s: persist, apply, reply, send.
+/// Everything every entity needs is here once: recovery from a snapshot and events, snapshots every
+/// <see cref="ChatSettings.SnapshotEvery"/> events (older ones deleted), the waiters of sagas, the re-sending of the
+/// state's <see cref="IEntityState{TState}.Outstanding"/> commands until they are confirmed, and the idle clock that
+/// passivates the entity when nothing holds it.
+/// </summary>
+/// <remarks>
+/// Idle clock: why not Akka's <c>SetReceiveTimeout</c>: it reschedules a timer on every message (several allocations
+/// per chat message, see docs/BENCHMARKS.md), and every timer tick the entity sends itself counts as traffic — the user
+/// entity's 30 s delivery sweep kept every user entity alive forever. Here a tick (<see cref="IEntityTick"/>) is never
+/// traffic. Ticks are scheduled with <see cref="StartTicking"/>, not <see cref="Timers"/>: a timer's message reaches
+/// <see cref="AroundReceive"/> still wrapped, where it cannot be told apart from traffic.
+/// Persist callbacks run in order, so the decisions in flight wait in a queue and one cached delegate handles every
+/// persisted event: <see cref="Execute"/> allocates nothing beyond what Akka's persist does.
+/// </remarks>
+public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
+    where TState : IEntityState<TState>
+{
+    private const string RetryTimer = "outstanding";
+
+    private readonly TimeSpan _idleAfter;
+    private readonly List<ICancelable> _ticks = [];
+    private readonly Dictionary<object, List<IActorRef>> _waiters = [];
+    private readonly Queue<InFlight> _inFlight = new();
+    private readonly Action<IChatEvent> _onPersisted;
+    private long _lastTraffic = Environment.TickCount64;
+    private int _appliedOfHead;
+    private int _snapshotPhase = -1;
+
+    protected ChatEntity(string persistenceId, TState initial, IChatTopology topology, ChatSettings settings)
+    {
+        PersistenceId = persistenceId;
+        State = initial;
+        Topology = topology;
+        Settings = settings;
+        _idleAfter = settings.EntityIdleTimeout;
+        _onPersisted = OnPersisted;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is IChatEvent snapshot) State = State.Apply(snapshot);
+        });
+        Recover<IChatEvent>(e => State = State.Apply(e));
+
+        Command<CheckIdle>(_ => PassivateIfIdle());
+        Command<RetryOutstanding>(_ => SendOutstanding());
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public sealed override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected TState State { get; private set; }
+
+    protected IChatTopology Topology { get; }
+
+    protected ChatSettings Settings { get; }
+
+    /// <summary>No traffic (anything but the entity's own ticks) for the idle timeout.</summary>
+    protected bool IsIdle => Environment.TickCount64 - _lastTraffic >= (long)_idleAfter.TotalMilliseconds;
+
+    /// <summary>Work the entity holds beyond waiters and outstanding commands (sockets, in-flight sends): keeps it from passivating.</summary>
+    protected virtual bool HoldsWork => false;
+
+    /// <summary>How long after a send the outstanding commands are sent again.</summary>
+    protected virtual TimeSpan RetryInterval => TimeSpan.FromSeconds(3);
+
+    /// <summary>Whether anyone waits under <paramref name="key"/>.</summary>
+    protected bool IsAwaited(object key) => _waiters.ContainsKey(key);
+
+    /// <summary>
+    /// Interprets <paramref name="decision"/>: a refusal or a bare reply is answered now; otherwise all its events are
+    /// persisted (one write), each applied, and then, once, <paramref name="replyTo"/> is answered (or made to wait),
+    /// waiters are answered, commands are sent, <paramref name="after"/> runs and a retry is scheduled if anything is
+    /// still outstanding.
+    /// </summary>
+    protected void Execute(Decision decision, IActorRef replyTo, Action? after = null)
+    {
+        if (decision.EventCount == 0)
+        {
+            Complete(decision, replyTo);
+            after?.Invoke();
+            return;
+        }
+        _inFlight.Enqueue(new InFlight(decision, replyTo, after, Stopwatch.GetTimestamp()));
+        if (decision.SingleEvent is { } single) Persist(single, _onPersisted);
+        else PersistAll(decision.Events, _onPersisted);
+    }
+
+    /// <summary>Tells <paramref name="command"/> to the entity it names by its marker interface.</summary>
+    protected void Send(object command)
+    {
+        var region = command switch
+        {
+            IWithUserId => Topology.Users,
+            IWithRoomId => Topology.Rooms,
+            IWithMobile => Topology.Accounts,
+            _ => throw new ArgumentException($"{command.GetType().Name} names no entity an entity can send to", nameof(command)),
+        };
+        region.Tell(command, Self);
+    }
+
+    /// <summary>Sends <paramref name="tick"/> to this entity every <paramref name="period"/> until it stops.</summary>
+    protected void StartTicking(IEntityTick tick, TimeSpan period) =>
+        _ticks.Add(Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(period, period, Self, tick, Self));
+
+    /// <summary>Runs once the entity is about to passivate (e.g. the user persists its delivery cursor).</summary>
+    protected virtual void BeforePassivate()
+    {
+    }
+
+    /// <summary>Runs after recovery, once the outstanding commands were sent again.</summary>
+    protected virtual void OnRecovered()
+    {
+    }
+
+    protected sealed override void OnReplaySuccess()
+    {
+        base.OnReplaySuccess();
+        SendOutstanding();
+        OnRecovered();
+    }
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        StartTicking(CheckIdle.Instance, TimeSpan.FromTicks(Math.Max(_idleAfter.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks)));
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var tick in _ticks) tick.Cancel();
+        base.PostStop();
+    }
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is not IEntityTick) _lastTraffic = Environment.TickCount64;
+        return base.AroundReceive(receive, message);
+    }
+
+    /// <summary>A rejected event is not applied and its decision is dropped unanswered, as if the write had failed.</summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        if (++_appliedOfHead < _inFlight.Peek().Decision.EventCount) return;
+        _inFlight.Dequeue();
+        _appliedOfHead = 0;
+    }
+
+    private void OnPersisted(IChatEvent e)
+    {
+        var head = _inFlight.Peek();
+        ChatMeter.CommitObserved(head.Started);
+        State = State.Apply(e);
+        if (++_appliedOfHead == head.Decision.EventCount)
+        {
+            _inFlight.Dequeue();
+            _appliedOfHead = 0;
+            Complete(head.Decision, head.ReplyTo);
+            head.After?.Invoke();
+        }
+        if (SnapshotDue() && State.ToSnapshot() is { } snapshot) SaveSnapshot(snapshot);
+    }
+
+    private void Complete(Decision decision, IActorRef replyTo)
+    {
+        if (decision.AwaitKey is { } key) AddWaiter(key, replyTo);
+        else if (decision.ReplyMessage is { } reply) replyTo.Tell(reply, Self);
+        if (!decision.HasFollowUps) return;
+        foreach (var (waitedFor, answer) in decision.Answers) AnswerWaiters(waitedFor, answer);
+        foreach (var command in decision.Sends) Send(command);
+        if (!Timers.IsTimerActive(RetryTimer) && HasOutstanding()) Timers.StartSingleTimer(RetryTimer, RetryOutstanding.Instance, RetryInterval);
+    }
+
+    private void AddWaiter(object key, IActorRef waiter)
+    {
+        if (waiter is null || waiter.IsNobody()) return;
+        if (!_waiters.TryGetValue(key, out var waiters)) _waiters[key] = waiters = [];
+        waiters.Add(waiter);
+    }
+
+    private void AnswerWaiters(object key, object reply)
+    {
+        if (!_waiters.Remove(key, out var waiters)) return;
+        foreach (var waiter in waiters) waiter.Tell(reply, Self);
+    }
+
+    /// <summary>Sends every outstanding command, and again after <see cref="RetryInterval"/> while any is left.</summary>
+    private void SendOutstanding()
+    {
+        var any = false;
+        foreach (var command in State.Outstanding)
+        {
+            Send(command);
+            any = true;
+        }
+        if (any) Timers.StartSingleTimer(RetryTimer, RetryOutstanding.Instance, RetryInterval);
+    }
+
+    private bool HasOutstanding()
+    {
+        using var outstanding = State.Outstanding.GetEnumerator();
+        return outstanding.MoveNext();
+    }
+
+    private bool SnapshotDue()
+    {
+        if (_snapshotPhase < 0) _snapshotPhase = Settings.SpreadSnapshots ? SnapshotSchedule.Phase(PersistenceId, Settings.SnapshotEvery) : 0;
+        return SnapshotSchedule.IsDue(LastSequenceNr, _snapshotPhase, Settings.SnapshotEvery);
+    }
+
+    private void PassivateIfIdle()
+    {
+        if (!IsIdle || _waiters.Count > 0 || _inFlight.Count > 0 || HoldsWork || HasOutstanding()) return;
+        BeforePassivate();
+        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+    }
+
+    /// <summary>A decision whose events are being written, with whom to answer once they are.</summary>
+    private readonly record struct InFlight(Decision Decision, IActorRef ReplyTo, Action? After, long Started);
+
+    /// <summary>Time to send the outstanding commands again. Not a tick: an entity with work outstanding stays up until it is done.</summary>
+    private sealed class RetryOutstanding
+    {
+        public static readonly RetryOutstanding Instance = new();
+    }
+}
+
+/// <summary>
+/// A message an entity sends itself on a timer that runs whatever the entity does (the idle check, a periodic sweep):
+/// not traffic, so it never keeps an idle entity alive. Retries of unfinished work are not ticks: an entity with work
+/// outstanding stays up until it is done.
+/// </summary>
+public interface IEntityTick;
+
+/// <summary>Time to see whether the entity has been idle long enough to passivate.</summary>
+public sealed class CheckIdle : IEntityTick
+{
+    public static readonly CheckIdle Instance = new();
+
+    private CheckIdle()
+    {
+    }
+}

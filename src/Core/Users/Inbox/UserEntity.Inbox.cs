@@ -1,0 +1,155 @@
+namespace AkkaChat.Core.Users;
+
+using Akka.Actor;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Diagnostics;
+using static AkkaChat.Core.Users.ConnectionPushes;
+using static AkkaChat.Core.Users.ContactReplies;
+using static AkkaChat.Core.Users.ConversationCommands;
+using static AkkaChat.Core.Users.UserCommands;
+using static AkkaChat.Core.Users.UserReplies;
+
+/// <summary>
+/// The 1:1 inbox. A send is decided by the sender's state, stored in the recipient's inbox first
+/// (<see cref="StoreIncomingDirect"/>, pushed to the recipient's sockets), then in the sender's (on
+/// <see cref="IncomingDirectStored"/>), and only then acknowledged to the sending socket (<see cref="DirectAccepted"/>).
+/// Sends waiting for their recipient are not state: they are refused with "timeout" if the recipient stays silent.
+/// </summary>
+/// <remarks>
+/// The hot path: an accepted send allocates no decision (<see cref="UserState.StoreAtRecipient"/> is shared), and a
+/// stored copy allocates one decision and no closure unless another socket or a resend needs to hear of it.
+/// </remarks>
+public sealed partial class UserEntity
+{
+    private const int MaxOutgoingInFlight = 10_000;
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<long, OutgoingDirect> _outgoing = [];
+    private long _nextCorrelation;
+    private long _deliveredThrough; // the delivery cursor as the sockets moved it; ahead of the stored one until the last socket closes
+
+    private void RegisterInboxCommands()
+    {
+        Command<SendDirect>(HandleSendDirect);
+        Command<StoreIncomingDirect>(HandleStoreIncoming);
+        Command<IncomingDirectStored>(HandleIncomingStored);
+        Command<IncomingDirectRefused>(HandleDirectRefused);
+        Command<RecallDirect>(c => ExecuteForSockets(State.Decide(c, DateTimeOffset.UtcNow), c.Origin));
+        Command<RecallIncoming>(c => ExecuteForSockets(State.Decide(c, DateTimeOffset.UtcNow), ActorRefs.Nobody));
+        Command<SweepOutgoing>(_ => ExpireOutgoing());
+    }
+
+    private void HandleSendDirect(SendDirect cmd)
+    {
+        var decision = State.Decide(cmd, busy: _outgoing.Count >= MaxOutgoingInFlight);
+        if (!ReferenceEquals(decision, UserState.StoreAtRecipient))
+        {
+            Execute(decision, cmd.Origin);
+            return;
+        }
+        if (cmd.Cid.Length > 0 && InFlight(cmd.Cid) is { } inFlight)
+        {
+            inFlight.AddResend(cmd);
+            return;
+        }
+        var correlation = ++_nextCorrelation;
+        var at = DateTimeOffset.UtcNow;
+        _outgoing[correlation] = new OutgoingDirect(cmd, at + DeliveryTimeout);
+        Send(new StoreIncomingDirect(cmd.RecipientId, State.Id, cmd.Payload, at, correlation, MessageIds.New(), cmd.Cid));
+    }
+
+    private void HandleStoreIncoming(StoreIncomingDirect cmd)
+    {
+        var decision = State.Decide(cmd);
+        var stores = decision.ReplyMessage is IncomingDirectStored stored && IsNext(stored.Seq);
+        Execute(decision, Sender, stores ? () => IncomingStored(cmd.SenderId) : null);
+    }
+
+    private void IncomingStored(Ids.UserId sender)
+    {
+        ChatMeter.MessageStored(ChatMeter.Direct);
+        if (_connections.Count == 0) return;
+        var push = new PushDirect(State.LastWith(sender)!);
+        foreach (var connection in _connections) connection.Tell(push);
+    }
+
+    private void HandleIncomingStored(IncomingDirectStored stored)
+    {
+        if (!_outgoing.Remove(stored.Correlation, out var outgoing)) return;
+        var send = outgoing.Command;
+        var decision = State.Decide(stored, send);
+        var accepted = (DirectAccepted)decision.ReplyMessage!;
+        var stores = IsNext(accepted.Message.Seq);
+        var othersHear = (stores && _connections.Count > (_connections.Contains(send.Origin) ? 1 : 0)) || outgoing.Resends is not null;
+        Execute(decision, send.Origin, othersHear ? () => OwnCopyStored(outgoing, accepted.Message, stores) : null);
+    }
+
+    /// <summary>The user's other sockets get the copy (when it is new); resends of the same cid get the acknowledgement.</summary>
+    private void OwnCopyStored(OutgoingDirect outgoing, DirectMessage message, bool isNew)
+    {
+        var origin = outgoing.Command.Origin;
+        if (isNew)
+        {
+            var push = new PushDirect(message);
+            foreach (var connection in _connections)
+            {
+                if (!connection.Equals(origin)) connection.Tell(push);
+            }
+        }
+        foreach (var resend in outgoing.Resends ?? []) resend.Origin.Tell(new DirectAccepted(resend.ReplyTag, message));
+    }
+
+    /// <summary>The recipient refused a 1:1 message: nothing is stored on our side either, and every socket that sent it is told.</summary>
+    private void HandleDirectRefused(IncomingDirectRefused refused)
+    {
+        if (!_outgoing.Remove(refused.Correlation, out var outgoing)) return;
+        Execute(UserState.Decide(refused, outgoing.Command), outgoing.Command.Origin);
+        foreach (var resend in outgoing.Resends ?? []) Execute(UserState.Decide(refused, resend), resend.Origin);
+    }
+
+    private void ExpireOutgoing()
+    {
+        var now = DateTimeOffset.UtcNow;
+        List<long>? expired = null;
+        foreach (var (correlation, outgoing) in _outgoing)
+        {
+            if (outgoing.Deadline < now) (expired ??= []).Add(correlation);
+        }
+        foreach (var correlation in expired ?? [])
+        {
+            _outgoing.Remove(correlation, out var outgoing);
+            Execute(UserState.DirectTimedOut(outgoing!.Command), outgoing.Command.Origin);
+            foreach (var resend in outgoing.Resends ?? []) Execute(UserState.DirectTimedOut(resend), resend.Origin);
+        }
+    }
+
+    /// <summary>A decision that stores a 1:1 copy gives it the next inbox sequence number; a resend's copy has an older one.</summary>
+    private bool IsNext(long seq) => seq > State.InboxSeq;
+
+    private OutgoingDirect? InFlight(string cid)
+    {
+        foreach (var outgoing in _outgoing.Values)
+        {
+            if (outgoing.Command.Cid == cid) return outgoing;
+        }
+        return null;
+    }
+
+    /// <summary>A send waiting for the recipient's confirmation, with any resends of the same cid that arrived meanwhile.</summary>
+    private sealed class OutgoingDirect(SendDirect command, DateTimeOffset deadline)
+    {
+        public SendDirect Command { get; } = command;
+
+        public DateTimeOffset Deadline { get; } = deadline;
+
+        /// <summary>Null until a resend arrives (rare), so the common send allocates no list.</summary>
+        public List<SendDirect>? Resends { get; private set; }
+
+        public void AddResend(SendDirect resend) => (Resends ??= []).Add(resend);
+    }
+
+    private sealed class SweepOutgoing : IEntityTick
+    {
+        public static readonly SweepOutgoing Instance = new();
+    }
+}

@@ -1,0 +1,186 @@
+namespace AkkaChat.Core.Users;
+
+using System.Collections.Immutable;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using static AkkaChat.Core.Users.ConnectionPushes;
+using static AkkaChat.Core.Users.ContactReplies;
+using static AkkaChat.Core.Users.ConversationCommands;
+using static AkkaChat.Core.Users.ConversationEvents;
+using static AkkaChat.Core.Users.ConversationReplies;
+using static AkkaChat.Core.Users.UserCommands;
+using static AkkaChat.Core.Users.UserEvents;
+using static AkkaChat.Core.Users.UserReplies;
+
+/// <summary>
+/// The 1:1 inbox: a message is decided here for the sender (<see cref="Decide(SendDirect, bool)"/>), stored in the
+/// recipient's inbox (<see cref="Decide(StoreIncomingDirect)"/>), then in the sender's (<see cref="Decide(IncomingDirectStored, SendDirect)"/>);
+/// recalls; and the delivery cursor a seed-000 backlog starts from.
+/// </summary>
+public sealed partial record UserState
+{
+    /// <summary>How many recent inbox messages the state keeps for delivery to a user who was offline.</summary>
+    public const int RecentInboxCapacity = 1000;
+
+    /// <summary>At most this many missed messages are pushed to a socket when the user comes back online.</summary>
+    public const int MaxBacklog = 500;
+
+    /// <summary>How long after sending a user may recall a message.</summary>
+    public static readonly TimeSpan RecallWindow = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The decision for an accepted <see cref="SendDirect"/>: nothing is stored on the sender's side yet; the entity asks the
+    /// recipient's entity to store it first. One shared instance, so the 1:1 hot path allocates no decision here.
+    /// </summary>
+    public static readonly Decision StoreAtRecipient = Decision.Store(Array.Empty<IChatEvent>());
+
+    public long InboxSeq { get; init; }
+
+    /// <summary>The delivery cursor: every inbox message up to here reached a socket of this user (seed-000 backlog).</summary>
+    public long DeliveredThrough { get; init; }
+
+    public RecentWindow<DirectMessage> RecentInbox { get; init; } = RecentWindow<DirectMessage>.Empty(RecentInboxCapacity);
+
+    /// <summary>Client ids of this user's recent sends (their own copies), so a resend is answered, not stored again.</summary>
+    public DedupeWindow<string, DirectMessage> SentByCid { get; init; } = DedupeWindow<string, DirectMessage>.Empty(RecentInboxCapacity);
+
+    /// <summary>(sender, client id) of recent incoming messages, so a sender's retry after a crash stores nothing new.</summary>
+    public DedupeWindow<(UserId, string), DirectMessage> ReceivedByCid { get; init; } = DedupeWindow<(UserId, string), DirectMessage>.Empty(RecentInboxCapacity);
+
+    /// <summary>
+    /// Inbox sequence numbers of every recalled message, however old: what a forward read of the journal (sync, backlog)
+    /// cannot know at read time, since a recall is stored after its message. One number per recall, kept in snapshots.
+    /// </summary>
+    public ImmutableSortedSet<long> RecalledSeqs { get; init; } = [];
+
+    /// <summary>The inbox's latest recalls, for devices that held the message and were away when it was recalled.</summary>
+    public ImmutableList<RecallNote> RecentRecalls { get; init; } = [];
+
+    /// <summary>The next inbox message, stamped with the next dense sequence number.</summary>
+    public DirectMessage NextInboxMessage(UserId sender, UserId recipient, ChatPayload payload, DateTimeOffset at, long messageId, string cid) =>
+        new(InboxSeq + 1, sender, recipient, payload, at, messageId, cid);
+
+    /// <summary>This user's own stored copy of a send with client id <paramref name="cid"/>, if still remembered.</summary>
+    public DirectMessage? ResentBySelf(string cid) => cid.Length > 0 && SentByCid.TryGet(cid, out var m) ? m : null;
+
+    /// <summary>The stored incoming copy of <paramref name="sender"/>'s send with client id <paramref name="cid"/>, if still remembered.</summary>
+    public DirectMessage? ResentBy(UserId sender, string cid) => cid.Length > 0 && ReceivedByCid.TryGet((sender, cid), out var m) ? m : null;
+
+    public bool IsRecalledSeq(long seq) => RecalledSeqs.Contains(seq);
+
+    /// <summary>The newest message between this user and <paramref name="peer"/>, either way.</summary>
+    public DirectMessage? LastWith(UserId peer) => Peers.GetValueOrDefault(peer)?.Last;
+
+    /// <summary>
+    /// Inbox messages stored since the user was last online, oldest first, at most <see cref="MaxBacklog"/> (the newest ones).
+    /// Recalled messages are left out: a seed-000 client has no notion of a recall and must never get their content.
+    /// </summary>
+    public IReadOnlyList<DirectMessage> UndeliveredBacklog()
+    {
+        var pending = RecentInbox.Where(m => m.Seq > DeliveredThrough && !IsRecalledSeq(m.Seq)).ToList();
+        return pending.Count <= MaxBacklog ? pending : pending.GetRange(pending.Count - MaxBacklog, MaxBacklog);
+    }
+
+    /// <summary>
+    /// A 1:1 message from this user: <see cref="StoreAtRecipient"/>, the stored copy of a resend, or a
+    /// <see cref="ChatRefused"/> for the sending socket, whose code is decided here.
+    /// </summary>
+    /// <param name="busy">The entity has too many sends waiting for their recipients.</param>
+    public Decision Decide(SendDirect cmd, bool busy)
+    {
+        var recipient = cmd.RecipientId;
+        var resent = ResentBySelf(cmd.Cid);
+        if (Exists && Blocked.Contains(recipient) && resent is null)
+            return RefuseDirect(cmd, "blocked", $"you have blocked user {recipient}; unblock them to message them");
+        if (!Exists) return RefuseDirect(cmd, RefusalCodes.Refused, $"user {Id} does not exist");
+        if (recipient == Id) return RefuseDirect(cmd, RefusalCodes.Refused, "you cannot message yourself");
+        if (!Friends.Contains(recipient)) return RefuseDirect(cmd, "not-friend", $"user {recipient} is not your friend");
+        if (cmd.Payload.TextLength > ChatPayload.MaxTextLength) return RefuseDirect(cmd, RefusalCodes.Refused, "message is too long");
+        if (busy) return RefuseDirect(cmd, RefusalCodes.Refused, "too many messages in flight, slow down");
+        return resent is null ? StoreAtRecipient : Decision.Reply(new DirectAccepted(cmd.ReplyTag, resent));
+    }
+
+    /// <summary>From the sender's entity: store the incoming copy (once per (sender, cid)) and confirm it to that entity.</summary>
+    public Decision Decide(StoreIncomingDirect cmd)
+    {
+        var resent = ResentBy(cmd.SenderId, cmd.Cid);
+        if (Blocked.Contains(cmd.SenderId) && resent is null)
+            return Decision.Reply(new IncomingDirectRefused(Id, cmd.SenderId, cmd.Correlation, "blocked", $"user {Id} has blocked you"));
+        if (!Exists) return Decision.Reply(new IncomingDirectRefused(Id, cmd.SenderId, cmd.Correlation, RefusalCodes.NotFound, $"user {Id} does not exist"));
+        if (resent is not null) return Decision.Reply(new IncomingDirectStored(Id, cmd.SenderId, cmd.Correlation, resent.Seq, resent.MessageId, resent.At));
+        var message = NextInboxMessage(cmd.SenderId, Id, cmd.Payload, cmd.At, cmd.MessageId, cmd.Cid);
+        return Decision.Store(new DirectMessageStored(message), new IncomingDirectStored(Id, cmd.SenderId, cmd.Correlation, message.Seq, message.MessageId, message.At));
+    }
+
+    /// <summary>
+    /// The recipient stored <paramref name="send"/>: store this user's own copy with the same id and time. The reply is the
+    /// sending socket's <see cref="DirectAccepted"/> (the copy stored before, when a resend already had one).
+    /// </summary>
+    public Decision Decide(IncomingDirectStored stored, SendDirect send)
+    {
+        if (ResentBySelf(send.Cid) is { } existing) return Decision.Reply(new DirectAccepted(send.ReplyTag, existing));
+        var message = NextInboxMessage(Id, send.RecipientId, send.Payload, stored.At, stored.MessageId, send.Cid);
+        return Decision.Store(new DirectMessageStored(message), new DirectAccepted(send.ReplyTag, message));
+    }
+
+    /// <summary>The recipient refused: nothing is stored here either; the sending socket is told why, in the recipient's words.</summary>
+    public static Decision Decide(IncomingDirectRefused refused, SendDirect send) =>
+        Decision.Reply(new ChatRefused(send.ReplyTag, refused.Code, refused.Reason, send.Cid));
+
+    /// <summary>The recipient did not confirm within the delivery timeout.</summary>
+    public static Decision DirectTimedOut(SendDirect send) =>
+        Decision.Reply(new ChatRefused(send.ReplyTag, "timeout", "the recipient did not confirm in time; send again", send.Cid));
+
+    /// <summary>Recall this user's own message; the recipient's copy is recalled by <see cref="RecallIncoming"/>.</summary>
+    public Decision Decide(RecallDirect cmd, DateTimeOffset now)
+    {
+        var (message, code, refusal) = DecideRecall(cmd.Seq, now);
+        if (message is null) return Decision.Reply(new ConversationRefused(code!, refusal!, cmd.Cid));
+        var notice = new MessageRecalled(ConversationId.With(Id), message.Seq, message.MessageId);
+        if (IsRecalledSeq(message.Seq)) return Decision.Reply(notice);
+        return Decision.Store(new DirectMessageRecalled(message.Seq, message.MessageId, now), notice)
+            .Send(new RecallIncoming(message.RecipientId, Id, message.MessageId));
+    }
+
+    /// <summary>From the sender's entity: recall the incoming copy; its notice is pushed to this user's sockets.</summary>
+    public Decision Decide(RecallIncoming cmd, DateTimeOffset now)
+    {
+        var copy = RecentInbox.FirstOrDefault(m => m.MessageId == cmd.MessageId && m.SenderId == cmd.SenderId);
+        if (copy is null || IsRecalledSeq(copy.Seq)) return Decision.Ignore;
+        return Decision.Store(new DirectMessageRecalled(copy.Seq, copy.MessageId, now), new MessageRecalled(ConversationId.With(Id), copy.Seq, copy.MessageId));
+    }
+
+    /// <summary>Decides a recall of this user's own message <paramref name="seq"/> at <paramref name="now"/>.</summary>
+    private (DirectMessage? Message, string? Code, string? Refusal) DecideRecall(long seq, DateTimeOffset now)
+    {
+        if (!Exists) return (null, "unknown-user", $"user {Id} does not exist");
+        var message = RecentInbox.FirstOrDefault(m => m.Seq == seq);
+        if (message is null) return (null, seq > InboxSeq || seq <= 0 ? "no-such-message" : "recall-expired", seq > InboxSeq || seq <= 0 ? $"your inbox has no message {seq}" : "the message is too old to recall");
+        if (message.SenderId != Id) return (null, "not-yours", "you can only recall your own messages");
+        if (IsRecalledSeq(message.Seq)) return (message, null, null);
+        if (now - message.At > RecallWindow) return (null, "recall-expired", $"messages can be recalled for {RecallWindow.TotalMinutes:0} minutes");
+        return (message, null, null);
+    }
+
+    private static Decision RefuseDirect(SendDirect cmd, string code, string reason) => Decision.Reply(new ChatRefused(cmd.ReplyTag, code, reason, cmd.Cid));
+
+    /// <summary>One copy of the state per stored message (this runs for every 1:1 message on both sides).</summary>
+    private UserState AppendInbox(DirectMessage m)
+    {
+        var own = m.SenderId == Id;
+        return this with
+        {
+            InboxSeq = m.Seq,
+            RecentInbox = RecentInbox.Add(m),
+            Peers = PeersWith(m),
+            SentByCid = own && m.Cid.Length > 0 ? SentByCid.Add(m.Cid, m) : SentByCid,
+            ReceivedByCid = !own && m.Cid.Length > 0 ? ReceivedByCid.Add((m.SenderId, m.Cid), m) : ReceivedByCid,
+        };
+    }
+
+    private UserState ApplyRecall(DirectMessageRecalled r) => IsRecalledSeq(r.Seq) ? this : this with
+    {
+        RecalledSeqs = RecalledSeqs.Add(r.Seq),
+        RecentRecalls = RecallNote.Append(RecentRecalls, new RecallNote(r.Seq, r.MessageId, InboxSeq)),
+    };
+}
