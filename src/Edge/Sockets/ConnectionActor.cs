@@ -36,6 +36,7 @@ public sealed record SocketClosed(IActorRef AckTo) : INoSerializationVerificatio
 public sealed class ConnectionActor : SocketConnectionActor
 {
     private const int RoomCatchUpLimit = 200;
+    private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(10);
     private const int MaxBufferedPerRoom = 1000;
 
     private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
@@ -93,10 +94,7 @@ public sealed class ConnectionActor : SocketConnectionActor
             case RoomRecallPublished r:
                 ForgetRecalled(r);
                 break;
-            case RoomReplies.RoomNotFound r:
-                FinishCatchUp(r.RoomId);
-                break;
-            case RoomReplies.RoomRefused r:
+            case CatchUpRefused r:
                 FinishCatchUp(r.RoomId);
                 break;
             default:
@@ -196,7 +194,10 @@ public sealed class ConnectionActor : SocketConnectionActor
         cursor.Live = true;
         if (cursor.FetchWhenLive)
         {
-            Topology.Rooms.Tell(new RoomCommands.FetchRoomMessages(live.RoomId, User, cursor.Delivered, RoomCatchUpLimit));
+            // Asked, not told: a refusal (the room is gone, the user left it) does not name the room.
+            var room = live.RoomId;
+            Topology.Rooms.Ask<object>(new RoomCommands.FetchRoomMessages(room, User, cursor.Delivered, RoomCatchUpLimit), CatchUpTimeout)
+                .PipeTo(Self, success: reply => reply as RoomReplies.RoomMessages ?? (object)new CatchUpRefused(room), failure: _ => new CatchUpRefused(room));
             return;
         }
         cursor.Delivered = Math.Max(cursor.Delivered, live.Head);
@@ -312,4 +313,7 @@ public sealed class ConnectionActor : SocketConnectionActor
             return _written;
         }
     }
+
+    /// <summary>A room refused (or did not answer) a catch-up fetch: the room starts live without it.</summary>
+    private sealed record CatchUpRefused(RoomId RoomId) : INoSerializationVerificationNeeded;
 }

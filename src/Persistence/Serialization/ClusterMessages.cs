@@ -129,7 +129,6 @@ public static class ClusterMessages
         [typeof(RoomReplies.RoomNotFound)] = "QN",
         [typeof(RoomReplies.RoomInfo)] = "QI",
         [typeof(RoomReplies.RoomMessages)] = "QRM",
-        [typeof(RoomReplies.RoomRefused)] = "QR",
         [typeof(RoomConversationReplies.RoomRecalls)] = "QRR",
         [typeof(MembershipCommands.LeaveRoom)] = "ML",
         [typeof(MembershipCommands.RemoveMember)] = "MR",
@@ -140,6 +139,7 @@ public static class ClusterMessages
         [typeof(MembershipReplies.MemberList)] = "NL",
         [typeof(NodeSubscriptionCommands.SetNodeSubscription)] = "RNS",
         [typeof(NodeSubscriptionReplies.NodeSubscriptionSet)] = "QNS",
+        // "QR" (RoomRefused) is retired: rooms refuse with Refused ("XR").
 
         // Fan-out to other nodes' room fan-out actors (B, "broadcast").
         [typeof(RoomMessagePublished)] = "BM",
