@@ -154,12 +154,11 @@ public static class ClusterMessages
         [typeof(AccountCommands.GetCredentials)] = "AG",
         [typeof(AccountCommands.ReplacePasswordHash)] = "AP",
         [typeof(AccountReplies.AccountRegistered)] = "AAR",
-        [typeof(AccountReplies.AccountRefused)] = "AAF",
         [typeof(AccountReplies.Credentials)] = "AC",
-        [typeof(AccountReplies.AccountNotFound)] = "AN",
         [typeof(AccountReplies.PasswordHashStored)] = "AHS",
         [typeof(IdBlockCommands.ReserveIdBlock)] = "IR",
         [typeof(IdBlockReplies.IdBlockGranted)] = "IG",
+        // "AAF" (AccountRefused) and "AN" (AccountNotFound) are retired: accounts refuse with Refused ("XR").
 
         // Operators' queries (akkachat-ctl): commands (O), replies (T).
         [typeof(InspectionCommands.InspectUser)] = "OI",
