@@ -1,164 +1,66 @@
 namespace AkkaChat.Core.Accounts;
 
 using Akka.Actor;
-using Akka.Cluster.Sharding;
-using Akka.Persistence;
-using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
-using AkkaChat.Core.Users;
 using static AkkaChat.Core.Accounts.AccountCommands;
-using static AkkaChat.Core.Accounts.AccountEvents;
-using static AkkaChat.Core.Accounts.AccountReplies;
+using static AkkaChat.Core.Users.UserReplies;
 
 /// <summary>
-/// The owner of one mobile number, so a mobile is unique cluster-wide: registration claims it here
-/// (with a fresh user id and the password hash), then creates the user entity. Until that entity
-/// confirms, commands wait; a crash in between is resumed on recovery.
+/// The owner of one mobile number, so a mobile is unique cluster-wide: registration claims it here (with a fresh user
+/// id and the password hash), then creates the user entity. <see cref="AccountState"/> decides; until the user entity
+/// confirms, the registrant and logins wait and the creation is re-sent, also after a crash.
 /// </summary>
-public sealed class AccountEntity : ChatEntity
+public sealed class AccountEntity : ChatEntity<AccountState>, IWithUnboundedStash
 {
-    private static readonly TimeSpan ProvisionRetry = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly string _mobile;
-    private readonly IChatTopology _topology;
-    private readonly ChatSettings _settings;
-    private readonly List<IActorRef> _registrants = [];
-    private AccountState _state = AccountState.Empty;
+    private bool _leasing;
 
     public AccountEntity(string mobile, IChatTopology topology, ChatSettings settings)
-        : base(settings.EntityIdleTimeout)
+        : base("account-" + mobile, AccountState.Empty with { Mobile = mobile }, topology, settings)
     {
-        _mobile = mobile;
-        _topology = topology;
-        _settings = settings;
-        PersistenceId = "account-" + mobile;
-
-        Recover<IChatEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ =>
-        {
-            if (_state.NeedsProvisioning) BecomeProvisioning();
-            else Become(Ready);
-        });
+        Command<RegisterAccount>(HandleRegister);
+        Command<UserIdLeased>(leased => LeaseEnded(State.Decide(leased.Registration, leased.UserId, DateTimeOffset.UtcNow), leased.ReplyTo));
+        Command<UserIdFailed>(failed => LeaseEnded(AccountState.IdLeaseFailed, failed.ReplyTo));
+        Command<UserCreatedAck>(ack => Execute(State.Decide(ack), Sender));
+        Command<GetCredentials>(cmd => Execute(State.Decide(cmd), Sender));
+        Command<ReplacePasswordHash>(cmd => Execute(State.Decide(cmd), Sender));
     }
-
-    public override string PersistenceId { get; }
 
     public static Props Props(string mobile, IChatTopology topology, ChatSettings settings) =>
         Akka.Actor.Props.Create(() => new AccountEntity(mobile, topology, settings));
 
-    private void Ready()
+    /// <summary>
+    /// A free mobile needs a user id first, leased off the entity; the claim is decided once it is here. One lease at a
+    /// time, so of two registrations at once the first wins and the second is refused.
+    /// </summary>
+    private void HandleRegister(RegisterAccount cmd)
     {
-        Command<RegisterAccount>(cmd =>
+        var decision = State.Decide(cmd);
+        if (decision.IsRefusal)
         {
-            if (_state.IsTaken)
-            {
-                Sender.Tell(new AccountRefused($"mobile {_mobile} is already registered"));
-                return;
-            }
-            _registrants.Add(Sender);
-            var profile = cmd.Profile;
-            var hash = cmd.PasswordHash;
-            _topology.UserIds.Ask<IdLeased>(NextId.Instance, TimeSpan.FromSeconds(10))
-                .PipeTo(Self, success: leased => new UserIdReady(new UserId(leased.Id), hash, profile), failure: _ => UserIdFailed.Instance);
-            BecomeStacked(AwaitingUserId);
-        });
-        Command<GetCredentials>(_ => Sender.Tell(_state.UserId is { } id ? new Credentials(id, _state.PasswordHash) : new AccountNotFound(_mobile)));
-        Command<ReplacePasswordHash>(HandleReplacePasswordHash);
-        CommandAny(HandleIdle);
-    }
-
-    private void HandleReplacePasswordHash(ReplacePasswordHash cmd)
-    {
-        if (!_state.IsTaken)
-        {
-            Sender.Tell(new AccountNotFound(_mobile));
+            Execute(decision, Sender);
             return;
         }
-        if (_state.PasswordHash != cmd.ExpectedHash)
+        if (_leasing)
         {
-            Sender.Tell(new AccountRefused("the password was changed meanwhile"));
+            Stash.Stash();
             return;
         }
+        _leasing = true;
         var replyTo = Sender;
-        Persist(new PasswordHashReplaced(cmd.NewHash), e =>
-        {
-            _state = _state.Apply(e);
-            replyTo.Tell(new PasswordHashStored(_mobile));
-        });
+        Topology.UserIds.Ask<IdLeased>(NextId.Instance, LeaseTimeout)
+            .PipeTo(Self, success: leased => new UserIdLeased(cmd, new UserId(leased.Id), replyTo), failure: _ => new UserIdFailed(replyTo));
     }
 
-    private void AwaitingUserId()
+    private void LeaseEnded(Decision decision, IActorRef registrant)
     {
-        Command<UserIdReady>(ready =>
-        {
-            Persist(new AccountCreated(ready.UserId, ready.PasswordHash, ready.Profile, DateTimeOffset.UtcNow), e =>
-            {
-                _state = _state.Apply(e);
-                UnbecomeStacked();
-                BecomeProvisioning();
-            });
-        });
-        Command<UserIdFailed>(_ =>
-        {
-            ReplyRegistrants(new AccountRefused("could not allocate a user id, try again"));
-            UnbecomeStacked();
-            Stash.UnstashAll();
-        });
-        CommandAny(_ => Stash.Stash());
+        Execute(decision, registrant);
+        _leasing = false;
+        Stash.UnstashAll();
     }
 
-    private void BecomeProvisioning()
-    {
-        Become(Provisioning);
-        SendCreateUser();
-        Timers.StartPeriodicTimer("provision", RetryProvision.Instance, ProvisionRetry);
-    }
+    private sealed record UserIdLeased(RegisterAccount Registration, UserId UserId, IActorRef ReplyTo);
 
-    private void Provisioning()
-    {
-        Command<UserReplies.UserCreatedAck>(ack =>
-        {
-            if (_state.Provisioned) return;
-            Timers.Cancel("provision");
-            Persist(new AccountProvisioned(ack.UserId), e =>
-            {
-                _state = _state.Apply(e);
-                ReplyRegistrants(new AccountRegistered(ack.UserId));
-                Become(Ready);
-                Stash.UnstashAll();
-            });
-        });
-        Command<RetryProvision>(_ => SendCreateUser());
-        CommandAny(_ => Stash.Stash());
-    }
-
-    private void SendCreateUser() =>
-        _topology.Users.Tell(new UserCommands.CreateUser(_state.UserId!.Value, _mobile, _state.Profile!, _state.CreatedAt));
-
-    private void ReplyRegistrants(object reply)
-    {
-        foreach (var registrant in _registrants) registrant.Tell(reply);
-        _registrants.Clear();
-    }
-
-    private void HandleIdle(object message)
-    {
-        if (message is CheckIdle)
-        {
-            if (IsIdle) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-        }
-        else Unhandled(message);
-    }
-
-    private sealed record UserIdReady(UserId UserId, string PasswordHash, ProfileFields Profile);
-
-    private sealed class UserIdFailed
-    {
-        public static readonly UserIdFailed Instance = new();
-    }
-
-    private sealed class RetryProvision
-    {
-        public static readonly RetryProvision Instance = new();
-    }
+    private sealed record UserIdFailed(IActorRef ReplyTo);
 }

@@ -34,11 +34,7 @@ public static class AccountReplies
 {
     public sealed record AccountRegistered(UserId UserId);
 
-    public sealed record AccountRefused(string Reason);
-
     public sealed record Credentials(UserId UserId, string PasswordHash);
-
-    public sealed record AccountNotFound(string Mobile);
 
     public sealed record PasswordHashStored(string Mobile);
 }

@@ -26,18 +26,18 @@ public sealed partial class RoomEntity
     /// <summary>After recovery: only a room that existed before can have subscribers from a previous incarnation.</summary>
     private void StartRollCall()
     {
-        if (!_state.Exists) return;
-        _nodes = new NodeSubscriptions(Random.Shared.NextInt64(1, long.MaxValue), _topology.NodeFanouts.Select(n => n.Node.ToString()));
+        if (!State.Exists) return;
+        _nodes = new NodeSubscriptions(Random.Shared.NextInt64(1, long.MaxValue), Topology.NodeFanouts.Select(n => n.Node.ToString()));
         CallRoll();
     }
 
     /// <summary>Asks each node that has not answered (and is still a member); again every few seconds until all have.</summary>
     private void CallRoll()
     {
-        var members = _topology.NodeFanouts;
+        var members = Topology.NodeFanouts;
         _nodes.KeepUnansweredAmong(members.Select(n => n.Node.ToString()));
         if (_nodes.Unanswered.Count == 0) return;
-        var call = new RollCall(_state.Profile!.Id, _nodes.Call);
+        var call = new RollCall(State.Profile!.Id, _nodes.Call);
         foreach (var node in members)
         {
             if (_nodes.Unanswered.Contains(node.Node.ToString())) node.Fanout.Tell(call, Self);
@@ -51,7 +51,7 @@ public sealed partial class RoomEntity
         if (change == NodeChange.Stale) return;
         if (change == NodeChange.Subscribed) Context.Watch(request.Fanout);
         else if (change == NodeChange.Unsubscribed) Context.Unwatch(request.Fanout);
-        request.Fanout.Tell(new NodeSubscriptionSet(request.RoomId, request.Subscribed, _state.Seq, request.Request));
+        request.Fanout.Tell(new NodeSubscriptionSet(request.RoomId, request.Subscribed, State.Seq, request.Request));
     }
 
     /// <summary>To every subscribed node and, while the roll call runs, to every node that has not answered: once per node.</summary>
@@ -59,7 +59,7 @@ public sealed partial class RoomEntity
     {
         foreach (var fanout in _nodes.Subscribed) fanout.Tell(published, ActorRefs.NoSender);
         if (_nodes.Unanswered.Count == 0) return;
-        foreach (var node in _topology.NodeFanouts)
+        foreach (var node in Topology.NodeFanouts)
         {
             if (_nodes.Broadcasts(node.Node.ToString())) node.Fanout.Tell(published, ActorRefs.NoSender);
         }

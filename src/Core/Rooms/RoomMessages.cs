@@ -14,8 +14,11 @@ public static class RoomCommands
 
     public sealed record GetRoom(RoomId RoomId) : IWithRoomId;
 
-    /// <summary>A room message from <paramref name="SenderId"/>'s socket <paramref name="Origin"/>.</summary>
-    public sealed record SendRoomMessage(RoomId RoomId, UserId SenderId, ChatPayload Payload, long ClientRef, IActorRef Origin, string Cid = "") : IWithRoomId;
+    /// <summary>
+    /// A room message from <paramref name="SenderId"/>'s socket <paramref name="Origin"/>. <paramref name="ReplyTag"/> is an opaque
+    /// number the connection attaches to a send and gets back on its answer.
+    /// </summary>
+    public sealed record SendRoomMessage(RoomId RoomId, UserId SenderId, ChatPayload Payload, long ReplyTag, IActorRef Origin, string Cid = "") : IWithRoomId;
 
     /// <summary>A member's socket asks for the messages after <paramref name="AfterSeq"/>, oldest first.</summary>
     public sealed record FetchRoomMessages(RoomId RoomId, UserId Member, long AfterSeq, int Max) : IWithRoomId;
@@ -57,6 +60,7 @@ public static class RoomReplies
     /// <summary><paramref name="Member"/> belongs to the room; <paramref name="Mark"/> is the room's sequence number when they joined.</summary>
     public sealed record MembershipConfirmed(RoomProfile Room, UserId Member, long Mark);
 
+    /// <summary>To a user entity's join (<see cref="RoomCommands.AddMember"/>): the room does not exist. Other askers get a <see cref="Refused"/>.</summary>
     public sealed record RoomNotFound(RoomId RoomId);
 
     /// <summary>The room's profile and size, and <paramref name="Head"/>, the sequence number of its newest message.</summary>
@@ -69,8 +73,6 @@ public static class RoomReplies
     }
 
     public sealed record RoomMessages(RoomId RoomId, IReadOnlyList<RoomMessage> Messages, long HeadSeq);
-
-    public sealed record RoomRefused(RoomId RoomId, string Reason);
 }
 
 /// <summary>A stored room message on its way to the sockets of one node. Sent once per node, not per member.</summary>

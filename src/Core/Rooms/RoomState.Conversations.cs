@@ -4,7 +4,9 @@ using System.Collections.Immutable;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Users;
+using static AkkaChat.Core.Rooms.RoomConversationCommands;
 using static AkkaChat.Core.Rooms.RoomConversationEvents;
+using static AkkaChat.Core.Rooms.RoomConversationReplies;
 
 /// <summary>Recalls in a room.</summary>
 public sealed partial record RoomState
@@ -27,17 +29,35 @@ public sealed partial record RoomState
     /// <summary>The newest message, for the conversation list.</summary>
     public RoomMessage? Last => Recent.LastOrDefault();
 
-    public (RoomMessage? Message, string? Code, string? Refusal) DecideRecall(UserId sender, long seq, DateTimeOffset now)
+    /// <summary>
+    /// The sender recalls their message within <see cref="UserState.RecallWindow"/>: stored, then published like a message. A
+    /// refusal is a <see cref="ConversationRefused"/> for the socket; a recall already stored is answered with its notice.
+    /// </summary>
+    public Decision Decide(RecallRoomMessage cmd, DateTimeOffset now)
     {
-        if (!Exists) return (null, "no-room", "room does not exist");
-        if (!Members.Contains(sender)) return (null, "not-member", "you are not a member of this room");
-        var message = Recent.FirstOrDefault(m => m.Seq == seq);
-        if (message is null) return (null, seq > Seq || seq <= 0 ? "no-such-message" : "recall-expired", seq > Seq || seq <= 0 ? $"the room has no message {seq}" : "the message is too old to recall");
-        if (message.SenderId != sender) return (null, "not-yours", "you can only recall your own messages");
-        if (IsRecalledSeq(message.Seq)) return (message, null, null);
-        if (now - message.At > UserState.RecallWindow) return (null, "recall-expired", $"messages can be recalled for {UserState.RecallWindow.TotalMinutes:0} minutes");
-        return (message, null, null);
+        if (!Exists) return RefuseRecall(cmd, RefusalCodes.NoRoom, "room does not exist");
+        if (!Members.Contains(cmd.SenderId)) return RefuseRecall(cmd, RefusalCodes.NotMember, "you are not a member of this room");
+        var message = Recent.FirstOrDefault(m => m.Seq == cmd.Seq);
+        if (message is null)
+        {
+            return cmd.Seq > Seq || cmd.Seq <= 0
+                ? RefuseRecall(cmd, RefusalCodes.NoSuchMessage, $"the room has no message {cmd.Seq}")
+                : RefuseRecall(cmd, RefusalCodes.RecallExpired, "the message is too old to recall");
+        }
+        if (message.SenderId != cmd.SenderId) return RefuseRecall(cmd, RefusalCodes.NotYours, "you can only recall your own messages");
+        if (IsRecalledSeq(message.Seq)) return Decision.Reply(new RoomRecallPublished(message.RoomId, message.Seq, message.MessageId));
+        if (now - message.At > UserState.RecallWindow)
+            return RefuseRecall(cmd, RefusalCodes.RecallExpired, $"messages can be recalled for {UserState.RecallWindow.TotalMinutes:0} minutes");
+        return Decision.Store(new RoomMessageRecalled(message.Seq, message.MessageId, now));
     }
+
+    /// <summary>A v2 socket about to read the journal: the recalls it has to know of.</summary>
+    public Decision Decide(GetRoomRecalls cmd) => Exists
+        ? Decision.Reply(new RoomRecalls(cmd.RoomId, Seq, RecalledAfter(cmd.AfterSeq)) { Missed = RecallNote.MissedBy(RecentRecalls, cmd.AfterSeq) })
+        : NotFound(cmd.RoomId);
+
+    private static Decision RefuseRecall(RecallRoomMessage cmd, string code, string reason) =>
+        Decision.Reply(new ConversationReplies.ConversationRefused(code, reason, cmd.Cid));
 
     private RoomState ApplyRecall(RoomMessageRecalled r) => IsRecalledSeq(r.Seq) ? this : this with
     {

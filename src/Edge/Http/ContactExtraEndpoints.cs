@@ -1,5 +1,6 @@
 namespace AkkaChat.Edge.Http;
 
+using AkkaChat.Core;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
@@ -150,8 +151,7 @@ public static class ContactExtraEndpoints
     {
         MembershipReplies.MembershipEnded ended => ApiReply.Ok(ApiReply.View(ended.Room)),
         MembershipReplies.OwnershipMoved moved => ApiReply.Ok(ApiReply.View(moved.Room)),
-        RoomReplies.RoomRefused refused => ApiReply.Fail(refused.Reason),
-        RoomReplies.RoomNotFound => ApiReply.Fail($"room {room} does not exist"),
+        Refused refused => ApiReply.Fail(refused.Reason),
         _ => ApiReply.Fail(failure),
     };
 

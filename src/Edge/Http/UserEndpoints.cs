@@ -1,6 +1,7 @@
 namespace AkkaChat.Edge.Http;
 
 using System.Text.RegularExpressions;
+using AkkaChat.Core;
 using AkkaChat.Core.Accounts;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
@@ -62,7 +63,7 @@ public static partial class UserEndpoints
                 return created is null
                     ? ApiReply.Fail("registration is still being completed, try logging in")
                     : ApiReply.Ok(ApiReply.View(created) with { Mobile = mobile });
-            case AccountReplies.AccountRefused refused:
+            case Refused refused:
                 return ApiReply.Fail(refused.Reason);
             default:
                 return ApiReply.Fail("registration failed, try again");
@@ -133,7 +134,7 @@ public static partial class UserEndpoints
         {
             case AccountReplies.PasswordHashStored:
                 break;
-            case AccountReplies.AccountRefused refused:
+            case Refused refused:
                 return ApiReply.Fail(refused.Reason);
             default:
                 return ApiReply.Fail("the password could not be changed, try again");

@@ -128,7 +128,6 @@ public static class ClusterMessages
         [typeof(RoomReplies.RoomNotFound)] = "QN",
         [typeof(RoomReplies.RoomInfo)] = "QI",
         [typeof(RoomReplies.RoomMessages)] = "QRM",
-        [typeof(RoomReplies.RoomRefused)] = "QR",
         [typeof(RoomConversationReplies.RoomRecalls)] = "QRR",
         [typeof(MembershipCommands.LeaveRoom)] = "ML",
         [typeof(MembershipCommands.RemoveMember)] = "MR",
@@ -139,6 +138,7 @@ public static class ClusterMessages
         [typeof(MembershipReplies.MemberList)] = "NL",
         [typeof(NodeSubscriptionCommands.SetNodeSubscription)] = "RNS",
         [typeof(NodeSubscriptionReplies.NodeSubscriptionSet)] = "QNS",
+        // "QR" (RoomRefused) is retired: rooms refuse with Refused ("XR").
 
         // Fan-out to other nodes' room fan-out actors (B, "broadcast").
         [typeof(RoomMessagePublished)] = "BM",
@@ -153,12 +153,11 @@ public static class ClusterMessages
         [typeof(AccountCommands.GetCredentials)] = "AG",
         [typeof(AccountCommands.ReplacePasswordHash)] = "AP",
         [typeof(AccountReplies.AccountRegistered)] = "AAR",
-        [typeof(AccountReplies.AccountRefused)] = "AAF",
         [typeof(AccountReplies.Credentials)] = "AC",
-        [typeof(AccountReplies.AccountNotFound)] = "AN",
         [typeof(AccountReplies.PasswordHashStored)] = "AHS",
         [typeof(IdBlockCommands.ReserveIdBlock)] = "IR",
         [typeof(IdBlockReplies.IdBlockGranted)] = "IG",
+        // "AAF" (AccountRefused) and "AN" (AccountNotFound) are retired: accounts refuse with Refused ("XR").
 
         // Operators' queries (akkachat-ctl): commands (O), replies (T).
         [typeof(InspectionCommands.InspectUser)] = "OI",

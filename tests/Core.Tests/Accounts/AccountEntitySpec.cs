@@ -32,7 +32,7 @@ public sealed class AccountEntitySpec(ITestOutputHelper output) : ChatActorSpec(
         var chat = StartChat();
         var first = Query<AccountRegistered>(chat.Accounts, new RegisterAccount("13800000001", "hash-1", Samples.Profile("alice")));
 
-        Query<AccountRefused>(chat.Accounts, new RegisterAccount("13800000001", "hash-2", Samples.Profile("mallory")));
+        Assert.Equal(new Refused(RefusalCodes.Taken, "mobile 13800000001 is already registered"), Query<Refused>(chat.Accounts, new RegisterAccount("13800000001", "hash-2", Samples.Profile("mallory"))));
 
         Assert.Equal(new Credentials(first.UserId, "hash-1"), Query<Credentials>(chat.Accounts, new GetCredentials("13800000001")));
         Assert.Equal("alice", Query<ProfileReply>(chat.Users, new GetProfile(first.UserId)).Profile.Nickname);
@@ -49,7 +49,7 @@ public sealed class AccountEntitySpec(ITestOutputHelper output) : ChatActorSpec(
         chat.Accounts.Tell(new RegisterAccount("13800000001", "hash-2", Samples.Profile("mallory")), second.Ref);
 
         var registered = first.ExpectMsg<AccountRegistered>(Timeout);
-        second.ExpectMsg<AccountRefused>(Timeout);
+        Assert.Equal("mobile 13800000001 is already registered", second.ExpectMsg<Refused>(Timeout).Reason);
         Assert.Equal(new Credentials(registered.UserId, "hash-1"), Query<Credentials>(chat.Accounts, new GetCredentials("13800000001")));
     }
 
@@ -69,7 +69,7 @@ public sealed class AccountEntitySpec(ITestOutputHelper output) : ChatActorSpec(
     {
         var chat = StartChat();
 
-        Assert.Equal(new AccountNotFound("13899999999"), Query<AccountNotFound>(chat.Accounts, new GetCredentials("13899999999")));
+        Assert.Equal(RefusalCodes.NotFound, Query<Refused>(chat.Accounts, new GetCredentials("13899999999")).Code);
     }
 
     [Fact]
@@ -81,6 +81,31 @@ public sealed class AccountEntitySpec(ITestOutputHelper output) : ChatActorSpec(
         StopEntity(chat.Accounts, "13800000001");
 
         Assert.Equal(new Credentials(alice, "hash-of-alice"), Query<Credentials>(chat.Accounts, new GetCredentials("13800000001")));
-        Query<AccountRefused>(chat.Accounts, new RegisterAccount("13800000001", "hash-2", Samples.Profile("mallory")));
+        Assert.Equal(new Refused(RefusalCodes.Taken, "mobile 13800000001 is already registered"), Query<Refused>(chat.Accounts, new RegisterAccount("13800000001", "hash-2", Samples.Profile("mallory"))));
+    }
+
+    [Fact]
+    public void An_account_whose_user_entity_never_confirmed_resends_the_creation_and_logins_wait_for_it_even_after_a_restart()
+    {
+        var gate = CreateTestProbe();
+        var chat = StartChat(usersSeenByEntities: gate.Ref);
+        HoldOnly<CreateUser>(gate, chat.Users);
+        var registrant = CreateTestProbe();
+
+        chat.Accounts.Tell(new RegisterAccount("13800000001", "hash-1", Samples.Profile("alice")), registrant.Ref);
+        var create = gate.ExpectMsg<CreateUser>(Timeout);
+        Assert.Equal(create, gate.ExpectMsg<CreateUser>(Timeout)); // the retry tick: the user entity never answered
+        registrant.ExpectNoMsg(TimeSpan.Zero);
+
+        StopEntity(chat.Accounts, "13800000001");
+        var login = CreateTestProbe();
+        chat.Accounts.Tell(new GetCredentials("13800000001"), login.Ref);
+
+        var resent = gate.ExpectMsg<CreateUser>(Timeout); // sent again after recovery (its time as read back from the journal)
+        Assert.Equal((create.UserId, create.Mobile, create.Profile), (resent.UserId, resent.Mobile, resent.Profile));
+        login.ExpectNoMsg(Quiet);
+        chat.Users.Tell(resent, gate.LastSender);
+        Assert.Equal(new Credentials(create.UserId, "hash-1"), login.ExpectMsg<Credentials>(Timeout));
+        Assert.Equal("alice", Query<ProfileReply>(chat.Users, new GetProfile(create.UserId)).Profile.Nickname);
     }
 }

@@ -1,9 +1,16 @@
 namespace AkkaChat.Core.Tests.Rooms;
 
+using Akka.Actor;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Tests.Support;
+using static AkkaChat.Core.Rooms.MembershipCommands;
 using static AkkaChat.Core.Rooms.MembershipEvents;
+using static AkkaChat.Core.Rooms.MembershipReplies;
+using static AkkaChat.Core.Rooms.RoomCommands;
+using static AkkaChat.Core.Users.ConnectionPushes;
+using static AkkaChat.Core.Users.ContactCommands;
+using static AkkaChat.Core.Users.ContactReplies;
 using static AkkaChat.Core.Rooms.RoomEvents;
 
 /// <summary>Leaving, removal by the owner, ownership transfer and the member list, folded into <see cref="RoomState"/>.</summary>
@@ -20,10 +27,10 @@ public sealed class MembershipStateSpec
     {
         var state = RoomState.Empty;
 
-        Assert.Equal("room does not exist", state.RefuseLeave(Member));
-        Assert.Equal("room does not exist", state.RefuseRemoveMember(Owner, Member));
-        Assert.Equal("room does not exist", state.RefuseTransfer(Owner, Member));
-        Assert.Equal("room does not exist", state.RefuseListMembers(Member));
+        Assert.Equal("room 100 does not exist", Refusal(state.Decide(new LeaveRoom(Lobby, Member), Samples.At)));
+        Assert.Equal("room 100 does not exist", Refusal(state.Decide(new RemoveMember(Lobby, Owner, Member), Samples.At)));
+        Assert.Equal("room 100 does not exist", Refusal(state.Decide(new TransferOwnership(Lobby, Owner, Member), Samples.At)));
+        Assert.Equal("room 100 does not exist", Refusal(state.Decide(new ListMembers(Lobby, Member))));
     }
 
     [Fact]
@@ -31,9 +38,9 @@ public sealed class MembershipStateSpec
     {
         var state = WithMembers();
 
-        Assert.Null(state.RefuseLeave(Member));
-        Assert.Contains("transfer ownership", state.RefuseLeave(Owner));
-        Assert.Contains("not a member", state.RefuseLeave(Stranger));
+        Assert.Null(Refusal(state.Decide(new LeaveRoom(Lobby, Member), Samples.At)));
+        Assert.Contains("transfer ownership", Refusal(state.Decide(new LeaveRoom(Lobby, Owner), Samples.At)));
+        Assert.Contains("not a member", Refusal(state.Decide(new LeaveRoom(Lobby, Stranger), Samples.At)));
     }
 
     [Fact]
@@ -43,7 +50,7 @@ public sealed class MembershipStateSpec
 
         Assert.Equal(new[] { Owner, Other }, left.MemberListing());
         Assert.Equal(new[] { Member }, left.PendingUnlinks);
-        Assert.NotNull(left.RefuseMessage(Member, Samples.Text("still here?")));
+        Assert.IsType<ChatRefused>(left.Decide(new SendRoomMessage(Lobby, Member, Samples.Text("still here?"), 1, ActorRefs.Nobody), Samples.At).ReplyMessage);
 
         var confirmed = left.Apply(new MemberUnlinked(Member));
         Assert.Empty(confirmed.PendingUnlinks);
@@ -64,10 +71,10 @@ public sealed class MembershipStateSpec
     {
         var state = WithMembers();
 
-        Assert.Null(state.RefuseRemoveMember(Owner, Member));
-        Assert.Contains("only the room's owner", state.RefuseRemoveMember(Member, Other));
-        Assert.Contains("cannot remove themself", state.RefuseRemoveMember(Owner, Owner));
-        Assert.Contains("not a member", state.RefuseRemoveMember(Owner, Stranger));
+        Assert.Null(Refusal(state.Decide(new RemoveMember(Lobby, Owner, Member), Samples.At)));
+        Assert.Contains("only the room's owner", Refusal(state.Decide(new RemoveMember(Lobby, Member, Other), Samples.At)));
+        Assert.Contains("cannot remove themself", Refusal(state.Decide(new RemoveMember(Lobby, Owner, Owner), Samples.At)));
+        Assert.Contains("not a member", Refusal(state.Decide(new RemoveMember(Lobby, Owner, Stranger), Samples.At)));
 
         var removed = state.Apply(new MemberRemoved(Other, Owner, Samples.At));
         Assert.Equal(new[] { Owner, Member }, removed.MemberListing());
@@ -79,10 +86,10 @@ public sealed class MembershipStateSpec
     {
         var state = WithMembers();
 
-        Assert.Null(state.RefuseTransfer(Owner, Member));
-        Assert.Contains("only the room's owner", state.RefuseTransfer(Member, Other));
-        Assert.Contains("already own", state.RefuseTransfer(Owner, Owner));
-        Assert.Contains("not a member", state.RefuseTransfer(Owner, Stranger));
+        Assert.Null(Refusal(state.Decide(new TransferOwnership(Lobby, Owner, Member), Samples.At)));
+        Assert.Contains("only the room's owner", Refusal(state.Decide(new TransferOwnership(Lobby, Member, Other), Samples.At)));
+        Assert.Contains("already own", Refusal(state.Decide(new TransferOwnership(Lobby, Owner, Owner), Samples.At)));
+        Assert.Contains("not a member", Refusal(state.Decide(new TransferOwnership(Lobby, Owner, Stranger), Samples.At)));
     }
 
     [Fact]
@@ -92,15 +99,14 @@ public sealed class MembershipStateSpec
 
         Assert.Equal(Member, moved.Profile!.OwnerId);
         Assert.Equal(new[] { Member, Owner, Other }, moved.MemberListing());
-        Assert.False(moved.OwnershipRecordedBy(Owner, Member));
-        Assert.Null(moved.RefuseLeave(Owner));
-        Assert.NotNull(moved.RefuseLeave(Member));
+        Assert.Equal(2, moved.PendingOwnership.Count);
+        Assert.Null(Refusal(moved.Decide(new LeaveRoom(Lobby, Owner), Samples.At)));
+        Assert.NotNull(Refusal(moved.Decide(new LeaveRoom(Lobby, Member), Samples.At)));
 
         var halfway = moved.Apply(new OwnershipRecorded(Member, Owned: true));
-        Assert.False(halfway.OwnershipRecordedBy(Owner, Member));
+        Assert.Equal([Owner], halfway.PendingOwnership.Keys);
         var done = halfway.Apply(new OwnershipRecorded(Owner, Owned: false));
-        Assert.True(done.OwnershipRecordedBy(Owner, Member));
-        Assert.Empty(done.PendingOwnership);
+                Assert.Empty(done.PendingOwnership);
     }
 
     [Fact]
@@ -121,8 +127,8 @@ public sealed class MembershipStateSpec
     {
         var state = WithMembers();
 
-        Assert.Null(state.RefuseListMembers(Other));
-        Assert.Contains("not a member", state.RefuseListMembers(Stranger));
+        Assert.Null(Refusal(state.Decide(new ListMembers(Lobby, Other))));
+        Assert.Contains("not a member", Refusal(state.Decide(new ListMembers(Lobby, Stranger))));
         Assert.Equal(new[] { Owner, Member, Other }, state.MemberListing());
     }
 
@@ -138,6 +144,52 @@ public sealed class MembershipStateSpec
         Assert.Equal(Member, restored.Profile!.OwnerId);
         Assert.Equal(new[] { Member, Owner }, restored.MemberListing());
     }
+
+    [Fact]
+    public void Leaving_is_stored_the_asker_waits_and_the_members_entity_is_told_until_it_confirms()
+    {
+        var state = WithMembers();
+
+        var leave = state.Decide(new LeaveRoom(Lobby, Member), Samples.At);
+        Assert.Equal(new MemberLeft(Member, Samples.At), Assert.Single(leave.Events));
+        Assert.NotNull(leave.AwaitKey);
+        Assert.Equal([new UnlinkRoom(Member, Lobby)], leave.Sends);
+
+        var left = state.Apply(leave.Events[0]);
+        Assert.Equal([new UnlinkRoom(Member, Lobby)], left.Outstanding);
+        Assert.Equal(leave.AwaitKey, left.Decide(new LeaveRoom(Lobby, Member), Samples.At).AwaitKey); // asked again: waits too
+
+        var recorded = left.Decide(new RoomUnlinkRecorded(Member, Lobby));
+        Assert.Equal(new MemberUnlinked(Member), Assert.Single(recorded.Events));
+        Assert.Equal([new KeyValuePair<object, object>(leave.AwaitKey!, new MembershipEnded(left.Profile!, Member))], recorded.Answers);
+        Assert.Empty(left.Apply(recorded.Events[0]).Outstanding);
+
+        var late = left.Apply(recorded.Events[0]).Decide(new RoomUnlinkRecorded(Member, Lobby));
+        Assert.Empty(late.Events);
+        Assert.Single(late.Answers);
+    }
+
+    [Fact]
+    public void A_transfer_tells_both_users_and_is_answered_once_the_last_one_recorded_it()
+    {
+        var transfer = WithMembers().Decide(new TransferOwnership(Lobby, Owner, Member), Samples.At);
+        Assert.Equal([new SetRoomOwnership(Owner, Lobby, false), new SetRoomOwnership(Member, Lobby, true)], transfer.Sends);
+        var moved = WithMembers().Apply(transfer.Events[0]);
+        Assert.Equal(2, moved.Outstanding.Count());
+
+        var first = moved.Decide(new RoomOwnershipRecorded(Member, Lobby, true));
+        Assert.Equal(new OwnershipRecorded(Member, true), Assert.Single(first.Events));
+        Assert.Empty(first.Answers);
+        Assert.Empty(moved.Decide(new RoomOwnershipRecorded(Member, Lobby, false)).Events); // not what it must record
+
+        var halfway = moved.Apply(first.Events[0]);
+        var last = halfway.Decide(new RoomOwnershipRecorded(Owner, Lobby, false));
+        Assert.Single(last.Events);
+        Assert.Equal([new KeyValuePair<object, object>(transfer.AwaitKey!, new OwnershipMoved(halfway.Profile!))], last.Answers);
+        Assert.Equal([new SetRoomOwnership(Owner, Lobby, false)], halfway.Outstanding);
+    }
+
+    private static string? Refusal(Decision decision) => (decision.ReplyMessage as Refused)?.Reason;
 
     private static RoomState WithMembers() => Apply(
         RoomState.Empty,

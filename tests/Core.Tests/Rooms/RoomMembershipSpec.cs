@@ -70,7 +70,7 @@ public sealed class RoomMembershipSpec(ITestOutputHelper output) : ChatActorSpec
 
         Assert.Contains("does not exist", refused.Reason, StringComparison.Ordinal);
         Assert.Empty(RoomsOf(chat, bob));
-        Assert.Equal(new RoomNotFound(nowhere), Query<RoomNotFound>(chat.Rooms, new GetRoom(nowhere)));
+        Assert.Equal(new Refused(RefusalCodes.NotFound, $"room {nowhere} does not exist"), Query<Refused>(chat.Rooms, new GetRoom(nowhere)));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class RoomMessageSpec(ITestOutputHelper output) : ChatActorSpec(ou
         var refused = origin.ExpectMsg<ChatRefused>(Timeout);
         Assert.Equal((3L, "not-member"), (refused.ReplyTag, refused.Code));
         RoomFanout.ExpectNoMsg(Quiet);
-        Query<RoomRefused>(chat.Rooms, new FetchRoomMessages(room.Id, mallory, 0, 10));
+        Query<Refused>(chat.Rooms, new FetchRoomMessages(room.Id, mallory, 0, 10));
     }
 
     [Fact]

@@ -1,10 +1,14 @@
 namespace AkkaChat.Core.Tests.Rooms;
 
+using Akka.Actor;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Tests.Support;
+using static AkkaChat.Core.Rooms.RoomCommands;
 using static AkkaChat.Core.Rooms.RoomEvents;
+using static AkkaChat.Core.Rooms.RoomReplies;
+using static AkkaChat.Core.Users.ConnectionPushes;
 
 public sealed class RoomStateSpec
 {
@@ -19,7 +23,7 @@ public sealed class RoomStateSpec
         var state = RoomState.Empty;
 
         Assert.False(state.Exists);
-        Assert.Equal(("no-room", "room does not exist"), state.RefuseMessage(Owner, Samples.Text("hi")));
+        Assert.Equal(("no-room", "room does not exist"), Refusal(state, Owner, Samples.Text("hi")));
     }
 
     [Fact]
@@ -44,36 +48,36 @@ public sealed class RoomStateSpec
     }
 
     [Fact]
-    public void RefuseMessage_refuses_a_non_member()
+    public void A_message_from_a_non_member_is_refused()
     {
-        Assert.Equal("not-member", Apply(Created(), new MemberJoined(Member, Samples.At)).RefuseMessage(Stranger, Samples.Text("hi"))?.Code);
+        Assert.Equal("not-member", Refusal(Apply(Created(), new MemberJoined(Member, Samples.At)), Stranger, Samples.Text("hi"))?.Code);
     }
 
     [Fact]
-    public void RefuseMessage_refuses_text_over_the_limit()
+    public void A_message_over_the_limit_is_refused()
     {
         var state = Created();
 
-        Assert.Null(state.RefuseMessage(Owner, Samples.TextOfLength(ChatPayload.MaxTextLength)));
-        Assert.Equal("refused", state.RefuseMessage(Owner, Samples.TextOfLength(ChatPayload.MaxTextLength + 1))?.Code);
+        Assert.Null(Refusal(state, Owner, Samples.TextOfLength(ChatPayload.MaxTextLength)));
+        Assert.Equal("refused", Refusal(state, Owner, Samples.TextOfLength(ChatPayload.MaxTextLength + 1))?.Code);
     }
 
     [Fact]
-    public void RefuseMessage_accepts_the_owner_and_members()
+    public void The_owner_and_members_may_post()
     {
         var state = Apply(Created(), new MemberJoined(Member, Samples.At));
 
-        Assert.Null(state.RefuseMessage(Owner, Samples.Text("hi")));
-        Assert.Null(state.RefuseMessage(Member, Samples.Text("hi")));
+        Assert.Null(Refusal(state, Owner, Samples.Text("hi")));
+        Assert.Null(Refusal(state, Member, Samples.Text("hi")));
     }
 
     [Fact]
-    public void NextMessage_numbers_the_log_densely()
+    public void Messages_number_the_log_densely()
     {
         var state = Created();
         for (var expected = 1L; expected <= 5; expected++)
         {
-            var message = state.NextMessage(Owner, Samples.Text("m" + expected), Samples.At);
+            var message = Next(state, Owner, Samples.Text("m" + expected), Samples.At);
             Assert.Equal(new RoomMessage(Lobby, expected, Owner, Samples.Text("m" + expected), Samples.At, message.MessageId, ""), message);
             state = state.Apply(new RoomMessageStored(message));
         }
@@ -130,7 +134,7 @@ public sealed class RoomStateSpec
         Assert.Equal(state.Seq, restored.Seq);
         Assert.Equal(state.Recent, restored.Recent);
         Assert.Equal(state.Recent.Capacity, restored.Recent.Capacity);
-        Assert.Equal(state.Seq + 1, restored.NextMessage(Member, Samples.Text("next"), Samples.At).Seq);
+        Assert.Equal(state.Seq + 1, Next(restored, Member, Samples.Text("next"), Samples.At).Seq);
     }
 
     [Fact]
@@ -141,6 +145,52 @@ public sealed class RoomStateSpec
         Assert.Same(state, state.Apply(new AkkaChat.Core.Users.UserEvents.FriendAdded(Member)));
     }
 
+    [Fact]
+    public void A_message_is_stored_and_acknowledged_with_the_reply_tag_and_a_resent_cid_gets_the_stored_one()
+    {
+        var state = Created();
+
+        var first = state.Decide(new SendRoomMessage(Lobby, Owner, Samples.Text("hi"), 41, ActorRefs.Nobody, "c1"), Samples.At);
+        var stored = Assert.IsType<RoomMessageStored>(Assert.Single(first.Events)).Message;
+        Assert.Equal(new RoomAccepted(41, stored), first.ReplyMessage);
+
+        var resent = state.Apply(new RoomMessageStored(stored)).Decide(new SendRoomMessage(Lobby, Owner, Samples.Text("hi"), 42, ActorRefs.Nobody, "c1"), Samples.At);
+        Assert.Empty(resent.Events);
+        Assert.Equal(new RoomAccepted(42, stored), resent.ReplyMessage);
+    }
+
+    [Fact]
+    public void Reads_of_a_missing_room_are_refused_as_not_found_with_the_text_users_see()
+    {
+        var missing = new Refused(RefusalCodes.NotFound, "room 100 does not exist");
+
+        Assert.Equal(missing, RoomState.Empty.Decide(new GetRoom(Lobby)).ReplyMessage);
+        Assert.Equal(missing, RoomState.Empty.Decide(new FetchRoomMessages(Lobby, Owner, 0, 10)).ReplyMessage);
+        Assert.Equal(missing, RoomState.Empty.Decide(new RoomConversationCommands.GetRoomRecalls(Lobby, 0)).ReplyMessage);
+        Assert.Equal(new RoomNotFound(Lobby), RoomState.Empty.Decide(new AddMember(Lobby, Member), Samples.At).ReplyMessage);
+        Assert.Equal("you are not a member of this room", (Created().Decide(new FetchRoomMessages(Lobby, Stranger, 0, 10)).ReplyMessage as Refused)?.Reason);
+    }
+
+    [Fact]
+    public void Creating_and_joining_are_idempotent_and_confirm_the_membership()
+    {
+        var create = new CreateRoomLog(Lobby, Owner, Samples.Room("lobby"), Samples.At);
+        var created = RoomState.Empty.Decide(create);
+        Assert.IsType<RoomCreated>(Assert.Single(created.Events));
+        Assert.Equal(new MembershipConfirmed(Created().Profile!, Owner, 0), created.ReplyMessage);
+        Assert.Empty(Created().Decide(create).Events);
+
+        var joined = Created().Decide(new AddMember(Lobby, Member), Samples.At);
+        Assert.Equal(new MemberJoined(Member, Samples.At), Assert.Single(joined.Events));
+        Assert.Empty(Created().Decide(new AddMember(Lobby, Owner), Samples.At).Events);
+    }
+
+    private static (string Code, string Reason)? Refusal(RoomState state, UserId sender, ChatPayload payload) =>
+        state.Decide(new SendRoomMessage(Lobby, sender, payload, 1, ActorRefs.Nobody), Samples.At).ReplyMessage is ChatRefused r ? (r.Code, r.Reason) : null;
+
+    private static RoomMessage Next(RoomState state, UserId sender, ChatPayload payload, DateTimeOffset at) =>
+        ((RoomMessageStored)state.Decide(new SendRoomMessage(Lobby, sender, payload, 1, ActorRefs.Nobody), at).Events[0]).Message;
+
     private static RoomState Created() =>
         RoomState.Empty.Apply(new RoomCreated(Lobby, Owner, Samples.Room("lobby"), Samples.At));
 
@@ -149,7 +199,7 @@ public sealed class RoomStateSpec
     private static RoomState WithMessages(RoomState state, int count)
     {
         for (var i = 0; i < count; i++)
-            state = state.Apply(new RoomMessageStored(state.NextMessage(Owner, Samples.Text("m" + (i + 1)), Samples.At.AddSeconds(i))));
+            state = state.Apply(new RoomMessageStored(Next(state, Owner, Samples.Text("m" + (i + 1)), Samples.At.AddSeconds(i))));
         return state;
     }
 }

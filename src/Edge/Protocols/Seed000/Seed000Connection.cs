@@ -22,6 +22,7 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 public sealed class Seed000Connection : SocketConnectionActor
 {
     private const int RoomCatchUpLimit = 200;
+    private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(10);
     private const int MaxBufferedPerRoom = 1000;
 
     private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
@@ -79,10 +80,7 @@ public sealed class Seed000Connection : SocketConnectionActor
             case RoomRecallPublished r:
                 ForgetRecalled(r);
                 break;
-            case RoomReplies.RoomNotFound r:
-                FinishCatchUp(r.RoomId);
-                break;
-            case RoomReplies.RoomRefused r:
+            case CatchUpRefused r:
                 FinishCatchUp(r.RoomId);
                 break;
             default:
@@ -182,7 +180,10 @@ public sealed class Seed000Connection : SocketConnectionActor
         cursor.Live = true;
         if (cursor.FetchWhenLive)
         {
-            Topology.Rooms.Tell(new RoomCommands.FetchRoomMessages(live.RoomId, User, cursor.Delivered, RoomCatchUpLimit));
+            // Asked, not told: a refusal (the room is gone, the user left it) does not name the room.
+            var room = live.RoomId;
+            Topology.Rooms.Ask<object>(new RoomCommands.FetchRoomMessages(room, User, cursor.Delivered, RoomCatchUpLimit), CatchUpTimeout)
+                .PipeTo(Self, success: reply => reply as RoomReplies.RoomMessages ?? (object)new CatchUpRefused(room), failure: _ => new CatchUpRefused(room));
             return;
         }
         cursor.Delivered = Math.Max(cursor.Delivered, live.Head);
@@ -298,4 +299,7 @@ public sealed class Seed000Connection : SocketConnectionActor
             return _written;
         }
     }
+
+    /// <summary>A room refused (or did not answer) a catch-up fetch: the room starts live without it.</summary>
+    private sealed record CatchUpRefused(RoomId RoomId) : INoSerializationVerificationNeeded;
 }
