@@ -143,6 +143,19 @@ public sealed class UserDecisionSpec
     }
 
     [Fact]
+    public void Deciding_an_accepted_send_allocates_nothing()
+    {
+        var state = Apply(AliceCreated(), new UserEvents.FriendAdded(Bob));
+        var send = Send(Bob);
+        state.Decide(send, busy: false); // warm up: the first call may allocate while the JIT compiles it
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++) state.Decide(send, busy: false);
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Storing_an_incoming_copy_replies_to_the_sender_entity_once_and_a_missing_recipient_refuses()
     {
         var bob = Apply(UserState.Empty.Apply(new UserCreated(Bob, "13800000001", Samples.Profile("bob"), Samples.At)), new UserEvents.FriendAdded(Alice));

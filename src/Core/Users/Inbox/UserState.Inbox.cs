@@ -134,10 +134,18 @@ public sealed partial record UserState
     /// <summary>Recall this user's own message; the recipient's copy is recalled by <see cref="RecallIncoming"/>.</summary>
     public Decision Decide(RecallDirect cmd, DateTimeOffset now)
     {
-        var (message, code, refusal) = DecideRecall(cmd.Seq, now);
-        if (message is null) return Decision.Reply(new ConversationRefused(code!, refusal!, cmd.Cid));
+        if (!Exists) return RefuseRecall(cmd, "unknown-user", $"user {Id} does not exist");
+        var message = RecentInbox.FirstOrDefault(m => m.Seq == cmd.Seq);
+        if (message is null)
+        {
+            return cmd.Seq > InboxSeq || cmd.Seq <= 0
+                ? RefuseRecall(cmd, "no-such-message", $"your inbox has no message {cmd.Seq}")
+                : RefuseRecall(cmd, "recall-expired", "the message is too old to recall");
+        }
+        if (message.SenderId != Id) return RefuseRecall(cmd, "not-yours", "you can only recall your own messages");
         var notice = new MessageRecalled(ConversationId.With(Id), message.Seq, message.MessageId);
         if (IsRecalledSeq(message.Seq)) return Decision.Reply(notice);
+        if (now - message.At > RecallWindow) return RefuseRecall(cmd, "recall-expired", $"messages can be recalled for {RecallWindow.TotalMinutes:0} minutes");
         return Decision.Store(new DirectMessageRecalled(message.Seq, message.MessageId, now), notice)
             .Send(new RecallIncoming(message.RecipientId, Id, message.MessageId));
     }
@@ -150,19 +158,9 @@ public sealed partial record UserState
         return Decision.Store(new DirectMessageRecalled(copy.Seq, copy.MessageId, now), new MessageRecalled(ConversationId.With(Id), copy.Seq, copy.MessageId));
     }
 
-    /// <summary>Decides a recall of this user's own message <paramref name="seq"/> at <paramref name="now"/>.</summary>
-    private (DirectMessage? Message, string? Code, string? Refusal) DecideRecall(long seq, DateTimeOffset now)
-    {
-        if (!Exists) return (null, "unknown-user", $"user {Id} does not exist");
-        var message = RecentInbox.FirstOrDefault(m => m.Seq == seq);
-        if (message is null) return (null, seq > InboxSeq || seq <= 0 ? "no-such-message" : "recall-expired", seq > InboxSeq || seq <= 0 ? $"your inbox has no message {seq}" : "the message is too old to recall");
-        if (message.SenderId != Id) return (null, "not-yours", "you can only recall your own messages");
-        if (IsRecalledSeq(message.Seq)) return (message, null, null);
-        if (now - message.At > RecallWindow) return (null, "recall-expired", $"messages can be recalled for {RecallWindow.TotalMinutes:0} minutes");
-        return (message, null, null);
-    }
-
     private static Decision RefuseDirect(SendDirect cmd, string code, string reason) => Decision.Reply(new ChatRefused(cmd.ReplyTag, code, reason, cmd.Cid));
+
+    private static Decision RefuseRecall(RecallDirect cmd, string code, string reason) => Decision.Reply(new ConversationRefused(code, reason, cmd.Cid));
 
     /// <summary>One copy of the state per stored message (this runs for every 1:1 message on both sides).</summary>
     private UserState AppendInbox(DirectMessage m)
