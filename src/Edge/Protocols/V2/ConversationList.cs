@@ -5,8 +5,6 @@ using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Users;
-using AkkaChat.Edge.Protocols.Seed000;
-using AkkaChat.Edge.Transport;
 using static AkkaChat.Core.Users.ConversationReplies;
 
 /// <summary>

@@ -3,8 +3,6 @@ namespace AkkaChat.Edge.Protocols.V2;
 using Akka.Actor;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
-using AkkaChat.Edge.Protocols.Seed000;
-using AkkaChat.Edge.Transport;
 
 /// <summary>Leaving a room (or being removed from it): the socket stops receiving it at once.</summary>
 public sealed partial class V2Connection

@@ -6,7 +6,6 @@ using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Users;
 using AkkaChat.Edge.Protocols.Seed000;
-using AkkaChat.Edge.Transport;
 
 /// <summary>Conversation frames of protocol v2: read markers, flags, receipts, typing, presence, recalls, history, lists.</summary>
 public static partial class V2Frames

@@ -6,7 +6,6 @@ using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Edge.Operations;
 using AkkaChat.Edge.Protocols.Seed000;
-using AkkaChat.Edge.Transport;
 
 /// <summary>Names of the two kinds of stream: a user's inbox (<c>u10000</c>) and a room's log (<c>r100</c>).</summary>
 public static class Streams
