@@ -60,6 +60,12 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(_ => { });
     }
 
+    /// <summary>An entity that sends to no other entity (<see cref="Send"/> has nowhere to go).</summary>
+    protected ChatEntity(string persistenceId, TState initial, ChatSettings settings)
+        : this(persistenceId, initial, NoTopology.Instance, settings)
+    {
+    }
+
     public sealed override string PersistenceId { get; }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -233,6 +239,23 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
 
     /// <summary>A decision whose events are being written, with whom to answer once they are.</summary>
     private readonly record struct InFlight(Decision Decision, IActorRef ReplyTo, Action? After, long Started);
+
+    private sealed class NoTopology : IChatTopology
+    {
+        public static readonly NoTopology Instance = new();
+
+        public IActorRef Users => ActorRefs.Nobody;
+
+        public IActorRef Rooms => ActorRefs.Nobody;
+
+        public IActorRef Accounts => ActorRefs.Nobody;
+
+        public IActorRef UserIds => ActorRefs.Nobody;
+
+        public IActorRef RoomIds => ActorRefs.Nobody;
+
+        public IReadOnlyList<NodeFanout> NodeFanouts => [];
+    }
 
     /// <summary>Time to send the outstanding commands again. Not a tick: an entity with work outstanding stays up until it is done.</summary>
     private sealed class RetryOutstanding

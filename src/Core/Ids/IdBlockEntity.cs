@@ -1,10 +1,6 @@
 namespace AkkaChat.Core.Ids;
 
-using Akka.Actor;
-using Akka.Persistence;
 using static AkkaChat.Core.Ids.IdBlockCommands;
-using static AkkaChat.Core.Ids.IdBlockEvents;
-using static AkkaChat.Core.Ids.IdBlockReplies;
 
 /// <summary>
 /// Hands out blocks of ids for one kind. Every node leases a block at a time (see <see cref="IdLeaser"/>),
@@ -12,42 +8,14 @@ using static AkkaChat.Core.Ids.IdBlockReplies;
 /// A block is persisted before it is granted, so an id is never handed out twice, even after a crash
 /// (the unused rest of a block held by a crashed node is skipped, never reused).
 /// </summary>
-public sealed class IdBlockEntity : ReceivePersistentActor
+public sealed class IdBlockEntity : ChatEntity<IdBlockState>
 {
-    private long _next; // 0 = nothing reserved yet
+    /// <summary>A snapshot every 100 blocks; it sends to no other entity, so it needs no topology.</summary>
+    private static readonly ChatSettings BlockSettings = ChatSettings.Default with { SnapshotEvery = 100, SpreadSnapshots = false };
 
     public IdBlockEntity(string kind)
+        : base("ids-" + kind, IdBlockState.Empty, BlockSettings)
     {
-        PersistenceId = "ids-" + kind;
-
-        Recover<IdBlockReserved>(e => _next = e.Start + e.Count);
-        Recover<SnapshotOffer>(s =>
-        {
-            if (s.Snapshot is IdBlockReserved last) _next = last.Start + last.Count;
-        });
-
-        Command<ReserveIdBlock>(cmd =>
-        {
-            if (cmd.Count <= 0)
-            {
-                Sender.Tell(new Status.Failure(new ArgumentOutOfRangeException(nameof(cmd.Count))));
-                return;
-            }
-            var start = Math.Max(_next, cmd.FirstId);
-            var reserved = new IdBlockReserved(start, cmd.Count);
-            var replyTo = Sender;
-            Persist(reserved, e =>
-            {
-                _next = e.Start + e.Count;
-                replyTo.Tell(new IdBlockGranted(cmd.Kind, e.Start, e.Count));
-                if (LastSequenceNr % 100 == 0) SaveSnapshot(e);
-            });
-        });
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(_ => { });
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(_ => { });
+        Command<ReserveIdBlock>(cmd => Execute(State.Decide(cmd), Sender));
     }
-
-    public override string PersistenceId { get; }
 }

@@ -77,6 +77,23 @@ public sealed class ChatEntityMachinerySpec(ITestOutputHelper output) : TestKit(
     }
 
     [Fact]
+    public void Its_own_fast_ticks_are_not_traffic_but_anything_else_is()
+    {
+        var reports = CreateTestProbe();
+        var ledger = Sys.ActorOf(Props.Create(() => new Host(
+            Props.Create(() => new Ledger("ledger-ticks", new PeerTopology(ActorRefs.Nobody), Settings, Retry, TimeSpan.FromMilliseconds(20))), reports.Ref)));
+
+        var busyUntil = DateTime.UtcNow + (IdleAfter * 3);
+        while (DateTime.UtcNow < busyUntil)
+        {
+            ledger.Tell(GetTotal.Instance);
+            reports.ExpectNoMsg(IdleAfter / 6);
+        }
+
+        reports.ExpectMsg<Passivate>(Timeout);
+    }
+
+    [Fact]
     public void A_waiter_keeps_the_entity_up_until_it_is_answered()
     {
         var reports = CreateTestProbe();
@@ -202,6 +219,11 @@ public sealed class ChatEntityMachinerySpec(ITestOutputHelper output) : TestKit(
         public static readonly GetUnconfirmed Instance = new();
     }
 
+    private sealed class Tick : IEntityTick
+    {
+        public static readonly Tick Instance = new();
+    }
+
     private sealed record Added(int N) : IChatEvent;
 
     private sealed record LinkStarted(long Peer) : IChatEvent;
@@ -246,10 +268,19 @@ public sealed class ChatEntityMachinerySpec(ITestOutputHelper output) : TestKit(
         private readonly TimeSpan _retry;
         private bool _holding;
 
+        private readonly TimeSpan? _tickEvery;
+
         public Ledger(string id, IChatTopology topology, ChatSettings settings, TimeSpan retry)
+            : this(id, topology, settings, retry, null)
+        {
+        }
+
+        /// <param name="tickEvery">If set, the ledger ticks itself this often (ticks that must not count as traffic).</param>
+        public Ledger(string id, IChatTopology topology, ChatSettings settings, TimeSpan retry, TimeSpan? tickEvery)
             : base(id, LedgerState.Empty, topology, settings)
         {
             _retry = retry;
+            _tickEvery = tickEvery;
             Command<Add>(c => Execute(State.Decide(c), Sender));
             Command<AddTwice>(c => Execute(State.Decide(c), Sender));
             Command<Link>(c => Execute(State.Decide(c), Sender));
@@ -259,6 +290,13 @@ public sealed class ChatEntityMachinerySpec(ITestOutputHelper output) : TestKit(
             Command<Hold>(c => _holding = c.On);
             Command<GetTotal>(_ => Sender.Tell(State.Total));
             Command<GetUnconfirmed>(_ => Sender.Tell(State.Unconfirmed.Count));
+            Command<Tick>(_ => { });
+        }
+
+        protected override void PreStart()
+        {
+            base.PreStart();
+            if (_tickEvery is { } every) StartTicking(Tick.Instance, every);
         }
 
         protected override bool HoldsWork => _holding;

@@ -37,7 +37,7 @@ public sealed class IdBlockSpec(ITestOutputHelper output) : ChatActorSpec(output
     {
         var chat = StartChat();
 
-        Query<Status.Failure>(chat.IdBlocks, new ReserveIdBlock(IdKinds.User, 10_000, 0));
+        Assert.Equal(RefusalCodes.Refused, Query<Refused>(chat.IdBlocks, new ReserveIdBlock(IdKinds.User, 10_000, 0)).Code);
 
         Assert.Equal(10_000, Reserve(chat, IdKinds.User, 10).Start);
     }
