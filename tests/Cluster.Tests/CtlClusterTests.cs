@@ -65,7 +65,7 @@ public sealed class CtlClusterTests
     {
         var console = new TestConsole().Width(250);
         var errors = new StringWriter();
-        var exit = await CtlApp.RunAsync([.. args, "--server", via.BaseUri.ToString(), "--data-dir", TestCluster.DataDirOf(via)], console, errors);
+        var exit = await CtlApp.RunAsync([.. args, "--server", via.BaseUri.ToString(), "--data-dir", via.DataDir], console, errors);
         return (exit, console.Output, errors.ToString());
     }
 }

@@ -18,9 +18,6 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly string _secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
     private readonly List<int> _seedPorts = [];
 
-    /// <summary>A node's <see cref="ChatProcess.DataDir"/> is its own default; a cluster's nodes run with the shared one instead.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ChatProcess, string> DataDirs = [];
-
     private TestCluster(TestPostgres database)
     {
         _database = database;
@@ -70,11 +67,8 @@ public sealed class TestCluster : IAsyncDisposable
         return await http.GetFromJsonAsync<JsonElement>("/admin/cluster");
     }
 
-    /// <summary>The data directory <paramref name="node"/> runs with: the one its cluster shares.</summary>
-    public static string DataDirOf(ChatProcess node) => DataDirs.TryGetValue(node, out var dir) ? dir : node.DataDir;
-
     /// <summary>The admin token every node shares through the database; each node also writes it to its data directory.</summary>
-    public static string AdminTokenOf(ChatProcess node) => File.ReadAllText(Path.Combine(DataDirOf(node), "admin.token")).Trim();
+    public static string AdminTokenOf(ChatProcess node) => File.ReadAllText(Path.Combine(node.DataDir, "admin.token")).Trim();
 
     /// <summary>An HTTP client for <paramref name="via"/>'s /admin endpoints, with the admin token.</summary>
     public static HttpClient AdminHttp(ChatProcess via) => new()
@@ -139,14 +133,17 @@ public sealed class TestCluster : IAsyncDisposable
             ["AKKACHAT_PG"] = _database.ConnectionString,
             ["AKKACHAT_SEEDS"] = string.Join(",", _seedPorts.Select(p => $"akka.tcp://akkachat@127.0.0.1:{p}")),
             ["AKKACHAT_SECRET"] = _secret,
-            ["AKKACHAT_DATA_DIR"] = Path.Combine(_dir, "data"),
             ["AKKACHAT_SBR_STABLE_AFTER"] = $"{(int)StableAfter.TotalSeconds}s",
             ["AKKACHAT_MSG_RATE"] = "100000",
         };
         if (remotePort is { } port) env["AKKACHAT_REMOTE_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var node = new ChatProcess(env) { LogFile = Path.Combine(_dir, $"node-{Nodes.Count + 1}.log"), StartTimeout = TimeSpan.FromSeconds(120) };
+        var node = new ChatProcess(env, dataDir: Path.Combine(_dir, "data"))
+        {
+            LogFile = Path.Combine(_dir, $"node-{Nodes.Count + 1}.log"),
+            StartTimeout = TimeSpan.FromSeconds(120),
+            KeepsDataDir = true,
+        };
         Nodes.Add(node);
-        DataDirs.AddOrUpdate(node, Path.Combine(_dir, "data"));
         return node;
     }
 }

@@ -25,7 +25,7 @@ public sealed class ChatProcess : IChatNode, IAsyncDisposable
     private TaskCompletionSource _errorClosed = new();
     private string? _appCopy;
 
-    /// <summary>A node on <paramref name="dataDir"/> (deleted with it), or on a fresh directory.</summary>
+    /// <summary>A node on <paramref name="dataDir"/> (deleted with it unless <see cref="KeepsDataDir"/>), or on a fresh directory.</summary>
     public ChatProcess(IDictionary<string, string?>? extraEnv = null, string? dataDir = null)
     {
         DataDir = dataDir ?? TestNode.NewDataDir("proc-");
@@ -44,6 +44,9 @@ public sealed class ChatProcess : IChatNode, IAsyncDisposable
     /// interval); the process then runs from a copy of the build output. Null: the build output as it is.
     /// </summary>
     public string? HoconOverrides { get; init; }
+
+    /// <summary>The data directory outlives this process (nodes of a cluster share one).</summary>
+    public bool KeepsDataDir { get; init; }
 
     /// <summary>The HTTP port; null: a free one, chosen at each start.</summary>
     public int? HttpPort { get; init; }
@@ -132,7 +135,7 @@ public sealed class ChatProcess : IChatNode, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
-        foreach (var dir in new[] { DataDir, _appCopy })
+        foreach (var dir in new[] { KeepsDataDir ? null : DataDir, _appCopy })
         {
             try
             {
