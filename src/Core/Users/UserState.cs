@@ -72,6 +72,13 @@ public sealed partial record UserState : IEntityState<UserState>
     /// <summary>The refusal of every command to a user that was never created.</summary>
     private Decision NotFound() => Decision.Refuse(RefusalCodes.NotFound, $"user {Id} does not exist");
 
+    /// <summary>
+    /// The other entity answered a saga step: <paramref name="settled"/> is stored while the step is still pending (a
+    /// repeated answer stores nothing), and whoever waits under <paramref name="wait"/> gets <paramref name="reply"/>.
+    /// </summary>
+    private static Decision Settle(bool pending, IChatEvent settled, UserWait wait, object reply) =>
+        (pending ? Decision.Store(settled) : Decision.Ignore).Answer(wait, reply);
+
     private static UserState FromSnapshot(UserSnapshot s)
     {
         var state = Empty with

@@ -85,9 +85,7 @@ public sealed partial record UserState
     {
         var friend = linked.UserId;
         var added = new UserReplies.FriendAdded(Id, friend);
-        return PendingFriends.Contains(friend)
-            ? Decision.Store(new FriendAdded(friend)).Answer(UserWait.Friend(friend), added)
-            : Decision.Ignore.Answer(UserWait.Friend(friend), added);
+        return Settle(PendingFriends.Contains(friend), new FriendAdded(friend), UserWait.Friend(friend), added);
     }
 
     /// <summary>The other user does not take the friendship (blocks this user, or does not exist): the pending link is dropped.</summary>
@@ -95,9 +93,7 @@ public sealed partial record UserState
     {
         var other = declined.UserId;
         var refused = new Refused(RefusalCodes.Refused, declined.Reason);
-        return PendingFriends.Contains(other)
-            ? Decision.Store(new FriendLinkAbandoned(other)).Answer(UserWait.Friend(other), refused)
-            : Decision.Ignore.Answer(UserWait.Friend(other), refused);
+        return Settle(PendingFriends.Contains(other), new FriendLinkAbandoned(other), UserWait.Friend(other), refused);
     }
 
     // ---- friend requests ----
@@ -135,18 +131,14 @@ public sealed partial record UserState
         object reply = OutgoingRequests.TryGetValue(target, out var open)
             ? new FriendRequestOpen(open)
             : new Refused(RefusalCodes.Refused, $"the request to user {target} was closed");
-        return UndeliveredRequests.Contains(target)
-            ? Decision.Store(new FriendRequestDelivered(target)).Answer(UserWait.Request(target), reply)
-            : Decision.Ignore.Answer(UserWait.Request(target), reply);
+        return Settle(UndeliveredRequests.Contains(target), new FriendRequestDelivered(target), UserWait.Request(target), reply);
     }
 
     public Decision Decide(FriendRequestDeclined declined)
     {
         var target = declined.TargetId;
         var refused = new Refused(RefusalCodes.Refused, declined.Reason);
-        return UndeliveredRequests.Contains(target)
-            ? Decision.Store(new FriendRequestClosed(new FriendRequestKey(Id, target), TellPeer: false)).Answer(UserWait.Request(target), refused)
-            : Decision.Ignore.Answer(UserWait.Request(target), refused);
+        return Settle(UndeliveredRequests.Contains(target), new FriendRequestClosed(new FriendRequestKey(Id, target), TellPeer: false), UserWait.Request(target), refused);
     }
 
     /// <summary>Accepting records the friendship with the direct add's link saga (the asker gets <see cref="UserReplies.FriendAdded"/>).</summary>
@@ -183,9 +175,7 @@ public sealed partial record UserState
     {
         var key = recorded.Request;
         var rejected = new FriendRequestRejected(Id, key.From);
-        return PendingRequestCloses.Contains(key)
-            ? Decision.Store(new FriendRequestCloseConfirmed(key)).Answer(UserWait.Reject(key), rejected)
-            : Decision.Ignore.Answer(UserWait.Reject(key), rejected);
+        return Settle(PendingRequestCloses.Contains(key), new FriendRequestCloseConfirmed(key), UserWait.Reject(key), rejected);
     }
 
     // ---- removal ----
@@ -209,9 +199,7 @@ public sealed partial record UserState
     {
         var friend = unlinked.UserId;
         var ended = new FriendshipEnded(Id, friend);
-        return PendingUnfriends.Contains(friend)
-            ? Decision.Store(new FriendRemovalConfirmed(friend)).Answer(UserWait.Unfriend(friend), ended)
-            : Decision.Ignore.Answer(UserWait.Unfriend(friend), ended);
+        return Settle(PendingUnfriends.Contains(friend), new FriendRemovalConfirmed(friend), UserWait.Unfriend(friend), ended);
     }
 
     // ---- blocks ----

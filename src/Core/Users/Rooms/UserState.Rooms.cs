@@ -74,9 +74,7 @@ public sealed partial record UserState
     public Decision Decide(RoomReplies.RoomNotFound missing)
     {
         var refused = new Refused(RefusalCodes.NotFound, $"room {missing.RoomId} does not exist");
-        return PendingRooms.ContainsKey(missing.RoomId)
-            ? Decision.Store(new RoomLinkAbandoned(missing.RoomId)).Answer(UserWait.Room(missing.RoomId), refused)
-            : Decision.Ignore.Answer(UserWait.Room(missing.RoomId), refused);
+        return Settle(PendingRooms.ContainsKey(missing.RoomId), new RoomLinkAbandoned(missing.RoomId), UserWait.Room(missing.RoomId), refused);
     }
 
     /// <summary>From a room: this user left it or was removed.</summary>
