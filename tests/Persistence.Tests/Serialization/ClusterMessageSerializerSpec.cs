@@ -23,6 +23,7 @@ public sealed class ClusterMessageSerializerSpec : TestKit
         typeof(AkkaChat.Core.Users.UserState),
         typeof(AkkaChat.Core.Rooms.RoomState),
         typeof(AkkaChat.Core.Accounts.AccountState),
+        typeof(AkkaChat.Core.Ids.IdBlockState),
         typeof(AkkaChat.Edge.Hosting.ChatOptions),
         typeof(AkkaChat.Edge.Hosting.LogSettings),
         typeof(AkkaChat.Edge.Transport.SocketLimits),
