@@ -14,7 +14,7 @@ public static class Summary
             Add($"connect: {c.Open:N0} open, {c.OpenAtEnd:N0} still open after {c.HoldSeconds}s; server RSS {NotMeasured(c.ServerRssBeforeMiB, " MiB")} → {NotMeasured(c.ServerRssAfterMiB, " MiB")} = {NotMeasured(c.ServerRssPerSocketKiB, " KiB")} per socket{(c.ServerRssPerSocketKiB is null ? " (no --server-pid)" : "")}; generator RSS {c.GeneratorRssMiB} MiB");
         if (r.Traffic is { } t && r.Connect is null)
         {
-            Add($"offered {t.OfferedRate:N0} msgs/s for {t.DurationSeconds}s: scheduled {t.Scheduled:N0}, sent {t.Sent:N0}, not sent {t.NotSent:N0}, send failed {t.SendFailed:N0}, acked {(t.Acked is { } a ? a.ToString("N0", CultureInfo.InvariantCulture) : "n/a (v1)")}");
+            Add($"offered {t.OfferedRate:N0} msgs/s for {t.DurationSeconds}s: scheduled {t.Scheduled:N0}, sent {t.Sent:N0}, not sent {t.NotSent:N0}, send failed {t.SendFailed:N0}, acked {(t.Acked is { } a ? a.ToString("N0", CultureInfo.InvariantCulture) : "n/a (seed000)")}");
             Add($"delivered {t.Delivered:N0} of {t.ExpectedDeliveries:N0} expected; lost {t.LostDeliveries:N0} ({t.LostMessages:N0} msgs), duplicated {t.Duplicates:N0}, unexpected {t.Unexpected:N0}, echoed {t.Echoes:N0}, misattributed {t.Misattributed:N0}; drain {t.DrainSeconds}s");
             Add($"throughput: {t.MessagesPerSecond:N0} msgs/s, {t.DeliveriesPerSecond:N0} deliveries/s");
             Add($"latency ms: p50 {t.LatencyMs.P50}  p90 {t.LatencyMs.P90}  p99 {t.LatencyMs.P99}  p99.9 {t.LatencyMs.P999}  max {t.LatencyMs.Max}  (n={t.LatencyMs.Count:N0}); send lag p99 {t.SendLagMs.P99} ms");
