@@ -19,6 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
+source scripts/findmax.sh
 
 quick=0
 case "${1:-}" in
@@ -28,19 +29,12 @@ case "${1:-}" in
   *) echo "bench-cluster.sh: unknown argument '$1' (--quick, --help)" >&2; exit 1 ;;
 esac
 if [ "$quick" = 1 ]; then
-  : "${BENCH_CLUSTER_SIZES:=1 2}" "${BENCH_CLUSTER_MODES:=direct}" "${BENCH_FINDMAX_USERS:=100}" "${BENCH_FINDMAX_START:=100}"
-  : "${BENCH_FINDMAX_FACTOR:=2}" "${BENCH_FINDMAX_STEPS:=2}" "${BENCH_FINDMAX_REFINE:=0}" "${BENCH_STEP_SECONDS:=4}" "${BENCH_WARMUP:=1}"
+  : "${BENCH_CLUSTER_SIZES:=1 2}" "${BENCH_CLUSTER_MODES:=direct}" "${BENCH_STEP_SECONDS:=4}"
+  findmax_quick_defaults
 fi
 sizes="${BENCH_CLUSTER_SIZES:-1 3}"
 modes="${BENCH_CLUSTER_MODES:-direct group}"
-users="${BENCH_FINDMAX_USERS:-800}"
-start_rate="${BENCH_FINDMAX_START:-250}"
-factor="${BENCH_FINDMAX_FACTOR:-1.6}"
-steps="${BENCH_FINDMAX_STEPS:-12}"
-refine="${BENCH_FINDMAX_REFINE:-3}"
-step_seconds="${BENCH_STEP_SECONDS:-6}"
-target_p99="${BENCH_TARGET_P99:-50}"
-warmup="${BENCH_WARMUP:-3}"
+findmax_settings
 kept="${BENCH_RESULTS:-$repo/bench-results/cluster-$(date -u +%Y%m%dT%H%M%SZ)}"
 out="${BENCH_OUT:-$kept/CLUSTER.md}"
 case "$(realpath -m "$out")" in
@@ -85,11 +79,9 @@ for n in $sizes; do
     pids+="${pids:+,}$(cat "${ports%.ports}.pid")"
   done
   for mode in $modes; do
-    args=(find-max --url "$urls" --server-pid "$pids" --label "nodes-$n" --find-max-mode "$mode" --users "$users"
-      --rate "$start_rate" --step-factor "$factor" --max-steps "$steps" --refine "$refine" --step-seconds "$step_seconds"
-      --target-p99 "$target_p99" --warmup "$warmup" --drain 5 --max-socket-rate 45 --progress plain
+    findmax_mode_args "$mode"
+    args=(find-max --url "$urls" --server-pid "$pids" --label "nodes-$n" "${mode_args[@]}" "${findmax_args[@]}"
       --fixture "$current/fixture.json" --out "$kept/results-$mode/nodes-$n.json")
-    [ "$mode" = group ] && args+=(--room-size 100)
     echo "==> akkachat-loadtest ${args[*]}"
     commands+=("akkachat-loadtest ${args[*]}")
     status=0

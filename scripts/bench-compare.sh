@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
+source scripts/findmax.sh
 
 usage() { sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 ref="" quick=0
@@ -34,19 +35,12 @@ before_sha="$(git rev-parse --verify --quiet "$ref^{commit}")" || { echo "bench-
 after_desc="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' + uncommitted changes')"
 
 if [ "$quick" = 1 ]; then
-  : "${BENCH_COMPARE_ROUNDS:=1}" "${BENCH_COMPARE_MODES:=direct}" "${BENCH_FINDMAX_USERS:=100}" "${BENCH_FINDMAX_START:=100}"
-  : "${BENCH_FINDMAX_FACTOR:=2}" "${BENCH_FINDMAX_STEPS:=2}" "${BENCH_FINDMAX_REFINE:=0}" "${BENCH_STEP_SECONDS:=3}" "${BENCH_WARMUP:=1}"
+  : "${BENCH_COMPARE_ROUNDS:=1}" "${BENCH_COMPARE_MODES:=direct}" "${BENCH_STEP_SECONDS:=3}"
+  findmax_quick_defaults
 fi
 rounds="${BENCH_COMPARE_ROUNDS:-2}"
 modes="${BENCH_COMPARE_MODES:-direct group}"
-users="${BENCH_FINDMAX_USERS:-800}"
-start_rate="${BENCH_FINDMAX_START:-250}"
-factor="${BENCH_FINDMAX_FACTOR:-1.6}"
-steps="${BENCH_FINDMAX_STEPS:-12}"
-refine="${BENCH_FINDMAX_REFINE:-3}"
-step_seconds="${BENCH_STEP_SECONDS:-6}"
-target_p99="${BENCH_TARGET_P99:-50}"
-warmup="${BENCH_WARMUP:-3}"
+findmax_settings
 chat_port="${BENCH_CHAT_PORT:-18080}"
 remote_port="${BENCH_REMOTE_PORT:-14053}"
 kept="${BENCH_RESULTS:-$repo/bench-results/compare-$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -120,11 +114,9 @@ for round in $(seq 1 "$rounds"); do
     label="$build-r$round"
     start_server "$label" "$build"
     for mode in $modes; do
-      args=(find-max --url "http://127.0.0.1:$chat_port" --server-pid "$server_pid" --label "$label" --find-max-mode "$mode"
-        --users "$users" --rate "$start_rate" --step-factor "$factor" --max-steps "$steps" --refine "$refine"
-        --step-seconds "$step_seconds" --target-p99 "$target_p99" --warmup "$warmup" --drain 5 --max-socket-rate 45
-        --progress plain --fixture "$work/$label-$mode-fixture.json" --out "$kept/results-$mode/$label.json")
-      [ "$mode" = group ] && args+=(--room-size 100)
+      findmax_mode_args "$mode"
+      args=(find-max --url "http://127.0.0.1:$chat_port" --server-pid "$server_pid" --label "$label" "${mode_args[@]}"
+        "${findmax_args[@]}" --fixture "$work/$label-$mode-fixture.json" --out "$kept/results-$mode/$label.json")
       echo "==> akkachat-loadtest ${args[*]}"
       commands+=("akkachat-loadtest ${args[*]}")
       dotnet "$loadtest_dll" "${args[@]}" || echo "    the harness ended with $? on $label, $mode (recorded in the result when it got that far)"
@@ -141,7 +133,7 @@ mkdir -p "$(dirname "$out")"
   echo "# find-max before/after: $ref (${before_sha:0:7}) against $after_desc"
   echo
   echo "- When: $started; machine $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), load average before / after: $load_start / $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "- $rounds round(s), each on fresh SQLite data directories, builds alternating first; $users users; p99 target ${target_p99} ms."
+  echo "- $rounds round(s), each on fresh SQLite data directories, builds alternating first; $findmax_users users; p99 target ${findmax_target_p99} ms."
   echo
   echo '```'
   printf '%s\n' "${commands[@]}" | sed -E "s#$work#\$WORK#g; s#$repo/##g"
