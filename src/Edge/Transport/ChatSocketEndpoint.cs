@@ -91,7 +91,7 @@ public static class ChatSocketEndpoint
         using var accepted = socket;
         ChatMetrics.Handshake(v2, accepted: true);
         ChatMetrics.SocketOpened(v2);
-        session.Attach(socket);
+        session.Attach(new WebSocketTransport(socket, WebSocketMessageType.Text));
         userRates.Open(user.Value.Value);
         if (socketLog.IsEnabled(LogLevel.Debug))
             socketLog.LogDebug("Socket opened: user {User}, protocol {Protocol}, from {Address}", user.Value.Value, Protocol(context), Remote(context));

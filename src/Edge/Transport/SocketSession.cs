@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Threading.Tasks.Sources;
 
 /// <summary>
-/// The outbound side of one WebSocket: a bounded queue of encoded frames drained by one writer loop.
+/// The outbound side of one socket (a WebSocket, or a TCP connection: <see cref="ISocketTransport"/>): a bounded queue of encoded frames drained by one writer loop.
 /// The connection actor only ever calls <see cref="TryEnqueue"/> and <see cref="Close"/>, never blocks;
 /// a reader too slow to keep the queue below its bound is disconnected, never buffered without bound.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
-    private WebSocket _socket = null!; // set by the constructor or, once the upgrade is answered, by Attach
+    private ISocketTransport _transport = null!; // set by the constructor or, once the upgrade is answered, by Attach
     private TaskCompletionSource<SocketRegistration>? _registration = new(TaskCreationOptions.RunContinuationsAsynchronously); // let go at Attach
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _abort = new();
@@ -30,10 +30,10 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     private long _written;
 
     /// <param name="requestAborted">The HTTP request's abort token: when the connection drops, both loops stop.</param>
-    public SocketSession(WebSocket socket, int capacity, CancellationToken requestAborted)
+    public SocketSession(ISocketTransport transport, int capacity, CancellationToken requestAborted)
         : this(capacity, requestAborted)
     {
-        _socket = socket;
+        _transport = transport;
     }
 
     /// <summary>
@@ -67,9 +67,9 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     /// The upgrade was answered: the writer (<see cref="RunWriterAsync"/>) may start on this socket. The registration's task is
     /// let go (an idle socket should hold nothing it no longer needs).
     /// </summary>
-    public void Attach(WebSocket socket)
+    public void Attach(ISocketTransport transport)
     {
-        _socket = socket;
+        _transport = transport;
         _registration = null;
     }
 
@@ -92,7 +92,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     /// </summary>
     public CancellationToken Closing => _abort.Token;
 
-    /// <summary>Queues a text frame; when the queue is full the reader is too slow and the socket is closed (1008).</summary>
+    /// <summary>Queues a frame; when the queue is full the reader is too slow and the socket is closed (1008).</summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> frame)
     {
         bool full, wake = false;
@@ -166,7 +166,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
             {
                 if (TryTakeFrame(closing, out var frame, out var ended))
                 {
-                    await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, closing);
+                    await _transport.SendAsync(frame, closing);
                     Interlocked.Increment(ref _written);
                 }
                 else if (ended)
@@ -242,20 +242,15 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     private async Task SendCloseAsync()
     {
         var close = _close ?? (WebSocketCloseStatus.NormalClosure, "bye");
-        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        using (var timeout = new CancellationTokenSource(CloseTimeout))
         {
-            using var timeout = new CancellationTokenSource(CloseTimeout);
-            try
+            if (await _transport.CloseAsync(close.Status, close.Reason, timeout.Token))
             {
-                await _socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token);
                 _abort.CancelAfter(CloseTimeout); // the read loop ends when the client's close frame arrives
                 return;
             }
-            catch (Exception e) when (e is OperationCanceledException or WebSocketException)
-            {
-                _socket.Abort();
-            }
         }
+        _transport.Abort();
         _abort.Cancel();
     }
 

@@ -71,7 +71,7 @@ public sealed class SocketSessionTests : IAsyncLifetime
     [Fact]
     public async Task Frames_leave_in_order_whenever_queued_and_the_close_follows_them()
     {
-        using var session = new SocketSession(_server, capacity: 64, _request.Token);
+        using var session = new SocketSession(new WebSocketTransport(_server, WebSocketMessageType.Text), capacity: 64, _request.Token);
         for (var i = 0; i < 3; i++) Assert.True(session.TryEnqueue(Frame(i))); // before the writer runs
         var writer = session.RunWriterAsync();
         for (var i = 3; i < 200; i++)
@@ -95,7 +95,7 @@ public sealed class SocketSessionTests : IAsyncLifetime
     [Fact]
     public async Task A_full_queue_closes_the_socket_at_once_with_1008()
     {
-        using var session = new SocketSession(_server, capacity: 4, _request.Token);
+        using var session = new SocketSession(new WebSocketTransport(_server, WebSocketMessageType.Text), capacity: 4, _request.Token);
         for (var i = 0; i < 4; i++) Assert.True(session.TryEnqueue(Frame(i)));
         Assert.Equal(4, session.Queued);
 
@@ -115,7 +115,7 @@ public sealed class SocketSessionTests : IAsyncLifetime
     [Fact]
     public async Task An_idle_writer_ends_when_the_connection_drops()
     {
-        using var session = new SocketSession(_server, capacity: 64, _request.Token);
+        using var session = new SocketSession(new WebSocketTransport(_server, WebSocketMessageType.Text), capacity: 64, _request.Token);
         var writer = session.RunWriterAsync();
         await Assert.ThrowsAsync<TimeoutException>(() => writer.WaitAsync(Quiet.Window)); // an idle writer waits
 

@@ -1,0 +1,48 @@
+namespace AkkaChat.Edge.Transport;
+
+using System.Net.WebSockets;
+
+/// <summary>
+/// The wire under a <see cref="SocketSession"/>: where its writer puts frames and how it ends the connection. A WebSocket
+/// (<see cref="WebSocketTransport"/>) or a TCP stream of length-prefixed frames; one writer calls it, never concurrently.
+/// </summary>
+public interface ISocketTransport
+{
+    /// <summary>Writes one whole frame; completes when the transport has taken it (its own buffer bounds how far ahead).</summary>
+    ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancel);
+
+    /// <summary>
+    /// Ends the connection after the frames already sent: a WebSocket sends its close frame with <paramref name="status"/> and
+    /// <paramref name="reason"/>; a transport without close codes just ends its output. False when the connection was already
+    /// gone or did not take the close within <paramref name="cancel"/>; the session then aborts.
+    /// </summary>
+    Task<bool> CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancel);
+
+    /// <summary>Drops the connection at once.</summary>
+    void Abort();
+}
+
+/// <summary>A WebSocket as a session's transport: every frame one message of <paramref name="frames"/> (text or binary).</summary>
+public sealed class WebSocketTransport(WebSocket socket, WebSocketMessageType frames) : ISocketTransport
+{
+    public WebSocket Socket => socket;
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancel) =>
+        socket.SendAsync(frame, frames, endOfMessage: true, cancel);
+
+    public async Task<bool> CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancel)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return false;
+        try
+        {
+            await socket.CloseOutputAsync(status, reason, cancel);
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            return false;
+        }
+    }
+
+    public void Abort() => socket.Abort();
+}
