@@ -4,7 +4,9 @@ using Npgsql;
 
 /// <summary>
 /// The journal tables on PostgreSQL, exactly as Akka.Persistence.Sql lays them out for <c>table-mapping =
-/// postgresql</c>, so its read journal and snapshot store share the database with <see cref="PostgresJournal"/>.
+/// postgresql</c>, so its read journal and snapshot store share the database with <see cref="PostgresJournal"/>;
+/// and its snapshot table: left to the snapshot store's own auto-initialize, nodes starting together on a fresh
+/// database raced to create it (one failed with 23505 on <c>pg_type</c>), so it is created here under the lock too.
 /// </summary>
 public static class PostgresJournalSchema
 {
@@ -37,6 +39,15 @@ public static class PostgresJournalSchema
         );
         CREATE INDEX IF NOT EXISTS tags_persistence_id_sequence_nr_idx ON tags (persistence_id, sequence_nr);
         CREATE INDEX IF NOT EXISTS tags_tag_idx ON tags (tag);
+        CREATE TABLE IF NOT EXISTS snapshot_store (
+            persistence_id text   NOT NULL,
+            sequence_nr    bigint NOT NULL,
+            created_at     bigint NOT NULL,
+            payload        bytea,
+            manifest       text,
+            serializer_id  integer,
+            CONSTRAINT "PK_snapshot_store" PRIMARY KEY (persistence_id, sequence_nr)
+        );
         """;
 
     /// <summary>Creates the tables and indexes that do not exist yet (idempotent, one transaction, one node at a time).</summary>
