@@ -1,6 +1,7 @@
 namespace AkkaChat.Edge.Transport.Tcp;
 
 using System.Net.WebSockets;
+using System.Threading.Channels;
 using Akka;
 using Akka.IO;
 using Akka.Streams;
@@ -15,7 +16,7 @@ using StreamTcp = Akka.Streams.Dsl.Tcp;
 /// </summary>
 internal sealed class TcpConnection
 {
-    /// <summary>Frames offered ahead of the TCP stage; beyond these a slow client backs up into the session's queue.</summary>
+    /// <summary>Frames buffered ahead of the TCP stage; beyond these a slow client backs up into the session's queue.</summary>
     private const int OutboundBuffer = 16;
 
     /// <summary>Frames waiting while a write is in flight go out together, up to this many bytes in one write.</summary>
@@ -27,29 +28,32 @@ internal sealed class TcpConnection
     private readonly CancellationTokenSource _gone = new();
     private readonly SocketSession _session;
     private readonly ILogger _log;
+    private readonly Action<TcpConnection> _onEnded;
     private readonly long _openedAt = Environment.TickCount64;
-    private readonly TaskCompletionSource<TcpConnection> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITcpFrameHandler _handler = null!;
     private int _sidesOpen = 2; // the read side and the outbound stream
     private volatile bool _handlerFailed;
     private (string By, int Status, string Reason) _endedBy;
 
-    private TcpConnection(string remote, int outboundQueue, ILogger log)
+    private TcpConnection(string remote, int outboundQueue, ILogger log, Action<TcpConnection> ended)
     {
         Remote = remote;
         _log = log;
+        _onEnded = ended;
         _session = new SocketSession(outboundQueue, _gone.Token);
     }
 
     public string Remote { get; }
 
     /// <summary>Completes once both directions of the connection have ended.</summary>
-    public Task<TcpConnection> Ended => _ended.Task;
+    public Task Ended => _ended.Task;
 
     /// <summary>Runs <paramref name="incoming"/>: opens its protocol side, materializes its stream and starts the session's writer.</summary>
-    public static TcpConnection Run(StreamTcp.IncomingConnection incoming, TcpEdgeSettings settings, OpenTcpConnection open, IMaterializer materializer, ILogger log)
+    /// <param name="ended">Called once both directions have ended, before <see cref="Ended"/> completes.</param>
+    public static TcpConnection Run(StreamTcp.IncomingConnection incoming, TcpEdgeSettings settings, OpenTcpConnection open, IMaterializer materializer, ILogger log, Action<TcpConnection> ended)
     {
-        var connection = new TcpConnection(incoming.RemoteAddress.ToString() ?? "unknown", settings.OutboundQueue, log);
+        var connection = new TcpConnection(incoming.RemoteAddress.ToString() ?? "unknown", settings.OutboundQueue, log, ended);
         connection._handler = open(connection._session, connection.Remote);
 
         var inbound = Flow.Create<ByteString>()
@@ -57,13 +61,17 @@ internal sealed class TcpConnection
             .Via(new LengthPrefixedFrames(settings.MaxFrameBytes, settings.IdleTimeout, connection.Refuse))
             .SelectAsync(1, connection.DeliverAsync)
             .To(Sink.OnComplete<bool>(() => connection.ReadSideEnded(null), connection.ReadSideEnded));
-        var outbound = Source.Queue<ByteString>(OutboundBuffer, OverflowStrategy.Backpressure)
+        var frames = Channel.CreateBounded<ByteString>(new BoundedChannelOptions(OutboundBuffer)
+        {
+            FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true,
+        });
+        var outbound = ChannelSource.FromReader(frames.Reader)
             .BatchWeighted(MaxBatchBytes, frame => frame.Count, frame => frame, (batch, frame) => batch.Concat(frame))
-            .WatchTermination(Keep.Both);
-        var (readSide, (queue, sent)) = incoming.HandleWith(Flow.FromSinkAndSource(inbound, outbound, (read, write) => (read, write)), materializer);
+            .WatchTermination(Keep.Right);
+        var (readSide, sent) = incoming.HandleWith(Flow.FromSinkAndSource(inbound, outbound, (read, write) => (read, write)), materializer);
 
         sent.ContinueWith(static (_, state) => ((TcpConnection)state!).OutboundEnded(), connection, TaskScheduler.Default);
-        connection._session.Attach(new TcpTransport(queue, sent, readSide, connection._gone.Token));
+        connection._session.Attach(new TcpTransport(frames.Writer, sent, readSide, connection._gone.Token));
         _ = connection._session.RunWriterAsync();
         if (log.IsEnabled(LogLevel.Debug)) log.LogDebug("TCP connection opened from {Address}", connection.Remote);
         return connection;
@@ -129,7 +137,8 @@ internal sealed class TcpConnection
         if (Interlocked.Decrement(ref _sidesOpen) != 0) return;
         LogClosed();
         _session.Dispose();
-        _ended.TrySetResult(this);
+        _onEnded(this);
+        _ended.TrySetResult();
     }
 
     /// <summary>Who ended the connection and why; TCP has no close codes, so the code is the one the session closed with.</summary>

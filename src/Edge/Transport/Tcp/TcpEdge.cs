@@ -84,7 +84,7 @@ public sealed class TcpEdge(ActorSystem system, TcpEdgeSettings settings, OpenTc
         TcpConnection connection;
         try
         {
-            connection = TcpConnection.Run(incoming, settings, open, _materializer!, log);
+            connection = TcpConnection.Run(incoming, settings, open, _materializer!, log, Forget);
         }
         catch (Exception e)
         {
@@ -93,9 +93,10 @@ public sealed class TcpEdge(ActorSystem system, TcpEdgeSettings settings, OpenTc
             return;
         }
         _connections.TryAdd(connection, 0);
-        connection.Ended.ContinueWith(static (ended, state) => ((TcpEdge)state!)._connections.TryRemove(ended.Result, out _),
-            this, TaskScheduler.Default);
+        if (connection.Ended.IsCompleted) _connections.TryRemove(connection, out _); // it ended before it was added
         // A connection accepted while the node stops (it raced the unbind) is closed like the others.
         if (_stopping) connection.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
     }
+
+    private void Forget(TcpConnection connection) => _connections.TryRemove(connection, out _);
 }
