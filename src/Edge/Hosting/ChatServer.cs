@@ -10,7 +10,9 @@ using AkkaChat.Edge.Admin;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Http;
 using AkkaChat.Edge.Operations;
+using AkkaChat.Edge.Protocols.Seed003;
 using AkkaChat.Edge.Transport;
+using AkkaChat.Edge.Transport.Tcp;
 using AkkaChat.Persistence.Attachments;
 using AkkaChat.Persistence.Query;
 using AkkaChat.Persistence.Storage;
@@ -46,6 +48,7 @@ public static class ChatServer
         IReadOnlyList<IPEndPoint> httpEndpoints = urls is null ? [new IPEndPoint(bind, options.HttpPort)] : StartupChecks.Urls(urls);
         foreach (var http in httpEndpoints) StartupChecks.PortFree(http, "HTTP", urls is null ? "AKKACHAT_HTTP_PORT" : "--urls/ASPNETCORE_URLS");
         StartupChecks.PortFree(new IPEndPoint(bind, options.RemotePort), "remoting", "AKKACHAT_REMOTE_PORT");
+        if (options.TcpPort != 0) StartupChecks.PortFree(new IPEndPoint(StartupChecks.TcpHost(options), options.TcpPort), "TCP edge", "AKKACHAT_TCP_PORT");
         StartupChecks.Storage(options, () => Directory.CreateDirectory(options.DataDir));
         StartupChecks.Storage(options, () =>
         {
@@ -81,6 +84,9 @@ public static class ChatServer
         services.AddSingleton<SocketDirectory>();
         services.AddSingleton(new UserRateLimits(2 * options.MessagesPerSecond, 2 * options.MessageBurst));
         services.AddSingleton(sp => new MessageLog(sp.GetRequiredService<ActorSystem>()));
+        services.AddSingleton<Seed003Devices>();
+        services.AddSingleton<Seed003Profiles>();
+        services.AddSingleton<Seed003Sockets>();
         services.AddSingleton(sp => new ClusterPlacement(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
         services.AddSingleton(AdminToken.LoadOrCreate(options));
         services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<ActorSystem>()));
@@ -92,6 +98,16 @@ public static class ChatServer
             .WithActors((system, _) => system.ActorOf(
                 ClusterMembersLog.Props(sp.GetRequiredService<ILogger<ClusterMembersLog>>(), lone: options.SeedNodes.Count == 0), "members-log")));
         services.AddChatMetrics(); // after AddAkka: its node stats start once the actor system has
+        // After AddAkka too: the TCP edge binds once the actor system runs. It carries seed-003 frames.
+        services.AddTcpEdge(options, sp =>
+        {
+            var seed003 = sp.GetRequiredService<Seed003Sockets>();
+            return (session, remote) =>
+            {
+                var socket = seed003.Open(session, remote, "tcp");
+                return new TcpFrameHandler(socket, socket.OnClosed);
+            };
+        });
 
         var app = builder.Build();
         // Sockets close before the actor system stops (ApplicationStopping runs before hosted services stop).
@@ -112,6 +128,7 @@ public static class ChatServer
         app.MapContactExtraEndpoints();
         app.MapAttachmentEndpoints();
         app.MapChatSocket();
+        app.MapSeed003Socket();
         app.MapAdminEndpoints();
         app.MapMetrics(options.MetricsRemote);
         app.MapGet("/healthz", () => Results.Text("ok"));
