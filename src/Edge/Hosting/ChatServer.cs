@@ -10,6 +10,7 @@ using AkkaChat.Edge.Admin;
 using AkkaChat.Edge.Auth;
 using AkkaChat.Edge.Http;
 using AkkaChat.Edge.Operations;
+using AkkaChat.Edge.Protocols.Seed003;
 using AkkaChat.Edge.Transport;
 using AkkaChat.Persistence.Attachments;
 using AkkaChat.Persistence.Query;
@@ -81,6 +82,9 @@ public static class ChatServer
         services.AddSingleton<SocketDirectory>();
         services.AddSingleton(new UserRateLimits(2 * options.MessagesPerSecond, 2 * options.MessageBurst));
         services.AddSingleton(sp => new MessageLog(sp.GetRequiredService<ActorSystem>()));
+        services.AddSingleton<Seed003Devices>();
+        services.AddSingleton<Seed003Profiles>();
+        services.AddSingleton<Seed003Sockets>();
         services.AddSingleton(sp => new ClusterPlacement(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));
         services.AddSingleton(AdminToken.LoadOrCreate(options));
         services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<ActorSystem>()));
@@ -112,6 +116,7 @@ public static class ChatServer
         app.MapContactExtraEndpoints();
         app.MapAttachmentEndpoints();
         app.MapChatSocket();
+        app.MapSeed003Socket();
         app.MapAdminEndpoints();
         app.MapMetrics(options.MetricsRemote);
         app.MapGet("/healthz", () => Results.Text("ok"));

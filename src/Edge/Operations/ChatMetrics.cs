@@ -13,9 +13,11 @@ public static class ChatMetrics
 {
     public const string Seed000 = "seed000";
     public const string V2 = "v2";
+    public const string Seed003 = "seed003";
 
     private static readonly KeyValuePair<string, object?> Seed000Tag = new("protocol", Seed000);
     private static readonly KeyValuePair<string, object?> V2Tag = new("protocol", V2);
+    private static readonly KeyValuePair<string, object?> Seed003Tag = new("protocol", Seed003);
     private static readonly KeyValuePair<string, object?> Accepted = new("result", "accepted");
     private static readonly KeyValuePair<string, object?> Refused = new("result", "refused");
 
@@ -37,6 +39,7 @@ public static class ChatMetrics
 
     private static long _seed000Open;
     private static long _v2Open;
+    private static long _seed003Open;
     private static long _receivedTotal;
     private static long _deliveredTotal;
 
@@ -47,6 +50,7 @@ public static class ChatMetrics
 
     public static long Seed000Open => Interlocked.Read(ref _seed000Open);
     public static long V2Open => Interlocked.Read(ref _v2Open);
+    public static long Seed003Open => Interlocked.Read(ref _seed003Open);
     public static long ReceivedTotal => Interlocked.Read(ref _receivedTotal);
     public static long DeliveredTotal => Interlocked.Read(ref _deliveredTotal);
 
@@ -55,6 +59,13 @@ public static class ChatMetrics
     public static void SocketOpened(bool v2) => Interlocked.Increment(ref v2 ? ref _v2Open : ref _seed000Open);
 
     public static void SocketClosed(bool v2) => Interlocked.Decrement(ref v2 ? ref _v2Open : ref _seed000Open);
+
+    /// <summary>A seed-003 connection (<c>/ws</c> or TCP) signed in or was refused; it counts as open from its sign to its end.</summary>
+    public static void Seed003Sign(bool accepted) => Handshakes.Add(1, Seed003Tag, accepted ? Accepted : Refused);
+
+    public static void Seed003Opened() => Interlocked.Increment(ref _seed003Open);
+
+    public static void Seed003Closed() => Interlocked.Decrement(ref _seed003Open);
 
     /// <summary>A chat message from a client, on its way to its entity (<see cref="ChatMeter.Direct"/> or <see cref="ChatMeter.Room"/>).</summary>
     public static void MessageReceived(KeyValuePair<string, object?> kind)
@@ -82,5 +93,6 @@ public static class ChatMetrics
     [
         new(Seed000Open, Seed000Tag),
         new(V2Open, V2Tag),
+        new(Seed003Open, Seed003Tag),
     ];
 }

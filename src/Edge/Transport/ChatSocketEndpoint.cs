@@ -123,7 +123,7 @@ public static class ChatSocketEndpoint
     /// client still sends (an ack, its own close frame), and a reset makes the client's kernel drop the close frame before
     /// the client reads it (1006). Kestrel keeps draining the connection meanwhile; the client hangs up, or the bound ends it.
     /// </summary>
-    private static async Task LingerAsync(CancellationToken clientGone)
+    internal static async Task LingerAsync(CancellationToken clientGone)
     {
         try
         {
@@ -175,7 +175,7 @@ public static class ChatSocketEndpoint
     /// After our close frame, reads (and discards) until the client's close frame, briefly: closing the TCP connection
     /// with unread data would reset it and the client might never see the close code and reason.
     /// </summary>
-    private static async Task AwaitClientCloseAsync(WebSocket socket)
+    internal static async Task AwaitClientCloseAsync(WebSocket socket)
     {
         if (socket.State != WebSocketState.CloseSent) return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));

@@ -5,8 +5,10 @@ using System.Net.WebSockets;
 using Akka.Actor;
 
 /// <summary>
-/// The inbound side of a socket: reads whole text frames (bounded by the frame limit) and tells each to the socket's
-/// connection actor as <see cref="InboundText"/>. Whatever the protocol, the actor decodes.
+/// The inbound side of a socket: reads whole frames (bounded by the frame limit) and hands each on. <c>/chat</c> takes text
+/// frames and tells each to the socket's connection actor as <see cref="InboundText"/>; <c>/ws</c> takes binary and text
+/// frames alike and passes their bytes to an <see cref="IInboundFrames"/>, awaited, so frames are handled in order.
+/// Whatever the protocol, the receiver decodes.
 /// </summary>
 public static class SocketReadLoop
 {
@@ -14,7 +16,14 @@ public static class SocketReadLoop
     private const int InitialReceiveBuffer = 4096;
 
     /// <summary>Reads frames until the socket closes; true when the WebSocket itself refused the client's bytes (the endpoint then lingers, see <c>ChatSocketEndpoint.LingerAsync</c>).</summary>
-    public static async Task<bool> RunAsync(WebSocket socket, SocketSession session, IActorRef connection, int maxFrameBytes)
+    public static Task<bool> RunAsync(WebSocket socket, SocketSession session, IActorRef connection, int maxFrameBytes) =>
+        RunAsync(socket, session, connection, frames: null, maxFrameBytes);
+
+    /// <summary>Reads binary and text frames alike until the socket closes, handing each frame's bytes to <paramref name="frames"/> (awaited).</summary>
+    public static Task<bool> RunAsync(WebSocket socket, SocketSession session, IInboundFrames frames, int maxFrameBytes) =>
+        RunAsync(socket, session, connection: null, frames, maxFrameBytes);
+
+    private static async Task<bool> RunAsync(WebSocket socket, SocketSession session, IActorRef? connection, IInboundFrames? frames, int maxFrameBytes)
     {
         var closing = session.Closing;
         try
@@ -25,6 +34,7 @@ public static class SocketReadLoop
                 var first = await socket.ReceiveAsync(Memory<byte>.Empty, closing);
                 if (first.MessageType == WebSocketMessageType.Close) return false;
                 var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, maxFrameBytes + 1));
+                byte[] inbound;
                 try
                 {
                     var (length, result) = (0, first);
@@ -40,17 +50,19 @@ public static class SocketReadLoop
                         session.Close(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
                         return false;
                     }
-                    if (result.MessageType == WebSocketMessageType.Binary)
+                    if (frames is null && result.MessageType == WebSocketMessageType.Binary)
                     {
                         session.Close(WebSocketCloseStatus.InvalidMessageType, "/chat takes JSON text frames");
                         return false;
                     }
-                    connection.Tell(new InboundText(buffer.AsSpan(0, length).ToArray()));
+                    inbound = buffer.AsSpan(0, length).ToArray();
                 }
                 finally
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
+                if (frames is not null) await frames.OnFrameAsync(inbound); // the next frame is read once this one is handled
+                else connection!.Tell(new InboundText(inbound));
             }
         }
         catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.Faulted && socket.State == WebSocketState.Aborted)
@@ -70,4 +82,10 @@ public static class SocketReadLoop
         ArrayPool<byte>.Shared.Return(buffer);
         return larger;
     }
+}
+
+/// <summary>Where a socket's read side hands whole frames when the receiver is not (yet) an actor: called in order, one at a time.</summary>
+public interface IInboundFrames
+{
+    ValueTask OnFrameAsync(byte[] frame);
 }

@@ -156,6 +156,23 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
         if (policy) _abort.CancelAfter(CloseTimeout);
     }
 
+    /// <summary>
+    /// Closes after the frames already queued whatever <paramref name="status"/> is (a refusal frame, then 1008: the client
+    /// reads why), bounded like a policy close: a client that takes neither within <see cref="CloseTimeout"/> is dropped.
+    /// </summary>
+    public void CloseAfterQueued(WebSocketCloseStatus status, string reason)
+    {
+        bool wake;
+        lock (_gate)
+        {
+            if (_close is not null) return;
+            _close = (status, reason);
+            wake = TakeWaitingWriter();
+        }
+        if (wake) _wake.SetResult(true);
+        _abort.CancelAfter(CloseTimeout);
+    }
+
     /// <summary>Sends queued frames until the session is closed and drained (or aborted), then the close frame.</summary>
     public async Task RunWriterAsync()
     {
