@@ -68,9 +68,10 @@ public interface IClientProtocol
 
     /// <summary>
     /// Frames to send right after connecting and to wait for <see cref="InboundKind.Synced"/> on: v2 resumes from
-    /// <paramref name="positions"/> (all zero on a first connect), seed-003 signs in as the user; empty when none (seed-000).
+    /// <paramref name="positions"/> (all zero on a first connect), seed-003 signs in as the user from device
+    /// <paramref name="device"/> (unique per socket); empty when none (seed-000).
     /// </summary>
-    IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, StreamPositions positions);
+    IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, long device, StreamPositions positions);
 
     /// <summary>A frame to send on a socket that has sent nothing for <see cref="PingInterval"/>; empty when none (seed-000).</summary>
     ReadOnlyMemory<byte> PingFrame { get; }

@@ -23,7 +23,7 @@ public sealed class Seed000Protocol : IClientProtocol
 
     public FrameTransport Transport => FrameTransport.WebSocketText;
 
-    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, StreamPositions positions) => [];
+    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, long device, StreamPositions positions) => [];
 
     public ReadOnlyMemory<byte> PingFrame => ReadOnlyMemory<byte>.Empty;
 

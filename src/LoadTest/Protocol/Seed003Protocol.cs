@@ -10,7 +10,8 @@ using Wire = AkkaChat.Edge.Protocols.Seed003.Wire;
 /// Seed-003 (docs/PROTOCOL.md §4, golang_im's protobuf envelope), over <c>/ws</c> binary messages or the node's raw TCP
 /// port (4-byte big-endian length frames). A socket signs in (<c>sign</c>, which has no reply) and sends a
 /// <c>heartbeat</c> right behind it: the heartbeat's answer says the sign went through (frames are handled in order), so
-/// it is the handshake's end. Messages go up as <c>sendmessage</c> with the probe as the text; the
+/// it is the handshake's end. Each socket is a device of its own (a second sign of the same user and device would replace
+/// the first connection). Messages go up as <c>sendmessage</c> with the probe as the text; the
 /// <c>{sendmessage, 200}</c> reply carries the sender's copy, whose text names the message: that is the ack (seed-003
 /// has no client ids, so a refusal cannot be matched to its message and counts as unacked). The audience gets
 /// <c>{message, 200}</c> pushes; the sending connection gets none. Idle sockets heartbeat every 20 s (the server closes a
@@ -34,10 +35,10 @@ public sealed class Seed003Protocol(uint run, FrameTransport transport) : IClien
 
     public bool ResumesFromPositions => false;
 
-    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, StreamPositions positions)
+    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, long device, StreamPositions positions)
     {
         var sign = new Wire.Input { Type = "sign" };
-        sign.Auth.Add(new Wire.Auth { AppId = 1, UserId = userId, DeviceId = 1, Token = token });
+        sign.Auth.Add(new Wire.Auth { AppId = 1, UserId = userId, DeviceId = device, Token = token });
         return [sign.ToByteArray(), HeartbeatFrame];
     }
 

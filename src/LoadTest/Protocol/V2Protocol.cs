@@ -34,7 +34,7 @@ public sealed class V2Protocol : IClientProtocol
 
     public FrameTransport Transport => FrameTransport.WebSocketText;
 
-    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, StreamPositions positions)
+    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, long device, StreamPositions positions)
     {
         var (inbox, rooms) = positions.Snapshot();
         var output = new ArrayBufferWriter<byte>(64 + rooms.Length * 24);

@@ -98,7 +98,7 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
         }
     }
 
-    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(SimulatedSocket socket) => protocol.Handshake(socket.UserId, socket.Token, socket.Positions);
+    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(SimulatedSocket socket) => protocol.Handshake(socket.UserId, socket.Token, socket.Index + 1, socket.Positions);
 
     public FrameTransport Transport => protocol.Transport;
 

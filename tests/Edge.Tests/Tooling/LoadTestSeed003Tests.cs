@@ -57,11 +57,11 @@ public sealed class LoadTestSeed003Tests
     public void The_handshake_signs_in_as_the_user_then_heartbeats_and_the_heartbeat_answer_ends_it()
     {
         var protocol = new Seed003Protocol(Run, FrameTransport.WebSocketBinary);
-        var frames = protocol.Handshake(42, "tok en", new StreamPositions());
+        var frames = protocol.Handshake(42, "tok en", 7, new StreamPositions());
         Assert.Equal(2, frames.Count);
         var sign = Wire.Input.Parser.ParseFrom(frames[0].Span);
         Assert.Equal("sign", sign.Type);
-        Assert.Equal((42L, 1L, 1L, "tok en"), (sign.Auth[0].UserId, sign.Auth[0].DeviceId, sign.Auth[0].AppId, sign.Auth[0].Token));
+        Assert.Equal((42L, 7L, 1L, "tok en"), (sign.Auth[0].UserId, sign.Auth[0].DeviceId, sign.Auth[0].AppId, sign.Auth[0].Token));
         Assert.Equal("heartbeat", Wire.Input.Parser.ParseFrom(frames[1].Span).Type);
         Assert.Equal("heartbeat", Wire.Input.Parser.ParseFrom(protocol.PingFrame.Span).Type);
         Assert.Equal(InboundKind.Synced, protocol.Decode(Output("heartbeat", 200)).Kind);
