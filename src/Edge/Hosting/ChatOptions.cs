@@ -30,6 +30,15 @@ public sealed record ChatOptions
     public required double MessagesPerSecond { get; init; }
     public required double MessageBurst { get; init; }
 
+    /// <summary>The raw TCP edge's port (AKKACHAT_TCP_PORT); 0, the default, leaves it off.</summary>
+    public int TcpPort { get; init; }
+
+    /// <summary>The address the TCP edge listens on (AKKACHAT_TCP_HOST, default 127.0.0.1).</summary>
+    public string TcpHost { get; init; } = "127.0.0.1";
+
+    /// <summary>A TCP connection that completes no frame for this long is ended (AKKACHAT_TCP_IDLE_MS; hocon tcp.idle-timeout).</summary>
+    public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Log format and level (AKKACHAT_LOG_FORMAT, AKKACHAT_LOG_LEVEL).</summary>
     public LogSettings Log { get; init; } = LogSettings.Default;
 
@@ -129,6 +138,9 @@ public sealed record ChatOptions
             MissedHeartbeats = config.GetInt("websocket.missed-heartbeats", 3),
             MessagesPerSecond = EnvInt("AKKACHAT_MSG_RATE", config.GetInt("websocket.rate-per-second", 50)),
             MessageBurst = env.ContainsKey("AKKACHAT_MSG_RATE") ? 2 * EnvInt("AKKACHAT_MSG_RATE", 50) : config.GetInt("websocket.rate-burst", 100),
+            TcpPort = EnvPort("AKKACHAT_TCP_PORT", 0),
+            TcpHost = Env("AKKACHAT_TCP_HOST", "127.0.0.1"),
+            TcpIdleTimeout = TimeSpan.FromMilliseconds(Math.Max(1, EnvInt("AKKACHAT_TCP_IDLE_MS", (int)config.GetTimeSpan("tcp.idle-timeout", TimeSpan.FromSeconds(60)).TotalMilliseconds))),
             SbrStableAfter = Env("AKKACHAT_SBR_STABLE_AFTER", "") is { Length: > 0 } stable ? ParseDuration("AKKACHAT_SBR_STABLE_AFTER", stable) : null,
             MetricsRemote = EnvBool("AKKACHAT_METRICS_REMOTE"),
             AdminToken = Env("AKKACHAT_ADMIN_TOKEN", "") is { Length: > 0 } adminToken
