@@ -17,13 +17,20 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 /// for the user and room entities; their answers and pushes go out as <see cref="Output"/>s. The connection that sent a
 /// message gets the <c>sendmessage</c> reply, never the message itself; the user's other connections and the recipients
 /// get <c>{message, 200, item}</c>. Items name their sender (<see cref="Seed003Profiles"/>): an item waiting for a
-/// profile holds back the frames after it, so the connection sends in the order things happened.
+/// profile holds back the frames after it, so the connection sends in the order things happened. Requests wait until
+/// the user entity has registered the connection and this node receives the user's rooms (bounded by
+/// <see cref="LiveWait"/>): from the first reply on, every message stored for the user reaches the connection.
 /// </summary>
 public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnboundedStash
 {
+    /// <summary>How long requests wait for the user's rooms to reach this node before they are handled anyway.</summary>
+    public static readonly TimeSpan LiveWait = TimeSpan.FromSeconds(5);
+
     private readonly long _device;
     private readonly Seed003Sockets _sockets;
     private readonly HashSet<RoomId> _memberRooms = [];
+    private readonly HashSet<RoomId> _notLiveYet = []; // while registering: rooms whose messages do not reach this node yet
+    private bool _registered;
     // 1:1 sends our entity has not answered yet, by cid: sent again when it registers us again after it moved.
     private readonly Dictionary<string, UserCommands.SendDirect> _unansweredDirect = new(StringComparer.Ordinal);
     private readonly Queue<Outbound> _held = new(); // frames behind an item whose sender's profile is loading
@@ -61,16 +68,37 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
         base.PostStop();
     }
 
-    /// <summary>Until the user entity answers: frames wait in the stash (bounded by the rate limit and the frame size of the read side).</summary>
+    /// <summary>
+    /// Until the user entity answers and the user's rooms are live on this node: frames wait in the stash (the read side
+    /// is bounded by the frame size; the wait by <see cref="LiveWait"/>).
+    /// </summary>
     protected override void OnReceive(object message)
     {
         switch (message)
         {
             case UserReplies.Connected connected:
-                OnConnected(connected);
+                _registered = true;
                 Session.MarkRegistered(SocketRegistration.Registered);
-                Become(Running);
-                Stash.UnstashAll();
+                _notLiveYet.UnionWith(connected.Rooms.Where(r => !_memberRooms.Contains(r)));
+                OnConnected(connected);
+                Timers.StartSingleTimer("live", GoLive.Instance, LiveWait);
+                StartWhenLive();
+                break;
+            case RoomFanoutCommands.RoomLive live:
+                _notLiveYet.Remove(live.RoomId);
+                StartWhenLive();
+                break;
+            case GoLive:
+                _notLiveYet.Clear();
+                StartWhenLive();
+                break;
+            case RoomMembershipAdded m:
+                if (_memberRooms.Add(m.RoomId)) Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(m.RoomId, Self));
+                break;
+            case RoomMembershipRemoved m:
+                _notLiveYet.Remove(m.RoomId);
+                if (_memberRooms.Remove(m.RoomId)) Fanout.Tell(new RoomFanoutCommands.UnsubscribeRoom(m.RoomId, Self));
+                StartWhenLive();
                 break;
             case AkkaChat.Core.Refused { Code: AkkaChat.Core.RefusalCodes.NotFound }:
                 RefuseUnknownUser();
@@ -159,6 +187,14 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
                 HandleLifecycle(message);
                 break;
         }
+    }
+
+    private void StartWhenLive()
+    {
+        if (!_registered || _notLiveYet.Count > 0) return;
+        Timers.Cancel("live");
+        Become(Running);
+        Stash.UnstashAll();
     }
 
     private void OnConnected(UserReplies.Connected connected)
@@ -340,6 +376,11 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
     private readonly record struct Outbound(byte[]? Frame, UserId Sender, Func<PublicProfile?, byte[]>? Encode);
 
     private sealed record ProfileLoaded(UserId User, PublicProfile? Profile);
+
+    private sealed class GoLive
+    {
+        public static readonly GoLive Instance = new();
+    }
 
     private sealed class CheckIdle
     {
