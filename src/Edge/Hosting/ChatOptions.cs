@@ -36,9 +36,6 @@ public sealed record ChatOptions
     /// <summary>The address the TCP edge listens on (AKKACHAT_TCP_HOST, default 127.0.0.1).</summary>
     public string TcpHost { get; init; } = "127.0.0.1";
 
-    /// <summary>A TCP connection that completes no frame for this long is ended (AKKACHAT_TCP_IDLE_MS; hocon tcp.idle-timeout).</summary>
-    public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
     /// <summary>Log format and level (AKKACHAT_LOG_FORMAT, AKKACHAT_LOG_LEVEL).</summary>
     public LogSettings Log { get; init; } = LogSettings.Default;
 
@@ -140,7 +137,6 @@ public sealed record ChatOptions
             MessageBurst = env.ContainsKey("AKKACHAT_MSG_RATE") ? 2 * EnvInt("AKKACHAT_MSG_RATE", 50) : config.GetInt("websocket.rate-burst", 100),
             TcpPort = EnvPort("AKKACHAT_TCP_PORT", 0),
             TcpHost = Env("AKKACHAT_TCP_HOST", "127.0.0.1"),
-            TcpIdleTimeout = TimeSpan.FromMilliseconds(Math.Max(1, EnvInt("AKKACHAT_TCP_IDLE_MS", (int)config.GetTimeSpan("tcp.idle-timeout", TimeSpan.FromSeconds(60)).TotalMilliseconds))),
             SbrStableAfter = Env("AKKACHAT_SBR_STABLE_AFTER", "") is { Length: > 0 } stable ? ParseDuration("AKKACHAT_SBR_STABLE_AFTER", stable) : null,
             MetricsRemote = EnvBool("AKKACHAT_METRICS_REMOTE"),
             AdminToken = Env("AKKACHAT_ADMIN_TOKEN", "") is { Length: > 0 } adminToken

@@ -12,6 +12,7 @@ using AkkaChat.Edge.Http;
 using AkkaChat.Edge.Operations;
 using AkkaChat.Edge.Protocols.Seed003;
 using AkkaChat.Edge.Transport;
+using AkkaChat.Edge.Transport.Tcp;
 using AkkaChat.Persistence.Attachments;
 using AkkaChat.Persistence.Query;
 using AkkaChat.Persistence.Storage;
@@ -47,6 +48,7 @@ public static class ChatServer
         IReadOnlyList<IPEndPoint> httpEndpoints = urls is null ? [new IPEndPoint(bind, options.HttpPort)] : StartupChecks.Urls(urls);
         foreach (var http in httpEndpoints) StartupChecks.PortFree(http, "HTTP", urls is null ? "AKKACHAT_HTTP_PORT" : "--urls/ASPNETCORE_URLS");
         StartupChecks.PortFree(new IPEndPoint(bind, options.RemotePort), "remoting", "AKKACHAT_REMOTE_PORT");
+        if (options.TcpPort != 0) StartupChecks.PortFree(new IPEndPoint(StartupChecks.TcpHost(options), options.TcpPort), "TCP edge", "AKKACHAT_TCP_PORT");
         StartupChecks.Storage(options, () => Directory.CreateDirectory(options.DataDir));
         StartupChecks.Storage(options, () =>
         {
@@ -96,6 +98,16 @@ public static class ChatServer
             .WithActors((system, _) => system.ActorOf(
                 ClusterMembersLog.Props(sp.GetRequiredService<ILogger<ClusterMembersLog>>(), lone: options.SeedNodes.Count == 0), "members-log")));
         services.AddChatMetrics(); // after AddAkka: its node stats start once the actor system has
+        // After AddAkka too: the TCP edge binds once the actor system runs. It carries seed-003 frames.
+        services.AddTcpEdge(options, sp =>
+        {
+            var seed003 = sp.GetRequiredService<Seed003Sockets>();
+            return (session, remote) =>
+            {
+                var socket = seed003.Open(session, remote, "tcp");
+                return new TcpFrameHandler(socket, socket.OnClosed);
+            };
+        });
 
         var app = builder.Build();
         // Sockets close before the actor system stops (ApplicationStopping runs before hosted services stop).

@@ -70,6 +70,12 @@ public static class StartupChecks
             ? address
             : throw new StartupException(StartupException.BadConfiguration, $"AKKACHAT_BIND={options.Bind} is not an IP address (such as 127.0.0.1 or 0.0.0.0)");
 
+    /// <summary>The TCP edge's listen address (AKKACHAT_TCP_HOST), which must be an IP address like AKKACHAT_BIND.</summary>
+    public static IPAddress TcpHost(ChatOptions options) =>
+        IPAddress.TryParse(options.TcpHost, out var address)
+            ? address
+            : throw new StartupException(StartupException.BadConfiguration, $"AKKACHAT_TCP_HOST={options.TcpHost} is not an IP address (such as 127.0.0.1 or 0.0.0.0)");
+
     /// <summary>
     /// The HTTP endpoints <c>--urls</c> / <c>ASPNETCORE_URLS</c> ask for, as address and port, or a clear refusal of a value
     /// Kestrel would not take. Host names other than localhost listen on every address, as Kestrel does.

@@ -44,5 +44,12 @@ public sealed class WebSocketTransport(WebSocket socket, WebSocketMessageType fr
         }
     }
 
-    public void Abort() => socket.Abort();
+    /// <summary>
+    /// Aborts a socket that is still open. One the WebSocket already gave up (it refused the client's bytes and sent its own
+    /// close, 1007/1002) is left alone: disposing it now would reset the connection and the client could lose that close frame.
+    /// </summary>
+    public void Abort()
+    {
+        if (socket.State is not (WebSocketState.Aborted or WebSocketState.Closed)) socket.Abort();
+    }
 }

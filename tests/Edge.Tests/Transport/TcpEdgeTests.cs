@@ -1,45 +1,46 @@
 namespace AkkaChat.Edge.Tests.Transport;
 
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Net.WebSockets;
 using System.Threading.Channels;
-using Akka.Actor;
 using AkkaChat.Edge.Hosting;
 using AkkaChat.Edge.Protocols.Seed003.Wire;
-using AkkaChat.Edge.Transport;
+using AkkaChat.Edge.Tests.Protocols.Seed003;
 using AkkaChat.Edge.Transport.Tcp;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 /// <summary>
-/// The raw TCP edge on real sockets: framing (split and coalesced frames), the frame limit, the idle bound, a client that
-/// never reads, and the node's shutdown. Everything the protocol answers is the seed-003 reply to a request before sign.
+/// The raw TCP edge on a real node (AKKACHAT_TCP_PORT): framing (split and coalesced frames), the frame limit, the idle
+/// bound, a client that never reads, and the node's shutdown. What answers is seed-003 before sign (code 1, or error 2).
 /// </summary>
-public sealed class TcpEdgeTests(ChatHostFixture fixture, ITestOutputHelper output) : IClassFixture<ChatHostFixture>
+public sealed class TcpEdgeTests(Seed003HostFixture fixture, ITestOutputHelper output) : IClassFixture<Seed003HostFixture>
 {
     private const int MaxFrameBytes = 64 * 1024;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
+    private ChatHost Host => fixture.Host;
+
     [Fact]
-    public void The_edge_is_off_unless_a_port_is_set()
+    public async Task The_edge_is_off_unless_a_port_is_set()
     {
         var options = ChatOptions.Load(TestNode.Environment(TestNode.NewDataDir("")));
         Assert.Equal(0, options.TcpPort);
         Assert.Equal("127.0.0.1", options.TcpHost);
-        Assert.Null(fixture.Host.App.Services.GetService<TcpEdge>());
-        Assert.DoesNotContain(fixture.Host.App.Services.GetServices<IHostedService>(), s => s is TcpEdge);
+        await using var plain = await ChatHost.StartAsync();
+        Assert.Null(plain.App.Services.GetService<TcpEdge>());
+        Assert.DoesNotContain(plain.App.Services.GetServices<IHostedService>(), s => s is TcpEdge);
+        Assert.NotNull(Host.App.Services.GetService<TcpEdge>());
     }
 
     [Fact]
     public async Task A_frame_split_across_packets_and_several_frames_in_one_packet_are_each_answered_in_order()
     {
-        await using var edge = await EdgeAsync();
-        await using var client = await TcpTestClient.ConnectAsync(edge.Port);
+        await using var client = await TcpTestClient.ConnectAsync(Port(Host));
 
         // One frame in five writes: the header in two parts, the body in three; nothing is answered before the last byte.
         var frame = TcpTestClient.Frame(new Input { Type = "heartbeat", Data = ByteString.CopyFromUtf8("split") });
@@ -70,8 +71,7 @@ public sealed class TcpEdgeTests(ChatHostFixture fixture, ITestOutputHelper outp
     [Fact]
     public async Task A_frame_at_the_limit_is_taken()
     {
-        await using var edge = await EdgeAsync();
-        await using var client = await TcpTestClient.ConnectAsync(edge.Port);
+        await using var client = await TcpTestClient.ConnectAsync(Port(Host));
         var input = new Input { Type = "heartbeat", Data = ByteString.CopyFrom(new byte[MaxFrameBytes - 16]) };
         var payload = input.ToByteArray();
         input.Data = ByteString.CopyFrom(new byte[input.Data.Length + MaxFrameBytes - payload.Length]);
@@ -88,8 +88,7 @@ public sealed class TcpEdgeTests(ChatHostFixture fixture, ITestOutputHelper outp
     [InlineData(-1)]
     public async Task A_length_outside_1_to_the_limit_ends_the_connection_after_the_answers_to_the_frames_before_it(int length)
     {
-        await using var edge = await EdgeAsync();
-        await using var client = await TcpTestClient.ConnectAsync(edge.Port);
+        await using var client = await TcpTestClient.ConnectAsync(Port(Host));
         var header = new byte[4];
         BinaryPrimitives.WriteInt32BigEndian(header, length);
 
@@ -97,17 +96,17 @@ public sealed class TcpEdgeTests(ChatHostFixture fixture, ITestOutputHelper outp
 
         Assert.Equal(("heartbeat", 1), Summary(await client.ReceiveAsync()));
         await client.WaitEndedAsync(Bound);
-        await Until.TrueAsync(() => edge.Edge.Count == 0, Bound, "the edge to let the connection go");
     }
 
     [Fact]
     public async Task A_connection_that_completes_no_frame_for_the_idle_bound_is_ended_and_a_busy_one_is_not()
     {
+        // The bound is two heartbeat intervals: 1.5 s here.
         var idle = TimeSpan.FromMilliseconds(1500);
-        await using var edge = await EdgeAsync(idle);
-        await using var silent = await TcpTestClient.ConnectAsync(edge.Port);
-        await using var trickling = await TcpTestClient.ConnectAsync(edge.Port);
-        await using var busy = await TcpTestClient.ConnectAsync(edge.Port);
+        await using var host = await Seed003HostFixture.StartAsync(new Dictionary<string, string?> { ["AKKACHAT_HEARTBEAT_MS"] = "750" });
+        await using var silent = await TcpTestClient.ConnectAsync(Port(host));
+        await using var trickling = await TcpTestClient.ConnectAsync(Port(host));
+        await using var busy = await TcpTestClient.ConnectAsync(Port(host));
         var started = DateTime.UtcNow;
 
         // The trickling client sends a frame's header and then one byte at a time: bytes alone do not keep it open.
@@ -133,108 +132,52 @@ public sealed class TcpEdgeTests(ChatHostFixture fixture, ITestOutputHelper outp
     [Fact]
     public async Task A_client_that_never_reads_is_ended_as_a_slow_consumer_once_the_bounded_queues_are_full()
     {
-        await using var edge = await EdgeAsync(outboundQueue: 64);
+        await using var host = await Seed003HostFixture.StartAsync(new Dictionary<string, string?> { ["AKKACHAT_OUTBOUND_QUEUE"] = "64" });
+        var edge = host.App.Services.GetRequiredService<TcpEdge>();
         // A small receive buffer (fixed, so not grown by the kernel) lets the server's writes stall early.
-        await using var client = await TcpTestClient.ConnectAsync(edge.Port, read: false, receiveBuffer: 4096);
+        await using var client = await TcpTestClient.ConnectAsync(Port(host), read: false, receiveBuffer: 4096);
         var burst = Enumerable.Range(0, 100).SelectMany(_ => TcpTestClient.Frame(new Input { Type = "heartbeat" })).ToArray();
 
         // Every request is answered, nothing is read: the answers back up until the connection is ended. Had any stage
         // buffered without bound, the client would go on sending until the test's bound.
         var sentFrames = 0L;
         var started = DateTime.UtcNow;
-        var deadline = started + TimeSpan.FromSeconds(60);
         while (await client.TrySendAsync(burst))
         {
             sentFrames += 100;
-            Assert.True(DateTime.UtcNow < deadline, $"the server took {sentFrames} requests without ending the connection");
-            // Paced so that the writer keeps up and what stalls it is the client's full window, not the request rate.
-            await Task.Delay(5);
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(60), $"the server took {sentFrames} requests without ending the connection");
+            await Task.Delay(5); // paced, so that what stalls the writer is mostly the client's full window, not the request rate
         }
 
-        await Until.TrueAsync(() => edge.Edge.Count == 0, Bound, "the edge to let the connection go");
-        output.WriteLine($"ended after {sentFrames} requests in {(DateTime.UtcNow - started).TotalSeconds:F1} s; {client.LastError}");
+        await Until.TrueAsync(() => edge.Count == 0, Bound, "the edge to let the connection go");
+        output.WriteLine($"ended after {sentFrames} requests in {(DateTime.UtcNow - started).TotalSeconds:F1} s ({client.LastError})");
         Assert.True(sentFrames > 64, $"ended after only {sentFrames} requests");
     }
 
     [Fact]
-    public async Task Stopping_the_edge_ends_every_connection_after_what_was_queued_and_stops_listening()
+    public async Task The_node_stopping_ends_every_connection_signed_or_not_and_stops_listening()
     {
-        await using var edge = await EdgeAsync();
-        await using var first = await TcpTestClient.ConnectAsync(edge.Port);
-        await using var second = await TcpTestClient.ConnectAsync(edge.Port);
-        await first.SendAsync(TcpTestClient.Frame(new Input { Type = "heartbeat" }));
-        Assert.Equal(("heartbeat", 1), Summary(await first.ReceiveAsync()));
+        await using var host = await Seed003HostFixture.StartAsync();
+        var port = Port(host);
+        using var eve = await host.NewUserAsync("eve");
+        await using var signed = await Seed003Client.ConnectTcpAsync(port);
+        await signed.SignAsync(eve.UserId, eve.Token);
+        await signed.HeartbeatAsync();
+        await using var unsigned = await TcpTestClient.ConnectAsync(port);
+        await unsigned.SendAsync(TcpTestClient.Frame(new Input { Type = "heartbeat" }));
+        Assert.Equal(("heartbeat", 1), Summary(await unsigned.ReceiveAsync()));
 
-        await edge.DisposeAsync();
+        var stopping = host.StopAsync();
+        await unsigned.WaitEndedAsync(Bound);
+        Assert.Equal((null, null), await signed.WaitClosedAsync(Bound));
+        await stopping.WaitAsync(Bound);
 
-        await first.WaitEndedAsync(Bound);
-        await second.WaitEndedAsync(Bound);
-        Assert.Equal(0, edge.Edge.Count);
-        await Assert.ThrowsAnyAsync<SocketException>(() => TcpTestClient.ConnectAsync(edge.Port));
+        await Assert.ThrowsAnyAsync<SocketException>(() => TcpTestClient.ConnectAsync(port));
     }
 
-    private sealed class TestLogger(ITestOutputHelper output) : ILogger<TcpEdge>
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            try
-            {
-                output.WriteLine($"[edge {DateTime.UtcNow:HH:mm:ss.fff}] {logLevel}: {formatter(state, exception)} {exception}");
-            }
-            catch (InvalidOperationException)
-            {
-            }
-        }
-    }
+    private static int Port(ChatHost host) => int.Parse(host.Environment["AKKACHAT_TCP_PORT"]!, CultureInfo.InvariantCulture);
 
     private static (string Type, int Code) Summary(Output output) => (output.Type, output.Code);
-
-    private async Task<RunningEdge> EdgeAsync(TimeSpan? idle = null, int outboundQueue = 1024)
-    {
-        var services = fixture.Host.App.Services;
-        var edge = new TcpEdge(services.GetRequiredService<ActorSystem>(),
-            new TcpEdgeSettings("127.0.0.1", 0, MaxFrameBytes, outboundQueue, idle ?? TimeSpan.FromSeconds(60)),
-            (session, _) => new PreSignStandIn(session), services.GetRequiredService<IHostApplicationLifetime>(), new TestLogger(output));
-        await edge.StartAsync(CancellationToken.None);
-        return new RunningEdge(edge, ((IPEndPoint)edge.LocalAddress!).Port);
-    }
-
-    private sealed record RunningEdge(TcpEdge Edge, int Port) : IAsyncDisposable
-    {
-        private bool _stopped;
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_stopped) return;
-            _stopped = true;
-            await Edge.StopAsync(CancellationToken.None);
-        }
-    }
-
-    /// <summary>Answers every request the way seed-003 answers one before sign (code 1), bytes that are not an Input with error 2.</summary>
-    private sealed class PreSignStandIn(SocketSession session) : ITcpFrameHandler
-    {
-        public ValueTask OnFrameAsync(byte[] frame)
-        {
-            Output output;
-            try
-            {
-                output = new Output { Type = Input.Parser.ParseFrom(frame).Type, Code = 1, Message = "sign first" };
-            }
-            catch (InvalidProtocolBufferException e)
-            {
-                output = new Output { Type = "error", Code = 2, Message = e.Message };
-            }
-            session.TryEnqueue(output.ToByteArray());
-            return ValueTask.CompletedTask;
-        }
-
-        public void OnClosed() => session.Close(WebSocketCloseStatus.NormalClosure, "bye");
-    }
 }
 
 /// <summary>A raw TCP client of the edge: length-prefixed frames, a reader that collects Outputs, bounded waits.</summary>

@@ -12,8 +12,12 @@ using StreamTcp = Akka.Streams.Dsl.Tcp;
 /// <summary>What the TCP edge needs of the node's options.</summary>
 public sealed record TcpEdgeSettings(string Host, int Port, int MaxFrameBytes, int OutboundQueue, TimeSpan IdleTimeout)
 {
+    /// <summary>
+    /// The frame limit and queue of the WebSockets; the idle bound of seed-003 connections (two heartbeat intervals), which the
+    /// protocol keeps too: the edge's own is the transport's backstop, and it also ends a client stuck inside a frame.
+    /// </summary>
     public static TcpEdgeSettings From(ChatOptions options) =>
-        new(options.TcpHost, options.TcpPort, options.MaxFrameBytes, options.OutboundQueue, options.TcpIdleTimeout);
+        new(options.TcpHost, options.TcpPort, options.MaxFrameBytes, options.OutboundQueue, 2 * options.HeartbeatInterval);
 }
 
 /// <summary>
