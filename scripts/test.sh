@@ -4,7 +4,8 @@
 # The PostgreSQL tests use AKKACHAT_TEST_PG (an Npgsql connection string to a server where they may create and drop
 # databases); when it is not set, this script installs Debian's postgresql package if it is missing (scripts/deps.sh),
 # starts a throwaway PostgreSQL on 127.0.0.1 (scripts/pg.sh) and stops it at the end.
-# The browser tests drive Debian's chromium (AKKACHAT_CHROMIUM, default /usr/bin/chromium), installed the same way when missing.
+# The browser tests drive Debian's chromium (AKKACHAT_CHROMIUM, default /usr/bin/chromium), installed the same way when missing;
+# the seed-003 page test needs npm (tests/Browser.Tests/Seed003/build-page.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,8 @@ fi
 
 echo "==> dotnet restore"
 dotnet restore AkkaChat.sln -nologo -v quiet
+command -v npm >/dev/null || { if [ "$(id -u)" = "0" ]; then bash scripts/deps.sh npm; else sudo bash scripts/deps.sh npm; fi; }
+bash tests/Browser.Tests/Seed003/build-page.sh # the seed-003 page's client_message.js: npm ci and protoc when missing
 echo "==> dotnet build (zero warnings: TreatWarningsAsErrors)"
 dotnet build AkkaChat.sln -c Debug --no-restore -nologo -v quiet
 

@@ -52,6 +52,10 @@ public sealed record LoadOptions
     public string? FixtureFile { get; init; }
     public string Label { get; init; } = "target";
     public string Protocol { get; init; } = "seed000";
+    /// <summary>seed003 only: <c>ws</c> (binary messages on <c>/ws</c>) or <c>tcp</c> (the node's TCP edge).</summary>
+    public string Transport { get; init; } = "ws";
+    /// <summary><c>--transport tcp</c>: each node's TCP port, in the order of <see cref="Urls"/> (AKKACHAT_TCP_PORT).</summary>
+    public IReadOnlyList<int> TcpPorts { get; init; } = [];
     public int SourceAddresses { get; init; } = 8;
     public int RegisterParallelism { get; init; } = 4;
     public int SetupParallelism { get; init; } = 16;
@@ -122,10 +126,17 @@ public sealed record LoadOptions
           --fixture FILE             reuse users, friendships and rooms across runs (created if missing)
           --progress auto|live|plain|none                                   [auto]
           --progress-every S         plain progress: one line every S seconds          [5]
-          --protocol seed000|v2      client protocol: seed000 JSON as the seed sends it; v2
+          --protocol seed000|v2|seed003
+                                     client protocol: seed000 JSON as the seed sends it; v2
                                      (sync on connect, acks counted with ack latency,
                                      ping every 20s when idle; storm: a reconnecting
-                                     socket syncs from its last stream positions)    [seed000]
+                                     socket syncs from its last stream positions); seed003
+                                     (golang_im's protobuf: sign, then sendmessage whose
+                                     reply is the ack; heartbeat every 20s when idle) [seed000]
+          --transport ws|tcp         seed003: binary WebSocket messages on /ws, or the node's
+                                     TCP edge (4-byte big-endian length frames)       [ws]
+          --tcp-port PORT[,PORT...]  --transport tcp: each --url's node's TCP port
+                                     (its AKKACHAT_TCP_PORT), in the same order
         load
           --duration S               seconds of traffic, or of holding idle sockets    [30]
           --rate N                   messages/s offered, open loop (find-max: first step) [1000]
@@ -172,7 +183,7 @@ public sealed record LoadOptions
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal) { "--verify" };
         // Given more than once, these accumulate as one comma-separated list.
-        var lists = new HashSet<string>(StringComparer.Ordinal) { "--url", "--server-pid" };
+        var lists = new HashSet<string>(StringComparer.Ordinal) { "--url", "--server-pid", "--tcp-port" };
         void Set(string name, string value) =>
             values[name] = lists.Contains(name) && values.TryGetValue(name, out var earlier) ? earlier + "," + value : value;
         for (var i = 1; i < args.Count; i++)
@@ -225,6 +236,11 @@ public sealed record LoadOptions
                 ? pid
                 : throw new ArgumentException($"--server-pid must be process ids, not '{p}'"))
             .Distinct().ToList();
+        var tcpPorts = (Str("--tcp-port") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+                ? port
+                : throw new ArgumentException($"--tcp-port must be TCP ports (1 to 65535), not '{p}'"))
+            .ToList();
         var options = new LoadOptions
         {
             Scenario = scenario,
@@ -246,6 +262,8 @@ public sealed record LoadOptions
             FixtureFile = Str("--fixture"),
             Label = Str("--label") ?? "target",
             Protocol = Str("--protocol") ?? "seed000",
+            Transport = Str("--transport") ?? "ws",
+            TcpPorts = tcpPorts,
             SourceAddresses = Int("--source-addresses", 8, 1, 250),
             RegisterParallelism = Int("--register-parallelism", 4, 1, 256),
             SetupParallelism = Int("--setup-parallelism", 16, 1, 1024),
@@ -275,7 +293,8 @@ public sealed record LoadOptions
         var unknown = values.Keys.Where(k => !used.Contains(k)).ToList();
         if (unknown.Count > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", unknown)}");
         if (options.Protocol == "v1") throw new ArgumentException("--protocol v1 is now called seed000 (the seed-000 JSON protocol): use --protocol seed000");
-        if (options.Protocol is not ("seed000" or "v2")) throw new ArgumentException($"--protocol must be seed000 (the seed-000 JSON) or v2 (acks and resume), not '{options.Protocol}'");
+        if (options.Protocol is not ("seed000" or "v2" or "seed003"))
+            throw new ArgumentException($"--protocol must be seed000 (the seed-000 JSON), v2 (acks and resume) or seed003 (golang_im's protobuf), not '{options.Protocol}'");
         options.Check();
         return options;
     }
@@ -304,6 +323,15 @@ public sealed record LoadOptions
 
     private void Check()
     {
+        if (Transport is not ("ws" or "tcp")) throw new ArgumentException($"--transport must be ws or tcp, not '{Transport}'");
+        if (Transport == "tcp" && Protocol != "seed003") throw new ArgumentException($"--transport tcp needs --protocol seed003: only seed-003 frames travel on the TCP edge ({Protocol} is WebSocket only)");
+        if (Transport == "tcp" && TcpPorts.Count != Urls.Count)
+            throw new ArgumentException(TcpPorts.Count == 0
+                ? "--transport tcp needs --tcp-port (the node's AKKACHAT_TCP_PORT)"
+                : $"--tcp-port names {TcpPorts.Count} port(s) for {Urls.Count} --url node(s): give one per node, in the same order");
+        if (Transport != "tcp" && TcpPorts.Count > 0) throw new ArgumentException("--tcp-port is only for --transport tcp");
+        if (Scenario == Scenario.Storm && Protocol == "seed003")
+            throw new ArgumentException("storm is not for seed003: its sockets do not resume (sync pages history by conversation), so a dropped socket's pushes are simply missed; use direct, group, mixed or find-max");
         if (TotalSockets < Users) throw new ArgumentException($"--sockets ({TotalSockets}) must be at least --users ({Users}): every user gets a socket");
         if (Traffic.Direct && Users % 2 != 0) throw new ArgumentException("direct traffic pairs users up: --users must be even");
         if (Traffic.Group && RoomSize > Users) throw new ArgumentException($"--room-size ({RoomSize}) cannot exceed --users ({Users})");

@@ -39,12 +39,16 @@ public readonly ref struct InboundFrame
 }
 
 /// <summary>
-/// The wire protocol of a simulated client: seed-000 JSON over <c>/chat</c>, or v2 with acks, client ids
-/// and sequence numbers; each plugs in here without touching the scenarios (they read <see cref="HasAcks"/>).
+/// The wire protocol of a simulated client: seed-000 JSON over <c>/chat</c>, v2 with acks, client ids
+/// and sequence numbers, or seed-003 protobuf over <c>/ws</c> or raw TCP; each plugs in here without touching the
+/// scenarios (they read <see cref="HasAcks"/>).
 /// </summary>
 public interface IClientProtocol
 {
     string Name { get; }
+
+    /// <summary>How its frames travel: WebSocket text or binary messages, or length-prefixed TCP frames.</summary>
+    FrameTransport Transport { get; }
 
     /// <summary>Whether the server acknowledges each stored message (then "acked" is counted and verified).</summary>
     bool HasAcks { get; }
@@ -63,10 +67,11 @@ public interface IClientProtocol
     bool ResumesFromPositions { get; }
 
     /// <summary>
-    /// A frame to send right after connecting and to wait for <see cref="InboundKind.Synced"/> on, resuming from
-    /// <paramref name="positions"/> (all zero on a first connect); empty when none (seed-000).
+    /// Frames to send right after connecting and to wait for <see cref="InboundKind.Synced"/> on: v2 resumes from
+    /// <paramref name="positions"/> (all zero on a first connect), seed-003 signs in as the user from device
+    /// <paramref name="device"/> (unique per socket); empty when none (seed-000).
     /// </summary>
-    ReadOnlyMemory<byte> Handshake(StreamPositions positions);
+    IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, long device, StreamPositions positions);
 
     /// <summary>A frame to send on a socket that has sent nothing for <see cref="PingInterval"/>; empty when none (seed-000).</summary>
     ReadOnlyMemory<byte> PingFrame { get; }
@@ -74,7 +79,7 @@ public interface IClientProtocol
     /// <summary>How long a socket may stay silent before it sends <see cref="PingFrame"/>; null when never.</summary>
     TimeSpan? PingInterval { get; }
 
-    /// <summary>The WebSocket path and query for one user's socket.</summary>
+    /// <summary>The WebSocket path and query for one user's socket (unused over TCP).</summary>
     string SocketPath(long userId, string token);
 
     /// <summary>Writes one chat frame (cmd 10 direct to a user, 11 to a room) carrying <paramref name="clientRef"/>.</summary>

@@ -21,7 +21,9 @@ public sealed class Seed000Protocol : IClientProtocol
 
     public bool ResumesFromPositions => false;
 
-    public ReadOnlyMemory<byte> Handshake(StreamPositions positions) => ReadOnlyMemory<byte>.Empty;
+    public FrameTransport Transport => FrameTransport.WebSocketText;
+
+    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, long device, StreamPositions positions) => [];
 
     public ReadOnlyMemory<byte> PingFrame => ReadOnlyMemory<byte>.Empty;
 

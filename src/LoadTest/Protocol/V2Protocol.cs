@@ -32,7 +32,9 @@ public sealed class V2Protocol : IClientProtocol
 
     public bool ResumesFromPositions => true;
 
-    public ReadOnlyMemory<byte> Handshake(StreamPositions positions)
+    public FrameTransport Transport => FrameTransport.WebSocketText;
+
+    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(long userId, string token, long device, StreamPositions positions)
     {
         var (inbox, rooms) = positions.Snapshot();
         var output = new ArrayBufferWriter<byte>(64 + rooms.Length * 24);
@@ -49,7 +51,7 @@ public sealed class V2Protocol : IClientProtocol
             }
             w.WriteEndObject();
         }
-        return output.WrittenMemory;
+        return [output.WrittenMemory];
     }
 
     public ReadOnlyMemory<byte> PingFrame { get; } = "{\"type\":\"ping\"}"u8.ToArray();

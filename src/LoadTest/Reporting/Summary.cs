@@ -19,7 +19,7 @@ public static class Summary
             Add($"throughput: {t.MessagesPerSecond:N0} msgs/s, {t.DeliveriesPerSecond:N0} deliveries/s");
             Add($"latency ms: p50 {t.LatencyMs.P50}  p90 {t.LatencyMs.P90}  p99 {t.LatencyMs.P99}  p99.9 {t.LatencyMs.P999}  max {t.LatencyMs.Max}  (n={t.LatencyMs.Count:N0}); send lag p99 {t.SendLagMs.P99} ms");
             if (t.AckLatencyMs is { } ack)
-                Add($"acks: {t.Acked:N0} of {t.Sent:N0} sent acked, {t.Unacked:N0} never acked ({t.Refused:N0} refused), {t.AckedNotDelivered:N0} acked but not fully delivered, {t.DuplicateAcks:N0} duplicate acks; own copies back to the sender {t.OwnCopies:N0} ({t.DuplicateOwnCopies:N0} twice); ack latency ms: p50 {ack.P50}  p90 {ack.P90}  p99 {ack.P99}  p99.9 {ack.P999}  max {ack.Max}  (n={ack.Count:N0})");
+                Add($"acks: {t.Acked:N0} of {t.Sent:N0} sent acked, {t.Unacked:N0} never acked ({t.Refused:N0} refused), {t.AckedNotDelivered:N0} acked but not fully delivered, {t.DuplicateAcks:N0} duplicate acks; {(t.OwnCopies is { } own ? FormattableString.Invariant($"own copies back to the sender {own:N0} ({t.DuplicateOwnCopies:N0} twice); ") : "")}ack latency ms: p50 {ack.P50}  p90 {ack.P90}  p99 {ack.P99}  p99.9 {ack.P999}  max {ack.Max}  (n={ack.Count:N0})");
             if (t.DirectLatencyMs is { } d) Add($"  1:1  p50 {d.P50}  p99 {d.P99}  max {d.Max}");
             if (t.GroupLatencyMs is { } g) Add($"  room p50 {g.P50}  p99 {g.P99}  max {g.Max}");
             if (t.ErrorFrames.Count > 0) Add($"error frames: {string.Join(", ", t.ErrorFrames.Select(e => $"{e.Key}×{e.Value}"))}");

@@ -49,7 +49,7 @@ public sealed class Population
         {
             var u = i % users;
             var user = fixture.Users[u];
-            sockets[i] = new SimulatedSocket(i, u, user.Id, protocol.SocketPath(user.Id, user.Token), outbox);
+            sockets[i] = new SimulatedSocket(i, u, user.Id, user.Token, protocol.SocketPath(user.Id, user.Token), outbox);
         }
         var socketsOfUser = new int[users][];
         for (var u = 0; u < users; u++)

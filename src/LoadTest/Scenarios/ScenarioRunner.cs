@@ -38,7 +38,12 @@ public sealed class ScenarioRunner : IAsyncDisposable
     private ScenarioRunner(LoadOptions o, string commandLine)
     {
         _o = o;
-        _protocol = o.Protocol == "v2" ? new V2Protocol(_run) : new Seed000Protocol();
+        _protocol = o.Protocol switch
+        {
+            "v2" => new V2Protocol(_run),
+            "seed003" => new Seed003Protocol(_run, o.Transport == "tcp" ? FrameTransport.Tcp : FrameTransport.WebSocketBinary),
+            _ => new Seed000Protocol(),
+        };
         _handler = new TrafficHandler(_protocol, _ledger, _run, o.MessageBytes);
         _api = new ChatApiClient(o.Url, Math.Max(o.RegisterParallelism, o.SetupParallelism));
         _connector = new SocketConnector(o.Url, o.SourceAddresses);
@@ -164,7 +169,8 @@ public sealed class ScenarioRunner : IAsyncDisposable
 
     /// <summary>Socket i always connects to node i mod N: a reconnect (storm) returns to the node it left, as a client behind a sticky balancer would.</summary>
     private Task<TimeSpan> Connect(SimulatedSocket s) =>
-        s.ConnectAsync(_o.Urls[s.Index % _o.Urls.Count], _connector, _handler, TimeSpan.FromSeconds(_o.ConnectTimeoutSeconds), Ct);
+        s.ConnectAsync(_o.Urls[s.Index % _o.Urls.Count], _o.TcpPorts.Count > 0 ? _o.TcpPorts[s.Index % _o.TcpPorts.Count] : 0, _connector, _handler,
+            TimeSpan.FromSeconds(_o.ConnectTimeoutSeconds), Ct);
 
     /// <summary>Opens every socket (bounded parallelism, one retry each) while showing progress.</summary>
     private async Task ConnectAllAsync()

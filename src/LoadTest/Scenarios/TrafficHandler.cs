@@ -98,7 +98,9 @@ public sealed class TrafficHandler(IClientProtocol protocol, MessageLedger ledge
         }
     }
 
-    public ReadOnlyMemory<byte> Handshake(SimulatedSocket socket) => protocol.Handshake(socket.Positions);
+    public IReadOnlyList<ReadOnlyMemory<byte>> Handshake(SimulatedSocket socket) => protocol.Handshake(socket.UserId, socket.Token, socket.Index + 1, socket.Positions);
+
+    public FrameTransport Transport => protocol.Transport;
 
     public ReadOnlyMemory<byte> PingFrame => protocol.PingFrame;
 

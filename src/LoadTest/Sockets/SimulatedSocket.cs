@@ -2,6 +2,8 @@ namespace AkkaChat.LoadTest.Sockets;
 
 using System.Buffers;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 
@@ -33,10 +35,13 @@ public interface ISocketHandler
     void OnClosedByServer(SimulatedSocket socket, string reason);
 
     /// <summary>
-    /// Sent right after connecting (and again on each reconnect, from where the socket stands); the socket counts as
-    /// open only once <see cref="SimulatedSocket.MarkSynced"/> is called. Empty: none.
+    /// Sent right after connecting, in order (and again on each reconnect, from where the socket stands); the socket
+    /// counts as open only once <see cref="SimulatedSocket.MarkSynced"/> is called. Empty: none.
     /// </summary>
-    ReadOnlyMemory<byte> Handshake(SimulatedSocket socket);
+    IReadOnlyList<ReadOnlyMemory<byte>> Handshake(SimulatedSocket socket);
+
+    /// <summary>How the frames travel.</summary>
+    FrameTransport Transport { get; }
 
     /// <summary>Sent when the socket has sent nothing for <see cref="PingInterval"/>.</summary>
     ReadOnlyMemory<byte> PingFrame { get; }
@@ -48,12 +53,11 @@ public interface ISocketHandler
 /// One simulated device: a logical socket of one user that keeps its identity across reconnects (storm), a
 /// receive loop, and (for senders) a bounded outbox drained by one send loop.
 /// </summary>
-public sealed class SimulatedSocket(int index, int userIndex, long userId, string path, int outboxCapacity)
+public sealed class SimulatedSocket(int index, int userIndex, long userId, string token, string path, int outboxCapacity)
 {
-    private const int InitialBuffer = 1024;
     private const int MaxFrame = 1 << 20;
 
-    private ClientWebSocket? _ws;
+    private IFrameLink? _link;
     private Channel<long>? _outbox;
     private int _status = (int)SocketStatus.New;
     private int _generation;
@@ -62,6 +66,8 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
     public int Index => index;
     public int UserIndex => userIndex;
     public long UserId => userId;
+    /// <summary>The user's session token (protocols that sign in after connecting send it in their handshake).</summary>
+    public string Token => token;
     public SocketStatus Status => (SocketStatus)Volatile.Read(ref _status);
     public bool IsOpen => Status == SocketStatus.Open;
 
@@ -69,56 +75,55 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
     public StreamPositions Positions { get; } = new();
     public int Connects;
 
-    /// <summary>Opens the socket and starts its loops; returns the handshake time, or throws.</summary>
-    public async Task<TimeSpan> ConnectAsync(Uri baseUrl, SocketConnector connector, ISocketHandler handler, TimeSpan timeout, CancellationToken runToken)
+    /// <summary>
+    /// Opens the socket and starts its loops; returns the handshake time, or throws. A WebSocket goes to
+    /// <paramref name="baseUrl"/>'s host and port; raw TCP to its host and <paramref name="tcpPort"/>.
+    /// </summary>
+    public async Task<TimeSpan> ConnectAsync(Uri baseUrl, int tcpPort, SocketConnector connector, ISocketHandler handler, TimeSpan timeout, CancellationToken runToken)
     {
         Volatile.Write(ref _status, (int)SocketStatus.Connecting);
-        var ws = new ClientWebSocket();
-        ws.Options.KeepAliveInterval = TimeSpan.Zero; // the server pings; the receive loop answers
-        var wsUrl = new Uri(new Uri("ws" + baseUrl.ToString()[4..]), path);
         var start = Stopwatch.GetTimestamp();
+        IFrameLink link;
         using (var cts = CancellationTokenSource.CreateLinkedTokenSource(runToken))
         {
             cts.CancelAfter(timeout);
             try
             {
-                await ws.ConnectAsync(wsUrl, connector.Invoker, cts.Token);
+                link = await OpenAsync(baseUrl, tcpPort, connector, handler.Transport, cts.Token);
             }
             catch
             {
-                ws.Dispose();
                 Volatile.Write(ref _status, (int)SocketStatus.Lost);
                 throw;
             }
         }
-        _ws = ws;
+        _link = link;
         var generation = Interlocked.Increment(ref _generation);
         var handshake = handler.Handshake(this);
-        if (handshake.IsEmpty)
+        if (handshake.Count == 0)
         {
             _synced = null;
-            _ = ReceiveLoopAsync(ws, generation, handler, runToken);
+            _ = ReceiveLoopAsync(link, generation, handler, runToken);
         }
         else
         {
-            // v2: sync first; the socket is ready (and timed) only once the server says synced.
+            // v2 and seed-003: the handshake first; the socket is ready (and timed) only once the server answers it.
             var synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref _synced, synced);
-            _ = ReceiveLoopAsync(ws, generation, handler, runToken);
+            _ = ReceiveLoopAsync(link, generation, handler, runToken);
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
             cts.CancelAfter(timeout);
             try
             {
-                await ws.SendAsync(handshake, WebSocketMessageType.Text, endOfMessage: true, cts.Token);
+                foreach (var frame in handshake) await link.SendAsync(frame, cts.Token);
                 await synced.Task.WaitAsync(cts.Token);
             }
             catch (Exception e)
             {
                 Volatile.Write(ref _status, (int)SocketStatus.Lost);
-                ws.Abort();
-                ws.Dispose();
+                link.Abort();
                 throw e is OperationCanceledException && !runToken.IsCancellationRequested
-                    ? new TimeoutException($"no synced within {timeout.TotalSeconds:F0}s")
+                    ? new TimeoutException($"no answer to the handshake within {timeout.TotalSeconds:F0}s")
                     : e;
             }
         }
@@ -126,8 +131,29 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
         _outbox = Channel.CreateBounded<long>(new BoundedChannelOptions(outboxCapacity) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
         Interlocked.Increment(ref Connects);
         Volatile.Write(ref _status, (int)SocketStatus.Open);
-        _ = SendLoopAsync(ws, _outbox.Reader, handler, runToken);
+        _ = SendLoopAsync(link, _outbox.Reader, handler, runToken);
         return elapsed;
+    }
+
+    private async Task<IFrameLink> OpenAsync(Uri baseUrl, int tcpPort, SocketConnector connector, FrameTransport transport, CancellationToken ct)
+    {
+        if (transport == FrameTransport.Tcp)
+        {
+            var socket = await connector.ConnectTcpAsync(new IPEndPoint(Cli.LoopbackTarget.Address(baseUrl), tcpPort), ct);
+            return new TcpLink(socket, MaxFrame);
+        }
+        var ws = new ClientWebSocket();
+        ws.Options.KeepAliveInterval = TimeSpan.Zero; // the server pings; the receive loop answers
+        try
+        {
+            await ws.ConnectAsync(new Uri(new Uri("ws" + baseUrl.ToString()[4..]), path), connector.Invoker, ct);
+        }
+        catch
+        {
+            ws.Dispose();
+            throw;
+        }
+        return new WebSocketLink(ws, transport == FrameTransport.WebSocketBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, MaxFrame);
     }
 
     /// <summary>The server answered the handshake (v2 <c>synced</c>).</summary>
@@ -148,8 +174,7 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
     {
         Volatile.Write(ref _status, (int)SocketStatus.Down);
         _outbox?.Writer.TryComplete();
-        _ws?.Abort();
-        _ws?.Dispose();
+        _link?.Abort();
     }
 
     /// <summary>Closes politely, bounded by <paramref name="timeout"/>; aborts if the server does not answer.</summary>
@@ -157,56 +182,34 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
     {
         Volatile.Write(ref _status, (int)SocketStatus.Down);
         _outbox?.Writer.TryComplete();
-        if (_ws is not { } ws) return;
-        if (ws.State == WebSocketState.Open)
-        {
-            using var cts = new CancellationTokenSource(timeout);
-            try
-            {
-                await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
-            {
-            }
-        }
-        ws.Abort();
-        ws.Dispose();
+        if (_link is { } link) await link.CloseAsync(timeout);
     }
 
-    private async Task ReceiveLoopAsync(ClientWebSocket ws, int generation, ISocketHandler handler, CancellationToken ct)
+    private async Task ReceiveLoopAsync(IFrameLink link, int generation, ISocketHandler handler, CancellationToken ct)
     {
-        var buffer = new byte[InitialBuffer];
-        var reason = "closed";
+        string reason;
         try
         {
-            while (ws.State == WebSocketState.Open && !ct.IsCancellationRequested)
+            while (true)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                if (ct.IsCancellationRequested)
                 {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length >= MaxFrame) throw new WebSocketException("frame larger than 1 MiB");
-                        Array.Resize(ref buffer, buffer.Length * 4);
-                    }
-                    result = await ws.ReceiveAsync(buffer.AsMemory(length), ct);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    reason = $"{ws.CloseStatus}: {ws.CloseStatusDescription}";
+                    reason = "cancelled";
                     break;
                 }
-                handler.OnFrame(this, buffer.AsSpan(0, length));
+                if (await link.ReceiveAsync(ct) is not { } frame)
+                {
+                    reason = link.CloseReason;
+                    break;
+                }
+                handler.OnFrame(this, frame.Span);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException or SocketException)
         {
             reason = e.Message;
         }
-        if (Volatile.Read(ref _generation) == generation) Volatile.Read(ref _synced)?.TrySetException(new WebSocketException($"closed before synced: {reason}"));
+        if (Volatile.Read(ref _generation) == generation) Volatile.Read(ref _synced)?.TrySetException(new IOException($"closed before the handshake was answered: {reason}"));
         // A loop of an earlier connection (storm reconnects) must not mark the new one lost.
         if (Volatile.Read(ref _generation) == generation
             && Interlocked.CompareExchange(ref _status, (int)SocketStatus.Lost, (int)SocketStatus.Open) == (int)SocketStatus.Open
@@ -217,7 +220,7 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
         }
     }
 
-    private async Task SendLoopAsync(ClientWebSocket ws, ChannelReader<long> outbox, ISocketHandler handler, CancellationToken ct)
+    private async Task SendLoopAsync(IFrameLink link, ChannelReader<long> outbox, ISocketHandler handler, CancellationToken ct)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         var failed = false;
@@ -236,9 +239,9 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
                     {
                         try
                         {
-                            await ws.SendAsync(handler.PingFrame, WebSocketMessageType.Text, endOfMessage: true, ct);
+                            await link.SendAsync(handler.PingFrame, ct);
                         }
-                        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException)
+                        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException or SocketException)
                         {
                             failed = true;
                         }
@@ -259,7 +262,7 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
                 if (!more) break;
                 while (outbox.TryRead(out var seq))
                 {
-                    if (failed || ws.State != WebSocketState.Open)
+                    if (failed || !link.IsOpen)
                     {
                         handler.OnSendFailed(this, seq);
                         continue;
@@ -269,10 +272,10 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
                     var start = Stopwatch.GetTimestamp();
                     try
                     {
-                        await ws.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, ct);
+                        await link.SendAsync(buffer.WrittenMemory, ct);
                         handler.OnSent(this, seq, start);
                     }
-                    catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException)
+                    catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException or SocketException)
                     {
                         failed = true;
                         handler.OnSendFailed(this, seq);

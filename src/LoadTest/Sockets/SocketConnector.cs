@@ -44,6 +44,12 @@ public sealed class SocketConnector : IDisposable
     {
         var host = context.DnsEndPoint.Host.Trim('[', ']');
         var target = new IPEndPoint(IPAddress.TryParse(host, out var ip) ? ip : IPAddress.Loopback, context.DnsEndPoint.Port);
+        return new NetworkStream(await ConnectTcpAsync(target, ct), ownsSocket: true);
+    }
+
+    /// <summary>A TCP connection to <paramref name="target"/> from the next source address (WebSockets and the raw TCP edge alike).</summary>
+    public async Task<Socket> ConnectTcpAsync(IPEndPoint target, CancellationToken ct)
+    {
         var source = _sources[(int)((uint)Interlocked.Increment(ref _next) % (uint)_sources.Length)];
         var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -56,7 +62,7 @@ public sealed class SocketConnector : IDisposable
                 socket.Bind(new IPEndPoint(source, 0));
             }
             await socket.ConnectAsync(target, ct);
-            return new NetworkStream(socket, ownsSocket: true);
+            return socket;
         }
         catch
         {
