@@ -72,6 +72,13 @@ public sealed class Seed003FuzzTests(ITestOutputHelper output)
             Assert.Contains(sync.Messages, m => m.Id == pushed.Id && m.ConversationMessage == pushed.ConversationMessage);
             await sender.HeartbeatAsync();
         }
+
+        // A text frame is read as its bytes, but a WebSocket text frame must be UTF-8: one that is not closes with 1007 (§2).
+        await using var text = await Seed003Client.ConnectAsync(host, Seed003Transport.WebSocket, "text");
+        await text.SendTextFrameAsync(new Input { Type = Seed003Types.Heartbeat }.ToByteArray());
+        await text.ExpectAsync(Seed003Types.Heartbeat, Seed003Codes.NotAuthenticated);
+        await text.SendTextFrameAsync([0x0A, 0x02, 0xC3, 0x28]);
+        Assert.Equal(1007, (await text.WaitClosedAsync(TimeSpan.FromSeconds(10))).CloseCode);
     }
 
     /// <summary>
