@@ -111,7 +111,11 @@ public static class ChatServer
 
         var app = builder.Build();
         // Sockets close before the actor system stops (ApplicationStopping runs before hosted services stop).
-        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SocketDirectory>().CloseAll());
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            app.Services.GetRequiredService<Seed003Sockets>().CloseUnsigned();
+            app.Services.GetRequiredService<SocketDirectory>().CloseAll();
+        });
         // The read journal starts (and waits, blocking, for its paired journal plugin) once, here, off the request path:
         // left to the first sockets, hundreds of them blocked on it at once and starved the thread pool.
         // Its start can time out on a loaded machine (the plugin's own 5 s wait for the journal), so it is retried until it

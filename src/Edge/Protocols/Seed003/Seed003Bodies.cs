@@ -7,9 +7,10 @@ using Google.Protobuf;
 
 /// <summary>
 /// Seed-003 message bodies as <see cref="ChatPayload"/>s, so <c>/ws</c>, TCP and <c>/chat</c> share one store. Text is
-/// media 1 both ways. Every other type keeps its exact <see cref="MessageBody"/> bytes in the memo (<c>pb1:</c> + base64)
-/// so a seed-003 client gets back what it sent, with a label as content and the nearest seed-000 media, url and pic
-/// filled so <c>/chat</c> clients can show it; a <c>/chat</c> payload without such a memo is mapped by its media.
+/// media 1 both ways. Every other type keeps its exact <see cref="MessageBody"/> bytes in the memo (<c>pb1:</c> + base64;
+/// <c>pb2:</c> when to_user_ids or help come along) so a seed-003 client gets back what it sent, with a label as content
+/// and the nearest seed-000 media, url and pic filled so <c>/chat</c> clients can show it; a <c>/chat</c> payload without
+/// such a memo is mapped by its media (docs/PROTOCOL.md §4).
 /// </summary>
 public static class Seed003Bodies
 {
@@ -19,10 +20,42 @@ public static class Seed003Bodies
     /// <summary>The conversation_message of a recalled message.</summary>
     public const string RecalledLabel = "[已撤回]";
 
+    /// <summary>The memo prefix of a payload that carries a SendMessage's body, to_user_ids and help (as a MessageItem's bytes).</summary>
+    public const string EnvelopePrefix = "pb2:";
+
     private static readonly MessageParser<MessageBody> BodyParser = MessageBody.Parser.WithDiscardUnknownFields(true);
+    private static readonly MessageParser<MessageItem> ItemParser = MessageItem.Parser.WithDiscardUnknownFields(true);
 
     /// <summary>The payload a SendMessage's body is stored as; false (reason) when the body is missing, mismatched or too large.</summary>
-    public static bool TryToPayload(MessageBody? body, out ChatPayload payload, out string error)
+    public static bool TryToPayload(MessageBody? body, out ChatPayload payload, out string error) =>
+        TryToPayload(body, [], 0, out payload, out error);
+
+    /// <summary>
+    /// The payload a whole SendMessage is stored as: its body, and its to_user_ids and help when it has them (those ride
+    /// in a <c>pb2:</c> memo, so the items built from the stored message carry them back).
+    /// </summary>
+    public static bool TryToPayload(SendMessage message, out ChatPayload payload, out string error) =>
+        TryToPayload(message.MessageBody, message.ToUserIds, message.Help, out payload, out error);
+
+    /// <summary>The body a seed-003 client sees for a stored payload: exact for <c>pb1:</c>/<c>pb2:</c> bodies and text, else mapped by media.</summary>
+    public static MessageBody ToBody(ChatPayload payload) => TryStored(payload, out var stored) ? stored.MessageBody : MapByMedia(payload);
+
+    /// <summary>Fills <paramref name="item"/>'s message_body, to_user_ids, help and conversation_message from a stored payload.</summary>
+    public static void Fill(MessageItem item, ChatPayload payload)
+    {
+        if (TryStored(payload, out var stored))
+        {
+            item.MessageBody = stored.MessageBody;
+            item.ToUserIds.Add(stored.ToUserIds);
+            item.Help = stored.Help;
+            item.ConversationMessage = Summary(stored.MessageBody);
+            return;
+        }
+        item.MessageBody = MapByMedia(payload);
+        item.ConversationMessage = SummaryByMedia(payload);
+    }
+
+    private static bool TryToPayload(MessageBody? body, IReadOnlyCollection<long> toUserIds, int help, out ChatPayload payload, out string error)
     {
         payload = null!;
         if (body is null)
@@ -32,14 +65,24 @@ public static class Seed003Bodies
         }
         if (!TryCheck(body, out error)) return false;
         var c = body.MessageContent;
+        var memo = "";
+        if (toUserIds.Count > 0 || help != 0)
+        {
+            var envelope = new MessageItem { MessageBody = body, Help = help };
+            envelope.ToUserIds.Add(toUserIds);
+            memo = EnvelopePrefix + Convert.ToBase64String(envelope.ToByteArray());
+        }
+        else if (body.MessageType != MessageType.MtText)
+        {
+            memo = MemoPrefix + Convert.ToBase64String(body.ToByteArray());
+        }
         if (body.MessageType == MessageType.MtText)
         {
-            payload = new ChatPayload(ChatMedia.Text, c.Text.Text_, "", "", "", 0);
+            payload = new ChatPayload(ChatMedia.Text, c.Text.Text_, "", "", memo, 0);
         }
         else
         {
             var (url, pic) = Links(c);
-            var memo = MemoPrefix + Convert.ToBase64String(body.ToByteArray());
             payload = new ChatPayload(Media(body.MessageType), Label(body.MessageType), pic, url, memo, 0);
         }
         if (payload.TextLength > ChatPayload.MaxTextLength)
@@ -51,10 +94,8 @@ public static class Seed003Bodies
         return true;
     }
 
-    /// <summary>The body a seed-003 client sees for a stored payload: exact for <c>pb1:</c> bodies and text, else mapped by media.</summary>
-    public static MessageBody ToBody(ChatPayload payload)
+    private static MessageBody MapByMedia(ChatPayload payload)
     {
-        if (TryStoredBody(payload, out var stored)) return stored;
         var content = new MessageContent();
         MessageType type;
         switch (payload.Media)
@@ -88,19 +129,20 @@ public static class Seed003Bodies
     }
 
     /// <summary>conversation_message / messagenewcontent: the text itself, else the type's label.</summary>
-    public static string Summary(ChatPayload payload)
+    public static string Summary(ChatPayload payload) => TryStored(payload, out var stored) ? Summary(stored.MessageBody) : SummaryByMedia(payload);
+
+    private static string Summary(MessageBody body) =>
+        body.MessageType == MessageType.MtText ? body.MessageContent.Text.Text_ : Label(body.MessageType);
+
+    private static string SummaryByMedia(ChatPayload payload) => payload.Media switch
     {
-        if (TryStoredBody(payload, out var stored)) return stored.MessageType == MessageType.MtText ? stored.MessageContent.Text.Text_ : Label(stored.MessageType);
-        return payload.Media switch
-        {
-            ChatMedia.Text => payload.Content,
-            ChatMedia.Voice => Label(MessageType.MtVoice),
-            ChatMedia.Image => Label(MessageType.MtImage),
-            ChatMedia.Emoji => Label(MessageType.MtFace),
-            ChatMedia.Video => Label(MessageType.MtVideo),
-            _ => Label(MessageType.MtCustom),
-        };
-    }
+        ChatMedia.Text => payload.Content,
+        ChatMedia.Voice => Label(MessageType.MtVoice),
+        ChatMedia.Image => Label(MessageType.MtImage),
+        ChatMedia.Emoji => Label(MessageType.MtFace),
+        ChatMedia.Video => Label(MessageType.MtVideo),
+        _ => Label(MessageType.MtCustom),
+    };
 
     /// <summary>The label golang_im shows for a non-text type.</summary>
     public static string Label(MessageType type) => type switch
@@ -162,24 +204,28 @@ public static class Seed003Bodies
         _ => ("", ""),
     };
 
-    /// <summary>The body a <c>pb1:</c> memo holds, when it holds a valid one.</summary>
-    private static bool TryStoredBody(ChatPayload payload, out MessageBody body)
+    /// <summary>
+    /// What a <c>pb1:</c> or <c>pb2:</c> memo holds, as an item with only message_body, to_user_ids and help set; false
+    /// when the memo holds none (a <c>/chat</c> message, or a memo a <c>/chat</c> client made up that is not a valid body).
+    /// </summary>
+    private static bool TryStored(ChatPayload payload, out MessageItem stored)
     {
-        body = null!;
+        stored = null!;
         var memo = payload.Memo;
-        if (!memo.StartsWith(MemoPrefix, StringComparison.Ordinal)) return false;
+        var envelope = memo.StartsWith(EnvelopePrefix, StringComparison.Ordinal);
+        if (!envelope && !memo.StartsWith(MemoPrefix, StringComparison.Ordinal)) return false;
         var encoded = memo.AsSpan(MemoPrefix.Length);
         var bytes = new byte[encoded.Length / 4 * 3 + 3];
         if (!Convert.TryFromBase64Chars(encoded, bytes, out var written)) return false;
         try
         {
-            body = BodyParser.ParseFrom(bytes, 0, written);
+            stored = envelope ? ItemParser.ParseFrom(bytes, 0, written) : new MessageItem { MessageBody = BodyParser.ParseFrom(bytes, 0, written) };
         }
         catch (InvalidProtocolBufferException)
         {
             return false;
         }
-        return TryCheck(body, out _);
+        return stored.MessageBody is { } body && TryCheck(body, out _);
     }
 
     /// <summary>A <c>/chat</c> payload with no seed-003 shape, as the seed-000 fields in JSON (empty ones left out).</summary>

@@ -270,7 +270,7 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
             Refuse(Seed003Types.SendMessage, "receiver_id must be positive");
             return;
         }
-        if (!Seed003Bodies.TryToPayload(send.MessageBody, out var payload, out error))
+        if (!Seed003Bodies.TryToPayload(send, out var payload, out error))
         {
             Refuse(Seed003Types.SendMessage, error);
             return;

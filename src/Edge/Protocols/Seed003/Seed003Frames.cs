@@ -122,19 +122,23 @@ public static class Seed003Frames
             message.Payload, message.At, recalled, sender);
 
     private static MessageItem Item(UserId senderId, int receiverType, long receiverId, long conversation, long id, ChatPayload payload,
-        DateTimeOffset at, bool recalled, PublicProfile? sender) => new()
+        DateTimeOffset at, bool recalled, PublicProfile? sender)
+    {
+        var item = new MessageItem
         {
             SenderType = UserSender,
             SenderId = senderId.Value,
             ReceiverType = receiverType,
             ReceiverId = receiverId,
-            MessageBody = recalled ? null : Seed003Bodies.ToBody(payload),
             SendTime = at.ToUnixTimeMilliseconds(),
             Status = recalled ? StatusRecalled : StatusNormal,
             SenderName = sender?.Nickname ?? "",
             SenderAvatar = sender?.Avatar ?? "",
             ConversationId = conversation,
             Id = id,
-            ConversationMessage = recalled ? Seed003Bodies.RecalledLabel : Seed003Bodies.Summary(payload),
         };
+        if (recalled) item.ConversationMessage = Seed003Bodies.RecalledLabel; // no body: a recall takes the content back
+        else Seed003Bodies.Fill(item, payload);
+        return item;
+    }
 }

@@ -28,6 +28,7 @@ public sealed class Seed003Socket : IInboundFrames
     private IActorRef? _connection;
     private UserId _user;
     private int _closed;
+    private bool _refused; // a sign was refused: the connection is closing, nothing more is read from it
 
     internal Seed003Socket(Seed003Sockets sockets, SocketSession session, string remote, string transport)
     {
@@ -47,6 +48,7 @@ public sealed class Seed003Socket : IInboundFrames
             connection.Tell(new Seed003Inbound(frame));
             return;
         }
+        if (_refused) return;
         Volatile.Write(ref _lastFrameMs, Environment.TickCount64);
         if (!Seed003Frames.TryParseInput(frame, out var input, out var error))
         {
@@ -66,6 +68,7 @@ public sealed class Seed003Socket : IInboundFrames
     {
         if (Interlocked.Exchange(ref _closed, 1) == 1) return;
         Interlocked.Exchange(ref _idle, null)?.Dispose();
+        _sockets.Forget(this);
         if (_connection is not { } connection) return;
         ChatMetrics.Seed003Closed();
         _sockets.UserRates.Close(_user.Value);
@@ -113,6 +116,7 @@ public sealed class Seed003Socket : IInboundFrames
     private void Start(UserId user, long device)
     {
         Interlocked.Exchange(ref _idle, null)?.Dispose();
+        _sockets.Forget(this);
         _user = user;
         var connection = _sockets.System.ActorOf(Seed003Connection.Props(user, device, _session, _sockets));
         _connection = connection;
@@ -127,10 +131,14 @@ public sealed class Seed003Socket : IInboundFrames
 
     private void Refuse(string reason)
     {
+        _refused = true;
         ChatMetrics.Seed003Sign(accepted: false);
         _session.TryEnqueue(Seed003Frames.Refusal(Seed003Types.Sign, Seed003Codes.NotAuthenticated, reason));
         _session.CloseAfterQueued(WebSocketCloseStatus.PolicyViolation, reason);
     }
+
+    /// <summary>The node is stopping: a connection that has not signed is closed (1001) like every signed one.</summary>
+    internal void CloseForShutdown() => _session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
 
     private void CheckIdle()
     {

@@ -1,5 +1,6 @@
 namespace AkkaChat.Edge.Protocols.Seed003;
 
+using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Hosting;
 using AkkaChat.Core;
@@ -25,6 +26,9 @@ public sealed class Seed003Sockets(
     Seed003Profiles profiles,
     ILogger<Seed003Socket> logger)
 {
+    // Connections not signed yet: not in the socket directory (they have no actor), so closed from here when the node stops.
+    private readonly ConcurrentDictionary<Seed003Socket, byte> _unsigned = new();
+
     internal SessionGate Sessions => sessions;
     internal ActorSystem System => system;
     internal IChatTopology Topology => topology;
@@ -43,5 +47,19 @@ public sealed class Seed003Sockets(
 
     /// <param name="remote">The peer's address, for the log.</param>
     /// <param name="transport"><c>"ws"</c> or <c>"tcp"</c>, for the log and the socket list.</param>
-    public Seed003Socket Open(SocketSession session, string remote, string transport) => new(this, session, remote, transport);
+    public Seed003Socket Open(SocketSession session, string remote, string transport)
+    {
+        var socket = new Seed003Socket(this, session, remote, transport);
+        _unsigned.TryAdd(socket, 0);
+        return socket;
+    }
+
+    /// <summary>Closes every connection that has not signed (1001); signed ones close through the socket directory.</summary>
+    public void CloseUnsigned()
+    {
+        foreach (var socket in _unsigned.Keys) socket.CloseForShutdown();
+    }
+
+    /// <summary>The connection signed or ended: it is no longer this node's to close at shutdown.</summary>
+    internal void Forget(Seed003Socket socket) => _unsigned.TryRemove(socket, out _);
 }

@@ -104,4 +104,24 @@ public sealed class Seed003RestartTests
         Assert.Equal(direct, await again.SyncAsync(bob.UserId, User));
         Assert.Equal(group, await again.SyncAsync(room, Group));
     }
+
+    [Theory]
+    [MemberData(nameof(Transports), MemberType = typeof(Seed003Steps))]
+    public async Task Stopping_the_node_closes_signed_and_unsigned_connections(Seed003Transport transport)
+    {
+        await using var node = await Seed003HostFixture.StartAsync();
+        using var ann = await node.NewUserAsync();
+        await using var unsigned = await Seed003Client.ConnectAsync(node, transport);
+        await using var signed = await node.SignedAsync(transport, ann);
+        await unsigned.SendAsync(new Input { Type = AkkaChat.Edge.Protocols.Seed003.Seed003Types.Heartbeat });
+        await unsigned.ExpectAsync(AkkaChat.Edge.Protocols.Seed003.Seed003Types.Heartbeat, AkkaChat.Edge.Protocols.Seed003.Seed003Codes.NotAuthenticated);
+
+        var stopping = node.StopAsync();
+        foreach (var client in new[] { unsigned, signed })
+        {
+            var (code, _) = await client.WaitClosedAsync(TimeSpan.FromSeconds(10));
+            if (transport == Seed003Transport.WebSocket) Assert.Equal(1001, code);
+        }
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }

@@ -98,11 +98,17 @@ public sealed class Seed003MessageTests(Seed003HostFixture fixture) : IClassFixt
             MessageType = MessageType.MtFile,
             MessageContent = new MessageContent { File = new AkkaChat.Edge.Protocols.Seed003.Wire.File { Id = 42, Name = "report.pdf", Size = 12345, Url = "/mnt/x.pdf" } },
         };
-        await annPhone.SendBodyAsync(User, bob.UserId, body);
+        await annPhone.SendBodyAsync(User, bob.UserId, body, toUserIds: [bob.UserId], help: 2);
         var sent = MessageItem.Parser.ParseFrom((await annPhone.ExpectAsync(Seed003Types.SendMessage)).Data);
-        Assert.Equal(body, sent.MessageBody);
-        Assert.Equal(body, (await bobPhone.NextPushAsync()).MessageBody);
-        Assert.Equal(body, Assert.Single((await bobPhone.SyncAsync(ann.UserId, User)).Messages).MessageBody);
+        var pushed = await bobPhone.NextPushAsync();
+        var synced = Assert.Single((await bobPhone.SyncAsync(ann.UserId, User)).Messages);
+        foreach (var item in new[] { sent, pushed, synced })
+        {
+            Assert.Equal(body, item.MessageBody);
+            Assert.Equal([bob.UserId], item.ToUserIds);
+            Assert.Equal(2, item.Help);
+            Assert.Equal("[文件]", item.ConversationMessage);
+        }
     }
 
     [Theory]
