@@ -38,6 +38,27 @@ public sealed class TcpEdgeTests(Seed003HostFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public void A_taken_tcp_port_or_a_host_that_is_no_ip_address_stops_the_start_with_one_line()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var env = TestNode.Environment(TestNode.NewDataDir(""), new Dictionary<string, string?>
+        {
+            ["AKKACHAT_HTTP_PORT"] = "0",
+            ["AKKACHAT_REMOTE_PORT"] = "0",
+            ["AKKACHAT_TCP_PORT"] = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture),
+        });
+        var inUse = Assert.Throws<StartupException>(() => ChatServer.Build(ChatOptions.Load(env)));
+        Assert.Equal(StartupException.CannotListen, inUse.ExitCode);
+        Assert.Contains("AKKACHAT_TCP_PORT", inUse.Message);
+
+        env["AKKACHAT_TCP_HOST"] = "localhost";
+        var notAnAddress = Assert.Throws<StartupException>(() => ChatServer.Build(ChatOptions.Load(env)));
+        Assert.Equal(StartupException.BadConfiguration, notAnAddress.ExitCode);
+        Assert.Contains("AKKACHAT_TCP_HOST", notAnAddress.Message);
+    }
+
+    [Fact]
     public async Task A_frame_split_across_packets_and_several_frames_in_one_packet_are_each_answered_in_order()
     {
         await using var client = await TcpTestClient.ConnectAsync(Port(Host));

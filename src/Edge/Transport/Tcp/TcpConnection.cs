@@ -2,7 +2,6 @@ namespace AkkaChat.Edge.Transport.Tcp;
 
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Akka;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -11,7 +10,7 @@ using StreamTcp = Akka.Streams.Dsl.Tcp;
 /// <summary>
 /// One accepted TCP connection, run as one stream: bytes → <see cref="LengthPrefixedFrames"/> → the protocol's handler, one
 /// frame at a time (so in order, and a handler that is busy holds back the client); and the <see cref="SocketSession"/>'s
-/// writer → <see cref="TcpTransport"/> → a small backpressured queue → the TCP stage. No thread of its own: the stream and
+/// writer → <see cref="TcpTransport"/> → a small bounded channel → the TCP stage. No thread of its own: the stream and
 /// the session's writer run on the thread pool only while there is something to do.
 /// </summary>
 internal sealed class TcpConnection
