@@ -139,7 +139,15 @@ mkdir -p "$(dirname "$out")"
     echo
     echo "## find-max $mode"
     echo
-    dotnet "$loadtest_dll" report "$kept/results-$mode" || echo "(no report: the runs left no results)"
+    # The report sets two results side by side: TCP against the WebSocket, then the WebSocket against v2.
+    for pair in "seed003-tcp seed003-ws" "seed003-ws v2"; do
+      set -- $pair
+      [ -f "$kept/results-$mode/$1.json" ] && [ -f "$kept/results-$mode/$2.json" ] || continue
+      echo
+      echo "### $1 against $2"
+      echo
+      dotnet "$loadtest_dll" report "$kept/results-$mode" --primary "$1" --ceiling "$2" || echo "(no report: the runs left no results)"
+    done
   done
 } >"$out"
 echo "==> done: $out"
