@@ -46,10 +46,8 @@ for m in $modes; do [[ "$m" =~ ^(direct|group)$ ]] || { echo "BENCH_CLUSTER_MODE
 export AKKACHAT_CLUSTER_HTTP_BASE="${BENCH_CLUSTER_HTTP_BASE:-18200}"
 export AKKACHAT_CLUSTER_REMOTE_BASE="${BENCH_CLUSTER_REMOTE_BASE:-18230}"
 export AKKACHAT_CLUSTER_PG_PORT="${BENCH_CLUSTER_PG_PORT:-18260}"
-# The harness registers and logs in its users from one address, with cheap hashes (docs/SECURITY.md), as in bench.sh.
-export AKKACHAT_LOGIN_PER_ADDRESS=0 AKKACHAT_REGISTER_PER_ADDRESS=0 AKKACHAT_PBKDF2_ITERATIONS=1000
+findmax_harness_environment
 [ -z "${BENCH_GC_SERVER:-}" ] || export DOTNET_gcServer="$BENCH_GC_SERVER"
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 work="$(mktemp -d /tmp/akkachat-bench-cluster.XXXXXX)"
 chmod 0755 "$work" # run as root, scripts/pg.sh runs PostgreSQL as `postgres`, which must reach its directory in here

@@ -50,16 +50,9 @@ case "$(realpath -m "$out")" in
 esac
 [[ "$rounds" =~ ^[1-9]$ ]] || { echo "BENCH_COMPARE_ROUNDS: 1 to 9, not '$rounds'" >&2; exit 1; }
 for m in $modes; do [[ "$m" =~ ^(direct|group)$ ]] || { echo "BENCH_COMPARE_MODES: direct or group, not '$m'" >&2; exit 1; }; done
-for port in "$chat_port" "$remote_port"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "bench-compare.sh: 127.0.0.1:$port is in use (BENCH_CHAT_PORT, BENCH_REMOTE_PORT choose the ports)" >&2
-    exit 1
-  fi
-done
+findmax_require_free_ports bench-compare.sh "BENCH_CHAT_PORT, BENCH_REMOTE_PORT" "$chat_port" "$remote_port"
 
-# As bench.sh: the harness registers and logs in its users from one address, with cheap hashes (docs/SECURITY.md).
-export AKKACHAT_LOGIN_PER_ADDRESS=0 AKKACHAT_REGISTER_PER_ADDRESS=0 AKKACHAT_PBKDF2_ITERATIONS=1000
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+findmax_harness_environment
 
 work="$(mktemp -d /tmp/akkachat-bench-compare.XXXXXX)"
 server_pid=""

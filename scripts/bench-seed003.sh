@@ -46,16 +46,9 @@ case "$(realpath -m "$out")" in
 esac
 for m in $modes; do [[ "$m" =~ ^(direct|group)$ ]] || { echo "BENCH_SEED003_MODES: direct or group, not '$m'" >&2; exit 1; }; done
 for c in $clients; do [[ "$c" =~ ^(v2|seed003-ws|seed003-tcp)$ ]] || { echo "BENCH_SEED003_CLIENTS: v2, seed003-ws or seed003-tcp, not '$c'" >&2; exit 1; }; done
-for port in "$chat_port" "$tcp_port" "$remote_port"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "bench-seed003.sh: 127.0.0.1:$port is in use (BENCH_CHAT_PORT, BENCH_TCP_PORT, BENCH_REMOTE_PORT choose the ports)" >&2
-    exit 1
-  fi
-done
+findmax_require_free_ports bench-seed003.sh "BENCH_CHAT_PORT, BENCH_TCP_PORT, BENCH_REMOTE_PORT" "$chat_port" "$tcp_port" "$remote_port"
 
-# As bench.sh: the harness registers and logs in its users from one address, with cheap hashes (docs/SECURITY.md).
-export AKKACHAT_LOGIN_PER_ADDRESS=0 AKKACHAT_REGISTER_PER_ADDRESS=0 AKKACHAT_PBKDF2_ITERATIONS=1000
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+findmax_harness_environment
 
 work="$(mktemp -d /tmp/akkachat-bench-seed003.XXXXXX)"
 server_pid=""
