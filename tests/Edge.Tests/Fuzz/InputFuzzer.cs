@@ -33,16 +33,11 @@ public sealed class InputFuzzer(int seed)
         switch (_random.Next(10))
         {
             case 0: // bit flips
-                var flipped = (byte[])bytes.Clone();
-                for (var i = 0; i < 1 + _random.Next(4) && flipped.Length > 0; i++) flipped[_random.Next(flipped.Length)] ^= (byte)(1 << _random.Next(8));
-                return flipped;
+                return ByteMutations.FlipBits(_random, bytes);
             case 1: // truncation
-                return bytes.AsSpan(0, bytes.Length == 0 ? 0 : _random.Next(bytes.Length)).ToArray();
+                return ByteMutations.Truncate(_random, bytes);
             case 2: // splice another input in at a random point
-                var other = Encoding.UTF8.GetBytes(valid[_random.Next(valid.Count)]);
-                var at = _random.Next(bytes.Length + 1);
-                var from = _random.Next(other.Length + 1);
-                return [.. bytes.AsSpan(0, at), .. other.AsSpan(from)];
+                return ByteMutations.Splice(_random, bytes, Encoding.UTF8.GetBytes(valid[_random.Next(valid.Count)]));
             case 3: // swap a value for one of another type
                 return ReplaceValue(bytes, Swaps[_random.Next(Swaps.Length)]);
             case 4: // deep nesting in a value
@@ -58,14 +53,9 @@ public sealed class InputFuzzer(int seed)
                 var insertAt = _random.Next(bytes.Length + 1);
                 return [.. bytes.AsSpan(0, insertAt), .. invalid[_random.Next(invalid.Length)], .. bytes.AsSpan(insertAt)];
             case 7: // duplicate a slice
-                if (bytes.Length == 0) return bytes;
-                var start = _random.Next(bytes.Length);
-                var length = _random.Next(Math.Min(64, bytes.Length - start) + 1);
-                return [.. bytes.AsSpan(0, start + length), .. bytes.AsSpan(start)];
+                return ByteMutations.DuplicateSlice(_random, bytes);
             case 8: // random bytes
-                var noise = new byte[_random.Next(64)];
-                _random.NextBytes(noise);
-                return noise;
+                return ByteMutations.Noise(_random);
             default: // a long string value
                 return ReplaceValue(bytes, "\"" + new string('x', _random.Next(100, 8_000)) + "\"");
         }

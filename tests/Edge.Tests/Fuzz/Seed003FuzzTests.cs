@@ -347,19 +347,13 @@ internal sealed class Seed003Fuzzer(int seed, IReadOnlyList<Input> valid)
         switch (_random.Next(11))
         {
             case 0: // bit flips
-                var flipped = (byte[])bytes.Clone();
-                for (var i = 0; i < 1 + _random.Next(4) && flipped.Length > 0; i++) flipped[_random.Next(flipped.Length)] ^= (byte)(1 << _random.Next(8));
-                return flipped;
+                return ByteMutations.FlipBits(_random, bytes);
             case 1: // truncation
-                return bytes.AsSpan(0, bytes.Length == 0 ? 0 : _random.Next(bytes.Length)).ToArray();
+                return ByteMutations.Truncate(_random, bytes);
             case 2: // splice another input in at a random point
-                var other = _validBytes[_random.Next(_validBytes.Length)];
-                var at = _random.Next(bytes.Length + 1);
-                return [.. bytes.AsSpan(0, at), .. other.AsSpan(_random.Next(other.Length + 1))];
+                return ByteMutations.Splice(_random, bytes, _validBytes[_random.Next(_validBytes.Length)]);
             case 3: // random bytes
-                var noise = new byte[_random.Next(64)];
-                _random.NextBytes(noise);
-                return noise;
+                return ByteMutations.Noise(_random);
             case 4: // bytes inserted
                 var insert = new byte[1 + _random.Next(8)];
                 _random.NextBytes(insert);
@@ -371,10 +365,7 @@ internal sealed class Seed003Fuzzer(int seed, IReadOnlyList<Input> valid)
                 inflated[_random.Next(inflated.Length)] = (byte)_random.Next(0x70, 0x100);
                 return inflated;
             case 6: // a slice duplicated
-                if (bytes.Length == 0) return bytes;
-                var start = _random.Next(bytes.Length);
-                var length = _random.Next(Math.Min(64, bytes.Length - start) + 1);
-                return [.. bytes.AsSpan(0, start + length), .. bytes.AsSpan(start)];
+                return ByteMutations.DuplicateSlice(_random, bytes);
             case 7: // the data alone mutated (the Input stays valid, so the request's own decoder sees the damage)
                 var data = template.Data.ToByteArray();
                 var damaged = data.Length == 0 ? new byte[] { (byte)_random.Next(256) } : Mutate(data, new Input());
