@@ -47,6 +47,9 @@
 # `scripts/bench.sh seed003` instead measures find-max (1:1 and room) of the seed-003 protocol on /ws and on the TCP edge
 # against v2 on /chat, on one node in one run (scripts/bench-seed003.sh; `--help` there, `--quick` for a smoke run).
 #
+# `scripts/bench.sh profile` instead profiles the stored 1:1 path at several rates on one node: CPU per thread, GC pauses,
+# journal batches and a sampled trace per rate (scripts/bench-profile.sh; `--help` there, `--quick` for a smoke run).
+#
 # `scripts/bench.sh fuzz` instead runs only the input fuzz tests (tests/Edge.Tests/Fuzz: the socket frame decoder and
 # the HTTP JSON and form readers) for longer than CI does:
 #   BENCH_FUZZ_ITERATIONS [2000000]  inputs per reader (CI runs 100,000)
@@ -75,6 +78,10 @@ case "${1:-}" in
     shift
     exec bash scripts/bench-seed003.sh "$@"
     ;;
+  profile)
+    shift
+    exec bash scripts/bench-profile.sh "$@"
+    ;;
   fuzz)
     fuzz_iterations="${BENCH_FUZZ_ITERATIONS:-2000000}"
     echo "==> dotnet build tests/Edge.Tests"
@@ -86,7 +93,7 @@ case "${1:-}" in
   --quick) quick=1 ;;
   "") ;;
   *)
-    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; --quick: a short smoke run; cluster; compare <ref>; seed003; fuzz; --help)" >&2
+    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; --quick: a short smoke run; cluster; compare <ref>; seed003; profile; fuzz; --help)" >&2
     exit 1
     ;;
 esac
