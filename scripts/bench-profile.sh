@@ -21,15 +21,7 @@ cd "$(dirname "$0")/.."
 repo="$PWD"
 source scripts/findmax.sh
 
-usage() { sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
-quick=0
-for arg in "$@"; do
-  case "$arg" in
-    -h|--help) usage; exit 0 ;;
-    --quick) quick=1 ;;
-    *) echo "bench-profile.sh: unknown argument '$arg' (--quick, --help)" >&2; exit 1 ;;
-  esac
-done
+findmax_quick_or_help bench-profile.sh "$@"
 if [ "$quick" = 1 ]; then
   : "${BENCH_PROFILE_RATES:=500}" "${BENCH_PROFILE_USERS:=100}" "${BENCH_PROFILE_SECONDS:=15}" "${BENCH_PROFILE_SAMPLE:=4}"
 fi
@@ -67,23 +59,10 @@ trap cleanup EXIT
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 started="$(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "==> building the node and the harness, Release"
-for project in src/Edge/Edge.csproj src/LoadTest/LoadTest.csproj; do
-  dotnet build "$project" -c Release --artifacts-path artifacts/bench -nologo -v quiet
-done
-edge_dir="$repo/artifacts/bench/bin/Edge/release"
-loadtest_dll="$repo/artifacts/bench/bin/LoadTest/release/akkachat-loadtest.dll"
+findmax_build_release
 
 echo "==> starting the node on 127.0.0.1:$chat_port (log $work/node.log)"
-(cd "$edge_dir" && exec env AKKACHAT_DATA_DIR="$work/data" AKKACHAT_HTTP_PORT="$chat_port" AKKACHAT_REMOTE_PORT="$remote_port" \
-  AKKACHAT_STORAGE=sqlite AKKACHAT_BIND=127.0.0.1 dotnet AkkaChat.Edge.dll) >"$work/node.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$chat_port/readyz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "    the node exited; its log:"; tail -n 30 "$work/node.log"; exit 1; }
-  sleep 0.5
-done
-curl -sf "http://127.0.0.1:$chat_port/readyz" >/dev/null || { echo "    the node was not ready within 60s"; exit 1; }
+findmax_start_node "$work" "$chat_port" "$remote_port"
 
 # CPU ticks per thread of the node: "tid ticks name" lines.
 thread_ticks() {

@@ -1,4 +1,4 @@
-# Sourced by bench-cluster.sh, bench-compare.sh and bench-seed003.sh: the find-max settings they read from the
+# Sourced by bench-cluster.sh, bench-compare.sh, bench-seed003.sh and bench-profile.sh: the find-max settings they read from the
 # environment (BENCH_FINDMAX_*, BENCH_STEP_SECONDS, BENCH_TARGET_P99, BENCH_WARMUP), the harness arguments they make,
 # and the setup they share, so the scripts cannot drift apart. Defines functions only.
 
@@ -42,4 +42,54 @@ findmax_require_free_ports() {
 findmax_harness_environment() {
   export AKKACHAT_LOGIN_PER_ADDRESS=0 AKKACHAT_REGISTER_PER_ADDRESS=0 AKKACHAT_PBKDF2_ITERATIONS=1000
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+}
+
+# Reads the arguments of a script that takes only --quick and --help (script $1 names itself in errors): sets quick to 0
+# or 1; --help prints the script's header comment and exits.
+findmax_quick_or_help() {
+  local script="$1" arg
+  shift
+  quick=0
+  for arg in "$@"; do
+    case "$arg" in
+      -h|--help) sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+      --quick) quick=1 ;;
+      *) echo "$script: unknown argument '$arg' (--quick, --help)" >&2; exit 1 ;;
+    esac
+  done
+}
+
+# Waits, 60 s at most, until the node on 127.0.0.1:$1 (process $2, log $3) is ready; exits with the log's tail when the
+# node ends first.
+findmax_await_node() {
+  local port="$1" pid="$2" log="$3"
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "    the node exited; its log:"; tail -n 30 "$log"; exit 1; }
+    sleep 0.5
+  done
+  echo "    the node was not ready within 60s"
+  exit 1
+}
+
+# Builds the node and the harness, Release, into artifacts/bench (of the caller's $repo); sets edge_dir and loadtest_dll.
+findmax_build_release() {
+  local project
+  echo "==> building the node and the harness, Release"
+  for project in src/Edge/Edge.csproj src/LoadTest/LoadTest.csproj; do
+    dotnet build "$project" -c Release --artifacts-path artifacts/bench -nologo -v quiet
+  done
+  edge_dir="$repo/artifacts/bench/bin/Edge/release"
+  loadtest_dll="$repo/artifacts/bench/bin/LoadTest/release/akkachat-loadtest.dll"
+}
+
+# Starts one node of edge_dir on the embedded SQLite default (data directory $1/data, log $1/node.log) with HTTP port
+# $2, remoting port $3 and any VAR=value settings after them; sets server_pid and returns once the node is ready.
+findmax_start_node() {
+  local work="$1" http="$2" remote="$3"
+  shift 3
+  (cd "$edge_dir" && exec env "$@" AKKACHAT_DATA_DIR="$work/data" AKKACHAT_HTTP_PORT="$http" AKKACHAT_REMOTE_PORT="$remote" \
+    AKKACHAT_STORAGE=sqlite AKKACHAT_BIND=127.0.0.1 dotnet AkkaChat.Edge.dll) >"$work/node.log" 2>&1 &
+  server_pid=$!
+  findmax_await_node "$http" "$server_pid" "$work/node.log"
 }
