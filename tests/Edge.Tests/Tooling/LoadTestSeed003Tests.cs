@@ -133,66 +133,44 @@ public sealed class LoadTestSeed003Tests
     [Fact]
     public async Task Tcp_frames_are_length_prefixed_both_ways_and_read_whole_however_the_bytes_arrive()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await client.ConnectAsync((IPEndPoint)listener.LocalEndpoint, cts.Token);
-            using var link = new TcpLink(client, maxFrame: 1 << 16);
-            using var server = await listener.AcceptSocketAsync(cts.Token);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var pair = await LinkedPair.OpenAsync(cts.Token);
+        var (link, server) = (pair.Link, pair.Server);
 
-            await link.SendAsync("hello"u8.ToArray(), cts.Token);
-            var header = new byte[9];
-            for (var got = 0; got < 9;) got += await server.ReceiveAsync(header.AsMemory(got), SocketFlags.None, cts.Token);
-            Assert.Equal(5, BinaryPrimitives.ReadInt32BigEndian(header));
-            Assert.Equal("hello", Encoding.ASCII.GetString(header, 4, 5));
+        await link.SendAsync("hello"u8.ToArray(), cts.Token);
+        var header = new byte[9];
+        for (var got = 0; got < 9;) got += await server.ReceiveAsync(header.AsMemory(got), SocketFlags.None, cts.Token);
+        Assert.Equal(5, BinaryPrimitives.ReadInt32BigEndian(header));
+        Assert.Equal("hello", Encoding.ASCII.GetString(header, 4, 5));
 
-            // Three frames, the second larger than the link's first buffer, sent one byte at a time then all at once.
-            var big = Enumerable.Range(0, 10_000).Select(i => (byte)i).ToArray();
-            var wire = Framed("a"u8.ToArray()).Concat(Framed(big)).Concat(Framed([])).ToArray();
-            foreach (var b in wire[..20]) await server.SendAsync(new[] { b }, SocketFlags.None, cts.Token);
-            await server.SendAsync(wire.AsMemory(20), SocketFlags.None, cts.Token);
-            Assert.Equal("a"u8.ToArray(), (await link.ReceiveAsync(cts.Token))!.Value.ToArray());
-            Assert.Equal(big, (await link.ReceiveAsync(cts.Token))!.Value.ToArray());
-            Assert.Equal(0, (await link.ReceiveAsync(cts.Token))!.Value.Length);
+        // Three frames, the second larger than the link's first buffer, sent one byte at a time then all at once.
+        var big = Enumerable.Range(0, 10_000).Select(i => (byte)i).ToArray();
+        var wire = Framed("a"u8.ToArray()).Concat(Framed(big)).Concat(Framed([])).ToArray();
+        foreach (var b in wire[..20]) await server.SendAsync(new[] { b }, SocketFlags.None, cts.Token);
+        await server.SendAsync(wire.AsMemory(20), SocketFlags.None, cts.Token);
+        Assert.Equal("a"u8.ToArray(), (await link.ReceiveAsync(cts.Token))!.Value.ToArray());
+        Assert.Equal(big, (await link.ReceiveAsync(cts.Token))!.Value.ToArray());
+        Assert.Equal(0, (await link.ReceiveAsync(cts.Token))!.Value.Length);
 
-            // A length above the limit ends the link; so does the server ending the stream (null, with the reason).
-            await server.SendAsync(Framed(new byte[10])[..4].Select((b, i) => i == 1 ? (byte)0x7f : b).ToArray(), SocketFlags.None, cts.Token);
-            await Assert.ThrowsAsync<IOException>(async () => await link.ReceiveAsync(cts.Token));
-        }
-        finally
-        {
-            listener.Stop();
-        }
+        // A length above the limit ends the link; so does the server ending the stream (null, with the reason).
+        await server.SendAsync(Framed(new byte[10])[..4].Select((b, i) => i == 1 ? (byte)0x7f : b).ToArray(), SocketFlags.None, cts.Token);
+        await Assert.ThrowsAsync<IOException>(async () => await link.ReceiveAsync(cts.Token));
     }
 
     [Fact]
     public async Task A_tcp_link_reports_the_end_of_the_stream_as_closed()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await client.ConnectAsync((IPEndPoint)listener.LocalEndpoint, cts.Token);
-            using var link = new TcpLink(client, maxFrame: 1 << 16);
-            using (var server = await listener.AcceptSocketAsync(cts.Token))
-            {
-                await server.SendAsync(Framed([1, 2]).Concat(new byte[] { 0, 0 }).ToArray(), SocketFlags.None, cts.Token);
-                server.Shutdown(SocketShutdown.Both);
-            }
-            Assert.Equal([1, 2], (await link.ReceiveAsync(cts.Token))!.Value.ToArray());
-            Assert.Null(await link.ReceiveAsync(cts.Token)); // half a header, then the end
-            Assert.False(link.IsOpen);
-            Assert.Contains("ended", link.CloseReason);
-        }
-        finally
-        {
-            listener.Stop();
-        }
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var pair = await LinkedPair.OpenAsync(cts.Token);
+        var link = pair.Link;
+        await pair.Server.SendAsync(Framed([1, 2]).Concat(new byte[] { 0, 0 }).ToArray(), SocketFlags.None, cts.Token);
+        pair.Server.Shutdown(SocketShutdown.Both);
+        pair.Server.Dispose();
+
+        Assert.Equal([1, 2], (await link.ReceiveAsync(cts.Token))!.Value.ToArray());
+        Assert.Null(await link.ReceiveAsync(cts.Token)); // half a header, then the end
+        Assert.False(link.IsOpen);
+        Assert.Contains("ended", link.CloseReason);
     }
 
     private static byte[] Framed(byte[] frame)
@@ -223,4 +201,34 @@ public sealed class LoadTestSeed003Tests
             MessageContent = new Wire.MessageContent { Text = new Wire.Text { Text_ = text } },
         },
     };
+
+    /// <summary>A <see cref="TcpLink"/> on loopback and the server's end of its connection (the listener is stopped at once).</summary>
+    private sealed class LinkedPair(TcpLink link, Socket server) : IDisposable
+    {
+        public TcpLink Link { get; } = link;
+
+        public Socket Server { get; } = server;
+
+        public static async Task<LinkedPair> OpenAsync(CancellationToken ct)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            try
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await client.ConnectAsync((IPEndPoint)listener.LocalEndpoint, ct);
+                return new LinkedPair(new TcpLink(client, maxFrame: 1 << 16), await listener.AcceptSocketAsync(ct));
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+
+        public void Dispose()
+        {
+            Server.Dispose();
+            Link.Dispose();
+        }
+    }
 }
