@@ -16,8 +16,8 @@ using AkkaChat.Core.Ids;
 /// </summary>
 /// <remarks>
 /// Idle clock: why not Akka's <c>SetReceiveTimeout</c>: it reschedules a timer on every message (several allocations
-/// per chat message, see docs/BENCHMARKS.md), and every timer tick the entity sends itself counts as traffic — the user
-/// entity's 30 s delivery sweep kept every user entity alive forever. Here a tick (<see cref="IEntityTick"/>) is never
+/// per chat message, see docs/BENCHMARKS.md), and every timer tick the entity sends itself counts as traffic — a
+/// periodic sweep would keep every entity alive forever. Here a tick (<see cref="IEntityTick"/>) is never
 /// traffic. Ticks are scheduled with <see cref="StartTicking"/>, not <see cref="Timers"/>: a timer's message reaches
 /// <see cref="AroundReceive"/> still wrapped, where it cannot be told apart from traffic.
 /// Persist callbacks run in order, so the decisions in flight wait in a queue and one cached delegate handles every

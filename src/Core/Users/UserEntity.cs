@@ -35,12 +35,6 @@ public sealed partial class UserEntity : ChatEntity<UserState>
 
     protected override void BeforePassivate() => Execute(State.DecideDeliveredThrough(_deliveredThrough), ActorRefs.Nobody);
 
-    protected override void PreStart()
-    {
-        base.PreStart();
-        StartTicking(SweepOutgoing.Instance, DeliveryTimeout);
-    }
-
     /// <summary>Runs <paramref name="decision"/>; once stored, its reply goes to every socket of the user instead of one asker.</summary>
     private void ExecuteForSockets(Decision decision, IActorRef asker, Action? after = null)
     {

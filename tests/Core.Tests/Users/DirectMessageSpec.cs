@@ -1,14 +1,19 @@
 namespace AkkaChat.Core.Tests.Users;
 
 using Akka.Actor;
+using Akka.TestKit;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Tests.Support;
+using AkkaChat.Core.Users;
 using Xunit.Abstractions;
 using static AkkaChat.Core.Users.ConnectionPushes;
 using static AkkaChat.Core.Users.UserCommands;
 
 public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(output)
 {
+    /// <summary>Longer than the user entity's resend interval (5 s), with room for a loaded test machine.</summary>
+    private static readonly TimeSpan ResendWait = TimeSpan.FromSeconds(8);
+
     [Fact]
     public void A_message_to_a_friend_is_pushed_to_them_and_acknowledged_with_the_senders_seq()
     {
@@ -113,5 +118,69 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
         var refused = origin.ExpectMsg<ChatRefused>(Timeout);
         Assert.Equal((6L, "refused"), (refused.ReplyTag, refused.Code));
         bobSocket.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void A_copy_lost_on_the_way_to_the_recipient_is_sent_again_and_stored_once()
+    {
+        var (chat, gate) = StartChatWithStoresHeld();
+        var (alice, bob) = AliceAndBobAsFriends(chat);
+        var (bobSocket, _) = Connect(chat, bob);
+        var origin = CreateTestProbe();
+
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("hi"), 3, origin.Ref, "c-1"));
+        var lost = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
+        var again = gate.ExpectMsg<StoreIncomingDirect>(ResendWait);
+        Assert.Equal(lost, again);
+        chat.Users.Tell(again, gate.LastSender);
+
+        var accepted = origin.ExpectMsg<DirectAccepted>(Timeout);
+        Assert.Equal((3L, "c-1", 1L), (accepted.ReplyTag, accepted.Message.Cid, accepted.Message.Seq));
+        Assert.Equal(accepted.Message.MessageId, bobSocket.ExpectMsg<PushDirect>(Timeout).Message.MessageId);
+        bobSocket.ExpectNoMsg(Quiet);
+        gate.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void A_copy_that_was_only_late_and_its_resend_store_one_message_and_answer_once()
+    {
+        var (chat, gate) = StartChatWithStoresHeld();
+        var (alice, bob) = AliceAndBobAsFriends(chat);
+        var (bobSocket, _) = Connect(chat, bob);
+        var origin = CreateTestProbe();
+
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("hi"), 4, origin.Ref, "c-2"));
+        var late = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
+        var sender = gate.LastSender;
+        var again = gate.ExpectMsg<StoreIncomingDirect>(ResendWait);
+        chat.Users.Tell(late, sender);
+        chat.Users.Tell(again, sender);
+
+        Assert.Equal(1, origin.ExpectMsg<DirectAccepted>(Timeout).Message.Seq);
+        Assert.Equal(1, bobSocket.ExpectMsg<PushDirect>(Timeout).Message.Seq);
+        origin.ExpectNoMsg(Quiet);
+        bobSocket.ExpectNoMsg(Quiet);
+        Assert.Equal(1, Query<UserReplies.Connected>(chat.Users, new Connect(bob, CreateTestProbe().Ref)).InboxHead);
+    }
+
+    [Fact]
+    public void A_send_without_a_cid_is_not_sent_again_since_its_copy_could_not_be_told_from_a_new_message()
+    {
+        var (chat, gate) = StartChatWithStoresHeld();
+        var (alice, bob) = AliceAndBobAsFriends(chat);
+
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("no cid"), 5, CreateTestProbe().Ref));
+
+        Assert.Equal("", gate.ExpectMsg<StoreIncomingDirect>(Timeout).Cid);
+        gate.ExpectNoMsg(ResendWait);
+    }
+
+    /// <summary>Entities reach users through a gate that holds every copy on its way to a recipient until the test forwards it.</summary>
+    private (LocalChat Chat, TestProbe Gate) StartChatWithStoresHeld()
+    {
+        var gate = CreateTestProbe("users-gate");
+        var chat = StartChat(usersSeenByEntities: gate.Ref);
+        HoldOnly<StoreIncomingDirect>(gate, chat.Users);
+        return (chat, gate);
     }
 }

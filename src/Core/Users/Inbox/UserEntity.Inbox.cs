@@ -13,7 +13,11 @@ using static AkkaChat.Core.Users.UserReplies;
 /// The 1:1 inbox. A send is decided by the sender's state, stored in the recipient's inbox first
 /// (<see cref="StoreIncomingDirect"/>, pushed to the recipient's sockets), then in the sender's (on
 /// <see cref="IncomingDirectStored"/>), and only then acknowledged to the sending socket (<see cref="DirectAccepted"/>).
-/// Sends waiting for their recipient are not state: they are refused with "timeout" if the recipient stays silent.
+/// Sends waiting for their recipient are not state. One with a cid is sent to the recipient again every
+/// <see cref="ResendAfter"/> until it answers (a copy lost while the recipient's shard moved between nodes; the
+/// recipient's (sender, cid) window stores it once); a send the recipient has not confirmed within
+/// <see cref="DeliveryTimeout"/> is refused with "timeout". A send without a cid (seed-000) is sent once: its copy
+/// could not be told from a second message.
 /// </summary>
 /// <remarks>
 /// The hot path: an accepted send allocates no decision (<see cref="UserState.StoreAtRecipient"/> is shared), and a
@@ -22,7 +26,9 @@ using static AkkaChat.Core.Users.UserReplies;
 public sealed partial class UserEntity
 {
     private const int MaxOutgoingInFlight = 10_000;
+    private const string ResendTimer = "resend-direct";
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<long, OutgoingDirect> _outgoing = [];
     private long _nextCorrelation;
@@ -36,7 +42,7 @@ public sealed partial class UserEntity
         Command<IncomingDirectRefused>(HandleDirectRefused);
         Command<RecallDirect>(c => ExecuteForSockets(State.Decide(c, DateTimeOffset.UtcNow), c.Origin));
         Command<RecallIncoming>(c => ExecuteForSockets(State.Decide(c, DateTimeOffset.UtcNow), ActorRefs.Nobody));
-        Command<SweepOutgoing>(_ => ExpireOutgoing());
+        Command<ResendOutgoing>(_ => ResendOrExpireOutgoing());
     }
 
     private void HandleSendDirect(SendDirect cmd)
@@ -53,9 +59,10 @@ public sealed partial class UserEntity
             return;
         }
         var correlation = ++_nextCorrelation;
-        var at = DateTimeOffset.UtcNow;
-        _outgoing[correlation] = new OutgoingDirect(cmd, at + DeliveryTimeout);
-        Send(new StoreIncomingDirect(cmd.RecipientId, State.Id, cmd.Payload, at, correlation, MessageIds.New(), cmd.Cid));
+        var store = new StoreIncomingDirect(cmd.RecipientId, State.Id, cmd.Payload, DateTimeOffset.UtcNow, correlation, MessageIds.New(), cmd.Cid);
+        _outgoing[correlation] = new OutgoingDirect(cmd, store);
+        Send(store);
+        if (!Timers.IsTimerActive(ResendTimer)) Timers.StartSingleTimer(ResendTimer, ResendOutgoing.Instance, ResendAfter);
     }
 
     private void HandleStoreIncoming(StoreIncomingDirect cmd)
@@ -107,20 +114,27 @@ public sealed partial class UserEntity
         foreach (var resend in outgoing.Resends ?? []) Execute(UserState.Decide(refused, resend), resend.Origin);
     }
 
-    private void ExpireOutgoing()
+    /// <summary>Sends that waited <see cref="ResendAfter"/> go to the recipient again, or time out; runs while any is waiting.</summary>
+    private void ResendOrExpireOutgoing()
     {
         var now = DateTimeOffset.UtcNow;
-        List<long>? expired = null;
-        foreach (var (correlation, outgoing) in _outgoing)
+        List<OutgoingDirect>? expired = null;
+        foreach (var outgoing in _outgoing.Values)
         {
-            if (outgoing.Deadline < now) (expired ??= []).Add(correlation);
+            if (outgoing.Store.At + DeliveryTimeout < now) (expired ??= []).Add(outgoing);
+            else if (outgoing.Store.Cid.Length > 0 && outgoing.SentAt + ResendAfter <= now)
+            {
+                Send(outgoing.Store);
+                outgoing.SentAt = now;
+            }
         }
-        foreach (var correlation in expired ?? [])
+        foreach (var outgoing in expired ?? [])
         {
-            _outgoing.Remove(correlation, out var outgoing);
-            Execute(UserState.DirectTimedOut(outgoing!.Command), outgoing.Command.Origin);
+            _outgoing.Remove(outgoing.Store.Correlation);
+            Execute(UserState.DirectTimedOut(outgoing.Command), outgoing.Command.Origin);
             foreach (var resend in outgoing.Resends ?? []) Execute(UserState.DirectTimedOut(resend), resend.Origin);
         }
+        if (_outgoing.Count > 0) Timers.StartSingleTimer(ResendTimer, ResendOutgoing.Instance, ResendAfter);
     }
 
     /// <summary>A decision that stores a 1:1 copy gives it the next inbox sequence number; a resend's copy has an older one.</summary>
@@ -135,12 +149,17 @@ public sealed partial class UserEntity
         return null;
     }
 
-    /// <summary>A send waiting for the recipient's confirmation, with any resends of the same cid that arrived meanwhile.</summary>
-    private sealed class OutgoingDirect(SendDirect command, DateTimeOffset deadline)
+    /// <summary>
+    /// A send waiting for the recipient's confirmation: the copy sent to the recipient (sent again unchanged), and any
+    /// resends of the same cid from the user's sockets that arrived meanwhile.
+    /// </summary>
+    private sealed class OutgoingDirect(SendDirect command, StoreIncomingDirect store)
     {
         public SendDirect Command { get; } = command;
 
-        public DateTimeOffset Deadline { get; } = deadline;
+        public StoreIncomingDirect Store { get; } = store;
+
+        public DateTimeOffset SentAt { get; set; } = store.At;
 
         /// <summary>Null until a resend arrives (rare), so the common send allocates no list.</summary>
         public List<SendDirect>? Resends { get; private set; }
@@ -148,8 +167,9 @@ public sealed partial class UserEntity
         public void AddResend(SendDirect resend) => (Resends ??= []).Add(resend);
     }
 
-    private sealed class SweepOutgoing : IEntityTick
+    /// <summary>Time to resend or expire the sends still waiting. Not a tick: a user with sends waiting stays up.</summary>
+    private sealed class ResendOutgoing
     {
-        public static readonly SweepOutgoing Instance = new();
+        public static readonly ResendOutgoing Instance = new();
     }
 }
