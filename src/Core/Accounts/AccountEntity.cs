@@ -30,6 +30,13 @@ public sealed class AccountEntity : ChatEntity<AccountState>, IWithUnboundedStas
     public static Props Props(string mobile, IChatTopology topology, ChatSettings settings) =>
         Akka.Actor.Props.Create(() => new AccountEntity(mobile, topology, settings));
 
+    /// <summary>A stop waits behind the registrations stashed during a lease, like any command.</summary>
+    protected override void OnStopInOrder()
+    {
+        if (_leasing) Stash.Stash();
+        else base.OnStopInOrder();
+    }
+
     /// <summary>
     /// A free mobile needs a user id first, leased off the entity; the claim is decided once it is here. One lease at a
     /// time, so of two registrations at once the first wins and the second is refused.

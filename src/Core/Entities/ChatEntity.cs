@@ -15,6 +15,13 @@ using AkkaChat.Core.Ids;
 /// passivates the entity when nothing holds it.
 /// </summary>
 /// <remarks>
+/// Stopping: shards stop an entity (at hand-off, and when it asks to passivate) with <see cref="StopInOrder"/>, never
+/// with <c>PoisonPill</c>. A <c>PoisonPill</c> is handled the moment it reaches the actor, even while a persist is in
+/// flight and commands wait in the persistence stash: those commands were lost (a 1:1 send caught in a shard's
+/// hand-off). <see cref="StopInOrder"/> is a command, so it waits its turn behind them; an entity that still waits for
+/// answers it owes (<see cref="FinishesBeforeStop"/>) stops once they are in.
+/// </remarks>
+/// <remarks>
 /// Idle clock: why not Akka's <c>SetReceiveTimeout</c>: it reschedules a timer on every message (several allocations
 /// per chat message, see docs/BENCHMARKS.md), and every timer tick the entity sends itself counts as traffic — a
 /// periodic sweep would keep every entity alive forever. Here a tick (<see cref="IEntityTick"/>) is never
@@ -36,6 +43,7 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     private long _lastTraffic = Environment.TickCount64;
     private int _appliedOfHead;
     private int _snapshotPhase = -1;
+    private bool _stopRequested;
 
     protected ChatEntity(string persistenceId, TState initial, IChatTopology topology, ChatSettings settings)
     {
@@ -53,6 +61,7 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         Recover<IChatEvent>(e => State = State.Apply(e));
 
         Command<CheckIdle>(_ => PassivateIfIdle());
+        Command<StopInOrder>(_ => OnStopInOrder());
         Command<RetryOutstanding>(_ => SendOutstanding());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });
@@ -81,6 +90,9 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
 
     /// <summary>Work the entity holds beyond waiters and outstanding commands (sockets, in-flight sends): keeps it from passivating.</summary>
     protected virtual bool HoldsWork => false;
+
+    /// <summary>Work that must finish before the entity stops when its shard asks it to (answers still due to sockets).</summary>
+    protected virtual bool FinishesBeforeStop => false;
 
     /// <summary>How long after a send the outstanding commands are sent again.</summary>
     protected virtual TimeSpan RetryInterval => TimeSpan.FromSeconds(3);
@@ -124,6 +136,22 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     protected void StartTicking(IEntityTick tick, TimeSpan period) =>
         _ticks.Add(Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(period, period, Self, tick, Self));
 
+    /// <summary>The shard asks the entity to stop: it does once nothing is left to finish (an entity that stashes may stash this too).</summary>
+    protected virtual void OnStopInOrder()
+    {
+        _stopRequested = true;
+        StopIfRequested();
+    }
+
+    /// <summary>
+    /// Stops the entity if its shard asked it to and nothing is left to finish: no write in flight, nothing in
+    /// <see cref="FinishesBeforeStop"/>. Call it when such work ends.
+    /// </summary>
+    protected void StopIfRequested()
+    {
+        if (_stopRequested && _inFlight.Count == 0 && !FinishesBeforeStop) Context.Stop(Self);
+    }
+
     /// <summary>Runs once the entity is about to passivate (e.g. the user persists its delivery cursor).</summary>
     protected virtual void BeforePassivate()
     {
@@ -166,6 +194,7 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         if (++_appliedOfHead < _inFlight.Peek().Decision.EventCount) return;
         _inFlight.Dequeue();
         _appliedOfHead = 0;
+        StopIfRequested();
     }
 
     private void OnPersisted(IChatEvent e)
@@ -181,6 +210,7 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
             head.After?.Invoke();
         }
         if (SnapshotDue() && State.ToSnapshot() is { } snapshot) SaveSnapshot(snapshot);
+        if (_stopRequested) StopIfRequested();
     }
 
     private void Complete(Decision decision, IActorRef replyTo)
@@ -234,7 +264,7 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     {
         if (!IsIdle || _waiters.Count > 0 || _inFlight.Count > 0 || HoldsWork || HasOutstanding()) return;
         BeforePassivate();
-        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        Context.Parent.Tell(new Passivate(StopInOrder.Instance));
     }
 
     /// <summary>A decision whose events are being written, with whom to answer once they are.</summary>
@@ -277,6 +307,19 @@ public sealed class CheckIdle : IEntityTick
     public static readonly CheckIdle Instance = new();
 
     private CheckIdle()
+    {
+    }
+}
+
+/// <summary>
+/// The message a shard stops an entity with, at hand-off and on passivation: handled in order, after the commands that
+/// arrived before it (see <see cref="ChatEntity{TState}"/>).
+/// </summary>
+public sealed class StopInOrder
+{
+    public static readonly StopInOrder Instance = new();
+
+    private StopInOrder()
     {
     }
 }

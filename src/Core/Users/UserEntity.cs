@@ -31,6 +31,9 @@ public sealed partial class UserEntity : ChatEntity<UserState>
     /// <summary>Open sockets and 1:1 sends waiting for their recipient keep the entity up; saga waiters are counted by the base.</summary>
     protected override bool HoldsWork => _connections.Count > 0 || _outgoing.Count > 0 || _roomIdsInFlight > 0;
 
+    /// <summary>At hand-off, the sends waiting for their recipient are answered (or time out) before the entity stops.</summary>
+    protected override bool FinishesBeforeStop => _outgoing.Count > 0;
+
     protected override void OnRecovered() => _deliveredThrough = State.DeliveredThrough;
 
     protected override void BeforePassivate() => Execute(State.DecideDeliveredThrough(_deliveredThrough), ActorRefs.Nobody);

@@ -34,7 +34,7 @@ public static class ChatActors
         if (options.Storage.SqliteConnectionSetup() is { } sqlite) builder.AddSetup(sqlite);
 
         var settings = options.Settings;
-        var shardOptions = new ShardOptions { ShouldPassivateIdleEntities = false, RememberEntities = false };
+        var shardOptions = new ShardOptions { ShouldPassivateIdleEntities = false, RememberEntities = false, HandOffStopMessage = StopInOrder.Instance };
         IChatTopology? topology = null;
         IChatTopology Topology(ActorSystem system, IActorRegistry registry) => topology ??= new ShardedTopology(system, registry);
 

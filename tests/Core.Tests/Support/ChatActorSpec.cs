@@ -89,6 +89,15 @@ public abstract class ChatActorSpec : TestKit
         }));
     }
 
+    /// <summary>Entities reach users through a gate that holds every <typeparamref name="THeld"/> until the test forwards it.</summary>
+    protected (LocalChat Chat, TestProbe Gate) StartChatWithUsersGate<THeld>()
+    {
+        var gate = CreateTestProbe("users-gate");
+        var chat = StartChat(usersSeenByEntities: gate.Ref);
+        HoldOnly<THeld>(gate, chat.Users);
+        return (chat, gate);
+    }
+
     /// <summary>Sends <paramref name="message"/> from a fresh probe and returns its reply, which must be a <typeparamref name="T"/>.</summary>
     protected T Query<T>(IActorRef target, object message)
     {

@@ -58,7 +58,7 @@ public sealed class EntityRouter : ReceiveActor
             Sender.Tell(new EntityStopped(stop.EntityId));
             return;
         }
-        BeginStop(stop.EntityId, entity, PoisonPill.Instance).Watchers.Add(Sender);
+        BeginStop(stop.EntityId, entity, stop.InOrder ? StopInOrder.Instance : PoisonPill.Instance).Watchers.Add(Sender);
     }
 
     private void HandlePassivate(Passivate passivate)
@@ -104,8 +104,11 @@ public sealed class EntityRouter : ReceiveActor
     }
 }
 
-/// <summary>Stop the entity <paramref name="EntityId"/> (with a <see cref="PoisonPill"/>); the sender gets <see cref="EntityStopped"/> once it has terminated.</summary>
-public sealed record StopEntity(string EntityId);
+/// <summary>
+/// Stop the entity <paramref name="EntityId"/>, with a <see cref="PoisonPill"/> or, <paramref name="InOrder"/>, as a shard hands
+/// it off (<see cref="StopInOrder"/>); the sender gets <see cref="EntityStopped"/> once it has terminated.
+/// </summary>
+public sealed record StopEntity(string EntityId, bool InOrder = false);
 
 public sealed record EntityStopped(string EntityId);
 

@@ -100,13 +100,4 @@ public sealed class ContactRecoverySpec(ITestOutputHelper output) : ChatActorSpe
         Assert.Equal(0, Query<UserReplies.Connected>(chat.Users, new Connect(alice, CreateTestProbe().Ref)).InboxHead);
         Assert.Equal(0, Query<UserReplies.Connected>(chat.Users, new Connect(bob, CreateTestProbe().Ref)).InboxHead);
     }
-
-    /// <summary>Entities reach users through a gate that holds every <typeparamref name="THeld"/> until the test forwards it.</summary>
-    private (LocalChat Chat, TestProbe Gate) StartChatWithUsersGate<THeld>()
-    {
-        var gate = CreateTestProbe("users-gate");
-        var chat = StartChat(usersSeenByEntities: gate.Ref);
-        HoldOnly<THeld>(gate, chat.Users);
-        return (chat, gate);
-    }
 }

@@ -123,7 +123,7 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
     [Fact]
     public void A_copy_lost_on_the_way_to_the_recipient_is_sent_again_and_stored_once()
     {
-        var (chat, gate) = StartChatWithStoresHeld();
+        var (chat, gate) = StartChatWithUsersGate<StoreIncomingDirect>();
         var (alice, bob) = AliceAndBobAsFriends(chat);
         var (bobSocket, _) = Connect(chat, bob);
         var origin = CreateTestProbe();
@@ -144,7 +144,7 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
     [Fact]
     public void A_copy_that_was_only_late_and_its_resend_store_one_message_and_answer_once()
     {
-        var (chat, gate) = StartChatWithStoresHeld();
+        var (chat, gate) = StartChatWithUsersGate<StoreIncomingDirect>();
         var (alice, bob) = AliceAndBobAsFriends(chat);
         var (bobSocket, _) = Connect(chat, bob);
         var origin = CreateTestProbe();
@@ -166,21 +166,12 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
     [Fact]
     public void A_send_without_a_cid_is_not_sent_again_since_its_copy_could_not_be_told_from_a_new_message()
     {
-        var (chat, gate) = StartChatWithStoresHeld();
+        var (chat, gate) = StartChatWithUsersGate<StoreIncomingDirect>();
         var (alice, bob) = AliceAndBobAsFriends(chat);
 
         chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("no cid"), 5, CreateTestProbe().Ref));
 
         Assert.Equal("", gate.ExpectMsg<StoreIncomingDirect>(Timeout).Cid);
         gate.ExpectNoMsg(ResendWait);
-    }
-
-    /// <summary>Entities reach users through a gate that holds every copy on its way to a recipient until the test forwards it.</summary>
-    private (LocalChat Chat, TestProbe Gate) StartChatWithStoresHeld()
-    {
-        var gate = CreateTestProbe("users-gate");
-        var chat = StartChat(usersSeenByEntities: gate.Ref);
-        HoldOnly<StoreIncomingDirect>(gate, chat.Users);
-        return (chat, gate);
     }
 }

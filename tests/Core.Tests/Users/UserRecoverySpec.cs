@@ -120,7 +120,7 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
     [Fact]
     public void A_pending_friend_link_is_resumed_after_a_restart()
     {
-        var (chat, gate) = StartChatWithLinkGate();
+        var (chat, gate) = StartChatWithUsersGate<LinkFriend>();
         var (ann, ben) = (CreateUser(chat, 20_001, "ann"), CreateUser(chat, 20_002, "ben"));
 
         chat.Users.Tell(new AddFriend(ann, ben));
@@ -146,7 +146,7 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
     [Fact]
     public void A_lost_friend_link_is_retried_while_the_user_stays_alive()
     {
-        var (chat, gate) = StartChatWithLinkGate();
+        var (chat, gate) = StartChatWithUsersGate<LinkFriend>();
         var (ann, ben) = (CreateUser(chat, 20_001, "ann"), CreateUser(chat, 20_002, "ben"));
         var requester = CreateTestProbe();
 
@@ -200,15 +200,6 @@ public sealed class UserRecoverySpec(ITestOutputHelper output) : ChatActorSpec(o
         var requester = CreateTestProbe();
         chat.Users.Tell(new CreateRoom(owner, Samples.Room("lobby"), DefaultSettings.MaxOwnedRooms), requester.Ref);
         return requester.ExpectMsg<RoomCreated>(Timeout).Room;
-    }
-
-    /// <summary>Entities reach other users through a gate that holds every <see cref="LinkFriend"/>.</summary>
-    private (LocalChat Chat, TestProbe Gate) StartChatWithLinkGate()
-    {
-        var gate = CreateTestProbe("users-gate");
-        var chat = StartChat(usersSeenByEntities: gate.Ref);
-        HoldOnly<LinkFriend>(gate, chat.Users);
-        return (chat, gate);
     }
 
     /// <summary>Users reach rooms through a gate that holds every <see cref="AddMember"/>.</summary>

@@ -1,0 +1,61 @@
+namespace AkkaChat.Core.Tests.Users;
+
+using Akka.Actor;
+using AkkaChat.Core.Tests.Support;
+using Xunit.Abstractions;
+using static AkkaChat.Core.Users.ConnectionPushes;
+using static AkkaChat.Core.Users.UserCommands;
+using static AkkaChat.Core.Users.UserReplies;
+
+/// <summary>
+/// A shard stops its entities with <see cref="StopInOrder"/> when it hands them to another node: nothing sent to an
+/// entity before that is lost, and a sender's 1:1 sends still waiting for their recipient are answered first.
+/// </summary>
+public sealed class HandOffSpec(ITestOutputHelper output) : ChatActorSpec(output)
+{
+    [Fact]
+    public void Commands_queued_behind_a_write_are_handled_before_the_entity_stops()
+    {
+        var (chat, gate) = StartChatWithUsersGate<StoreIncomingDirect>();
+        var (alice, bob) = AliceAndBobAsFriends(chat);
+        var origin = CreateTestProbe();
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("one"), 1, origin.Ref, "c-1"));
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("two"), 2, origin.Ref, "c-2"));
+        var first = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
+        var second = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
+        var aliceEntity = gate.LastSender;
+
+        // Both copies and the stop reach Bob's entity back to back: the second copy waits behind the first one's
+        // write, and the stop behind both (a PoisonPill would have stopped the entity with the second copy unread).
+        var stopped = CreateTestProbe();
+        chat.Users.Tell(first, aliceEntity);
+        chat.Users.Tell(second, aliceEntity);
+        chat.Users.Tell(new StopEntity(bob.ToString(), InOrder: true), stopped.Ref);
+
+        stopped.ExpectMsg<EntityStopped>(Timeout);
+        Assert.Equal([1L, 2L], [origin.ExpectMsg<DirectAccepted>(Timeout).ReplyTag, origin.ExpectMsg<DirectAccepted>(Timeout).ReplyTag]);
+        Assert.Equal(2, Query<Connected>(chat.Users, new Connect(bob, CreateTestProbe().Ref)).InboxHead);
+    }
+
+    [Fact]
+    public void A_sender_handed_off_with_a_send_in_flight_stops_only_once_the_recipient_answered()
+    {
+        var (chat, gate) = StartChatWithUsersGate<StoreIncomingDirect>();
+        var (alice, bob) = AliceAndBobAsFriends(chat);
+        var origin = CreateTestProbe();
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("in flight"), 9, origin.Ref, "c-9"));
+        var store = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
+        var aliceEntity = gate.LastSender;
+
+        var stopped = CreateTestProbe();
+        chat.Users.Tell(new StopEntity(alice.ToString(), InOrder: true), stopped.Ref);
+        stopped.ExpectNoMsg(Quiet);
+
+        chat.Users.Tell(store, aliceEntity);
+
+        var accepted = origin.ExpectMsg<DirectAccepted>(Timeout);
+        Assert.Equal((9L, 1L), (accepted.ReplyTag, accepted.Message.Seq));
+        stopped.ExpectMsg<EntityStopped>(Timeout);
+        Assert.Equal(1, Query<Connected>(chat.Users, new Connect(alice, CreateTestProbe().Ref)).InboxHead);
+    }
+}
