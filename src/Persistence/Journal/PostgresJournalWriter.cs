@@ -25,8 +25,10 @@ public sealed class PostgresJournalWriter : GroupCommitWriter
         Start();
     }
 
-    protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows)
+    /// <summary>Snapshots on PostgreSQL stay with Akka.Persistence.Sql's store: the database has no single write lock to share.</summary>
+    protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows, IReadOnlyList<SnapshotChange> snapshots)
     {
+        if (snapshots.Count > 0) throw new NotSupportedException("the PostgreSQL journal writer does not store snapshots");
         if (_connection.State != ConnectionState.Open)
         {
             _connection.Close();

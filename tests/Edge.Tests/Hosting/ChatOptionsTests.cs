@@ -58,6 +58,7 @@ public sealed class ChatOptionsTests
         Assert.Contains("synchronous=NORMAL", options.Storage.ConnectionPragmas());
         Assert.Equal(JournalKind.Sql, options.Storage.Journal);
         Assert.Equal("akka.persistence.journal.sql", options.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
+        Assert.Equal("akka.persistence.snapshot-store.sql", options.Storage.OverrideConfig().GetString("akka.persistence.snapshot-store.plugin"));
         Assert.Equal("normal", options.Storage.OverrideConfig().GetString("akka.persistence.journal.sqlite.synchronous"));
         Assert.Equal(2, options.SeedNodes.Count);
 
@@ -65,6 +66,8 @@ public sealed class ChatOptionsTests
         Assert.Equal(StorageKind.Postgres, postgres.Storage.Kind);
         Assert.Equal("persistence.postgres.conf", postgres.Storage.HoconFile);
         Assert.Equal("akka.persistence.journal.postgres", postgres.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
+        Assert.Equal("akka.persistence.snapshot-store.sql", postgres.Storage.SnapshotPlugin);
+        Assert.Equal("akka.persistence.snapshot-store.sqlite", ChatStorage.Sqlite("/tmp/akkachat-options-test").SnapshotPlugin);
         var postgresSql = ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_STORAGE"] = "postgres", ["AKKACHAT_PG"] = "Host=127.0.0.1", ["AKKACHAT_JOURNAL"] = "sql" });
         Assert.Equal("akka.persistence.journal.sql", postgresSql.Storage.JournalPlugin);
         Assert.Null(postgres.Storage.SqliteConnectionSetup());
