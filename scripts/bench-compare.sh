@@ -11,6 +11,8 @@
 # Environment overrides (defaults in brackets; --quick: a ~3-minute smoke run, one round, 1:1 only):
 #   BENCH_COMPARE_ROUNDS [2]            rounds; each runs every mode on both builds
 #   BENCH_COMPARE_MODES ["direct group"]  find-max modes (group: rooms of 100)
+#   BENCH_COMPARE_PROTOCOL [seed000]    the clients' protocol: seed000, or v2 (acks after the durable store, which the
+#                                       harness verifies: the path issue #14 measures)
 #   BENCH_FINDMAX_USERS [800]  BENCH_FINDMAX_START [250]  BENCH_FINDMAX_FACTOR [1.6]  BENCH_FINDMAX_STEPS [12]
 #   BENCH_FINDMAX_REFINE [3]   BENCH_STEP_SECONDS [6]     BENCH_TARGET_P99 [50]   BENCH_WARMUP [3]
 #   BENCH_CHAT_PORT [18080]  BENCH_REMOTE_PORT [14053]
@@ -40,6 +42,7 @@ if [ "$quick" = 1 ]; then
 fi
 rounds="${BENCH_COMPARE_ROUNDS:-2}"
 modes="${BENCH_COMPARE_MODES:-direct group}"
+protocol="${BENCH_COMPARE_PROTOCOL:-seed000}"
 findmax_settings
 chat_port="${BENCH_CHAT_PORT:-18080}"
 remote_port="${BENCH_REMOTE_PORT:-14053}"
@@ -49,6 +52,7 @@ case "$(realpath -m "$out")" in
   "$repo"/docs/*) echo "bench-compare.sh: writes its own report, not under docs/ (BENCH_OUT=$out); copy figures by hand" >&2; exit 1 ;;
 esac
 [[ "$rounds" =~ ^[1-9]$ ]] || { echo "BENCH_COMPARE_ROUNDS: 1 to 9, not '$rounds'" >&2; exit 1; }
+[[ "$protocol" =~ ^(seed000|v2)$ ]] || { echo "BENCH_COMPARE_PROTOCOL: seed000 or v2, not '$protocol'" >&2; exit 1; }
 for m in $modes; do [[ "$m" =~ ^(direct|group)$ ]] || { echo "BENCH_COMPARE_MODES: direct or group, not '$m'" >&2; exit 1; }; done
 findmax_require_free_ports bench-compare.sh "BENCH_CHAT_PORT, BENCH_REMOTE_PORT" "$chat_port" "$remote_port"
 
@@ -109,7 +113,7 @@ for round in $(seq 1 "$rounds"); do
     for mode in $modes; do
       findmax_mode_args "$mode"
       args=(find-max --url "http://127.0.0.1:$chat_port" --server-pid "$server_pid" --label "$label" "${mode_args[@]}"
-        "${findmax_args[@]}" --fixture "$work/$label-$mode-fixture.json" --out "$kept/results-$mode/$label.json")
+        --protocol "$protocol" "${findmax_args[@]}" --fixture "$work/$label-$mode-fixture.json" --out "$kept/results-$mode/$label.json")
       echo "==> akkachat-loadtest ${args[*]}"
       commands+=("akkachat-loadtest ${args[*]}")
       dotnet "$loadtest_dll" "${args[@]}" || echo "    the harness ended with $? on $label, $mode (recorded in the result when it got that far)"
@@ -126,7 +130,7 @@ mkdir -p "$(dirname "$out")"
   echo "# find-max before/after: $ref (${before_sha:0:7}) against $after_desc"
   echo
   echo "- When: $started; machine $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), load average before / after: $load_start / $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "- $rounds round(s), each on fresh SQLite data directories, builds alternating first; $findmax_users users; p99 target ${findmax_target_p99} ms."
+  echo "- $rounds round(s), each on fresh SQLite data directories, builds alternating first; $findmax_users users, protocol $protocol; p99 target ${findmax_target_p99} ms."
   echo
   echo '```'
   printf '%s\n' "${commands[@]}" | sed -E "s#$work#\$WORK#g; s#$repo/##g"

@@ -102,10 +102,11 @@ public sealed class ChatOptionsTests
         foreach (var (file, provider) in new[] { ("persistence.sqlite.conf", "SQLite.MS"), ("persistence.postgres.conf", "PostgreSQL.15") })
         {
             var config = Load(file);
-            var journal = file == "persistence.sqlite.conf" ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.postgres";
-            Assert.Equal(journal, config.GetString("akka.persistence.journal.plugin"));
+            var sqlite = file == "persistence.sqlite.conf";
+            Assert.Equal(sqlite ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.postgres", config.GetString("akka.persistence.journal.plugin"));
             Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.query.journal.sql.write-plugin"));
-            Assert.Equal("akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
+            Assert.Equal(sqlite ? "akka.persistence.snapshot-store.sqlite" : "akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
+            if (sqlite) Assert.Equal("akka.persistence.journal.sqlite", config.GetString("akka.persistence.snapshot-store.sqlite.journal"));
             Assert.Equal(provider, config.GetString("akka.persistence.journal.sql.provider-name"));
             Assert.Equal(provider, config.GetString("akka.persistence.query.journal.sql.provider-name"));
             Assert.True(config.GetBoolean("akka.persistence.journal.sql.auto-initialize"));
