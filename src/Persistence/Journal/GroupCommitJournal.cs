@@ -32,12 +32,9 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
 
     protected override void PostStop()
     {
-        ReleaseWriter();
+        Writer.Dispose();
         base.PostStop();
     }
-
-    /// <summary>Gives the writer up as the journal stops (disposes it, unless it is shared).</summary>
-    protected virtual void ReleaseWriter() => Writer.Dispose();
 
     /// <summary>
     /// Serializes each write here, on the journal's thread (a payload that cannot be serialized is rejected on its own),

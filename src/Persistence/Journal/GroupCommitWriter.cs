@@ -6,23 +6,10 @@ using AkkaChat.Core.Diagnostics;
 /// <summary>One journal row, serialized and ready to insert.</summary>
 public readonly record struct JournalRow(string PersistenceId, long SequenceNr, byte[] Payload, string Manifest, int SerializerId, long Timestamp);
 
-/// <summary>A change to the snapshot table, made in the journal writer's transactions (see <see cref="SqliteSnapshotStore"/>).</summary>
-public abstract record SnapshotChange(string PersistenceId);
-
-/// <summary>Stores a snapshot, replacing one at the same sequence number.</summary>
-public sealed record SnapshotSaved(string PersistenceId, long SequenceNr, long CreatedAt, byte[] Payload, string Manifest, int SerializerId)
-    : SnapshotChange(PersistenceId);
-
-/// <summary>Deletes the id's snapshots with a sequence number in [min, max] taken no later than <paramref name="MaxCreatedAt"/> (ticks).</summary>
-public sealed record SnapshotsDeleted(string PersistenceId, long MinSequenceNr, long MaxSequenceNr, long MaxCreatedAt)
-    : SnapshotChange(PersistenceId);
-
 /// <summary>
 /// The one writer of a journal: a dedicated thread that owns one connection and commits whatever writes are waiting as
 /// a single transaction (group commit). While one commit is syncing, the next batch gathers, so the cost of a commit
 /// is shared by every write that arrived meanwhile. Subclasses say how a batch of rows is inserted and committed.
-/// A writer may also take snapshot changes (<see cref="WriteAsync(SnapshotChange)"/>), so that on SQLite the journal
-/// and the snapshot store share the database's one write lock without ever waiting for each other.
 /// </summary>
 /// <remarks>
 /// A batch commits or rolls back whole. When it fails, each of its writes is retried on its own, so one bad write
@@ -37,7 +24,6 @@ public abstract class GroupCommitWriter : IDisposable
     private readonly int _maxRowsPerCommit;
     private readonly Thread _thread;
     private readonly List<JournalRow> _rows = []; // the rows of the batch being committed (writer thread only)
-    private readonly List<SnapshotChange> _snapshots = []; // the snapshot changes of that batch (writer thread only)
     private long _rowsWritten;
     private long _commits;
 
@@ -72,13 +58,6 @@ public abstract class GroupCommitWriter : IDisposable
         return _writes.Writer.TryWrite(write) ? write.Task : WaitForRoomAsync(write);
     }
 
-    /// <summary>Makes <paramref name="change"/> in one transaction (possibly shared with journal writes); completes once committed.</summary>
-    public Task WriteAsync(SnapshotChange change)
-    {
-        var write = new Write<bool>([], true) { Snapshot = change };
-        return _writes.Writer.TryWrite(write) ? write.Task : WaitForRoomAsync(write);
-    }
-
     private async Task<T> WaitForRoomAsync<T>(Write<T> write)
     {
         try
@@ -104,11 +83,8 @@ public abstract class GroupCommitWriter : IDisposable
     /// <summary>Starts the writer thread; the subclass calls it once its connection is ready.</summary>
     protected void Start() => _thread.Start();
 
-    /// <summary>
-    /// Inserts every row of <paramref name="rows"/>, makes every change of <paramref name="snapshots"/> (empty unless
-    /// the writer takes them) and commits them as one transaction, or throws having stored none.
-    /// </summary>
-    protected abstract void InsertAndCommit(IReadOnlyList<JournalRow> rows, IReadOnlyList<SnapshotChange> snapshots);
+    /// <summary>Inserts every row of <paramref name="rows"/> and commits them as one transaction, or throws having stored none.</summary>
+    protected abstract void InsertAndCommit(IReadOnlyList<JournalRow> rows);
 
     /// <summary>Releases the connection and anything else the writer thread used (the thread has ended).</summary>
     protected abstract void ReleaseConnection();
@@ -123,7 +99,7 @@ public abstract class GroupCommitWriter : IDisposable
             while (rows < _maxRowsPerCommit && reader.TryRead(out var write))
             {
                 batch.Add(write);
-                rows += Math.Max(write.Rows.Count, 1);
+                rows += write.Rows.Count;
             }
             Commit(batch);
             batch.Clear();
@@ -160,17 +136,12 @@ public abstract class GroupCommitWriter : IDisposable
         }
     }
 
-    /// <summary>Inserts the batch's rows in order, gathered into lists the writer thread reuses.</summary>
+    /// <summary>Inserts the batch's rows in order, gathered into one list the writer thread reuses.</summary>
     private void Store(List<IWrite> batch)
     {
         _rows.Clear();
-        _snapshots.Clear();
-        foreach (var write in batch)
-        {
-            _rows.AddRange(write.Rows);
-            if (write.Snapshot is { } snapshot) _snapshots.Add(snapshot);
-        }
-        InsertAndCommit(_rows, _snapshots);
+        foreach (var write in batch) _rows.AddRange(write.Rows);
+        InsertAndCommit(_rows);
         ChatMeter.BatchCommitted(_rows.Count);
         Interlocked.Add(ref _rowsWritten, _rows.Count);
         Interlocked.Increment(ref _commits);
@@ -179,8 +150,6 @@ public abstract class GroupCommitWriter : IDisposable
     private interface IWrite
     {
         IReadOnlyList<JournalRow> Rows { get; }
-
-        SnapshotChange? Snapshot { get; }
 
         void Committed();
 
@@ -191,8 +160,6 @@ public abstract class GroupCommitWriter : IDisposable
         : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
     {
         public IReadOnlyList<JournalRow> Rows { get; } = rows;
-
-        public SnapshotChange? Snapshot { get; init; }
 
         public void Committed() => TrySetResult(result);
 

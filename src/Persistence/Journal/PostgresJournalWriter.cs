@@ -25,10 +25,8 @@ public sealed class PostgresJournalWriter : GroupCommitWriter
         Start();
     }
 
-    /// <summary>Snapshots on PostgreSQL stay with Akka.Persistence.Sql's store: the database has no single write lock to share.</summary>
-    protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows, IReadOnlyList<SnapshotChange> snapshots)
+    protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows)
     {
-        if (snapshots.Count > 0) throw new NotSupportedException("the PostgreSQL journal writer does not store snapshots");
         if (_connection.State != ConnectionState.Open)
         {
             _connection.Close();

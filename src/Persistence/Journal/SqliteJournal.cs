@@ -18,25 +18,29 @@ using Microsoft.Data.Sqlite;
 /// </remarks>
 public sealed class SqliteJournal : GroupCommitJournal
 {
-    private readonly IWriterLease _writer;
-    private readonly SqliteReads _reads;
+    private readonly bool _relaxedSync;
+    private readonly SqliteJournalWriter _writer;
+    private readonly SemaphoreSlim _reads;
 
     public SqliteJournal(Config config)
         : base(config, "SQLite")
     {
-        var settings = SqliteJournalSettings.From(config);
-        _writer = SqliteJournalWriter.Acquire(settings);
-        _reads = new SqliteReads(settings);
+        _relaxedSync = config.GetString("synchronous", "full").Equals("normal", StringComparison.OrdinalIgnoreCase);
+        _writer = new SqliteJournalWriter(
+            ConnectionString,
+            _relaxedSync,
+            config.GetInt("max-rows-per-commit", 1000),
+            config.GetInt("queue-capacity", 8192),
+            config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)));
+        _reads = new SemaphoreSlim(config.GetInt("max-concurrent-reads", 8));
     }
 
-    protected override GroupCommitWriter Writer => _writer.Writer;
-
-    protected override void ReleaseWriter() => _writer.Dispose();
+    protected override GroupCommitWriter Writer => _writer;
 
     public override Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<IPersistentRepresentation> recoveryCallback)
     {
         if (max <= 0 || toSequenceNr < fromSequenceNr) return Task.CompletedTask;
-        return _reads.RunAsync(connection =>
+        return ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"""
@@ -60,7 +64,7 @@ public sealed class SqliteJournal : GroupCommitJournal
 
     /// <summary>The highest sequence number ever stored for the id, deleted rows included (deletion keeps the last one).</summary>
     public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken) =>
-        _reads.RunAsync(connection =>
+        ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT MAX(sequence_nr) FROM {SqliteJournalSchema.Table} WHERE persistence_id = $id";
@@ -70,7 +74,7 @@ public sealed class SqliteJournal : GroupCommitJournal
 
     /// <summary>Marks the rows up to <paramref name="toSequenceNr"/> deleted and removes all but the highest of them.</summary>
     protected override Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken) =>
-        _reads.RunAsync(connection =>
+        ReadAsync(connection =>
         {
             using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
@@ -86,4 +90,26 @@ public sealed class SqliteJournal : GroupCommitJournal
             transaction.Commit();
             return 0L;
         });
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection of its own, off the journal's thread (Microsoft.Data.Sqlite is
+    /// synchronous underneath), at most <c>max-concurrent-reads</c> at a time. WAL mode lets these read while the
+    /// writer commits.
+    /// </summary>
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> work)
+    {
+        await _reads.WaitAsync();
+        try
+        {
+            return await Task.Run(() =>
+            {
+                using var connection = SqliteJournalWriter.Open(ConnectionString, _relaxedSync);
+                return work(connection);
+            });
+        }
+        finally
+        {
+            _reads.Release();
+        }
+    }
 }

@@ -3,16 +3,13 @@ namespace AkkaChat.Persistence.Journal;
 using Microsoft.Data.Sqlite;
 
 /// <summary>
-/// The journal and snapshot tables, exactly as Akka.Persistence.Sql lays them out for <c>table-mapping = sqlite</c>: the
-/// SQL read journal (history and resume queries), the SQL snapshot store and the SQL journal itself all work on a file
-/// written by <see cref="SqliteJournal"/> and <see cref="SqliteSnapshotStore"/>, and a file written by either pair can
-/// be opened by the other.
+/// The journal tables, exactly as Akka.Persistence.Sql lays them out for <c>table-mapping = sqlite</c>: the SQL read
+/// journal (history and resume queries), the SQL snapshot store and the SQL journal itself all work on a file written
+/// by <see cref="SqliteJournal"/>, and a file written by either journal can be opened by the other.
 /// </summary>
 public static class SqliteJournalSchema
 {
     public const string Table = "event_journal";
-
-    public const string SnapshotTable = "snapshot";
 
     private const string Ddl = """
         CREATE TABLE IF NOT EXISTS [event_journal]
@@ -39,18 +36,6 @@ public static class SqliteJournalSchema
         );
         CREATE INDEX IF NOT EXISTS tags_persistence_id_sequence_nr_idx ON tags (persistence_id, sequence_nr);
         CREATE INDEX IF NOT EXISTS tags_tag_idx ON tags (tag);
-        CREATE TABLE IF NOT EXISTS [snapshot]
-        (
-            [persistence_id] NVarChar(255) NOT NULL,
-            [sequence_nr]    INTEGER       NOT NULL,
-            [created_at]     INTEGER       NOT NULL,
-            [payload]        VarBinary         NULL,
-            [manifest]       NVarChar(500)     NULL,
-            [serializer_id]  INTEGER           NULL,
-            CONSTRAINT [PK_snapshot] PRIMARY KEY ([persistence_id], [sequence_nr])
-        );
-        CREATE INDEX IF NOT EXISTS snapshot_sequence_nr_idx ON snapshot (sequence_nr);
-        CREATE INDEX IF NOT EXISTS snapshot_created_at_idx ON snapshot (created_at);
         """;
 
     /// <summary>Creates the tables and indexes that do not exist yet (idempotent, one transaction).</summary>

@@ -5,10 +5,8 @@ using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 /// <summary>
-/// The one writer of a SQLite file: one connection and prepared statements on <see cref="GroupCommitWriter"/>'s
+/// The one writer of the SQLite journal: one connection and one prepared insert on <see cref="GroupCommitWriter"/>'s
 /// thread. SQLite has a single writer anyway, so one thread doing only inserts and commits is as fast as it gets.
-/// The journal and the snapshot store of a file share it (<see cref="Acquire"/>): when each had a writer of its own,
-/// the journal's <c>BEGIN IMMEDIATE</c> waited in SQLite's busy handler whenever a snapshot held the write lock.
 /// </summary>
 /// <remarks>
 /// Rows are bound and stepped on SQLite's own API (the statement is prepared once; text is encoded into one reused
@@ -32,12 +30,7 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
 
     private readonly SqliteConnection _connection;
     private readonly sqlite3 _db;
-    private static readonly Dictionary<string, Shared> ByFile = [];
-    private static readonly Lock ByFileGate = new();
-
     private readonly sqlite3_stmt _insert;
-    private readonly sqlite3_stmt _saveSnapshot;
-    private readonly sqlite3_stmt _deleteSnapshots;
     private readonly Checkpointer _checkpointer;
     private byte[] _text = new byte[256];
 
@@ -54,34 +47,8 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
             INSERT INTO {SqliteJournalSchema.Table} (timestamp, is_deleted, persistence_id, sequence_nr, payload, manifest, serializer_id)
             VALUES (?{Timestamp}, 0, ?{PersistenceId}, ?{SequenceNr}, ?{Payload}, ?{Manifest}, ?{SerializerId})
             """, out _insert));
-        Check(raw.sqlite3_prepare_v2(_db, $"""
-            INSERT OR REPLACE INTO {SqliteJournalSchema.SnapshotTable} (persistence_id, sequence_nr, created_at, payload, manifest, serializer_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            """, out _saveSnapshot));
-        Check(raw.sqlite3_prepare_v2(_db, $"""
-            DELETE FROM {SqliteJournalSchema.SnapshotTable}
-            WHERE persistence_id = ?1 AND sequence_nr >= ?2 AND sequence_nr <= ?3 AND created_at <= ?4
-            """, out _deleteSnapshots));
 
         Start();
-    }
-
-    /// <summary>
-    /// The writer of the file <paramref name="settings"/> name, shared by every user in the process (the journal and the
-    /// snapshot store); started by the first, disposed when the last lease is.
-    /// </summary>
-    public static IWriterLease Acquire(SqliteJournalSettings settings)
-    {
-        lock (ByFileGate)
-        {
-            if (!ByFile.TryGetValue(settings.ConnectionString, out var shared))
-            {
-                var writer = new SqliteJournalWriter(settings.ConnectionString, settings.RelaxedSync, settings.MaxRowsPerCommit, settings.QueueCapacity, settings.CheckpointInterval);
-                ByFile[settings.ConnectionString] = shared = new Shared(settings.ConnectionString, writer);
-            }
-            shared.Users++;
-            return new Lease(shared);
-        }
     }
 
     /// <summary>Opens a connection with the journal's durability and SQLite's own (fine-grained) busy handler.</summary>
@@ -95,13 +62,12 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
         return connection;
     }
 
-    protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows, IReadOnlyList<SnapshotChange> snapshots)
+    protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows)
     {
         Check(raw.sqlite3_exec(_db, "BEGIN IMMEDIATE"));
         try
         {
             for (var i = 0; i < rows.Count; i++) Insert(rows[i]);
-            for (var i = 0; i < snapshots.Count; i++) Change(snapshots[i]);
             Check(raw.sqlite3_exec(_db, "COMMIT"));
         }
         catch
@@ -130,36 +96,6 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
         }
     }
 
-    private void Change(SnapshotChange change)
-    {
-        var statement = change is SnapshotSaved ? _saveSnapshot : _deleteSnapshots;
-        try
-        {
-            Check(raw.sqlite3_bind_text(statement, 1, Utf8(change.PersistenceId, 0, out var idLength)));
-            switch (change)
-            {
-                case SnapshotSaved saved:
-                    Check(raw.sqlite3_bind_int64(statement, 2, saved.SequenceNr));
-                    Check(raw.sqlite3_bind_int64(statement, 3, saved.CreatedAt));
-                    Check(raw.sqlite3_bind_blob(statement, 4, saved.Payload));
-                    Check(raw.sqlite3_bind_text(statement, 5, Utf8(saved.Manifest, idLength, out _)));
-                    Check(raw.sqlite3_bind_int(statement, 6, saved.SerializerId));
-                    break;
-                case SnapshotsDeleted deleted:
-                    Check(raw.sqlite3_bind_int64(statement, 2, deleted.MinSequenceNr));
-                    Check(raw.sqlite3_bind_int64(statement, 3, deleted.MaxSequenceNr));
-                    Check(raw.sqlite3_bind_int64(statement, 4, deleted.MaxCreatedAt));
-                    break;
-            }
-            var step = raw.sqlite3_step(statement);
-            if (step != raw.SQLITE_DONE) Check(step);
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement);
-        }
-    }
-
     /// <summary>Encodes <paramref name="text"/> into the reused buffer after <paramref name="offset"/> bytes already in use there.</summary>
     private ReadOnlySpan<byte> Utf8(string text, int offset, out int end)
     {
@@ -183,8 +119,6 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
     {
         _checkpointer.Dispose();
         _insert.Dispose();
-        _saveSnapshot.Dispose();
-        _deleteSnapshots.Dispose();
         _connection.Dispose();
     }
 
@@ -247,39 +181,4 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
             }
         }
     }
-
-    /// <summary>One file's writer and how many hold a lease on it.</summary>
-    private sealed class Shared(string connectionString, SqliteJournalWriter writer)
-    {
-        public string ConnectionString { get; } = connectionString;
-
-        public SqliteJournalWriter Writer { get; } = writer;
-
-        public int Users { get; set; }
-    }
-
-    private sealed class Lease(Shared shared) : IWriterLease
-    {
-        private bool _released;
-
-        public GroupCommitWriter Writer => shared.Writer;
-
-        public void Dispose()
-        {
-            lock (ByFileGate)
-            {
-                if (_released) return;
-                _released = true;
-                if (--shared.Users > 0) return;
-                ByFile.Remove(shared.ConnectionString);
-            }
-            shared.Writer.Dispose();
-        }
-    }
-}
-
-/// <summary>A share of a writer used by more than one plugin; disposing it gives the share back.</summary>
-public interface IWriterLease : IDisposable
-{
-    GroupCommitWriter Writer { get; }
 }

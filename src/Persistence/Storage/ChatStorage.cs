@@ -69,12 +69,11 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
     }
 
     /// <summary>
-    /// What this storage decides over the HOCON file (so it goes in front of it): which journal and snapshot plugins,
-    /// and for SQLite how the native journal syncs its commits.
+    /// What this storage decides over the HOCON file (so it goes in front of it): which journal plugin, and for SQLite
+    /// how the native journal syncs its commits.
     /// </summary>
     public Config OverrideConfig() => ConfigurationFactory.ParseString($"""
         akka.persistence.journal.plugin = "{JournalPlugin}"
-        akka.persistence.snapshot-store.plugin = "{SnapshotPlugin}"
         akka.persistence.journal.sqlite.synchronous = {(RelaxedSync ? "normal" : "full")}
         """);
 
@@ -85,14 +84,6 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
         (_, StorageKind.Sqlite) => "akka.persistence.journal.sqlite",
         _ => "akka.persistence.journal.postgres",
     };
-
-    /// <summary>
-    /// The HOCON path of the snapshot plugin: on SQLite with the native journal, <see cref="SqliteSnapshotStore"/>, which
-    /// writes through the journal's writer (the file has one write lock); otherwise Akka.Persistence.Sql's.
-    /// </summary>
-    public string SnapshotPlugin => (Journal, Kind) == (JournalKind.Native, StorageKind.Sqlite)
-        ? "akka.persistence.snapshot-store.sqlite"
-        : "akka.persistence.snapshot-store.sql";
 
     /// <summary>
     /// The statements every SQLite connection runs as it opens: SQLite's busy handler (it retries the write lock within

@@ -58,7 +58,6 @@ public sealed class ChatOptionsTests
         Assert.Contains("synchronous=NORMAL", options.Storage.ConnectionPragmas());
         Assert.Equal(JournalKind.Sql, options.Storage.Journal);
         Assert.Equal("akka.persistence.journal.sql", options.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
-        Assert.Equal("akka.persistence.snapshot-store.sql", options.Storage.OverrideConfig().GetString("akka.persistence.snapshot-store.plugin"));
         Assert.Equal("normal", options.Storage.OverrideConfig().GetString("akka.persistence.journal.sqlite.synchronous"));
         Assert.Equal(2, options.SeedNodes.Count);
 
@@ -66,8 +65,6 @@ public sealed class ChatOptionsTests
         Assert.Equal(StorageKind.Postgres, postgres.Storage.Kind);
         Assert.Equal("persistence.postgres.conf", postgres.Storage.HoconFile);
         Assert.Equal("akka.persistence.journal.postgres", postgres.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
-        Assert.Equal("akka.persistence.snapshot-store.sql", postgres.Storage.SnapshotPlugin);
-        Assert.Equal("akka.persistence.snapshot-store.sqlite", ChatStorage.Sqlite("/tmp/akkachat-options-test").SnapshotPlugin);
         var postgresSql = ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_STORAGE"] = "postgres", ["AKKACHAT_PG"] = "Host=127.0.0.1", ["AKKACHAT_JOURNAL"] = "sql" });
         Assert.Equal("akka.persistence.journal.sql", postgresSql.Storage.JournalPlugin);
         Assert.Null(postgres.Storage.SqliteConnectionSetup());
@@ -102,11 +99,10 @@ public sealed class ChatOptionsTests
         foreach (var (file, provider) in new[] { ("persistence.sqlite.conf", "SQLite.MS"), ("persistence.postgres.conf", "PostgreSQL.15") })
         {
             var config = Load(file);
-            var sqlite = file == "persistence.sqlite.conf";
-            Assert.Equal(sqlite ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.postgres", config.GetString("akka.persistence.journal.plugin"));
+            var journal = file == "persistence.sqlite.conf" ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.postgres";
+            Assert.Equal(journal, config.GetString("akka.persistence.journal.plugin"));
             Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.query.journal.sql.write-plugin"));
-            Assert.Equal(sqlite ? "akka.persistence.snapshot-store.sqlite" : "akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
-            if (sqlite) Assert.Equal("akka.persistence.journal.sqlite", config.GetString("akka.persistence.snapshot-store.sqlite.journal"));
+            Assert.Equal("akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
             Assert.Equal(provider, config.GetString("akka.persistence.journal.sql.provider-name"));
             Assert.Equal(provider, config.GetString("akka.persistence.query.journal.sql.provider-name"));
             Assert.True(config.GetBoolean("akka.persistence.journal.sql.auto-initialize"));

@@ -54,7 +54,7 @@ public sealed class SnapshotTableSpec : TestKit
     [Fact]
     public void The_sql_snapshot_store_saves_and_loads_in_the_prepared_table()
     {
-        var first = Sys.ActorOf(Snapshotter.Props("snap-1", TestActor));
+        var first = Sys.ActorOf(Props.Create(() => new Snapshotter("snap-1", TestActor)));
         ExpectMsg<Snapshotter.Recovered>(Timeout);
         first.Tell("state one");
         ExpectMsg<SaveSnapshotSuccess>(Timeout);
@@ -62,7 +62,7 @@ public sealed class SnapshotTableSpec : TestKit
         Sys.Stop(first);
         ExpectTerminated(first, Timeout);
 
-        Sys.ActorOf(Snapshotter.Props("snap-1", TestActor));
+        Sys.ActorOf(Props.Create(() => new Snapshotter("snap-1", TestActor)));
 
         Assert.Equal("state one", ExpectMsg<Snapshotter.Recovered>(Timeout).Snapshot);
         Assert.Equal(1L, Convert.ToInt64(Execute("SELECT count(*) FROM snapshot_store WHERE persistence_id = 'snap-1'")));
@@ -92,5 +92,48 @@ public sealed class SnapshotTableSpec : TestKit
     {
         base.Dispose(disposing);
         if (disposing) _store.Dispose();
+    }
+
+    /// <summary>Saves every string it is told as its snapshot; reports what it recovered.</summary>
+    private sealed class Snapshotter : UntypedPersistentActor
+    {
+        private readonly IActorRef _monitor;
+        private string? _snapshot;
+
+        public Snapshotter(string persistenceId, IActorRef monitor)
+        {
+            PersistenceId = persistenceId;
+            _monitor = monitor;
+        }
+
+        public sealed record Recovered(string? Snapshot);
+
+        public override string PersistenceId { get; }
+
+        protected override void OnRecover(object message)
+        {
+            switch (message)
+            {
+                case SnapshotOffer offer:
+                    _snapshot = (string)offer.Snapshot;
+                    break;
+                case RecoveryCompleted:
+                    _monitor.Tell(new Recovered(_snapshot));
+                    break;
+            }
+        }
+
+        protected override void OnCommand(object message)
+        {
+            switch (message)
+            {
+                case string state:
+                    SaveSnapshot(state);
+                    break;
+                case SaveSnapshotSuccess or SaveSnapshotFailure:
+                    _monitor.Tell(message);
+                    break;
+            }
+        }
     }
 }
