@@ -15,20 +15,24 @@ using AkkaChat.Core.Ids;
 /// passivates the entity when nothing holds it.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Stopping: shards stop an entity (at hand-off, and when it asks to passivate) with <see cref="StopInOrder"/>, never
 /// with <c>PoisonPill</c>. A <c>PoisonPill</c> is handled the moment it reaches the actor, even while a persist is in
 /// flight and commands wait in the persistence stash: those commands were lost (a 1:1 send caught in a shard's
 /// hand-off). <see cref="StopInOrder"/> is a command, so it waits its turn behind them; an entity that still waits for
 /// answers it owes (<see cref="FinishesBeforeStop"/>) stops once they are in.
-/// </remarks>
-/// <remarks>
+/// </para>
+/// <para>
 /// Idle clock: why not Akka's <c>SetReceiveTimeout</c>: it reschedules a timer on every message (several allocations
 /// per chat message, see docs/BENCHMARKS.md), and every timer tick the entity sends itself counts as traffic — a
 /// periodic sweep would keep every entity alive forever. Here a tick (<see cref="IEntityTick"/>) is never
 /// traffic. Ticks are scheduled with <see cref="StartTicking"/>, not <see cref="Timers"/>: a timer's message reaches
 /// <see cref="AroundReceive"/> still wrapped, where it cannot be told apart from traffic.
+/// </para>
+/// <para>
 /// Persist callbacks run in order, so the decisions in flight wait in a queue and one cached delegate handles every
 /// persisted event: <see cref="Execute"/> allocates nothing beyond what Akka's persist does.
+/// </para>
 /// </remarks>
 public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     where TState : IEntityState<TState>
