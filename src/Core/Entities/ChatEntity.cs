@@ -143,6 +143,7 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     /// <summary>The shard asks the entity to stop: it does once nothing is left to finish (an entity that stashes may stash this too).</summary>
     protected virtual void OnStopInOrder()
     {
+        if (!_stopRequested) BeforeStop();
         _stopRequested = true;
         StopIfRequested();
     }
@@ -156,8 +157,11 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         if (_stopRequested && _inFlight.Count == 0 && !FinishesBeforeStop) Context.Stop(Self);
     }
 
-    /// <summary>Runs once the entity is about to passivate (e.g. the user persists its delivery cursor).</summary>
-    protected virtual void BeforePassivate()
+    /// <summary>
+    /// Runs once the entity is asked to stop, by its shard's hand-off or its own passivation (e.g. the user persists its
+    /// delivery cursor); what it persists is written before the entity stops.
+    /// </summary>
+    protected virtual void BeforeStop()
     {
     }
 
@@ -267,7 +271,6 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     private void PassivateIfIdle()
     {
         if (!IsIdle || _waiters.Count > 0 || _inFlight.Count > 0 || HoldsWork || HasOutstanding()) return;
-        BeforePassivate();
         Context.Parent.Tell(new Passivate(StopInOrder.Instance));
     }
 

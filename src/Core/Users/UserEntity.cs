@@ -36,7 +36,7 @@ public sealed partial class UserEntity : ChatEntity<UserState>
 
     protected override void OnRecovered() => _deliveredThrough = State.DeliveredThrough;
 
-    protected override void BeforePassivate() => Execute(State.DecideDeliveredThrough(_deliveredThrough), ActorRefs.Nobody);
+    protected override void BeforeStop() => Execute(State.DecideDeliveredThrough(_deliveredThrough), ActorRefs.Nobody);
 
     /// <summary>Runs <paramref name="decision"/>; once stored, its reply goes to every socket of the user instead of one asker.</summary>
     private void ExecuteForSockets(Decision decision, IActorRef asker, Action? after = null)

@@ -1,10 +1,12 @@
 namespace AkkaChat.Core.Tests.Users;
 
 using Akka.Actor;
+using AkkaChat.Core.Ids;
 using AkkaChat.Core.Tests.Support;
 using Xunit.Abstractions;
 using static AkkaChat.Core.Users.ConnectionPushes;
 using static AkkaChat.Core.Users.UserCommands;
+using static AkkaChat.Core.Users.UserEvents;
 using static AkkaChat.Core.Users.UserReplies;
 
 /// <summary>
@@ -35,6 +37,28 @@ public sealed class HandOffSpec(ITestOutputHelper output) : ChatActorSpec(output
         stopped.ExpectMsg<EntityStopped>(Timeout);
         Assert.Equal([1L, 2L], [origin.ExpectMsg<DirectAccepted>(Timeout).ReplyTag, origin.ExpectMsg<DirectAccepted>(Timeout).ReplyTag]);
         Assert.Equal(2, Query<Connected>(chat.Users, new Connect(bob, CreateTestProbe().Ref)).InboxHead);
+    }
+
+    [Fact]
+    public void A_user_handed_off_stores_the_delivery_cursor_its_sockets_moved()
+    {
+        var chat = StartChat();
+        var (alice, bob) = AliceAndBobAsFriends(chat);
+        var origin = CreateTestProbe();
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("hi"), 1, origin.Ref, "c-1"));
+        origin.ExpectMsg<DirectAccepted>(Timeout);
+        var (phone, _) = Connect(chat, bob);
+        var (laptop, _) = Connect(chat, bob);
+
+        // The phone leaves having written message 1; the laptop stays, so the cursor moves in memory only.
+        chat.Users.Tell(new Disconnect(bob, phone.Ref, new Dictionary<RoomId, long>(), DeliveredThrough: 1));
+        Assert.DoesNotContain(JournalEvents("user-" + bob), e => e is InboxDelivered);
+        var stopped = CreateTestProbe();
+        chat.Users.Tell(new StopEntity(bob.ToString(), InOrder: true), stopped.Ref);
+
+        stopped.ExpectMsg<EntityStopped>(Timeout);
+        Assert.Contains(new InboxDelivered(1), JournalEvents("user-" + bob));
+        GC.KeepAlive(laptop);
     }
 
     [Fact]
