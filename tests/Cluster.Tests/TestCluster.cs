@@ -41,10 +41,12 @@ public sealed class TestCluster : IAsyncDisposable
             await cluster.AwaitMembersUpAsync(count, TimeSpan.FromSeconds(60));
             return cluster;
         }
-        catch
+        catch (Exception e)
         {
+            // The node logs go with the cluster's directory: what each node said last goes into the failure instead.
+            var tails = cluster.Nodes.Select((node, i) => $"--- node {i + 1} ({node.BaseUri}), its last lines:\n{string.Join("\n", node.Stdout.TakeLast(20))}");
             await cluster.DisposeAsync();
-            throw;
+            throw new InvalidOperationException($"the cluster did not start: {e.Message}\n{string.Join("\n", tails)}", e);
         }
     }
 
