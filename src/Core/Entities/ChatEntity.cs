@@ -95,7 +95,10 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     /// <summary>Work the entity holds beyond waiters and outstanding commands (sockets, in-flight sends): keeps it from passivating.</summary>
     protected virtual bool HoldsWork => false;
 
-    /// <summary>Work that must finish before the entity stops when its shard asks it to (answers still due to sockets).</summary>
+    /// <summary>
+    /// Work that must finish before the entity stops when its shard asks it to (answers still due to sockets); once a
+    /// stop is asked, it is looked at after every message.
+    /// </summary>
     protected virtual bool FinishesBeforeStop => false;
 
     /// <summary>How long after a send the outstanding commands are sent again.</summary>
@@ -145,16 +148,6 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     {
         if (!_stopRequested) BeforeStop();
         _stopRequested = true;
-        StopIfRequested();
-    }
-
-    /// <summary>
-    /// Stops the entity if its shard asked it to and nothing is left to finish: no write in flight, nothing in
-    /// <see cref="FinishesBeforeStop"/>. Call it when such work ends.
-    /// </summary>
-    protected void StopIfRequested()
-    {
-        if (_stopRequested && _inFlight.Count == 0 && !FinishesBeforeStop) Context.Stop(Self);
     }
 
     /// <summary>
@@ -192,7 +185,11 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     protected override bool AroundReceive(Receive receive, object message)
     {
         if (message is not IEntityTick) _lastTraffic = Environment.TickCount64;
-        return base.AroundReceive(receive, message);
+        var handled = base.AroundReceive(receive, message);
+        // Asked to stop: the entity stops after the message that left nothing to finish (a command, a write's
+        // confirmation, an answer it waited for), whichever it is.
+        if (_stopRequested && _inFlight.Count == 0 && !FinishesBeforeStop) Context.Stop(Self);
+        return handled;
     }
 
     /// <summary>A rejected event is not applied and its decision is dropped unanswered, as if the write had failed.</summary>
@@ -202,7 +199,6 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         if (++_appliedOfHead < _inFlight.Peek().Decision.EventCount) return;
         _inFlight.Dequeue();
         _appliedOfHead = 0;
-        StopIfRequested();
     }
 
     private void OnPersisted(IChatEvent e)
@@ -218,7 +214,6 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
             head.After?.Invoke();
         }
         if (SnapshotDue() && State.ToSnapshot() is { } snapshot) SaveSnapshot(snapshot);
-        if (_stopRequested) StopIfRequested();
     }
 
     private void Complete(Decision decision, IActorRef replyTo)

@@ -89,7 +89,6 @@ public sealed partial class UserEntity
         var stores = IsNext(accepted.Message.Seq);
         var othersHear = (stores && _connections.Count > (_connections.Contains(send.Origin) ? 1 : 0)) || outgoing.Resends is not null;
         Execute(decision, send.Origin, othersHear ? () => OwnCopyStored(outgoing, accepted.Message, stores) : null);
-        StopIfRequested();
     }
 
     /// <summary>The user's other sockets get the copy (when it is new); resends of the same cid get the acknowledgement.</summary>
@@ -113,7 +112,6 @@ public sealed partial class UserEntity
         if (!_outgoing.Remove(refused.Correlation, out var outgoing)) return;
         Execute(UserState.Decide(refused, outgoing.Command), outgoing.Command.Origin);
         foreach (var resend in outgoing.Resends ?? []) Execute(UserState.Decide(refused, resend), resend.Origin);
-        StopIfRequested();
     }
 
     /// <summary>Sends that waited <see cref="ResendAfter"/> go to the recipient again, or time out; runs while any is waiting.</summary>
@@ -137,7 +135,6 @@ public sealed partial class UserEntity
             foreach (var resend in outgoing.Resends ?? []) Execute(UserState.DirectTimedOut(resend), resend.Origin);
         }
         if (_outgoing.Count > 0) Timers.StartSingleTimer(ResendTimer, ResendOutgoing.Instance, ResendAfter);
-        else StopIfRequested();
     }
 
     /// <summary>A decision that stores a 1:1 copy gives it the next inbox sequence number; a resend's copy has an older one.</summary>
