@@ -52,6 +52,18 @@ public sealed record ChatOptions
 
     public string AttachmentsDir => Path.Combine(DataDir, "attachments");
 
+    /// <summary>
+    /// What the record prints: where the node listens and keeps its data. A record prints every property by default,
+    /// which would put the signing secret, the admin token and a PostgreSQL password (in <see cref="Storage"/>) into
+    /// any log or exception message that formats the options.
+    /// </summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Bind = {Bind}, HttpPort = {HttpPort}, RemotePort = {RemotePort}, TcpPort = {TcpPort}, DataDir = {DataDir}, ");
+        builder.Append($"Storage = {Storage.Kind}, SeedNodes = [{string.Join(", ", SeedNodes)}]");
+        return true;
+    }
+
     /// <summary>Reads the options from the HOCON files in <paramref name="hoconDir"/> and the given environment.</summary>
     public static ChatOptions Load(IReadOnlyDictionary<string, string?> env, string? hoconDir = null)
     {

@@ -36,6 +36,25 @@ public sealed class ChatOptionsTests
     }
 
     [Fact]
+    public void Printing_the_options_shows_no_secret()
+    {
+        const string secret = "0123456789abcdef0123456789abcdef", adminToken = "admin-token-0123456789", password = "pg-password-42";
+        var options = ChatOptions.Load(new Dictionary<string, string?>
+        {
+            ["AKKACHAT_SECRET"] = secret,
+            ["AKKACHAT_ADMIN_TOKEN"] = adminToken,
+            ["AKKACHAT_STORAGE"] = "postgres",
+            ["AKKACHAT_PG"] = $"Host=127.0.0.1;Username=chat;Password={password}",
+            ["AKKACHAT_HTTP_PORT"] = "9091",
+        });
+        var printed = options.ToString();
+        Assert.Contains("HttpPort = 9091", printed);
+        Assert.DoesNotContain(secret, printed);
+        Assert.DoesNotContain(adminToken, printed);
+        Assert.DoesNotContain(password, printed);
+    }
+
+    [Fact]
     public void Environment_variables_override_addresses_paths_and_storage()
     {
         var options = ChatOptions.Load(new Dictionary<string, string?>
