@@ -239,6 +239,7 @@ while [ $((SECONDS - window_start)) -lt "$hold" ]; do
     [ -z "${gen_status[i]:-}" ] || continue
     if ! running "${gen_pid[i]}" || grep -q "result written" "$kept/logs/connect-node-$i.log"; then
       cut_short="node $i's generator ended its hold $((SECONDS - window_start)) s into the window (BENCH_SOCKETS_SLACK too small for how far apart they finished connecting)"
+      break
     fi
   done
   [ -z "$cut_short" ] || break
@@ -345,7 +346,7 @@ mkdir -p "$(dirname "$out")"
   echo "  nodes $(pct "$total_cpu" "$window")%, generators $(pct $((gen_cpu_end - gen_cpu_start + group_cpu)) "$window")%, other processes $other%."
   echo "- A fresh \`scripts/cluster.sh\` cluster on its own PostgreSQL; DOTNET_gcServer: ${DOTNET_gcServer:-build default (Server GC)}."
   echo "- $nodes \`connect\` generator processes ($start_mode), each to one node only, $per_node sockets over $users users of"
-  echo "  its own, from $sources loopback source addresses, each holding ${gen_hold}s; the first held its sockets ${first_holding:-n/a}s after the start,"
+  echo "  its own, from $sources loopback source addresses, each holding ${gen_hold}s; the first held its sockets ${first_holding:-n/a}s after their start,"
   echo "  the last ${all_holding}s after it. Window: ${window}s from then${cut_short:+ (cut short: $cut_short)}."
   echo "- Room traffic in the window: one more generator, $group_users users (one socket each, socket i on node i mod $nodes), rooms of 100,"
   echo "  $group_rate msgs/s for ${group_duration}s after ${group_warmup}s of warm-up, \`--verify\` (every message at every member socket exactly once)."
