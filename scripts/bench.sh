@@ -40,6 +40,10 @@
 # `scripts/bench.sh cluster` instead measures find-max (1:1 and room) on a 3-node cluster against a 1-node one, both on
 # PostgreSQL through scripts/cluster.sh, clients spread over the nodes (scripts/bench-cluster.sh; `--help` there).
 #
+# `scripts/bench.sh cluster-sockets` instead holds ~19,000 authenticated idle sockets on each of 5 cluster nodes (one
+# generator process per node) for 60 s with room traffic running, and reports RSS per node and per socket and whether
+# anything was dropped (scripts/bench-cluster-sockets.sh; `--help` there, `--quick` for a smoke run).
+#
 # `scripts/bench.sh compare <git-ref>` instead runs find-max (1:1 and rooms) on that ref's build and on the working tree's,
 # alternating, in rounds on fresh SQLite data directories: the before/after of a change with its run-to-run noise
 # (scripts/bench-compare.sh; `--help` there).
@@ -70,6 +74,10 @@ case "${1:-}" in
     shift
     exec bash scripts/bench-cluster.sh "$@"
     ;;
+  cluster-sockets)
+    shift
+    exec bash scripts/bench-cluster-sockets.sh "$@"
+    ;;
   compare)
     shift
     exec bash scripts/bench-compare.sh "$@"
@@ -93,7 +101,7 @@ case "${1:-}" in
   --quick) quick=1 ;;
   "") ;;
   *)
-    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; --quick: a short smoke run; cluster; compare <ref>; seed003; profile; fuzz; --help)" >&2
+    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; --quick: a short smoke run; cluster; cluster-sockets; compare <ref>; seed003; profile; fuzz; --help)" >&2
     exit 1
     ;;
 esac
