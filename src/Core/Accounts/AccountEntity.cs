@@ -30,6 +30,12 @@ public sealed class AccountEntity : ChatEntity<AccountState>, IWithUnboundedStas
     public static Props Props(string mobile, IChatTopology topology, ChatSettings settings) =>
         Akka.Actor.Props.Create(() => new AccountEntity(mobile, topology, settings));
 
+    /// <summary>
+    /// Registrants and logins waiting for the user entity to confirm its creation are answered before the account
+    /// stops at a hand-off; they wait on an entity of another kind, whose shard a hand-off of this one never holds up.
+    /// </summary>
+    protected override bool FinishesBeforeStop => HasWaiters;
+
     /// <summary>A stop waits behind the registrations stashed during a lease, like any command.</summary>
     protected override void OnStopInOrder()
     {

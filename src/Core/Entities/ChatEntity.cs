@@ -107,6 +107,9 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     /// <summary>Whether anyone waits under <paramref name="key"/>.</summary>
     protected bool IsAwaited(object key) => _waiters.ContainsKey(key);
 
+    /// <summary>Whether anyone waits for an answer this entity owes once another entity confirms.</summary>
+    protected bool HasWaiters => _waiters.Count > 0;
+
     /// <summary>
     /// Interprets <paramref name="decision"/>: a refusal or a bare reply is answered now; otherwise all its events are
     /// persisted (one write), each applied, and then, once, <paramref name="replyTo"/> is answered (or made to wait),

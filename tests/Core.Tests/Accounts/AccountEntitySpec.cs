@@ -54,6 +54,30 @@ public sealed class AccountEntitySpec(ITestOutputHelper output) : ChatActorSpec(
     }
 
     [Fact]
+    public void An_account_stopped_while_it_leases_an_id_answers_the_registrations_waiting_first()
+    {
+        var gate = CreateTestProbe("user-ids-gate");
+        var chat = StartChat(userIdsSeenByEntities: gate.Ref);
+        HoldOnly<NextId>(gate, chat.UserIds);
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        var stopped = CreateTestProbe();
+
+        // The first registration waits for its user id; the second and the shard's stop wait behind it, in that order.
+        chat.Accounts.Tell(new RegisterAccount("13800000001", "hash-1", Samples.Profile("alice")), first.Ref);
+        var lease = gate.ExpectMsg<NextId>(Timeout);
+        var leaseAsker = gate.LastSender;
+        chat.Accounts.Tell(new RegisterAccount("13800000001", "hash-2", Samples.Profile("mallory")), second.Ref);
+        chat.Accounts.Tell(new StopEntity("13800000001", InOrder: true), stopped.Ref);
+        chat.UserIds.Tell(lease, leaseAsker);
+
+        var registered = first.ExpectMsg<AccountRegistered>(Timeout);
+        Assert.Equal("mobile 13800000001 is already registered", second.ExpectMsg<Refused>(Timeout).Reason);
+        stopped.ExpectMsg<EntityStopped>(Timeout);
+        Assert.Equal(new Credentials(registered.UserId, "hash-1"), Query<Credentials>(chat.Accounts, new GetCredentials("13800000001")));
+    }
+
+    [Fact]
     public void Different_mobiles_get_different_user_ids()
     {
         var chat = StartChat();

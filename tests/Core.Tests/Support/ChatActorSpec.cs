@@ -59,8 +59,9 @@ public abstract class ChatActorSpec : TestKit
 
     protected IActorRef SnapshotStore => Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor("");
 
-    protected LocalChat StartChat(ChatSettings? settings = null, IActorRef? usersSeenByEntities = null, IActorRef? roomsSeenByEntities = null) =>
-        LocalChat.Start(Sys, settings ?? DefaultSettings, RoomFanout.Ref, usersSeenByEntities, roomsSeenByEntities);
+    protected LocalChat StartChat(ChatSettings? settings = null, IActorRef? usersSeenByEntities = null, IActorRef? roomsSeenByEntities = null,
+        IActorRef? userIdsSeenByEntities = null) =>
+        LocalChat.Start(Sys, settings ?? DefaultSettings, RoomFanout.Ref, usersSeenByEntities, roomsSeenByEntities, userIdsSeenByEntities: userIdsSeenByEntities);
 
     /// <summary>
     /// <paramref name="fanout"/> (default <see cref="RoomFanout"/>) subscribes its node (default <see cref="LocalChat.Node"/>)

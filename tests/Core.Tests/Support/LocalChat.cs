@@ -14,10 +14,11 @@ using AkkaChat.Core.Users;
 /// </summary>
 public sealed class LocalChat
 {
-    private LocalChat(LocalTopology topology, IActorRef users, IActorRef rooms, IActorRef accounts, IActorRef idBlocks)
+    private LocalChat(LocalTopology topology, IActorRef users, IActorRef rooms, IActorRef accounts, IActorRef idBlocks, IActorRef userIds)
     {
         Topology = topology;
         Users = users;
+        UserIds = userIds;
         Rooms = rooms;
         Accounts = accounts;
         IdBlocks = idBlocks;
@@ -34,11 +35,15 @@ public sealed class LocalChat
 
     public IActorRef IdBlocks { get; }
 
+    /// <summary>The user id leaser itself (entities may see a probe in front of it).</summary>
+    public IActorRef UserIds { get; }
+
     /// <param name="usersSeenByEntities">Where entities send user messages; defaults to the user router itself.</param>
     /// <param name="roomsSeenByEntities">Where entities send room messages; defaults to the room router itself.</param>
+    /// <param name="userIdsSeenByEntities">Where accounts ask for user ids; defaults to the user id leaser itself.</param>
     /// <param name="nodes">The cluster's nodes as entities see them; defaults to one, <see cref="Node"/>, whose fan-out is <paramref name="roomFanout"/>.</param>
     public static LocalChat Start(ActorSystem system, ChatSettings settings, IActorRef roomFanout, IActorRef? usersSeenByEntities = null, IActorRef? roomsSeenByEntities = null,
-        IReadOnlyList<NodeFanout>? nodes = null)
+        IReadOnlyList<NodeFanout>? nodes = null, IActorRef? userIdsSeenByEntities = null)
     {
         // Entities read the topology when they send, after every property below is set.
         var topology = new LocalTopology { NodeFanouts = nodes ?? [new NodeFanout(Node, roomFanout)] };
@@ -51,9 +56,10 @@ public sealed class LocalChat
         topology.Users = usersSeenByEntities ?? users;
         topology.Rooms = roomsSeenByEntities ?? rooms;
         topology.Accounts = accounts;
-        topology.UserIds = system.ActorOf(IdLeaser.Props(IdKinds.User, idBlocks, settings.IdBlockSize), "user-ids");
+        var userIds = system.ActorOf(IdLeaser.Props(IdKinds.User, idBlocks, settings.IdBlockSize), "user-ids");
+        topology.UserIds = userIdsSeenByEntities ?? userIds;
         topology.RoomIds = system.ActorOf(IdLeaser.Props(IdKinds.Room, idBlocks, settings.IdBlockSize), "room-ids");
-        return new LocalChat(topology, users, rooms, accounts, idBlocks);
+        return new LocalChat(topology, users, rooms, accounts, idBlocks, userIds);
     }
 
     /// <summary>The address of the one node of a local chat, as its fan-out names itself to rooms.</summary>
