@@ -12,7 +12,9 @@
 #   BENCH_CLUSTER_SIZES ["1 3"]         node counts; the first is the comparison column, the last the primary
 #   BENCH_CLUSTER_MODES ["direct group"]  find-max modes (group: rooms of 100)
 #   BENCH_FINDMAX_USERS [800]  BENCH_FINDMAX_START [250]  BENCH_FINDMAX_FACTOR [1.6]  BENCH_FINDMAX_STEPS [12]
-#   BENCH_FINDMAX_REFINE [3]   BENCH_STEP_SECONDS [6]     BENCH_TARGET_P99 [50]   BENCH_WARMUP [3]
+#   BENCH_FINDMAX_REFINE [3]   BENCH_STEP_SECONDS [6]     BENCH_TARGET_P99 [50]
+#   BENCH_WARMUP [30]                   seconds of traffic before the first step: a fresh node compiles its hot paths
+#                                       (tiered JIT) in its first minute under load, three processes at once here
 #   BENCH_GC_SERVER                     DOTNET_gcServer for the nodes (unset: the build's default, Server GC)
 #   BENCH_CLUSTER_HTTP_BASE [18200]  BENCH_CLUSTER_REMOTE_BASE [18230]  BENCH_CLUSTER_PG_PORT [18260]
 #   BENCH_RESULTS [bench-results/cluster-<UTC time>]   BENCH_OUT [$BENCH_RESULTS/CLUSTER.md]
@@ -32,6 +34,7 @@ if [ "$quick" = 1 ]; then
   : "${BENCH_CLUSTER_SIZES:=1 2}" "${BENCH_CLUSTER_MODES:=direct}" "${BENCH_STEP_SECONDS:=4}"
   findmax_quick_defaults
 fi
+: "${BENCH_WARMUP:=30}" # after --quick's own (1 s), so only the full run warms up this long
 sizes="${BENCH_CLUSTER_SIZES:-1 3}"
 modes="${BENCH_CLUSTER_MODES:-direct group}"
 findmax_settings
