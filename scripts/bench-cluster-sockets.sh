@@ -56,9 +56,7 @@ group_users="${BENCH_SOCKETS_GROUP_USERS:-500}"
 group_rate="${BENCH_SOCKETS_GROUP_RATE:-100}"
 kept="${BENCH_RESULTS:-$repo/bench-results/cluster-sockets-$(date -u +%Y%m%dT%H%M%SZ)}"
 out="${BENCH_OUT:-$kept/SOCKETS.md}"
-case "$(realpath -m "$out")" in
-  "$repo"/docs/*) echo "bench-cluster-sockets.sh: writes its own report, not under docs/ (BENCH_OUT=$out); copy figures by hand" >&2; exit 1 ;;
-esac
+findmax_report_outside_docs bench-cluster-sockets.sh "$out"
 
 whole() { # NAME VALUE MIN: VALUE is a whole number >= MIN, or the script exits naming NAME
   [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] || { echo "bench-cluster-sockets.sh: $1 must be a whole number from $3, not '$2'" >&2; exit 1; }

@@ -40,9 +40,7 @@ modes="${BENCH_CLUSTER_MODES:-direct group}"
 findmax_settings
 kept="${BENCH_RESULTS:-$repo/bench-results/cluster-$(date -u +%Y%m%dT%H%M%SZ)}"
 out="${BENCH_OUT:-$kept/CLUSTER.md}"
-case "$(realpath -m "$out")" in
-  "$repo"/docs/*) echo "bench-cluster.sh: writes its own report, not under docs/ (BENCH_OUT=$out); copy figures by hand" >&2; exit 1 ;;
-esac
+findmax_report_outside_docs bench-cluster.sh "$out"
 for n in $sizes; do [[ "$n" =~ ^[1-9]$ ]] || { echo "BENCH_CLUSTER_SIZES: node counts from 1 to 9, not '$n'" >&2; exit 1; }; done
 for m in $modes; do [[ "$m" =~ ^(direct|group)$ ]] || { echo "BENCH_CLUSTER_MODES: direct or group, not '$m'" >&2; exit 1; }; done
 

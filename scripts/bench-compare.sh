@@ -48,9 +48,7 @@ chat_port="${BENCH_CHAT_PORT:-18080}"
 remote_port="${BENCH_REMOTE_PORT:-14053}"
 kept="${BENCH_RESULTS:-$repo/bench-results/compare-$(date -u +%Y%m%dT%H%M%SZ)}"
 out="${BENCH_OUT:-$kept/COMPARE.md}"
-case "$(realpath -m "$out")" in
-  "$repo"/docs/*) echo "bench-compare.sh: writes its own report, not under docs/ (BENCH_OUT=$out); copy figures by hand" >&2; exit 1 ;;
-esac
+findmax_report_outside_docs bench-compare.sh "$out"
 [[ "$rounds" =~ ^[1-9]$ ]] || { echo "BENCH_COMPARE_ROUNDS: 1 to 9, not '$rounds'" >&2; exit 1; }
 [[ "$protocol" =~ ^(seed000|v2)$ ]] || { echo "BENCH_COMPARE_PROTOCOL: seed000 or v2, not '$protocol'" >&2; exit 1; }
 for m in $modes; do [[ "$m" =~ ^(direct|group)$ ]] || { echo "BENCH_COMPARE_MODES: direct or group, not '$m'" >&2; exit 1; }; done

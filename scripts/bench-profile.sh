@@ -33,9 +33,7 @@ chat_port="${BENCH_CHAT_PORT:-18080}"
 remote_port="${BENCH_REMOTE_PORT:-14053}"
 kept="${BENCH_RESULTS:-$repo/bench-results/profile-$(date -u +%Y%m%dT%H%M%SZ)}"
 out="${BENCH_OUT:-$kept/PROFILE.md}"
-case "$(realpath -m "$out")" in
-  "$repo"/docs/*) echo "bench-profile.sh: writes its own report, not under docs/ (BENCH_OUT=$out); copy figures by hand" >&2; exit 1 ;;
-esac
+findmax_report_outside_docs bench-profile.sh "$out"
 for r in $rates; do [[ "$r" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_PROFILE_RATES: whole msgs/s, not '$r'" >&2; exit 1; }; done
 [ "$sample" -lt "$seconds" ] || { echo "BENCH_PROFILE_SAMPLE ($sample) must be below BENCH_PROFILE_SECONDS ($seconds)" >&2; exit 1; }
 findmax_require_free_ports bench-profile.sh "BENCH_CHAT_PORT, BENCH_REMOTE_PORT" "$chat_port" "$remote_port"

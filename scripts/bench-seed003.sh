@@ -33,9 +33,7 @@ tcp_port="${BENCH_TCP_PORT:-18070}"
 remote_port="${BENCH_REMOTE_PORT:-14053}"
 kept="${BENCH_RESULTS:-$repo/bench-results/seed003-$(date -u +%Y%m%dT%H%M%SZ)}"
 out="${BENCH_OUT:-$kept/SEED003.md}"
-case "$(realpath -m "$out")" in
-  "$repo"/docs/*) echo "bench-seed003.sh: writes its own report, not under docs/ (BENCH_OUT=$out); copy figures by hand" >&2; exit 1 ;;
-esac
+findmax_report_outside_docs bench-seed003.sh "$out"
 for m in $modes; do [[ "$m" =~ ^(direct|group)$ ]] || { echo "BENCH_SEED003_MODES: direct or group, not '$m'" >&2; exit 1; }; done
 for c in $clients; do [[ "$c" =~ ^(v2|seed003-ws|seed003-tcp)$ ]] || { echo "BENCH_SEED003_CLIENTS: v2, seed003-ws or seed003-tcp, not '$c'" >&2; exit 1; }; done
 findmax_require_free_ports bench-seed003.sh "BENCH_CHAT_PORT, BENCH_TCP_PORT, BENCH_REMOTE_PORT" "$chat_port" "$tcp_port" "$remote_port"

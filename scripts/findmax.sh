@@ -1,6 +1,7 @@
-# Sourced by bench-cluster.sh, bench-compare.sh, bench-seed003.sh and bench-profile.sh: the find-max settings they read from the
-# environment (BENCH_FINDMAX_*, BENCH_STEP_SECONDS, BENCH_TARGET_P99, BENCH_WARMUP), the harness arguments they make,
-# and the setup they share, so the scripts cannot drift apart. Defines functions only.
+# Sourced by bench-cluster.sh, bench-cluster-sockets.sh, bench-compare.sh, bench-seed003.sh and bench-profile.sh: the
+# find-max settings they read from the environment (BENCH_FINDMAX_*, BENCH_STEP_SECONDS, BENCH_TARGET_P99,
+# BENCH_WARMUP), the harness arguments they make, and the setup they share, so the scripts cannot drift apart. Defines
+# functions only.
 
 # --quick: a smoke run's small, short find-max, for every setting the caller has not set (step length stays the caller's).
 findmax_quick_defaults() {
@@ -22,6 +23,14 @@ findmax_settings() {
 findmax_mode_args() {
   mode_args=(--find-max-mode "$1")
   [ "$1" != group ] || mode_args+=(--room-size 100)
+}
+
+# Exits (naming script $1) when its report $2 would land under the repository's docs/ (the caller's $repo): the
+# scripts write their own reports, and figures reach docs/ only by hand.
+findmax_report_outside_docs() {
+  case "$(realpath -m "$2")" in
+    "$repo"/docs/*) echo "$1: writes its own report, not under docs/ (BENCH_OUT=$2); copy figures by hand" >&2; exit 1 ;;
+  esac
 }
 
 # Exits (naming script $1 and the variables $2 that choose the ports) when one of the ports after them is taken on
