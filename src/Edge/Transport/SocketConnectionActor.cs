@@ -46,6 +46,9 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     protected IActorRef Fanout { get; }
     protected SocketLimits Limits { get; }
 
+    /// <summary>The user entity that registered this socket, null until it has and from when it stops until it registers it again.</summary>
+    protected IActorRef? Entity => _entity;
+
     /// <summary>Seed-000 sockets get what the user missed on registering; v2 sockets resume from their own cursors.</summary>
     protected abstract bool ReplayUndelivered { get; }
 

@@ -14,6 +14,9 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
     /// <summary>Longer than the user entity's resend interval (5 s), with room for a loaded test machine.</summary>
     private static readonly TimeSpan ResendWait = TimeSpan.FromSeconds(8);
 
+    /// <summary>Well under the resend interval: what arrives within it was not sent by the resend timer.</summary>
+    private static readonly TimeSpan BeforeResend = TimeSpan.FromSeconds(3);
+
     [Fact]
     public void A_message_to_a_friend_is_pushed_to_them_and_acknowledged_with_the_senders_seq()
     {
@@ -173,5 +176,68 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
 
         Assert.Equal("", gate.ExpectMsg<StoreIncomingDirect>(Timeout).Cid);
         gate.ExpectNoMsg(ResendWait);
+    }
+
+    [Fact]
+    public void Once_the_recipients_entity_answered_a_send_later_ones_go_to_it_directly_and_arrive_in_order()
+    {
+        var (chat, gate) = StartChatWithUsersGate<StoreIncomingDirect>();
+        var (alice, bob) = AliceAndBobAsFriends(chat);
+        var (bobSocket, _) = Connect(chat, bob);
+        var origin = CreateTestProbe();
+
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("one"), 1, origin.Ref, "c-1"));
+        chat.Users.Tell(gate.ExpectMsg<StoreIncomingDirect>(Timeout), gate.LastSender);
+        Assert.Equal(1, origin.ExpectMsg<DirectAccepted>(Timeout).ReplyTag);
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("two"), 2, origin.Ref, "c-2"));
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("three"), 3, origin.Ref, "c-3"));
+
+        Assert.Equal([2L, 3L], [origin.ExpectMsg<DirectAccepted>(Timeout).ReplyTag, origin.ExpectMsg<DirectAccepted>(Timeout).ReplyTag]);
+        Assert.Equal([1L, 2L, 3L], [.. Enumerable.Range(0, 3).Select(_ => bobSocket.ExpectMsg<PushDirect>(Timeout).Message.Seq)]);
+        gate.ExpectNoMsg(Quiet); // past the region
+    }
+
+    [Fact]
+    public void While_a_send_through_the_region_is_unanswered_the_next_ones_take_the_region_too_so_none_overtakes_it()
+    {
+        var (chat, gate) = StartChatWithUsersGate<StoreIncomingDirect>();
+        var (alice, bob) = AliceAndBobAsFriends(chat);
+        var origin = CreateTestProbe();
+
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("one"), 1, origin.Ref, "c-1"));
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("two"), 2, origin.Ref, "c-2"));
+        var first = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
+        var second = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
+        var aliceEntity = gate.LastSender;
+        chat.Users.Tell(first, aliceEntity);
+        Assert.Equal(1, origin.ExpectMsg<DirectAccepted>(Timeout).ReplyTag);
+        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("three"), 3, origin.Ref, "c-3"));
+
+        Assert.Equal("c-3", gate.ExpectMsg<StoreIncomingDirect>(Timeout).Cid); // the second is still held: no route yet
+        origin.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void A_send_told_to_the_recipients_entity_as_it_stops_is_sent_again_through_the_region_without_waiting_for_the_resend()
+    {
+        var chat = StartChat();
+        var (alice, bob) = AliceAndBobAsFriends(chat);
+        var origin = CreateTestProbe();
+        var stopped = CreateTestProbe();
+
+        // Each round: a send that teaches Alice's entity the route to Bob's, then a send and Bob's stop back to back.
+        // The second copy reaches Bob's entity before the stop (stored), or after it (lost, and sent again through the
+        // region when Alice's entity hears it stopped); either way it is accepted well before the 5 s resend.
+        for (var round = 0; round < 5; round++)
+        {
+            chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("route"), 1, origin.Ref, $"r-{round}"));
+            origin.ExpectMsg<DirectAccepted>(Timeout);
+            chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("as it stops"), 2, origin.Ref, $"s-{round}"));
+            chat.Users.Tell(new StopEntity(bob.ToString(), InOrder: true), stopped.Ref);
+
+            Assert.Equal("s-" + round, origin.ExpectMsg<DirectAccepted>(BeforeResend).Message.Cid);
+            stopped.ExpectMsg<EntityStopped>(Timeout);
+        }
+        Assert.Equal(10, Query<UserReplies.Connected>(chat.Users, new Connect(bob, CreateTestProbe().Ref)).InboxHead);
     }
 }

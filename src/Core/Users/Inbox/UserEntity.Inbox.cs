@@ -17,7 +17,8 @@ using static AkkaChat.Core.Users.UserReplies;
 /// <see cref="ResendAfter"/> until it answers (a copy lost while the recipient's shard moved between nodes; the
 /// recipient's (sender, cid) window stores it once); a send the recipient has not confirmed within
 /// <see cref="DeliveryTimeout"/> is refused with "timeout". A send without a cid (seed-000) is sent once: its copy
-/// could not be told from a second message.
+/// could not be told from a second message. A cid send goes to the recipient's entity directly once it has answered one
+/// (<see cref="DirectRoutes"/>), through the shard region until then and after that entity stops.
 /// </summary>
 /// <remarks>
 /// The hot path: an accepted send allocates no decision (<see cref="UserState.StoreAtRecipient"/> is shared), and a
@@ -31,6 +32,7 @@ public sealed partial class UserEntity
     private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<long, OutgoingDirect> _outgoing = [];
+    private readonly DirectRoutes _routes = new();
     private long _nextCorrelation;
     private long _deliveredThrough; // the delivery cursor as the sockets moved it; ahead of the stored one until the last socket closes
 
@@ -60,8 +62,9 @@ public sealed partial class UserEntity
         }
         var correlation = ++_nextCorrelation;
         var store = new StoreIncomingDirect(cmd.RecipientId, State.Id, cmd.Payload, DateTimeOffset.UtcNow, correlation, MessageIds.New(), cmd.Cid);
-        _outgoing[correlation] = new OutgoingDirect(cmd, store);
-        Send(store);
+        var outgoing = new OutgoingDirect(cmd, store);
+        _outgoing[correlation] = outgoing;
+        SendStore(outgoing);
         if (!Timers.IsTimerActive(ResendTimer)) Timers.StartSingleTimer(ResendTimer, ResendOutgoing.Instance, ResendAfter);
     }
 
@@ -83,6 +86,7 @@ public sealed partial class UserEntity
     private void HandleIncomingStored(IncomingDirectStored stored)
     {
         if (!_outgoing.Remove(stored.Correlation, out var outgoing)) return;
+        if (outgoing.ViaRegion && _routes.AnsweredViaRegion(outgoing.Store.UserId, Sender.Equals(Self) ? null : Sender)) Context.Watch(Sender);
         var send = outgoing.Command;
         var decision = State.Decide(stored, send);
         var accepted = (DirectAccepted)decision.ReplyMessage!;
@@ -110,6 +114,7 @@ public sealed partial class UserEntity
     private void HandleDirectRefused(IncomingDirectRefused refused)
     {
         if (!_outgoing.Remove(refused.Correlation, out var outgoing)) return;
+        if (outgoing.ViaRegion) _routes.AnsweredViaRegion(outgoing.Store.UserId, null);
         Execute(UserState.Decide(refused, outgoing.Command), outgoing.Command.Origin);
         foreach (var resend in outgoing.Resends ?? []) Execute(UserState.Decide(refused, resend), resend.Origin);
     }
@@ -124,17 +129,54 @@ public sealed partial class UserEntity
             if (outgoing.Store.At + DeliveryTimeout < now) (expired ??= []).Add(outgoing);
             else if (outgoing.Store.Cid.Length > 0 && outgoing.SentAt + ResendAfter <= now)
             {
-                Send(outgoing.Store);
+                if (_routes.Forget(outgoing.Store.UserId) is { } route) Context.Unwatch(route); // it did not answer: maybe gone
+                SendStore(outgoing, viaRegion: true);
                 outgoing.SentAt = now;
             }
         }
         foreach (var outgoing in expired ?? [])
         {
             _outgoing.Remove(outgoing.Store.Correlation);
+            if (outgoing.ViaRegion) _routes.AnsweredViaRegion(outgoing.Store.UserId, null);
             Execute(UserState.DirectTimedOut(outgoing.Command), outgoing.Command.Origin);
             foreach (var resend in outgoing.Resends ?? []) Execute(UserState.DirectTimedOut(resend), resend.Origin);
         }
         if (_outgoing.Count > 0) Timers.StartSingleTimer(ResendTimer, ResendOutgoing.Instance, ResendAfter);
+    }
+
+    /// <summary>
+    /// Tells the recipient's entity to store the copy: directly when it has a route and the copy has a cid (a copy without
+    /// one is never sent again, so only the region, which buffers for a moving shard, may carry it), else through the region.
+    /// </summary>
+    private void SendStore(OutgoingDirect outgoing, bool viaRegion = false)
+    {
+        var store = outgoing.Store;
+        if (store.Cid.Length > 0 && !viaRegion && _routes.TryGet(store.UserId, out var entity))
+        {
+            entity.Tell(store, Self);
+            return;
+        }
+        if (store.Cid.Length > 0 && !outgoing.ViaRegion)
+        {
+            outgoing.ViaRegion = true;
+            _routes.SentViaRegion(store.UserId);
+        }
+        Send(store);
+    }
+
+    /// <summary>
+    /// A recipient's entity we told copies directly stopped (hand-off, passivation, its node downed): the copies it has not
+    /// answered go again through the region. False when <paramref name="entity"/> was no route.
+    /// </summary>
+    private bool ForgetRoute(IActorRef entity)
+    {
+        if (_routes.Forget(entity) is not { } recipient) return false;
+        foreach (var outgoing in _outgoing.Values.Where(o => o.Store.UserId == recipient && !o.ViaRegion).OrderBy(o => o.Store.Correlation).ToList())
+        {
+            SendStore(outgoing, viaRegion: true);
+            outgoing.SentAt = DateTimeOffset.UtcNow;
+        }
+        return true;
     }
 
     /// <summary>A decision that stores a 1:1 copy gives it the next inbox sequence number; a resend's copy has an older one.</summary>
@@ -160,6 +202,9 @@ public sealed partial class UserEntity
         public StoreIncomingDirect Store { get; } = store;
 
         public DateTimeOffset SentAt { get; set; } = store.At;
+
+        /// <summary>Sent through the region at least once (a cid send counts in <see cref="DirectRoutes"/> until answered).</summary>
+        public bool ViaRegion { get; set; }
 
         /// <summary>Null until a resend arrives (rare), so the common send allocates no list.</summary>
         public List<SendDirect>? Resends { get; private set; }

@@ -20,7 +20,10 @@ public sealed partial class UserEntity
     {
         Command<Connect>(HandleConnect);
         Command<Disconnect>(HandleDisconnect);
-        Command<Terminated>(t => HandleDisconnect(new Disconnect(State.Id, t.ActorRef, NoMarks)));
+        Command<Terminated>(t =>
+        {
+            if (!ForgetRoute(t.ActorRef) && _connections.Contains(t.ActorRef)) HandleDisconnect(new Disconnect(State.Id, t.ActorRef, NoMarks));
+        });
 
         Command<DeliverTyping>(t =>
         {

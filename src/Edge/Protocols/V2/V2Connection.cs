@@ -37,7 +37,8 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
     private readonly Dictionary<RoomId, HashSet<long>> _recalledRooms = [];
     private IReadOnlyList<RecallNote> _inboxRecalls = []; // the inbox's latest recalls when the entity registered us: told at sync
     // 1:1 sends our entity has not answered yet, by cid: sent again when it registers us again after it moved (a send
-    // it was confirming when it stopped gets no answer; the cid makes the resend idempotent).
+    // it was confirming when it stopped gets no answer, one told to it directly after it stopped is lost; the cid makes
+    // the resend idempotent).
     private readonly Dictionary<string, UserCommands.SendDirect> _unansweredDirect = new(StringComparer.Ordinal);
     private StreamCursor? _inbox;
     private long _inboxHead;
@@ -250,7 +251,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
                 ChatMetrics.MessageReceived(ChatMeter.Direct);
                 var send = new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, frame.Cid);
                 _unansweredDirect[frame.Cid] = send;
-                Topology.Users.Tell(send);
+                (Entity ?? Topology.Users).Tell(send);
                 break;
             case ChatCommand.Room when frame.DstId > 0:
                 ChatMetrics.MessageReceived(ChatMeter.Room);
