@@ -37,36 +37,53 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
     }
 
     /// <summary>
-    /// Serializes each write here, on the journal's thread (a payload that cannot be serialized is rejected on its own),
-    /// then hands all of this call's rows to the writer as one unit: they commit together or not at all.
+    /// Persists skip <see cref="AsyncWriteJournal"/>'s write path: its circuit breaker, its async continuation and its
+    /// resequencer, a single actor every write's answers pass through in order, which cost two thread-pool work items per
+    /// persist and made one more serial stage on the 1:1 path. Order per persistent actor holds without it: an actor has
+    /// one write in flight at a time, and the writer commits in arrival order. Recovery, highest sequence numbers and
+    /// deletions still take <see cref="AsyncWriteJournal"/>'s path.
     /// </summary>
-    protected override Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is not WriteMessages write) return base.AroundReceive(receive, message);
+        Write(write);
+        return true;
+    }
+
+    /// <summary>Never called: <see cref="AroundReceive"/> takes every <see cref="WriteMessages"/> first.</summary>
+    protected override Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("GroupCommitJournal writes in AroundReceive, not through AsyncWriteJournal");
+
+    /// <summary>
+    /// Serializes each write here, on the journal's thread (a payload that cannot be serialized is rejected on its own),
+    /// then hands all of the request's rows to the writer as one unit: they commit together or not at all.
+    /// </summary>
+    private void Write(WriteMessages request)
     {
         var timestamp = DateTime.UtcNow.Ticks;
-        var rows = new List<JournalRow>(messages.TryGetNonEnumeratedCount(out var count) ? count : 4); // a write is one event, mostly
-        List<Exception?>? rejections = null; // one entry per write, from the first rejection on
+        var count = request.Messages.Count();
+        var rows = new List<JournalRow>(count); // a write is one event, mostly
+        Exception?[]? rejections = null; // by write, once one is rejected
         var writes = 0;
-        foreach (var write in messages)
+        foreach (var envelope in request.Messages)
         {
+            if (envelope is not AtomicWrite write) continue;
             var payloads = (IImmutableList<IPersistentRepresentation>)write.Payload;
             var first = rows.Count;
             try
             {
-                for (var i = 0; i < payloads.Count; i++) rows.Add(Serialize(payloads[i], timestamp));
-                rejections?.Add(null);
+                for (var i = 0; i < payloads.Count; i++) rows.Add(Serialize(AdaptToJournal(payloads[i]), timestamp));
             }
             catch (Exception e)
             {
                 rows.RemoveRange(first, rows.Count - first); // a write is stored whole or not at all
-                rejections ??= [.. Enumerable.Repeat<Exception?>(null, writes)];
-                rejections.Add(e);
+                (rejections ??= new Exception?[count])[writes] = e;
             }
             writes++;
         }
-
-        // Null tells Akka.Persistence that every write of the call was stored; a list names the rejected ones.
-        var result = rejections?.ToImmutableList();
-        return rows.Count == 0 ? Task.FromResult<IImmutableList<Exception?>>(result!) : Writer.WriteAsync<IImmutableList<Exception?>>(rows, result!);
+        var answer = new WriteAnswer(rows, request, writes, rejections, Self);
+        if (rows.Count == 0) answer.Committed(); // nothing to store: rejected, or no events
+        else Writer.Enqueue(answer);
     }
 
     private JournalRow Serialize(IPersistentRepresentation message, long timestamp)
@@ -81,4 +98,47 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
     /// <summary>A stored row as recovery replays it.</summary>
     protected IPersistentRepresentation Replayed(string persistenceId, long sequenceNr, long timestamp, byte[] payload, string? manifest, int serializerId) =>
         new Persistent(Serialization.Deserialize(payload, serializerId, manifest ?? ""), sequenceNr, persistenceId, manifest ?? "", false, ActorRefs.NoSender, null, timestamp);
+
+    /// <summary>What the persistent actor hears once the writer has committed its rows, or failed to: what AsyncWriteJournal would say.</summary>
+    private sealed class WriteAnswer(List<JournalRow> rows, WriteMessages request, int writes, Exception?[]? rejections, IActorRef journal) : PendingWrite(rows)
+    {
+        public override void Committed()
+        {
+            var actor = request.PersistentActor;
+            actor.Tell(WriteMessagesSuccessful.Instance, journal);
+            var index = 0;
+            foreach (var envelope in request.Messages)
+            {
+                if (envelope is not AtomicWrite write)
+                {
+                    actor.Tell(new LoopMessageSuccess(envelope.Payload, request.ActorInstanceId), envelope.Sender);
+                    continue;
+                }
+                var rejection = rejections?[index];
+                index++;
+                foreach (var persistent in (IImmutableList<IPersistentRepresentation>)write.Payload)
+                {
+                    actor.Tell(rejection is null
+                        ? new WriteMessageSuccess(persistent, request.ActorInstanceId)
+                        : new WriteMessageRejected(persistent, rejection, request.ActorInstanceId), persistent.Sender);
+                }
+            }
+        }
+
+        public override void Failed(Exception e)
+        {
+            var actor = request.PersistentActor;
+            actor.Tell(new WriteMessagesFailed(e, writes), journal);
+            foreach (var envelope in request.Messages)
+            {
+                if (envelope is not AtomicWrite write)
+                {
+                    actor.Tell(new LoopMessageSuccess(envelope.Payload, request.ActorInstanceId), envelope.Sender);
+                    continue;
+                }
+                foreach (var persistent in (IImmutableList<IPersistentRepresentation>)write.Payload)
+                    actor.Tell(new WriteMessageFailure(persistent, e, request.ActorInstanceId), persistent.Sender);
+            }
+        }
+    }
 }

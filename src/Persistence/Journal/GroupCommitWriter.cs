@@ -20,7 +20,7 @@ public abstract class GroupCommitWriter : IDisposable
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
 
-    private readonly Channel<IWrite> _writes;
+    private readonly Channel<PendingWrite> _writes;
     private readonly int _maxRowsPerCommit;
     private readonly Thread _thread;
     private readonly List<JournalRow> _rows = []; // the rows of the batch being committed (writer thread only)
@@ -30,7 +30,7 @@ public abstract class GroupCommitWriter : IDisposable
     protected GroupCommitWriter(int maxRowsPerCommit, int queueCapacity, string threadName)
     {
         _maxRowsPerCommit = maxRowsPerCommit;
-        _writes = Channel.CreateBounded<IWrite>(new BoundedChannelOptions(queueCapacity)
+        _writes = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(queueCapacity)
         {
             SingleReader = true,
             SingleWriter = false,
@@ -46,19 +46,23 @@ public abstract class GroupCommitWriter : IDisposable
     public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>Stores <paramref name="rows"/> in one transaction (possibly shared with other writes); completes once committed.</summary>
-    public Task WriteAsync(IReadOnlyList<JournalRow> rows) => WriteAsync(rows, true);
-
-    /// <summary>
-    /// Stores <paramref name="rows"/> like <see cref="WriteAsync(IReadOnlyList{JournalRow})"/>; the task completes with
-    /// <paramref name="result"/> once committed. The write is its own task source: a persist costs no state machine here.
-    /// </summary>
-    public Task<T> WriteAsync<T>(IReadOnlyList<JournalRow> rows, T result)
+    public Task WriteAsync(IReadOnlyList<JournalRow> rows)
     {
-        var write = new Write<T>(rows, result);
-        return _writes.Writer.TryWrite(write) ? write.Task : WaitForRoomAsync(write);
+        var write = new TaskWrite(rows);
+        Enqueue(write);
+        return write.Task;
     }
 
-    private async Task<T> WaitForRoomAsync<T>(Write<T> write)
+    /// <summary>
+    /// Queues <paramref name="write"/>; its <see cref="PendingWrite.Committed"/> or <see cref="PendingWrite.Failed"/> runs on
+    /// a thread-pool thread, one work item per commit for all the writes it stored, never on the writer thread.
+    /// </summary>
+    public void Enqueue(PendingWrite write)
+    {
+        if (!_writes.Writer.TryWrite(write)) _ = WaitForRoomAsync(write);
+    }
+
+    private async Task WaitForRoomAsync(PendingWrite write)
     {
         try
         {
@@ -66,9 +70,8 @@ public abstract class GroupCommitWriter : IDisposable
         }
         catch (ChannelClosedException)
         {
-            throw new ObjectDisposedException(GetType().Name, "the journal is stopping");
+            write.Failed(new ObjectDisposedException(GetType().Name, "the journal is stopping"));
         }
-        return await write.Task;
     }
 
     /// <summary>Commits what is queued, stops the thread (bounded wait) and releases the connection.</summary>
@@ -91,7 +94,7 @@ public abstract class GroupCommitWriter : IDisposable
 
     private void Run()
     {
-        var batch = new List<IWrite>();
+        var batch = new List<PendingWrite>();
         var reader = _writes.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
@@ -101,43 +104,44 @@ public abstract class GroupCommitWriter : IDisposable
                 batch.Add(write);
                 rows += write.Rows.Count;
             }
-            Commit(batch);
+            ThreadPool.UnsafeQueueUserWorkItem(Commit(batch), preferLocal: false);
             batch.Clear();
         }
     }
 
-    private void Commit(List<IWrite> batch)
+    /// <summary>Stores the batch, or each of its writes alone when it fails whole; returns who to tell what.</summary>
+    private Completions Commit(List<PendingWrite> batch)
     {
+        var writes = batch.ToArray();
         try
         {
             Store(batch);
-            foreach (var write in batch) write.Committed();
+            return new Completions(writes, null);
         }
-        catch (Exception) when (batch.Count > 1)
+        catch (Exception e) when (batch.Count == 1)
         {
-            foreach (var write in batch) CommitAlone(write);
+            return new Completions(writes, [e]);
         }
-        catch (Exception e)
+        catch (Exception)
         {
-            batch[0].Failed(e);
-        }
-    }
-
-    private void CommitAlone(IWrite write)
-    {
-        try
-        {
-            Store([write]);
-            write.Committed();
-        }
-        catch (Exception e)
-        {
-            write.Failed(e);
+            var failures = new Exception?[writes.Length];
+            for (var i = 0; i < writes.Length; i++)
+            {
+                try
+                {
+                    Store([writes[i]]);
+                }
+                catch (Exception e)
+                {
+                    failures[i] = e;
+                }
+            }
+            return new Completions(writes, failures);
         }
     }
 
     /// <summary>Inserts the batch's rows in order, gathered into one list the writer thread reuses.</summary>
-    private void Store(List<IWrite> batch)
+    private void Store(List<PendingWrite> batch)
     {
         _rows.Clear();
         foreach (var write in batch) _rows.AddRange(write.Rows);
@@ -147,22 +151,37 @@ public abstract class GroupCommitWriter : IDisposable
         Interlocked.Increment(ref _commits);
     }
 
-    private interface IWrite
+    /// <summary>A commit's outcome for each of its writes, told from one thread-pool work item.</summary>
+    private sealed class Completions(PendingWrite[] writes, Exception?[]? failures) : IThreadPoolWorkItem
     {
-        IReadOnlyList<JournalRow> Rows { get; }
-
-        void Committed();
-
-        void Failed(Exception e);
+        public void Execute()
+        {
+            for (var i = 0; i < writes.Length; i++)
+            {
+                if (failures?[i] is { } failure) writes[i].Failed(failure);
+                else writes[i].Committed();
+            }
+        }
     }
 
-    private sealed class Write<T>(IReadOnlyList<JournalRow> rows, T result)
-        : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
+    private sealed class TaskWrite(IReadOnlyList<JournalRow> rows) : PendingWrite(rows)
     {
-        public IReadOnlyList<JournalRow> Rows { get; } = rows;
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Committed() => TrySetResult(result);
+        public Task Task => _done.Task;
 
-        public void Failed(Exception e) => TrySetException(e);
+        public override void Committed() => _done.TrySetResult();
+
+        public override void Failed(Exception e) => _done.TrySetException(e);
     }
+}
+
+/// <summary>Rows that commit together or not at all, and who hears which (called once, on a thread-pool thread).</summary>
+public abstract class PendingWrite(IReadOnlyList<JournalRow> rows)
+{
+    public IReadOnlyList<JournalRow> Rows { get; } = rows;
+
+    public abstract void Committed();
+
+    public abstract void Failed(Exception e);
 }
