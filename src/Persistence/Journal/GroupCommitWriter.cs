@@ -89,6 +89,9 @@ public abstract class GroupCommitWriter : IDisposable
     /// <summary>Inserts every row of <paramref name="rows"/> and commits them as one transaction, or throws having stored none.</summary>
     protected abstract void InsertAndCommit(IReadOnlyList<JournalRow> rows);
 
+    /// <summary>True when <paramref name="failure"/> is one row's fault (a constraint), not the database's or the connection's.</summary>
+    protected abstract bool IsRowError(Exception failure);
+
     /// <summary>Releases the connection and anything else the writer thread used (the thread has ended).</summary>
     protected abstract void ReleaseConnection();
 
@@ -109,35 +112,58 @@ public abstract class GroupCommitWriter : IDisposable
         }
     }
 
-    /// <summary>Stores the batch, or each of its writes alone when it fails whole; returns who to tell what.</summary>
+    /// <summary>
+    /// Stores the batch; returns who to tell what. When a row fails it (<see cref="IsRowError"/>: a sequence number stored
+    /// twice), each write is tried alone, so only the one that made it fails. When the database or the connection fails
+    /// it, the batch is tried once more whole (on a new connection where the writer reopens one) and then fails whole:
+    /// tried write by write, a database that hangs would hold every write of the batch for its own timeout.
+    /// </summary>
     private Completions Commit(List<PendingWrite> batch)
     {
         var writes = batch.ToArray();
-        try
+        Exception? failure = null;
+        for (var attempt = 0; attempt < 2 && (failure is null || !IsRowError(failure)); attempt++)
         {
-            Store(batch);
-            return new Completions(writes, null);
-        }
-        catch (Exception e) when (batch.Count == 1)
-        {
-            return new Completions(writes, [e]);
-        }
-        catch (Exception)
-        {
-            var failures = new Exception?[writes.Length];
-            for (var i = 0; i < writes.Length; i++)
+            try
             {
-                try
-                {
-                    Store([writes[i]]);
-                }
-                catch (Exception e)
-                {
-                    failures[i] = e;
-                }
+                Store(batch);
+                return new Completions(writes, null);
             }
-            return new Completions(writes, failures);
+            catch (Exception e) when (IsRowError(e) && writes.Length > 1)
+            {
+                return CommitEachAlone(writes);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
         }
+        return new Completions(writes, [.. Enumerable.Repeat(failure, writes.Length)]);
+    }
+
+    /// <summary>Each write on its own, after a row failed their batch; a failure that is not a row's fails the rest with it.</summary>
+    private Completions CommitEachAlone(PendingWrite[] writes)
+    {
+        var failures = new Exception?[writes.Length];
+        Exception? broken = null;
+        for (var i = 0; i < writes.Length; i++)
+        {
+            if (broken is not null)
+            {
+                failures[i] = broken;
+                continue;
+            }
+            try
+            {
+                Store([writes[i]]);
+            }
+            catch (Exception e)
+            {
+                failures[i] = e;
+                if (!IsRowError(e)) broken = e;
+            }
+        }
+        return new Completions(writes, failures);
     }
 
     /// <summary>Inserts the batch's rows in order, gathered into one list the writer thread reuses.</summary>

@@ -52,5 +52,9 @@ public sealed class PostgresJournalWriter : GroupCommitWriter
         transaction.Commit();
     }
 
+    /// <summary>A data exception or an integrity constraint (classes 22 and 23); the rest are the server's or the connection's.</summary>
+    protected override bool IsRowError(Exception failure) =>
+        failure is PostgresException { SqlState: var state } && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal));
+
     protected override void ReleaseConnection() => _connection.Dispose();
 }

@@ -77,6 +77,9 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
         }
     }
 
+    /// <summary>A constraint (a sequence number stored twice); busy, I/O and the rest are the database's.</summary>
+    protected override bool IsRowError(Exception failure) => failure is SqliteException { SqliteErrorCode: raw.SQLITE_CONSTRAINT };
+
     private void Insert(in JournalRow row)
     {
         try
