@@ -99,6 +99,20 @@ public abstract class ChatActorSpec : TestKit
         return (chat, gate);
     }
 
+    /// <summary>
+    /// <paramref name="sender"/> sends <paramref name="recipient"/> two cid messages ("one" and "two", reply tags 1 and 2,
+    /// answered to <paramref name="origin"/>), whose copies <paramref name="gate"/> holds: returns both and the sender's entity.
+    /// </summary>
+    protected static (StoreIncomingDirect First, StoreIncomingDirect Second, IActorRef SenderEntity) SendTwoHeldAtTheGate(
+        LocalChat chat, TestProbe gate, UserId sender, UserId recipient, IActorRef origin)
+    {
+        chat.Users.Tell(new SendDirect(sender, recipient, Samples.Text("one"), 1, origin, "c-1"));
+        chat.Users.Tell(new SendDirect(sender, recipient, Samples.Text("two"), 2, origin, "c-2"));
+        var first = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
+        var second = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
+        return (first, second, gate.LastSender);
+    }
+
     /// <summary>Sends <paramref name="message"/> from a fresh probe and returns its reply, which must be a <typeparamref name="T"/>.</summary>
     protected T Query<T>(IActorRef target, object message)
     {

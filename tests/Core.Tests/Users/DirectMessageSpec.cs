@@ -204,11 +204,7 @@ public sealed class DirectMessageSpec(ITestOutputHelper output) : ChatActorSpec(
         var (alice, bob) = AliceAndBobAsFriends(chat);
         var origin = CreateTestProbe();
 
-        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("one"), 1, origin.Ref, "c-1"));
-        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("two"), 2, origin.Ref, "c-2"));
-        var first = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
-        var second = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
-        var aliceEntity = gate.LastSender;
+        var (first, _, aliceEntity) = SendTwoHeldAtTheGate(chat, gate, alice, bob, origin.Ref); // the second stays held
         chat.Users.Tell(first, aliceEntity);
         Assert.Equal(1, origin.ExpectMsg<DirectAccepted>(Timeout).ReplyTag);
         chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("three"), 3, origin.Ref, "c-3"));

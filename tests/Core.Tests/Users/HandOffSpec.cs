@@ -21,11 +21,7 @@ public sealed class HandOffSpec(ITestOutputHelper output) : ChatActorSpec(output
         var (chat, gate) = StartChatWithUsersGate<StoreIncomingDirect>();
         var (alice, bob) = AliceAndBobAsFriends(chat);
         var origin = CreateTestProbe();
-        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("one"), 1, origin.Ref, "c-1"));
-        chat.Users.Tell(new SendDirect(alice, bob, Samples.Text("two"), 2, origin.Ref, "c-2"));
-        var first = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
-        var second = gate.ExpectMsg<StoreIncomingDirect>(Timeout);
-        var aliceEntity = gate.LastSender;
+        var (first, second, aliceEntity) = SendTwoHeldAtTheGate(chat, gate, alice, bob, origin.Ref);
 
         // Both copies and the stop reach Bob's entity back to back: the second copy waits behind the first one's
         // write, and the stop behind both (a PoisonPill would have stopped the entity with the second copy unread).
