@@ -31,7 +31,8 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
     private readonly HashSet<RoomId> _memberRooms = [];
     private readonly HashSet<RoomId> _notLiveYet = []; // while registering: rooms whose messages do not reach this node yet
     private bool _registered;
-    // 1:1 sends our entity has not answered yet, by cid: sent again when it registers us again after it moved.
+    // 1:1 sends our entity has not answered yet, by cid: sent again when it registers us again after it moved (one told
+    // to it directly after it stopped is lost).
     private readonly Dictionary<string, UserCommands.SendDirect> _unansweredDirect = new(StringComparer.Ordinal);
     private readonly Queue<Outbound> _held = new(); // frames behind an item whose sender's profile is loading
     private readonly HashSet<long> _loadingProfiles = [];
@@ -288,7 +289,7 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
             ChatMetrics.MessageReceived(ChatMeter.Direct);
             var direct = new UserCommands.SendDirect(User, new UserId(send.ReceiverId), payload, tag, Self, cid);
             _unansweredDirect[cid] = direct;
-            Topology.Users.Tell(direct);
+            (Entity ?? Topology.Users).Tell(direct);
             return;
         }
         ChatMetrics.MessageReceived(ChatMeter.Room);
