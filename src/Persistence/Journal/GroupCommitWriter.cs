@@ -121,23 +121,10 @@ public abstract class GroupCommitWriter : IDisposable
     private Completions Commit(List<PendingWrite> batch)
     {
         var writes = batch.ToArray();
-        Exception? failure = null;
-        for (var attempt = 0; attempt < 2 && (failure is null || !IsRowError(failure)); attempt++)
-        {
-            try
-            {
-                Store(batch);
-                return new Completions(writes, null);
-            }
-            catch (Exception e) when (IsRowError(e) && writes.Length > 1)
-            {
-                return CommitEachAlone(writes);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        }
+        var failure = TryStore(batch);
+        if (failure is not null && !IsRowError(failure)) failure = TryStore(batch);
+        if (failure is null) return new Completions(writes, null);
+        if (IsRowError(failure) && writes.Length > 1) return CommitEachAlone(writes);
         return new Completions(writes, [.. Enumerable.Repeat(failure, writes.Length)]);
     }
 
@@ -148,22 +135,24 @@ public abstract class GroupCommitWriter : IDisposable
         Exception? broken = null;
         for (var i = 0; i < writes.Length; i++)
         {
-            if (broken is not null)
-            {
-                failures[i] = broken;
-                continue;
-            }
-            try
-            {
-                Store([writes[i]]);
-            }
-            catch (Exception e)
-            {
-                failures[i] = e;
-                if (!IsRowError(e)) broken = e;
-            }
+            failures[i] = broken ?? TryStore([writes[i]]);
+            if (failures[i] is { } failure && !IsRowError(failure)) broken = failure;
         }
         return new Completions(writes, failures);
+    }
+
+    /// <summary>Stores <paramref name="writes"/> as one transaction; the failure, or null once committed.</summary>
+    private Exception? TryStore(List<PendingWrite> writes)
+    {
+        try
+        {
+            Store(writes);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
     }
 
     /// <summary>Inserts the batch's rows in order, gathered into one list the writer thread reuses.</summary>
