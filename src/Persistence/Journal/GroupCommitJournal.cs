@@ -104,40 +104,38 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
     {
         public override void Committed()
         {
+            request.PersistentActor.Tell(WriteMessagesSuccessful.Instance, journal);
+            AnswerEach(null);
+        }
+
+        public override void Failed(Exception e)
+        {
+            request.PersistentActor.Tell(new WriteMessagesFailed(e, writes), journal);
+            AnswerEach(e);
+        }
+
+        /// <summary>Each event's answer, from its own sender: stored, rejected on its own, or failed with <paramref name="failure"/>.</summary>
+        private void AnswerEach(Exception? failure)
+        {
             var actor = request.PersistentActor;
-            actor.Tell(WriteMessagesSuccessful.Instance, journal);
+            var instance = request.ActorInstanceId;
             var index = 0;
             foreach (var envelope in request.Messages)
             {
                 if (envelope is not AtomicWrite write)
                 {
-                    actor.Tell(new LoopMessageSuccess(envelope.Payload, request.ActorInstanceId), envelope.Sender);
+                    actor.Tell(new LoopMessageSuccess(envelope.Payload, instance), envelope.Sender);
                     continue;
                 }
                 var rejection = rejections?[index];
                 index++;
                 foreach (var persistent in (IImmutableList<IPersistentRepresentation>)write.Payload)
                 {
-                    actor.Tell(rejection is null
-                        ? new WriteMessageSuccess(persistent, request.ActorInstanceId)
-                        : new WriteMessageRejected(persistent, rejection, request.ActorInstanceId), persistent.Sender);
+                    object answer = failure is not null ? new WriteMessageFailure(persistent, failure, instance)
+                        : rejection is not null ? new WriteMessageRejected(persistent, rejection, instance)
+                        : new WriteMessageSuccess(persistent, instance);
+                    actor.Tell(answer, persistent.Sender);
                 }
-            }
-        }
-
-        public override void Failed(Exception e)
-        {
-            var actor = request.PersistentActor;
-            actor.Tell(new WriteMessagesFailed(e, writes), journal);
-            foreach (var envelope in request.Messages)
-            {
-                if (envelope is not AtomicWrite write)
-                {
-                    actor.Tell(new LoopMessageSuccess(envelope.Payload, request.ActorInstanceId), envelope.Sender);
-                    continue;
-                }
-                foreach (var persistent in (IImmutableList<IPersistentRepresentation>)write.Payload)
-                    actor.Tell(new WriteMessageFailure(persistent, e, request.ActorInstanceId), persistent.Sender);
             }
         }
     }
