@@ -46,9 +46,6 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     protected IActorRef Fanout { get; }
     protected SocketLimits Limits { get; }
 
-    /// <summary>The user entity that registered this socket, null until it has and from when it stops until it registers it again.</summary>
-    protected IActorRef? Entity => _entity;
-
     /// <summary>Seed-000 sockets get what the user missed on registering; v2 sockets resume from their own cursors.</summary>
     protected abstract bool ReplayUndelivered { get; }
 
@@ -114,6 +111,13 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
         _entity = entity;
         Context.Watch(entity);
     }
+
+    /// <summary>
+    /// Tells the user entity <paramref name="command"/>: directly once the entity has registered this socket, through the
+    /// region before that and from the entity's stop until it registers the socket again. Only for commands the socket
+    /// sends again when registered again: one told to an entity that is stopping is lost.
+    /// </summary>
+    protected void TellUser(object command) => (_entity ?? Topology.Users).Tell(command);
 
     /// <summary>One frame's worth of the socket's budget and of its user's budget on this node.</summary>
     protected bool TryTakeToken() => _limiter.TryTake() && Limits.PerUser.TryTake(User.Value);

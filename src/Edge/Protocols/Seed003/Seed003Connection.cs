@@ -289,7 +289,7 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
             ChatMetrics.MessageReceived(ChatMeter.Direct);
             var direct = new UserCommands.SendDirect(User, new UserId(send.ReceiverId), payload, tag, Self, cid);
             _unansweredDirect[cid] = direct;
-            (Entity ?? Topology.Users).Tell(direct);
+            TellUser(direct);
             return;
         }
         ChatMetrics.MessageReceived(ChatMeter.Room);

@@ -251,7 +251,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
                 ChatMetrics.MessageReceived(ChatMeter.Direct);
                 var send = new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, frame.Cid);
                 _unansweredDirect[frame.Cid] = send;
-                (Entity ?? Topology.Users).Tell(send);
+                TellUser(send);
                 break;
             case ChatCommand.Room when frame.DstId > 0:
                 ChatMetrics.MessageReceived(ChatMeter.Room);
