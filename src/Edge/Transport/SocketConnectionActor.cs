@@ -1,8 +1,11 @@
 namespace AkkaChat.Edge.Transport;
 
 using System.Net.WebSockets;
+using Akka;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using AkkaChat.Core;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Rooms;
@@ -21,8 +24,10 @@ using AkkaChat.Core.Users;
 public abstract class SocketConnectionActor : UntypedActor, IWithTimers
 {
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AckRetry = TimeSpan.FromMilliseconds(20);
 
     private readonly RateLimiter _limiter;
+    private IMaterializer? _materializer;
     private IActorRef? _entity;
     private IActorRef? _disconnectAck;
     private bool _goingAway;
@@ -40,13 +45,16 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>Runs this socket's streams (journal reads, history), stopped with the actor; made on first use.</summary>
+    protected IMaterializer Materializer => _materializer ??= ActorMaterializer.Create(Context);
+
     protected UserId User { get; }
     protected SocketSession Session { get; }
     protected IChatTopology Topology { get; }
     protected IActorRef Fanout { get; }
     protected SocketLimits Limits { get; }
 
-    /// <summary>Seed-000 sockets get what the user missed on registering; v2 sockets resume from their own cursors.</summary>
+    /// <summary>Seed-000 sockets read what the user missed from where their entity says; v2 sockets resume from their own cursors.</summary>
     protected abstract bool ReplayUndelivered { get; }
 
     /// <summary>The last room sequence numbers this socket delivered, handed to the user entity when it ends.</summary>
@@ -119,6 +127,23 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     /// </summary>
     protected void TellUser(object command) => (_entity ?? Topology.Users).Tell(command);
 
+    /// <summary>
+    /// Streams a journal read into this actor: <see cref="CatchUpStarted"/>, then each element (its sender the stage, to be
+    /// acknowledged with <see cref="AckWhenRoom"/> before the next comes), then <see cref="CatchUpDone"/> or
+    /// <see cref="CatchUpFailed"/>. One element at a time, so a long backlog is never held in memory.
+    /// </summary>
+    protected void ReadJournal<T>(Source<T, NotUsed> read, string stream, RoomId? room) where T : class =>
+        read.Select(m => (object)m).RunWith(
+            Sink.ActorRefWithAck<object>(Self, new CatchUpStarted(stream), CatchUpAck.Instance, new CatchUpDone(stream, room), e => new CatchUpFailed(stream, e)),
+            Materializer);
+
+    /// <summary>Acknowledges a journal read stage only while the socket's queue is at most half full: backpressure to the database.</summary>
+    protected void AckWhenRoom(IActorRef stage)
+    {
+        if (Session.Queued <= Session.Capacity / 2) stage.Tell(CatchUpAck.Instance);
+        else Timers.StartSingleTimer(("ack", stage), new RetryAck(stage), AckRetry);
+    }
+
     /// <summary>One frame's worth of the socket's budget and of its user's budget on this node.</summary>
     protected bool TryTakeToken() => _limiter.TryTake() && Limits.PerUser.TryTake(User.Value);
 
@@ -158,6 +183,23 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     private sealed class Reconnect
     {
         public static readonly Reconnect Instance = new();
+    }
+
+    /// <summary>A journal read of <paramref name="Stream"/> started (<see cref="ReadJournal"/>); acknowledge to get its first element.</summary>
+    protected sealed record CatchUpStarted(string Stream) : INoSerializationVerificationNeeded;
+
+    /// <summary>A journal read of <paramref name="Stream"/> reached the journal's end.</summary>
+    protected sealed record CatchUpDone(string Stream, RoomId? Room) : INoSerializationVerificationNeeded;
+
+    /// <summary>A journal read of <paramref name="Stream"/> failed: nothing after the last element delivered was read.</summary>
+    protected sealed record CatchUpFailed(string Stream, Exception Cause) : INoSerializationVerificationNeeded;
+
+    /// <summary>The socket's queue was too full to take more of a read: try acknowledging <paramref name="Stage"/> again.</summary>
+    protected sealed record RetryAck(IActorRef Stage) : INoSerializationVerificationNeeded;
+
+    private sealed class CatchUpAck
+    {
+        public static readonly CatchUpAck Instance = new();
     }
 }
 

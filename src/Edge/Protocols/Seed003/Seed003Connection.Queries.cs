@@ -1,7 +1,6 @@
 namespace AkkaChat.Edge.Protocols.Seed003;
 
 using Akka.Actor;
-using Akka.Streams;
 using Akka.Streams.Dsl;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
@@ -16,10 +15,6 @@ public sealed partial class Seed003Connection
     public const int DefaultPage = 15;
     public const int MaxPage = 100;
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
-
-    private IMaterializer? _materializer;
-
-    private IMaterializer Materializer => _materializer ??= Akka.Streams.ActorMaterializer.Create(Context);
 
     /// <summary>limit 0 means <see cref="DefaultPage"/>, more than <see cref="MaxPage"/> means <see cref="MaxPage"/>; negative: refused.</summary>
     private static int? PageSize(long limit) => limit switch

@@ -184,7 +184,7 @@ public sealed partial class V2Connection
             Send(V2Frames.EncodeError("bad-cursor", "before must be a positive sequence number"));
             return;
         }
-        var materializer = _materializer ??= Akka.Streams.ActorMaterializer.Create(Context);
+        var materializer = Materializer;
         var (users, rooms, log, user) = (Topology.Users, Topology.Rooms, _log, User);
         var name = conversation.ToString();
         Query(async () =>

@@ -2,8 +2,6 @@ namespace AkkaChat.Edge.Protocols.V2;
 
 using System.Net.WebSockets;
 using Akka.Actor;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using AkkaChat.Core;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Diagnostics;
@@ -27,7 +25,6 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 public sealed partial class V2Connection : SocketConnectionActor, IWithUnboundedStash
 {
     public const int MaxCidLength = 64;
-    private static readonly TimeSpan AckRetry = TimeSpan.FromMilliseconds(20);
 
     private readonly MessageLog _log;
     private readonly HashSet<RoomId> _memberRooms = [];
@@ -44,7 +41,6 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
     private long _inboxHead;
     private bool _syncRequested;
     private bool _syncedSent;
-    private IMaterializer? _materializer;
     private long _lastInbound = Environment.TickCount64;
 
     public V2Connection(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits)
@@ -359,10 +355,8 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
     private void StartCatchUp(string stream, RoomId? room)
     {
         if (!_syncedSent) _awaitingFirstCatchUp.Add(stream);
-        var materializer = _materializer ??= Akka.Streams.ActorMaterializer.Create(Context);
-        var sink = Sink.ActorRefWithAck<object>(Self, new CatchUpStarted(stream), CatchUpAck.Instance, new CatchUpDone(stream, room), e => new CatchUpFailed(stream, e));
-        if (room is { } r) _log.RoomAfter(r, _rooms[r].Delivered).Select(m => (object)m).RunWith(sink, materializer);
-        else _log.InboxAfter(User, _inbox!.Delivered).Select(m => (object)m).RunWith(sink, materializer);
+        if (room is { } r) ReadJournal(_log.RoomAfter(r, _rooms[r].Delivered), stream, room);
+        else ReadJournal(_log.InboxAfter(User, _inbox!.Delivered), stream, room);
     }
 
     private void OnCatchUpDone(string stream, RoomId? room)
@@ -433,29 +427,9 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
         Send(frame);
     }
 
-    /// <summary>Acknowledges a journal read stage only while the socket's queue is at most half full: backpressure to the database.</summary>
-    private void AckWhenRoom(IActorRef stage)
-    {
-        if (Session.Queued <= Session.Capacity / 2) stage.Tell(CatchUpAck.Instance);
-        else Timers.StartSingleTimer(("ack", stage), new RetryAck(stage), AckRetry);
-    }
-
     private sealed record SyncHeads(long Inbox, IReadOnlyDictionary<long, long> Requested, IReadOnlyDictionary<RoomId, RoomConversationReplies.RoomRecalls> Heads);
 
     private sealed record JoinedRoomRecalls(RoomId Room, IReadOnlyList<long> Seqs);
-
-    private sealed record CatchUpStarted(string Stream);
-
-    private sealed record CatchUpDone(string Stream, RoomId? Room);
-
-    private sealed record CatchUpFailed(string Stream, Exception Cause);
-
-    private sealed record RetryAck(IActorRef Stage);
-
-    private sealed class CatchUpAck
-    {
-        public static readonly CatchUpAck Instance = new();
-    }
 
     private sealed class CheckHeartbeat
     {

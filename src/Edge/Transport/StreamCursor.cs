@@ -1,4 +1,4 @@
-namespace AkkaChat.Edge.Protocols.V2;
+namespace AkkaChat.Edge.Transport;
 
 /// <summary>What to do with one message of a stream.</summary>
 public enum CursorDecision
@@ -32,6 +32,12 @@ public sealed class StreamCursor(long delivered)
     public long HighestSeen { get; private set; } = delivered;
 
     private bool _readAgain; // pushes were lost while a read ran: read once more after it
+
+    /// <summary>
+    /// A cursor with nothing to read: everything up to <paramref name="delivered"/> is the client's already or not meant
+    /// for it (a seed-000 second device starts at the inbox head), so it is live at once, with no journal read.
+    /// </summary>
+    public static StreamCursor Live(long delivered) => new(delivered) { CatchingUp = false };
 
     public CursorDecision OnLive(long seq)
     {

@@ -1,6 +1,6 @@
-namespace AkkaChat.Edge.Tests.Protocols.V2;
+namespace AkkaChat.Edge.Tests.Transport;
 
-using AkkaChat.Edge.Protocols.V2;
+using AkkaChat.Edge.Transport;
 using CsCheck;
 
 /// <summary>
