@@ -119,7 +119,8 @@ public static class ChatServer
         // The read journal starts (and waits, blocking, for its paired journal plugin) once, here, off the request path:
         // left to the first sockets, hundreds of them blocked on it at once and starved the thread pool.
         // Its start can time out on a loaded machine (the plugin's own 5 s wait for the journal), so it is retried until it
-        // succeeds or the node stops; until then the node is not ready.
+        // succeeds or the node stops; until then the node is not ready. One empty read builds its queries, so the first
+        // seed-000 backlog or v2 sync does not wait for that either.
         var readJournal = new TaskCompletionSource();
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(() => StartReadJournalAsync(app, readJournal)));
         app.UseErrorEnvelope();
@@ -189,7 +190,7 @@ public static class ChatServer
         {
             try
             {
-                app.Services.GetRequiredService<MessageLog>();
+                await app.Services.GetRequiredService<MessageLog>().WarmUpAsync();
                 started.TrySetResult();
                 return;
             }

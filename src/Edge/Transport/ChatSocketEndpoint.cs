@@ -63,7 +63,7 @@ public static class ChatSocketEndpoint
         var limits = new SocketLimits(options.MessagesPerSecond, options.MessageBurst, options.HeartbeatInterval, options.MissedHeartbeats, userRates);
         var connection = v2
             ? system.ActorOf(V2Connection.Props(user.Value, session, topology, fanout, log, limits))
-            : system.ActorOf(Seed000Connection.Props(user.Value, session, topology, fanout, limits));
+            : system.ActorOf(Seed000Connection.Props(user.Value, session, topology, fanout, log, limits));
         var remote = context.Connection.RemoteIpAddress is { } ip ? $"{ip}:{context.Connection.RemotePort}" : "unknown";
         directory.Add(connection, new SocketSummary(user.Value, v2 ? "v2" : "seed000", remote, DateTimeOffset.UtcNow), session);
         var registration = await RegistrationAsync(session, context.RequestAborted);

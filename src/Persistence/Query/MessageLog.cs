@@ -28,6 +28,13 @@ public sealed class MessageLog(ActorSystem system)
         _journal.CurrentEventsByPersistenceId("user-" + user, afterSeq + 1, long.MaxValue)
             .Collect(e => e.Event is UserEvents.DirectMessageStored stored && stored.Message.Seq > afterSeq, e => ((UserEvents.DirectMessageStored)e.Event).Message);
 
+    /// <summary>
+    /// Reads an inbox no user has, to the end: the read journal builds its queries on the first read (a few hundred ms),
+    /// which is then paid at start-up rather than by the first socket that reads (a seed-000 backlog, a v2 sync). It runs
+    /// on the system's shared materializer, which must not be shut down here (Akka.IO's TCP streams use it too).
+    /// </summary>
+    public Task WarmUpAsync() => InboxAfter(new UserId(0), 0).RunWith(Sink.Ignore<DirectMessage>(), system.Materializer());
+
     /// <summary>The room's messages with sequence number above <paramref name="afterSeq"/>, in order (same reasoning as the inbox).</summary>
     public Source<RoomMessage, NotUsed> RoomAfter(RoomId room, long afterSeq) =>
         _journal.CurrentEventsByPersistenceId("room-" + room, afterSeq + 1, long.MaxValue)

@@ -1,11 +1,14 @@
 namespace AkkaChat.Core.Tests.Users;
 
+using Akka.Actor;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Core.Tests.Support;
 using AkkaChat.Core.Users;
 using static AkkaChat.Core.Users.ConversationEvents;
+using static AkkaChat.Core.Users.UserCommands;
 using static AkkaChat.Core.Users.UserEvents;
+using static AkkaChat.Core.Users.UserReplies;
 
 /// <summary>Read markers, unread counts, flags and recall decisions of <see cref="UserState"/>, without actors.</summary>
 public sealed class ConversationStateSpec
@@ -145,11 +148,14 @@ public sealed class ConversationStateSpec
     }
 
     [Fact]
-    public void The_offline_backlog_leaves_recalled_messages_out()
+    public void The_offline_backlog_is_told_the_recalls_it_must_leave_out()
     {
         var state = Receive(Friends(), Peer, 4);
         state = state.Apply(new DirectMessageRecalled(3, state.RecentInbox.ElementAt(2).MessageId, Samples.At));
 
-        Assert.Equal(new long[] { 1, 2, 4 }, state.UndeliveredBacklog().Select(m => m.Seq));
+        var connected = Assert.IsType<Connected>(state.Decide(new Connect(state.Id, ActorRefs.Nobody), socketsBefore: 0, socketsAfter: 1).ReplyMessage);
+
+        Assert.Equal((0L, 4L), (connected.BacklogAfter, connected.InboxHead));
+        Assert.Equal(new long[] { 3 }, connected.RecalledInbox);
     }
 }

@@ -71,7 +71,7 @@ public sealed class UserSnapshotSpec(ITestOutputHelper output) : ChatActorSpec(o
         StopEntity(chat.Users, alice.ToString());
 
         var (socket, connected) = Connect(chat, alice);
-        Assert.Equal(new long[] { 1, 2, 3, 4 }, connected.Backlog.Select(m => m.Seq));
+        Assert.Equal((0L, 4L), (connected.BacklogAfter, connected.InboxHead));
         chat.Users.Tell(new SendDirect(bob, alice, Samples.Text("m5"), 5, origin.Ref));
         Assert.Equal(5, socket.ExpectMsg<PushDirect>(Timeout).Message.Seq);
     }

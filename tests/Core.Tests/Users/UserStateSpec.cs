@@ -291,23 +291,62 @@ public sealed class UserStateSpec
     }
 
     [Fact]
-    public void UndeliveredBacklog_returns_only_messages_after_the_delivered_mark_oldest_first()
+    public void The_backlog_starts_after_the_delivered_mark()
     {
         var state = Apply(WithInbox(AliceCreated(), 10), new InboxDelivered(7));
 
-        Assert.Equal(new long[] { 8, 9, 10 }, state.UndeliveredBacklog().Select(m => m.Seq));
-        Assert.Empty(Apply(state, new InboxDelivered(10)).UndeliveredBacklog());
+        Assert.Equal(7, state.UndeliveredAfter());
+        Assert.Equal(10, Apply(state, new InboxDelivered(10)).UndeliveredAfter());
+        Assert.Equal(0, WithInbox(AliceCreated(), 3).UndeliveredAfter());
     }
 
     [Fact]
-    public void UndeliveredBacklog_is_capped_keeping_the_newest()
+    public void The_backlog_is_capped_keeping_the_newest()
     {
         var state = Apply(WithInbox(AliceCreated(), UserState.MaxBacklog + 150), new InboxDelivered(20));
 
-        var backlog = state.UndeliveredBacklog();
+        Assert.Equal(150, state.UndeliveredAfter()); // 151 .. 650: the newest 500
+    }
 
-        Assert.Equal(UserState.MaxBacklog, backlog.Count);
-        Assert.Equal(Enumerable.Range(151, UserState.MaxBacklog).Select(i => (long)i), backlog.Select(m => m.Seq));
+    [Fact]
+    public void Recalled_messages_do_not_count_towards_the_backlog_cap()
+    {
+        var state = Apply(WithInbox(AliceCreated(), UserState.MaxBacklog + 150), new InboxDelivered(20));
+        state = Recall(state, 600, 601, 150, 149);
+
+        // Two recalls among 151 .. 650 take two more below, skipping the recalled 150 and 149: 147 .. 650, less the recalled.
+        Assert.Equal(146, state.UndeliveredAfter());
+        // All recalled down to the mark: nothing to count, it starts at the mark.
+        Assert.Equal(7, Recall(Apply(WithInbox(AliceCreated(), 10), new InboxDelivered(7)), 8, 9, 10).UndeliveredAfter());
+    }
+
+    [Fact]
+    public void The_first_seed_000_socket_is_told_where_its_backlog_starts_and_the_recalls_past_the_delivered_mark()
+    {
+        var state = Recall(Apply(WithInbox(AliceCreated(), 10), new InboxDelivered(5)), 3, 6, 9);
+
+        var connected = Connected(state.Decide(new UserCommands.Connect(Alice, Akka.Actor.ActorRefs.Nobody), socketsBefore: 0, socketsAfter: 1));
+
+        Assert.Equal((5L, 10L), (connected.BacklogAfter, connected.InboxHead));
+        Assert.Equal(new long[] { 6, 9 }, connected.RecalledInbox);
+        Assert.Empty(connected.InboxRecalls);
+    }
+
+    [Fact]
+    public void A_second_seed_000_socket_and_a_resuming_socket_have_no_backlog()
+    {
+        var state = Recall(Apply(WithInbox(AliceCreated(), 10), new InboxDelivered(5)), 3, 6, 9);
+
+        var second = Connected(state.Decide(new UserCommands.Connect(Alice, Akka.Actor.ActorRefs.Nobody), socketsBefore: 1, socketsAfter: 2));
+        var resuming = Connected(state.Decide(new UserCommands.Connect(Alice, Akka.Actor.ActorRefs.Nobody, ReplayUndelivered: false), socketsBefore: 0, socketsAfter: 1));
+
+        Assert.Equal((10L, 10L), (second.BacklogAfter, second.InboxHead));
+        // Past the mark, as to the first: a socket registering again after the entity moved reads what it lost from its cursor.
+        Assert.Equal(new long[] { 6, 9 }, second.RecalledInbox);
+        Assert.Empty(second.InboxRecalls);
+        Assert.Equal(10, resuming.BacklogAfter);
+        Assert.Equal(new long[] { 3, 6, 9 }, resuming.RecalledInbox); // every recall: it reads from cursors of its own
+        Assert.Equal(new long[] { 3, 6, 9 }, resuming.InboxRecalls.Select(r => r.Seq));
     }
 
     [Fact]
@@ -385,6 +424,12 @@ public sealed class UserStateSpec
         return state;
     }
 
+    /// <summary>Recalls the inbox messages <paramref name="seqs"/> (their ids as <see cref="WithInbox"/> gives them).</summary>
+    private static UserState Recall(UserState state, params long[] seqs) =>
+        seqs.Aggregate(state, (s, seq) => s.Apply(new ConversationEvents.DirectMessageRecalled(seq, 499 + seq, Samples.At)));
+
+    private static UserReplies.Connected Connected(Decision decision) => Assert.IsType<UserReplies.Connected>(decision.ReplyMessage);
+
     /// <summary>Records compare their collections by reference; this compares what they hold.</summary>
     private static void AssertEquivalent(UserState expected, UserState actual)
     {
@@ -404,7 +449,7 @@ public sealed class UserStateSpec
         Assert.Equal(expected.RecentInbox.Capacity, actual.RecentInbox.Capacity);
         Assert.Equal(expected.RoomMarks.OrderBy(m => m.Key.Value), actual.RoomMarks.OrderBy(m => m.Key.Value));
         Assert.Equal(expected.OwnedOrCreatingRooms, actual.OwnedOrCreatingRooms);
-        Assert.Equal(expected.UndeliveredBacklog(), actual.UndeliveredBacklog());
+        Assert.Equal(expected.UndeliveredAfter(), actual.UndeliveredAfter());
         Assert.Equal(expected.SentByCid.Count, actual.SentByCid.Count);
         Assert.Equal(expected.ReceivedByCid.Count, actual.ReceivedByCid.Count);
     }

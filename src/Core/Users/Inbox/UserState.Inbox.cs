@@ -72,16 +72,6 @@ public sealed partial record UserState
     public DirectMessage? LastWith(UserId peer) => Peers.GetValueOrDefault(peer)?.Last;
 
     /// <summary>
-    /// Inbox messages stored since the user was last online, oldest first, at most <see cref="MaxBacklog"/> (the newest ones).
-    /// Recalled messages are left out: a seed-000 client has no notion of a recall and must never get their content.
-    /// </summary>
-    public IReadOnlyList<DirectMessage> UndeliveredBacklog()
-    {
-        var pending = RecentInbox.Where(m => m.Seq > DeliveredThrough && !IsRecalledSeq(m.Seq)).ToList();
-        return pending.Count <= MaxBacklog ? pending : pending.GetRange(pending.Count - MaxBacklog, MaxBacklog);
-    }
-
-    /// <summary>
     /// A 1:1 message from this user: <see cref="StoreAtRecipient"/>, the stored copy of a resend, or a
     /// <see cref="ChatRefused"/> for the sending socket, whose code is decided here.
     /// </summary>

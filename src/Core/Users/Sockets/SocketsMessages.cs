@@ -8,8 +8,8 @@ public static partial class UserCommands
 {
     /// <summary>
     /// A socket of this user opened; <paramref name="Connection"/> receives pushes until it stops or disconnects.
-    /// With <paramref name="ReplayUndelivered"/> the first socket is sent the inbox messages past the delivery cursor (what
-    /// the user missed while offline); a socket that resumes from its own cursors asks for nothing.
+    /// With <paramref name="ReplayUndelivered"/> the first socket is told where the inbox messages past the delivery cursor
+    /// (what the user missed while offline) start; a socket that resumes from its own cursors asks for nothing.
     /// </summary>
     public sealed record Connect(UserId UserId, IActorRef Connection, bool ReplayUndelivered = true) : IWithUserId;
 
@@ -29,15 +29,20 @@ public static partial class UserEvents
 
 public static partial class UserReplies
 {
-    /// <summary>Reply to <see cref="UserCommands.Connect"/>: what the socket needs to start, and what it missed while the user was offline.</summary>
-    public sealed record Connected(UserId UserId, IReadOnlyList<RoomId> Rooms, IReadOnlyList<DirectMessage> Backlog, IReadOnlyDictionary<RoomId, long> RoomMarks, long InboxHead)
+    /// <summary>
+    /// Reply to <see cref="UserCommands.Connect"/>: what the socket needs to start, and where what the user missed while
+    /// offline starts. The socket reads those messages from the journal after <paramref name="BacklogAfter"/> (equal to
+    /// <paramref name="InboxHead"/> when there is nothing to replay), so no message body travels in this reply.
+    /// </summary>
+    public sealed record Connected(UserId UserId, IReadOnlyList<RoomId> Rooms, long BacklogAfter, IReadOnlyDictionary<RoomId, long> RoomMarks, long InboxHead)
     {
         /// <summary>No other socket of the user was open: this one is the one to catch up on what the user missed.</summary>
         public bool FirstSocket { get; init; }
 
         /// <summary>
-        /// For a v2 socket: the inbox sequence numbers of every recalled message, so its journal reads (which meet a message
-        /// before its recall) deliver those as recalled slots. Later recalls reach the socket as pushes.
+        /// Inbox sequence numbers of recalled messages, so the socket's journal reads (which meet a message before its recall)
+        /// deliver those as recalled slots (v2, seed-003: every one) or not at all (seed-000: those past the delivery cursor,
+        /// where its backlog starts or above). Later recalls reach the socket as pushes.
         /// </summary>
         public IReadOnlyList<long> RecalledInbox { get; init; } = [];
 

@@ -20,13 +20,31 @@ public sealed partial record UserState
     public Decision Decide(Connect cmd, int socketsBefore, int socketsAfter)
     {
         if (!Exists) return NotFound();
-        var backlog = cmd.ReplayUndelivered && socketsBefore == 0 ? UndeliveredBacklog() : [];
-        return Decision.Reply(new Connected(Id, [.. Rooms], backlog, RoomMarks, InboxSeq)
+        var backlogAfter = cmd.ReplayUndelivered && socketsBefore == 0 ? UndeliveredAfter() : InboxSeq;
+        return Decision.Reply(new Connected(Id, [.. Rooms], backlogAfter, RoomMarks, InboxSeq)
         {
             FirstSocket = socketsAfter == 1,
-            RecalledInbox = cmd.ReplayUndelivered ? [] : [.. RecalledSeqs],
+            // A seed-000 socket reads its backlog (or, registering again after this entity moved, the pushes it lost) from the
+            // journal, which meets a message before its recall: it needs the recalls above where it reads from, which is past
+            // the delivery cursor. Others resume from cursors of their own and get every one.
+            RecalledInbox = cmd.ReplayUndelivered ? [.. RecalledSeqs.Where(seq => seq > DeliveredThrough)] : [.. RecalledSeqs],
             InboxRecalls = cmd.ReplayUndelivered ? [] : RecentRecalls,
         });
+    }
+
+    /// <summary>
+    /// Where the seed-000 backlog starts: the inbox sequence number after which lie the newest <see cref="MaxBacklog"/>
+    /// non-recalled messages above the delivery cursor (all of them when fewer; <see cref="InboxSeq"/> when none). Recalled
+    /// messages are not counted: a seed-000 client has no notion of a recall and is never sent their content.
+    /// </summary>
+    public long UndeliveredAfter()
+    {
+        var counted = 0;
+        for (var seq = InboxSeq; seq > DeliveredThrough; seq--)
+        {
+            if (!IsRecalledSeq(seq) && ++counted == MaxBacklog) return seq - 1;
+        }
+        return DeliveredThrough;
     }
 
     /// <summary>

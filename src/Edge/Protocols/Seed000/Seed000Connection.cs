@@ -1,6 +1,8 @@
 namespace AkkaChat.Edge.Protocols.Seed000;
 
+using System.Net.WebSockets;
 using Akka.Actor;
+using Akka.Streams.Dsl;
 using AkkaChat.Core;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Diagnostics;
@@ -9,13 +11,16 @@ using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Users;
 using AkkaChat.Edge.Operations;
 using AkkaChat.Edge.Transport;
+using AkkaChat.Persistence.Query;
 using static AkkaChat.Core.Users.ConnectionPushes;
 
 /// <summary>
 /// One per socket (seed-000 protocol). Turns frames into commands for the user and room entities and
-/// pushes what they send back. On start it registers with its user entity, receives what the user
-/// missed while offline, subscribes to its rooms on this node's fan-out actor and catches each room up
-/// from the user's last mark before passing live room traffic on, so room messages arrive in order.
+/// pushes what they send back. On start it registers with its user entity, reads what the user missed
+/// while offline from the journal (the inbox through a <see cref="StreamCursor"/>, as a v2 socket resumes,
+/// so live 1:1 pushes wait behind it), subscribes to its rooms on this node's fan-out actor and, after the
+/// 1:1 backlog, catches each room up from the user's last mark before passing live room traffic on, so
+/// messages arrive in order.
 /// It never echoes a message to the socket that sent it and sends a seed-000 socket nothing but chat
 /// messages and error frames.
 /// </summary>
@@ -25,12 +30,20 @@ public sealed class Seed000Connection : SocketConnectionActor
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(10);
     private const int MaxBufferedPerRoom = 1000;
 
+    private const string InboxStream = "inbox";
+
+    private readonly MessageLog _log;
     private readonly Dictionary<RoomId, RoomCursor> _rooms = [];
     private readonly WrittenMark _inbox = new(0);
+    private readonly HashSet<long> _recalledInbox = []; // recalled inbox seqs above the cursor: never sent
+    private readonly HashSet<long> _ownInbox = []; // our own sends acknowledged while the inbox catches up: the read must not echo them
+    private StreamCursor? _inboxCursor; // from the entity's first answer on
+    private List<RoomId>? _roomsAfterBacklog; // live rooms whose catch-up waits for the 1:1 backlog; null once it is read
 
-    public Seed000Connection(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
+    public Seed000Connection(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits)
         : base(user, session, topology, fanout, limits)
     {
+        _log = log;
     }
 
     protected override void OnReceive(object message)
@@ -47,11 +60,32 @@ public sealed class Seed000Connection : SocketConnectionActor
                 RefuseUnknownUser();
                 break;
             case PushDirect p:
-                DeliverDirect(p.Message.Seq, Seed000Frames.EncodeDirect(p.Message));
+                OnLiveInbox(p.Message, own: false);
                 break;
             case DirectAccepted a:
                 // The seed client shows its own message itself and expects no ack; the message still counts as seen.
-                DeliverDirect(a.Message.Seq, frame: null);
+                OnLiveInbox(a.Message, own: true);
+                break;
+            case ConversationReplies.MessageRecalled r:
+                // Never sent once recalled (a seed-000 client cannot be told); what was queued before stays delivered.
+                if (_inboxCursor is null || r.Seq > _inboxCursor.Delivered) _recalledInbox.Add(r.Seq);
+                break;
+            case CatchUpStarted:
+                AckWhenRoom(Sender);
+                break;
+            case DirectMessage m:
+                OnCatchUpInbox(m);
+                AckWhenRoom(Sender);
+                break;
+            case RetryAck r:
+                AckWhenRoom(r.Stage);
+                break;
+            case CatchUpDone:
+                OnInboxCaughtUp();
+                break;
+            case CatchUpFailed:
+                // The delivery cursor only counts what was written, so the reconnecting client is sent the rest.
+                CloseAndStop(WebSocketCloseStatus.InternalServerError, "reading missed messages failed, reconnect");
                 break;
             case RoomAccepted a:
                 // Our own room message comes back through the fan-out (in room order) and only moves the mark there;
@@ -91,8 +125,8 @@ public sealed class Seed000Connection : SocketConnectionActor
         }
     }
 
-    public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits) =>
-        Akka.Actor.Props.Create(() => new Seed000Connection(user, session, topology, fanout, limits)).WithMailbox(SocketMailbox.Id);
+    public static Props Props(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, MessageLog log, SocketLimits limits) =>
+        Akka.Actor.Props.Create(() => new Seed000Connection(user, session, topology, fanout, log, limits)).WithMailbox(SocketMailbox.Id);
 
     protected override bool ReplayUndelivered => true;
 
@@ -149,7 +183,7 @@ public sealed class Seed000Connection : SocketConnectionActor
     private void HandleConnected(UserReplies.Connected connected)
     {
         WatchEntity(Sender);
-        foreach (var message in connected.Backlog) DeliverDirect(message.Seq, Seed000Frames.EncodeDirect(message));
+        StartInbox(connected);
         foreach (var room in connected.Rooms)
         {
             if (_rooms.ContainsKey(room)) continue;
@@ -157,8 +191,78 @@ public sealed class Seed000Connection : SocketConnectionActor
             TrackRoom(room, connected.RoomMarks.GetValueOrDefault(room), catchUp: connected.FirstSocket);
         }
         // Registered and subscribed: the upgrade is answered only now, so whatever is stored once the client holds an open
-        // socket reaches it, on a second device too (which starts live, with no backlog).
+        // socket reaches it, on a second device too (which starts live, with no backlog). It does not wait for the backlog
+        // read: the cursor holds live pushes behind it, and its frames wait in the session until the socket is attached.
         Session.MarkRegistered(SocketRegistration.Registered);
+    }
+
+    /// <summary>
+    /// The inbox starts after <see cref="UserReplies.Connected.BacklogAfter"/> (the inbox head, so live at once, when there is
+    /// nothing to replay) and reads up to the head from the journal. Registered again after the entity moved, the cursor
+    /// stays: the new head makes it read whatever pushes were lost meanwhile, from where it is.
+    /// </summary>
+    private void StartInbox(UserReplies.Connected connected)
+    {
+        var first = _inboxCursor is null;
+        var cursor = _inboxCursor ??= StreamCursor.Live(connected.BacklogAfter);
+        foreach (var seq in connected.RecalledInbox)
+        {
+            if (seq > cursor.Delivered) _recalledInbox.Add(seq);
+        }
+        if (cursor.OnHead(connected.InboxHead) != CursorDecision.StartCatchUp) return;
+        if (first) _roomsAfterBacklog = [];
+        ReadInbox();
+    }
+
+    /// <summary>
+    /// Reads the inbox after the cursor, up to the newest message known to be stored (the head or a push): a message stored
+    /// later is read by the next read, after its push or our own send's ack has arrived, so a send of ours is always known
+    /// as ours when the read meets it and is never echoed.
+    /// </summary>
+    private void ReadInbox()
+    {
+        var cursor = _inboxCursor!;
+        var through = cursor.HighestSeen;
+        ReadJournal(_log.InboxAfter(User, cursor.Delivered).TakeWhile(m => m.Seq <= through), InboxStream, room: null);
+    }
+
+    private void OnLiveInbox(DirectMessage message, bool own)
+    {
+        if (_inboxCursor is not { } cursor) return; // before the entity's answer: its head covers it
+        var decision = cursor.OnLive(message.Seq);
+        if (decision == CursorDecision.Deliver)
+        {
+            DeliverDirect(message.Seq, own || _recalledInbox.Contains(message.Seq) ? null : Seed000Frames.EncodeDirect(message));
+            return;
+        }
+        if (own && message.Seq > cursor.Delivered) _ownInbox.Add(message.Seq);
+        if (decision == CursorDecision.StartCatchUp) ReadInbox();
+    }
+
+    private void OnCatchUpInbox(DirectMessage message)
+    {
+        if (_inboxCursor?.OnCatchUp(message.Seq) != CursorDecision.Deliver) return;
+        var silent = _ownInbox.Remove(message.Seq) || _recalledInbox.Contains(message.Seq);
+        DeliverDirect(message.Seq, silent ? null : Seed000Frames.EncodeDirect(message));
+    }
+
+    private void OnInboxCaughtUp()
+    {
+        var cursor = _inboxCursor!;
+        if (cursor.OnCatchUpDone())
+        {
+            ReadInbox();
+            return;
+        }
+        // Nothing at or below the cursor is sent again: only what lies above it still matters.
+        _recalledInbox.RemoveWhere(seq => seq <= cursor.Delivered);
+        _ownInbox.Clear();
+        if (_roomsAfterBacklog is not { } waiting) return;
+        _roomsAfterBacklog = null;
+        foreach (var room in waiting)
+        {
+            if (_rooms.TryGetValue(room, out var roomCursor) && roomCursor.CatchingUp) FetchRoom(room, roomCursor);
+        }
     }
 
     /// <summary>
@@ -180,14 +284,20 @@ public sealed class Seed000Connection : SocketConnectionActor
         cursor.Live = true;
         if (cursor.FetchWhenLive)
         {
-            // Asked, not told: a refusal (the room is gone, the user left it) does not name the room.
-            var room = live.RoomId;
-            Topology.Rooms.Ask<object>(new RoomCommands.FetchRoomMessages(room, User, cursor.Delivered, RoomCatchUpLimit), CatchUpTimeout)
-                .PipeTo(Self, success: reply => reply as RoomReplies.RoomMessages ?? (object)new CatchUpRefused(room), failure: _ => new CatchUpRefused(room));
+            // The 1:1 backlog comes first, as a seed client has always been sent it; live room frames wait in the buffer.
+            if (_roomsAfterBacklog is { } waiting) waiting.Add(live.RoomId);
+            else FetchRoom(live.RoomId, cursor);
             return;
         }
         cursor.Delivered = Math.Max(cursor.Delivered, live.Head);
         FinishCatchUp(live.RoomId);
+    }
+
+    private void FetchRoom(RoomId room, RoomCursor cursor)
+    {
+        // Asked, not told: a refusal (the room is gone, the user left it) does not name the room.
+        Topology.Rooms.Ask<object>(new RoomCommands.FetchRoomMessages(room, User, cursor.Delivered, RoomCatchUpLimit), CatchUpTimeout)
+            .PipeTo(Self, success: reply => reply as RoomReplies.RoomMessages ?? (object)new CatchUpRefused(room), failure: _ => new CatchUpRefused(room));
     }
 
     private void HandleRoomFrame(RoomFrame frame)
