@@ -19,7 +19,8 @@ public sealed class OfflineBacklogTests(ITestOutputHelper output)
     [Fact]
     public async Task Messages_stored_while_the_backlog_is_read_arrive_once_and_after_it()
     {
-        const int offline = 400;
+        const int offline = MaxBacklog;
+        const int ownSends = 20;
         await using var host = await ChatHost.StartAsync(Unthrottled, output);
         using var alice = await host.NewUserAsync("alice");
         using var bob = await host.NewUserAsync("bob");
@@ -29,18 +30,21 @@ public sealed class OfflineBacklogTests(ITestOutputHelper output)
 
         await using var bobSocket = await bob.OpenAsync("bob");
         await using var bobWitness = await bob.OpenAsync("bob/witness"); // a second device: live only
-        // Right after the handshake, while the backlog is still being read: a message to bob, and one from him.
+        // Right after the handshake, while the backlog is still being read: a message to bob, and some from him.
         await sender.SendDirectAsync("live", bob.UserId, "live after connect");
-        await bobSocket.SendAsync(new { id = 1, dstid = alice.UserId, cmd = Direct, media = 1, content = "bob while reading" });
+        for (var i = 1; i <= ownSends; i++)
+            await bobSocket.SendAsync(new { id = i, dstid = alice.UserId, cmd = Direct, media = 1, content = "bob while reading " + i });
 
         var frames = await bobSocket.NextAsync(offline + 1, TimeSpan.FromSeconds(30));
         var expected = Enumerable.Range(1, offline).Select(i => "offline " + i).Append("live after connect");
         Assert.Equal(expected, frames.Select(f => f.Text("content")));
         Assert.Equal(Enumerable.Range(1, offline).Select(i => (long)i), frames.Take(offline).Select(f => f.Number("id")!.Value));
-        // The witness got bob's own send (seq offline + 1 or + 2, whichever was stored first) and alice's live one; bob's
-        // socket never gets its own send back, neither live nor from the journal read.
-        var witnessed = await bobWitness.NextAsync(2);
-        Assert.Equal(["bob while reading", "live after connect"], witnessed.Select(f => f.Text("content")).Order());
+        // The witness got bob's own sends and alice's live one, interleaved as they were stored; bob's socket never gets
+        // its own sends back, neither live nor from a journal read.
+        var witnessed = await bobWitness.NextAsync(ownSends + 1);
+        Assert.Equal(
+            Enumerable.Range(1, ownSends).Select(i => "bob while reading " + i).Append("live after connect").Order(),
+            witnessed.Select(f => f.Text("content")).Order());
         await bobSocket.ExpectNothingAsync(Quiet.Window);
     }
 
