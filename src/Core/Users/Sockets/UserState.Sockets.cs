@@ -34,8 +34,9 @@ public sealed partial record UserState
 
     /// <summary>
     /// Where the seed-000 backlog starts: the inbox sequence number after which lie the newest <see cref="MaxBacklog"/>
-    /// non-recalled messages above the delivery cursor (all of them when fewer; <see cref="InboxSeq"/> when none). Recalled
-    /// messages are not counted: a seed-000 client has no notion of a recall and is never sent their content.
+    /// non-recalled messages above the delivery cursor, or the delivery cursor when there are fewer (<see cref="InboxSeq"/>
+    /// when nothing is undelivered). Recalled messages are not counted: a seed-000 client has no notion of a recall and is
+    /// never sent their content.
     /// </summary>
     public long UndeliveredAfter()
     {
