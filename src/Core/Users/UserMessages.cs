@@ -21,7 +21,7 @@ public static partial class UserEvents
         IReadOnlyList<RoomLinkStarted> PendingRooms,
         long InboxSeq,
         long DeliveredThrough,
-        IReadOnlyList<DirectMessage> RecentInbox,
+        IReadOnlyList<InboxEntry> RecentInbox,
         IReadOnlyDictionary<RoomId, long> RoomMarks) : IChatEvent
     {
         public IReadOnlyDictionary<UserId, PeerConversation> Peers { get; init; } = new Dictionary<UserId, PeerConversation>();

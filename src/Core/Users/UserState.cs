@@ -98,10 +98,9 @@ public sealed partial record UserState : IEntityState<UserState>
             RoomMarks = s.RoomMarks.ToImmutableDictionary(),
             SessionGeneration = s.SessionGeneration,
         };
-        // The recent inbox is replayed for the dedupe windows; the conversation summaries come from the snapshot itself.
-        state = s.RecentInbox.Aggregate(state, (st, m) => st.AppendInbox(m)) with { InboxSeq = s.InboxSeq };
         return state with
         {
+            RecentInbox = InboxWindow.Of(s.RecentInbox, RecentInboxCapacity),
             Peers = s.Peers.ToImmutableDictionary(),
             RoomReads = s.RoomReads.ToImmutableDictionary(),
             Flags = s.Flags.ToImmutableDictionary(),
@@ -111,7 +110,7 @@ public sealed partial record UserState : IEntityState<UserState>
     }
 
     /// <summary>Snapshots written before <see cref="RecalledSeqs"/> named recalls by message id, only within the recent inbox.</summary>
-    private static IEnumerable<long> RecalledInRecent(IReadOnlyList<DirectMessage> recent, IReadOnlyList<long> recalledIds)
+    private static IEnumerable<long> RecalledInRecent(IReadOnlyList<InboxEntry> recent, IReadOnlyList<long> recalledIds)
     {
         if (recalledIds.Count == 0) return [];
         var ids = recalledIds.ToHashSet();

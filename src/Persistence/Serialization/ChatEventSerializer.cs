@@ -326,7 +326,7 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
             PendingRooms = { s.PendingRooms.Select(ToProto) },
             InboxSeq = s.InboxSeq,
             DeliveredThrough = s.DeliveredThrough,
-            RecentInbox = { s.RecentInbox.Select(ToProto) },
+            InboxWindow = { s.RecentInbox.Select(ToProto) },
         };
         AddRoomMarks(p.RoomMarks, s.RoomMarks);
         AddConversations(p, s);
@@ -347,8 +347,20 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         [.. p.PendingRooms.Select(FromProto)],
         p.InboxSeq,
         p.DeliveredThrough,
-        [.. p.RecentInbox.Select(FromProto)],
+        [.. p.RecentInbox.Select(m => InboxEntry.Of(FromProto(m), new UserId(p.UserId))), .. p.InboxWindow.Select(FromProto)],
         FromProto(p.RoomMarks))) with { SessionGeneration = p.SessionGeneration });
+
+    private static Proto.InboxEntry ToProto(InboxEntry e) => new()
+    {
+        Seq = e.Seq,
+        MessageId = e.MessageId,
+        PeerId = e.Peer.Value,
+        Outgoing = e.Outgoing,
+        AtUnixMs = ToUnixMs(e.At),
+        Cid = e.Cid,
+    };
+
+    private static InboxEntry FromProto(Proto.InboxEntry p) => new(p.Seq, p.MessageId, new UserId(p.PeerId), p.Outgoing, FromUnixMs(p.AtUnixMs), p.Cid);
 
     // ---- RoomEvents ----
 

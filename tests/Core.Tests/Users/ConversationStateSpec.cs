@@ -41,7 +41,7 @@ public sealed class ConversationStateSpec
         state = state.Apply(read!);
         Assert.Equal(2, state.Peers[Peer].Unread);
         Assert.Equal(2, state.Peers[Other].Unread);
-        Assert.Equal(3, state.LastIncomingAtOrBelow(Peer, 5)!.Seq);
+        Assert.Equal(3, state.LastIncomingAtOrBelow(Peer, 5)!.Value.Seq);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class ConversationStateSpec
         Assert.Equal("recall-expired", state.DecideRecall(mine.Seq, Samples.At + UserState.RecallWindow + TimeSpan.FromSeconds(1)).Code);
         var (message, _, refusal) = state.DecideRecall(mine.Seq, Samples.At + TimeSpan.FromMinutes(1));
         Assert.Null(refusal);
-        Assert.Equal(4242, message!.MessageId);
+        Assert.Equal(4242, message!.Value.MessageId);
 
         state = state.Apply(new DirectMessageRecalled(mine.Seq, mine.MessageId, Samples.At));
         Assert.True(state.IsRecalledSeq(mine.Seq));

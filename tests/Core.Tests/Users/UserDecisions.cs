@@ -64,10 +64,10 @@ internal static class UserDecisions
         return (decision.Events.OfType<ConversationRead>().SingleOrDefault(), decision.RefusalCode(), decision.Refusal());
     }
 
-    public static (DirectMessage? Message, string? Code, string? Refusal) DecideRecall(this UserState state, long seq, DateTimeOffset now)
+    public static (InboxEntry? Message, string? Code, string? Refusal) DecideRecall(this UserState state, long seq, DateTimeOffset now)
     {
         var decision = state.Decide(new RecallDirect(state.Id, seq, "", ActorRefs.Nobody), now);
-        var recalled = decision.ReplyMessage is ConversationReplies.MessageRecalled m ? state.RecentInbox.FirstOrDefault(x => x.Seq == m.Seq) : null;
+        var recalled = decision.ReplyMessage is ConversationReplies.MessageRecalled m ? state.RecentInbox.BySeq(m.Seq) : null;
         return (recalled, decision.RefusalCode(), decision.Refusal());
     }
 }

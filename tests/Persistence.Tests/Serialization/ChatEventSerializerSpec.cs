@@ -5,6 +5,7 @@ using Akka.TestKit.Xunit2;
 using AkkaChat.Core;
 using AkkaChat.Core.Users;
 using AkkaChat.Persistence.Serialization;
+using Proto = AkkaChat.Persistence.Serialization.Proto;
 using Google.Protobuf;
 
 public sealed class ChatEventSerializerSpec : TestKit
@@ -92,6 +93,26 @@ public sealed class ChatEventSerializerSpec : TestKit
 
         Assert.Equal(at.UtcDateTime, restored.CreatedAt.UtcDateTime);
         Assert.Equal(TimeSpan.Zero, restored.CreatedAt.Offset);
+    }
+
+    /// <summary>
+    /// User snapshots written before the inbox window kept its messages whole (<c>recent_inbox</c>); they still read, as
+    /// the window's entries, and their bodies are left to the journal.
+    /// </summary>
+    [Fact]
+    public void A_snapshot_with_the_recent_inbox_of_old_reads_as_the_inbox_window()
+    {
+        var at = new DateTimeOffset(2025, 3, 14, 17, 26, 53, 589, TimeSpan.Zero);
+        var old = new Proto.UserSnapshot { UserId = 10_001, Mobile = "+8613800000000", Profile = new Proto.ProfileFields(), InboxSeq = 2 };
+        old.RecentInbox.Add(new Proto.DirectMessage { Seq = 1, SenderId = 10_002, RecipientId = 10_001, Payload = new Proto.ChatPayload(), AtUnixMs = at.ToUnixTimeMilliseconds(), MessageId = 71, Cid = "c-1" });
+        old.RecentInbox.Add(new Proto.DirectMessage { Seq = 2, SenderId = 10_001, RecipientId = 10_002, Payload = new Proto.ChatPayload(), AtUnixMs = at.ToUnixTimeMilliseconds(), MessageId = 72, Cid = "c-2" });
+        var serializer = new ChatEventSerializer((Akka.Actor.ExtendedActorSystem)Sys);
+
+        var restored = (UserEvents.UserSnapshot)serializer.FromBinary(old.ToByteArray(), "US");
+
+        Assert.Equal(
+            new[] { new InboxEntry(1, 71, new(10_002), Outgoing: false, at, "c-1"), new InboxEntry(2, 72, new(10_002), Outgoing: true, at, "c-2") },
+            restored.RecentInbox);
     }
 
     /// <summary>Data written by a newer schema (with fields this code does not know) still reads.</summary>

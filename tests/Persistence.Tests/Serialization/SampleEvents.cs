@@ -63,7 +63,7 @@ public static class SampleEvents
             [new UserEvents.RoomLinkStarted(new RoomId(102), null), new UserEvents.RoomLinkStarted(new RoomId(103), Fields)],
             42,
             39,
-            [Direct, Direct with { Seq = 42, SenderId = new UserId(10_002), RecipientId = new UserId(10_001) }],
+            [InboxEntry.Of(Direct, new UserId(10_001)), InboxEntry.Of(Direct with { Seq = 42, SenderId = new UserId(10_002), RecipientId = new UserId(10_001) }, new UserId(10_001))],
             new Dictionary<RoomId, long> { [new RoomId(104)] = 12, [new RoomId(101)] = 70 })
         {
             Peers = new Dictionary<UserId, PeerConversation>

@@ -54,7 +54,7 @@ public sealed partial record UserState
         if (cmd.Seq > InboxSeq) return RefuseConversation("no-such-message", $"your inbox has no message {cmd.Seq} (its newest is {InboxSeq})");
         var current = Peers.GetValueOrDefault(peer) ?? PeerConversation.None;
         if (cmd.Seq <= current.ReadThrough) return Decision.Reply(new ReadMarkerMoved(conversation, cmd.Seq, current.Unread));
-        var unreadAfter = RecentInbox.LongCount(m => m.Seq > cmd.Seq && m.SenderId == peer && m.RecipientId == Id);
+        var unreadAfter = RecentInbox.LongCount(m => m.Seq > cmd.Seq && !m.Outgoing && m.Peer == peer);
         var read = new ConversationRead(conversation, cmd.Seq, Math.Max(current.IncomingRead, current.IncomingTotal - unreadAfter));
         var unread = Math.Max(0, current.IncomingTotal - Math.Min(current.IncomingTotal, read.IncomingRead));
         var decision = Decision.Store(read, new ReadMarkerMoved(conversation, cmd.Seq, unread));
@@ -75,8 +75,8 @@ public sealed partial record UserState
     }
 
     /// <summary>The newest incoming message of <paramref name="peer"/> at or below <paramref name="seq"/>: what a read receipt names.</summary>
-    public DirectMessage? LastIncomingAtOrBelow(UserId peer, long seq) =>
-        RecentInbox.LastOrDefault(m => m.Seq <= seq && m.SenderId == peer && m.RecipientId == Id);
+    public InboxEntry? LastIncomingAtOrBelow(UserId peer, long seq) =>
+        RecentInbox.LastWhere(m => m.Seq <= seq && !m.Outgoing && m.Peer == peer);
 
     public ConversationsState ConversationsView() => new(
         [.. Friends.Union(Peers.Keys).Select(peer =>

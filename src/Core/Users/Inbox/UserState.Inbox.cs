@@ -39,13 +39,12 @@ public sealed partial record UserState
     /// <summary>The delivery cursor: every inbox message up to here reached a socket of this user (seed-000 backlog).</summary>
     public long DeliveredThrough { get; init; }
 
-    public RecentWindow<DirectMessage> RecentInbox { get; init; } = RecentWindow<DirectMessage>.Empty(RecentInboxCapacity);
-
-    /// <summary>Client ids of this user's recent sends (their own copies), so a resend is answered, not stored again.</summary>
-    public DedupeWindow<string, DirectMessage> SentByCid { get; init; } = DedupeWindow<string, DirectMessage>.Empty(RecentInboxCapacity);
-
-    /// <summary>(sender, client id) of recent incoming messages, so a sender's retry after a crash stores nothing new.</summary>
-    public DedupeWindow<(UserId, string), DirectMessage> ReceivedByCid { get; init; } = DedupeWindow<(UserId, string), DirectMessage>.Empty(RecentInboxCapacity);
+    /// <summary>
+    /// The last <see cref="RecentInboxCapacity"/> inbox messages, either way, without their bodies: the client ids that
+    /// answer a resend instead of storing it again (this user's sends, and each sender's retries after a crash), recalls
+    /// and unread counts. Bodies are read back from the journal.
+    /// </summary>
+    public InboxWindow RecentInbox { get; init; } = InboxWindow.Empty(RecentInboxCapacity);
 
     /// <summary>
     /// Inbox sequence numbers of every recalled message, however old: what a forward read of the journal (sync, backlog)
@@ -60,11 +59,14 @@ public sealed partial record UserState
     public DirectMessage NextInboxMessage(UserId sender, UserId recipient, ChatPayload payload, DateTimeOffset at, long messageId, string cid) =>
         new(InboxSeq + 1, sender, recipient, payload, at, messageId, cid);
 
-    /// <summary>This user's own stored copy of a send with client id <paramref name="cid"/>, if still remembered.</summary>
-    public DirectMessage? ResentBySelf(string cid) => cid.Length > 0 && SentByCid.TryGet(cid, out var m) ? m : null;
+    /// <summary>
+    /// This user's own stored copy of <paramref name="send"/> when it is a resend (its cid is still remembered). The body
+    /// is the resend's: a client resends what it sent, and the window keeps no bodies.
+    /// </summary>
+    public DirectMessage? ResentBySelf(SendDirect send) => RecentInbox.SentWith(send.Cid)?.ToMessage(Id, send.Payload);
 
     /// <summary>The stored incoming copy of <paramref name="sender"/>'s send with client id <paramref name="cid"/>, if still remembered.</summary>
-    public DirectMessage? ResentBy(UserId sender, string cid) => cid.Length > 0 && ReceivedByCid.TryGet((sender, cid), out var m) ? m : null;
+    public InboxEntry? ResentBy(UserId sender, string cid) => RecentInbox.ReceivedWith(sender, cid);
 
     public bool IsRecalledSeq(long seq) => RecalledSeqs.Contains(seq);
 
@@ -79,7 +81,7 @@ public sealed partial record UserState
     public Decision Decide(SendDirect cmd, bool busy)
     {
         var recipient = cmd.RecipientId;
-        var resent = ResentBySelf(cmd.Cid);
+        var resent = ResentBySelf(cmd);
         if (Exists && Blocked.Contains(recipient) && resent is null)
             return RefuseDirect(cmd, "blocked", $"you have blocked user {recipient}; unblock them to message them");
         if (!Exists) return RefuseDirect(cmd, RefusalCodes.Refused, $"user {Id} does not exist");
@@ -97,7 +99,7 @@ public sealed partial record UserState
         if (Blocked.Contains(cmd.SenderId) && resent is null)
             return Decision.Reply(new IncomingDirectRefused(Id, cmd.SenderId, cmd.Correlation, "blocked", $"user {Id} has blocked you"));
         if (!Exists) return Decision.Reply(new IncomingDirectRefused(Id, cmd.SenderId, cmd.Correlation, RefusalCodes.NotFound, $"user {Id} does not exist"));
-        if (resent is not null) return Decision.Reply(new IncomingDirectStored(Id, cmd.SenderId, cmd.Correlation, resent.Seq, resent.MessageId, resent.At));
+        if (resent is { } stored) return Decision.Reply(new IncomingDirectStored(Id, cmd.SenderId, cmd.Correlation, stored.Seq, stored.MessageId, stored.At));
         var message = NextInboxMessage(cmd.SenderId, Id, cmd.Payload, cmd.At, cmd.MessageId, cmd.Cid);
         return Decision.Store(new DirectMessageStored(message), new IncomingDirectStored(Id, cmd.SenderId, cmd.Correlation, message.Seq, message.MessageId, message.At));
     }
@@ -108,7 +110,7 @@ public sealed partial record UserState
     /// </summary>
     public Decision Decide(IncomingDirectStored stored, SendDirect send)
     {
-        if (ResentBySelf(send.Cid) is { } existing) return Decision.Reply(new DirectAccepted(send.ReplyTag, existing));
+        if (ResentBySelf(send) is { } existing) return Decision.Reply(new DirectAccepted(send.ReplyTag, existing));
         var message = NextInboxMessage(Id, send.RecipientId, send.Payload, stored.At, stored.MessageId, send.Cid);
         return Decision.Store(new DirectMessageStored(message), new DirectAccepted(send.ReplyTag, message));
     }
@@ -125,27 +127,26 @@ public sealed partial record UserState
     public Decision Decide(RecallDirect cmd, DateTimeOffset now)
     {
         if (!Exists) return RefuseRecall(cmd, "unknown-user", $"user {Id} does not exist");
-        var message = RecentInbox.FirstOrDefault(m => m.Seq == cmd.Seq);
-        if (message is null)
+        if (RecentInbox.BySeq(cmd.Seq) is not { } message)
         {
             return cmd.Seq > InboxSeq || cmd.Seq <= 0
                 ? RefuseRecall(cmd, "no-such-message", $"your inbox has no message {cmd.Seq}")
                 : RefuseRecall(cmd, "recall-expired", "the message is too old to recall");
         }
-        if (message.SenderId != Id) return RefuseRecall(cmd, "not-yours", "you can only recall your own messages");
+        if (!message.Outgoing) return RefuseRecall(cmd, "not-yours", "you can only recall your own messages");
         var notice = new MessageRecalled(ConversationId.With(Id), message.Seq, message.MessageId);
         if (IsRecalledSeq(message.Seq)) return Decision.Reply(notice);
         if (now - message.At > RecallWindow) return RefuseRecall(cmd, "recall-expired", $"messages can be recalled for {RecallWindow.TotalMinutes:0} minutes");
         return Decision.Store(new DirectMessageRecalled(message.Seq, message.MessageId, now), notice)
-            .Send(new RecallIncoming(message.RecipientId, Id, message.MessageId));
+            .Send(new RecallIncoming(message.Peer, Id, message.MessageId));
     }
 
     /// <summary>From the sender's entity: recall the incoming copy; its notice is pushed to this user's sockets.</summary>
     public Decision Decide(RecallIncoming cmd, DateTimeOffset now)
     {
-        var copy = RecentInbox.FirstOrDefault(m => m.MessageId == cmd.MessageId && m.SenderId == cmd.SenderId);
-        if (copy is null || IsRecalledSeq(copy.Seq)) return Decision.Ignore;
-        return Decision.Store(new DirectMessageRecalled(copy.Seq, copy.MessageId, now), new MessageRecalled(ConversationId.With(Id), copy.Seq, copy.MessageId));
+        var copy = RecentInbox.LastWhere(m => m.MessageId == cmd.MessageId && !m.Outgoing && m.Peer == cmd.SenderId);
+        if (copy is not { } incoming || IsRecalledSeq(incoming.Seq)) return Decision.Ignore;
+        return Decision.Store(new DirectMessageRecalled(incoming.Seq, incoming.MessageId, now), new MessageRecalled(ConversationId.With(Id), incoming.Seq, incoming.MessageId));
     }
 
     private static Decision RefuseDirect(SendDirect cmd, string code, string reason) => Decision.Reply(new ChatRefused(cmd.ReplyTag, code, reason, cmd.Cid));
@@ -153,18 +154,12 @@ public sealed partial record UserState
     private static Decision RefuseRecall(RecallDirect cmd, string code, string reason) => Decision.Reply(new ConversationRefused(code, reason, cmd.Cid));
 
     /// <summary>One copy of the state per stored message (this runs for every 1:1 message on both sides).</summary>
-    private UserState AppendInbox(DirectMessage m)
+    private UserState AppendInbox(DirectMessage m) => this with
     {
-        var own = m.SenderId == Id;
-        return this with
-        {
-            InboxSeq = m.Seq,
-            RecentInbox = RecentInbox.Add(m),
-            Peers = PeersWith(m),
-            SentByCid = own && m.Cid.Length > 0 ? SentByCid.Add(m.Cid, m) : SentByCid,
-            ReceivedByCid = !own && m.Cid.Length > 0 ? ReceivedByCid.Add((m.SenderId, m.Cid), m) : ReceivedByCid,
-        };
-    }
+        InboxSeq = m.Seq,
+        RecentInbox = RecentInbox.Add(InboxEntry.Of(m, Id)),
+        Peers = PeersWith(m),
+    };
 
     private UserState ApplyRecall(DirectMessageRecalled r) => IsRecalledSeq(r.Seq) ? this : this with
     {
