@@ -66,17 +66,33 @@ public static class JsonFrames
         return new FrameError(error, clientRef, clientId);
     }
 
-    /// <summary>Writes one JSON object with <paramref name="fields"/> into a right-sized array.</summary>
-    public static byte[] Write(int sizeHint, Action<Utf8JsonWriter> fields)
+    /// <summary>A writer kept per thread that buffers at most this many bytes; one that grew past it is let go.</summary>
+    private const int KeptWriterBytes = 16 * 1024;
+
+    [ThreadStatic]
+    private static FrameWriter? t_writer;
+
+    /// <summary>
+    /// Writes one JSON object with <paramref name="fields"/> into a right-sized array. The buffer and the
+    /// <see cref="Utf8JsonWriter"/> are the thread's, reused: every pushed or acknowledged message is one frame, and a
+    /// fresh pair cost ~600 bytes of garbage per frame (docs/BENCHMARKS.md, issue 14). A write nested in
+    /// <paramref name="fields"/> finds none kept and makes its own.
+    /// </summary>
+    public static byte[] Write(Action<Utf8JsonWriter> fields)
     {
-        var buffer = new ArrayBufferWriter<byte>(sizeHint);
-        using (var w = new Utf8JsonWriter(buffer))
+        var frame = t_writer ?? new FrameWriter();
+        t_writer = null;
+        frame.Writer.WriteStartObject();
+        fields(frame.Writer);
+        frame.Writer.WriteEndObject();
+        frame.Writer.Flush();
+        var bytes = frame.Buffer.WrittenSpan.ToArray();
+        if (frame.Buffer.Capacity <= KeptWriterBytes)
         {
-            w.WriteStartObject();
-            fields(w);
-            w.WriteEndObject();
+            frame.Reset();
+            t_writer = frame;
         }
-        return buffer.WrittenSpan.ToArray();
+        return bytes;
     }
 
     public static bool? ReadBool(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
@@ -144,5 +160,24 @@ public static class JsonFrames
             // Whatever was found before the frame broke off is still the client's reference.
         }
         return (clientRef, cid.Length <= 64 ? cid : "");
+    }
+}
+
+/// <summary>A reusable buffer and JSON writer for <see cref="JsonFrames.Write"/>.</summary>
+internal sealed class FrameWriter
+{
+    public FrameWriter()
+    {
+        Writer = new Utf8JsonWriter(Buffer);
+    }
+
+    public ArrayBufferWriter<byte> Buffer { get; } = new(256);
+
+    public Utf8JsonWriter Writer { get; }
+
+    public void Reset()
+    {
+        Buffer.ResetWrittenCount();
+        Writer.Reset(Buffer);
     }
 }

@@ -30,7 +30,7 @@ public static class Seed000Frames
     public static byte[] EncodeError(string code, string message, long clientRef)
     {
         ChatMetrics.Refusal(code); // every socket refusal passes here
-        return JsonFrames.Write(128, w =>
+        return JsonFrames.Write(w =>
         {
             w.WriteString("type", "error");
             w.WriteString("code", code);
@@ -40,7 +40,7 @@ public static class Seed000Frames
     }
 
     private static byte[] Encode(long id, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
-        JsonFrames.Write(128 + p.TextLength * 3, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteNumber("id", id);
             WriteMessageBody(w, userId, cmd, dstId, p, at);

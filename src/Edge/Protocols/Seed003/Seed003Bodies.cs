@@ -230,7 +230,7 @@ public static class Seed003Bodies
 
     /// <summary>A <c>/chat</c> payload with no seed-003 shape, as the seed-000 fields in JSON (empty ones left out).</summary>
     private static string SeedJson(ChatPayload p) =>
-        System.Text.Encoding.UTF8.GetString(JsonFrames.Write(64 + p.TextLength * 3, w =>
+        System.Text.Encoding.UTF8.GetString(JsonFrames.Write(w =>
         {
             w.WriteNumber("media", p.Media);
             if (p.Content.Length > 0) w.WriteString("content", p.Content);

@@ -11,7 +11,7 @@ using AkkaChat.Edge.Protocols.Seed000;
 public static partial class V2Frames
 {
     public static byte[] EncodeRead(ConversationId conversation, long seq, long unread) =>
-        JsonFrames.Write(96, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "read");
             w.WriteString("conv", conversation.ToString());
@@ -20,7 +20,7 @@ public static partial class V2Frames
         });
 
     public static byte[] EncodeFlags(ConversationId conversation, bool pinned, bool muted) =>
-        JsonFrames.Write(96, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "flags");
             w.WriteString("conv", conversation.ToString());
@@ -29,7 +29,7 @@ public static partial class V2Frames
         });
 
     public static byte[] EncodeReceipt(UserId reader, long messageId, DateTimeOffset readAt) =>
-        JsonFrames.Write(128, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "receipt");
             w.WriteString("conv", ConversationId.With(reader).ToString());
@@ -39,7 +39,7 @@ public static partial class V2Frames
         });
 
     public static byte[] EncodeTyping(ConversationId conversation, UserId from) =>
-        JsonFrames.Write(80, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "typing");
             w.WriteString("conv", conversation.ToString());
@@ -47,7 +47,7 @@ public static partial class V2Frames
         });
 
     public static byte[] EncodePresence(UserId friend, bool online) =>
-        JsonFrames.Write(80, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "presence");
             w.WriteNumber("userid", friend.Value);
@@ -55,7 +55,7 @@ public static partial class V2Frames
         });
 
     public static byte[] EncodeRecalled(string stream, long seq, long messageId) =>
-        JsonFrames.Write(96, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "recalled");
             w.WriteString("stream", stream);
@@ -65,7 +65,7 @@ public static partial class V2Frames
 
     /// <summary><c>{"type":"history","conv":…,"messages":[…],"more":…,"before":…}</c>: oldest first; recalled messages carry no content.</summary>
     public static byte[] EncodeHistory(string conversation, IEnumerable<byte[]> messages, bool more, long nextBefore) =>
-        JsonFrames.Write(4096, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "history");
             w.WriteString("conv", conversation);
@@ -87,7 +87,7 @@ public static partial class V2Frames
     public sealed record ConversationItem(ConversationId Conversation, string Name, string Avatar, byte[]? Last, DateTimeOffset LastAt, long Unread, bool Pinned, bool Muted);
 
     public static byte[] EncodeConversations(int total, IEnumerable<ConversationItem> items) =>
-        JsonFrames.Write(4096, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "conversations");
             w.WriteNumber("total", total);
@@ -110,7 +110,7 @@ public static partial class V2Frames
         });
 
     private static byte[] EncodeRecalledMessage(string stream, long seq, long messageId, long userId, int cmd, long dstId, DateTimeOffset at) =>
-        JsonFrames.Write(160, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "msg");
             w.WriteString("stream", stream);

@@ -26,7 +26,7 @@ public static partial class V2Frames
 
     /// <summary><c>{"type":"ack","cid":…,"stream":…,"seq":…,"mid":…,"createat":…}</c>: the message is durably stored.</summary>
     public static byte[] EncodeAck(string cid, string stream, long seq, long messageId, DateTimeOffset at) =>
-        JsonFrames.Write(160, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "ack");
             w.WriteString("cid", cid);
@@ -38,7 +38,7 @@ public static partial class V2Frames
 
     /// <summary><c>{"type":"synced","inbox":…,"rooms":{…}}</c>: every stream is caught up to these; live traffic follows.</summary>
     public static byte[] EncodeSynced(long inbox, IEnumerable<KeyValuePair<RoomId, long>> rooms) =>
-        JsonFrames.Write(64, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "synced");
             w.WriteNumber("inbox", inbox);
@@ -50,7 +50,7 @@ public static partial class V2Frames
     public static byte[] EncodeError(string code, string message, string cid = "", string stream = "")
     {
         ChatMetrics.Refusal(code); // every socket refusal passes here
-        return JsonFrames.Write(128, w =>
+        return JsonFrames.Write(w =>
         {
             w.WriteString("type", "error");
             w.WriteString("code", code);
@@ -60,10 +60,10 @@ public static partial class V2Frames
         });
     }
 
-    public static readonly byte[] Pong = JsonFrames.Write(16, w => w.WriteString("type", "pong"));
+    public static readonly byte[] Pong = JsonFrames.Write(w => w.WriteString("type", "pong"));
 
     private static byte[] EncodeMessage(string stream, long seq, long messageId, string cid, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
-        JsonFrames.Write(192 + p.TextLength * 3, w =>
+        JsonFrames.Write(w =>
         {
             w.WriteString("type", "msg");
             w.WriteString("stream", stream);
