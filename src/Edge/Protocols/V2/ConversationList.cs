@@ -19,7 +19,7 @@ public static class ConversationList
     {
         var page = await PageAsync(users, rooms, user, offset, limit, timeout);
         return V2Frames.EncodeConversations(page.Total, page.Items.Select(e => new V2Frames.ConversationItem(e.Conversation, e.Name, e.Avatar,
-            e.LastDirect is { } d ? V2Frames.EncodeDirectForHistory(user, d, e.LastRecalled) : e.LastRoom is { } r ? V2Frames.EncodeRoomForHistory(r, e.LastRecalled) : null,
+            e.LastDirect is { } d ? V2Frames.EncodeDirectForHistory(Streams.Inbox(user), d, e.LastRecalled) : e.LastRoom is { } r ? V2Frames.EncodeRoomForHistory(r, e.LastRecalled) : null,
             e.LastAt, e.Unread, e.Pinned, e.Muted)));
     }
 

@@ -41,7 +41,7 @@ public sealed partial class V2Connection
                 foreach (var friend in o.Friends) Send(V2Frames.EncodePresence(friend, online: true));
                 return true;
             case MessageRecalled r:
-                OnRecalled(Streams.Inbox(User), null, r.Seq, r.MessageId);
+                OnRecalled(_inboxStream, null, r.Seq, r.MessageId);
                 return true;
             case RoomRecallPublished r:
                 if (_memberRooms.Contains(r.RoomId)) OnRecalled(Streams.Room(r.RoomId), r.RoomId, r.Seq, r.MessageId);
@@ -155,7 +155,7 @@ public sealed partial class V2Connection
     private void Recall(V2Frame frame)
     {
         if (RequireSeq(frame) is not { } seq) return;
-        if (frame.Stream == Streams.Inbox(User))
+        if (frame.Stream == _inboxStream)
         {
             Topology.Users.Tell(new ConversationCommands.RecallDirect(User, seq, frame.Cid, Self));
             return;
@@ -166,7 +166,7 @@ public sealed partial class V2Connection
             else Send(V2Frames.EncodeError("not-member", $"you are not a member of room {room}", frame.Cid));
             return;
         }
-        Send(V2Frames.EncodeError("bad-frame", $"stream must be your inbox ({Streams.Inbox(User)}) or a room (r<id>)", frame.Cid));
+        Send(V2Frames.EncodeError("bad-frame", $"stream must be your inbox ({_inboxStream}) or a room (r<id>)", frame.Cid));
     }
 
     private void History(V2Frame frame)
@@ -197,7 +197,8 @@ public sealed partial class V2Connection
             }
             var inboxHead = await users.Ask<JournalHead>(new GetJournalHead(user), QueryTimeout);
             var inbox = await log.InboxHistoryAsync(user, conversation.Peer!.Value, inboxHead.SequenceNr, before, (int)limit, materializer);
-            return V2Frames.EncodeHistory(name, inbox.Messages.Select(m => V2Frames.EncodeDirectForHistory(user, m, inbox.Recalled.Contains(m.MessageId))), inbox.More, inbox.NextBefore);
+            var stream = Streams.Inbox(user);
+            return V2Frames.EncodeHistory(name, inbox.Messages.Select(m => V2Frames.EncodeDirectForHistory(stream, m, inbox.Recalled.Contains(m.MessageId))), inbox.More, inbox.NextBefore);
         });
     }
 

@@ -27,6 +27,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
     public const int MaxCidLength = 64;
 
     private readonly MessageLog _log;
+    private readonly string _inboxStream; // this user's inbox stream name, named in every inbox frame
     private readonly HashSet<RoomId> _memberRooms = [];
     private readonly Dictionary<RoomId, StreamCursor> _rooms = [];
     private readonly HashSet<string> _awaitingFirstCatchUp = [];
@@ -47,6 +48,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
         : base(user, session, topology, fanout, limits)
     {
         _log = log;
+        _inboxStream = Streams.Inbox(user);
     }
 
     public IStash Stash { get; set; } = null!;
@@ -112,7 +114,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
                 break;
             case DirectAccepted a:
                 _unansweredDirect.Remove(a.Message.Cid);
-                Send(V2Frames.EncodeAck(a.Message.Cid, Streams.Inbox(User), a.Message.Seq, a.Message.MessageId, a.Message.At));
+                Send(V2Frames.EncodeAck(a.Message.Cid, _inboxStream, a.Message.Seq, a.Message.MessageId, a.Message.At));
                 OnLiveInbox(a.Message); // the entity pushes to our other sockets; this one learns of its own copy here
                 break;
             case RoomAccepted a:
@@ -183,7 +185,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
         if (_inbox is null) _inboxRecalls = connected.InboxRecalls;
         // Registered again after the entity moved or restarted: pushes sent meanwhile are lost, read them back; sends it
         // had not answered are sent again (empty on the first registration: sends wait in the stash until then).
-        if (_inbox is not null && _inbox.BeginCatchUp()) StartCatchUp(Streams.Inbox(User), null);
+        if (_inbox is not null && _inbox.BeginCatchUp()) StartCatchUp(_inboxStream, null);
         foreach (var send in _unansweredDirect.Values) Topology.Users.Tell(send);
         foreach (var room in connected.Rooms)
         {
@@ -280,7 +282,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
         }
         if (inbox > _inboxHead)
         {
-            Send(V2Frames.EncodeError("cursor-ahead", $"inbox cursor {inbox} is ahead of the stream ({_inboxHead})", stream: Streams.Inbox(User)));
+            Send(V2Frames.EncodeError("cursor-ahead", $"inbox cursor {inbox} is ahead of the stream ({_inboxHead})", stream: _inboxStream));
             return;
         }
         if (rooms.Keys.FirstOrDefault(r => !_memberRooms.Contains(new RoomId(r))) is var foreign and not 0)
@@ -313,9 +315,9 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
         _inbox = new StreamCursor(sync.Inbox);
         _recalledInbox.RemoveWhere(seq => seq <= sync.Inbox);
         // Messages at or below a cursor are the device's already: the recalls it may have missed while away are told first.
-        TellMissedRecalls(Streams.Inbox(User), RecallNote.MissedBy(_inboxRecalls, sync.Inbox));
+        TellMissedRecalls(_inboxStream, RecallNote.MissedBy(_inboxRecalls, sync.Inbox));
         _inboxRecalls = [];
-        StartCatchUp(Streams.Inbox(User), null);
+        StartCatchUp(_inboxStream, null);
         foreach (var (room, recalls) in sync.Heads)
         {
             // A room the client did not name resumes from its head: live traffic only.
@@ -383,7 +385,9 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
     {
         _inboxHead = Math.Max(_inboxHead, message.Seq);
         if (_inbox is null) return;
-        Apply(_inbox.OnLive(message.Seq), () => EncodeInbox(message), Streams.Inbox(User), null);
+        var decision = _inbox.OnLive(message.Seq); // as Apply does, without a closure per message
+        if (decision == CursorDecision.Deliver) Deliver(EncodeInbox(message), ChatMeter.Direct);
+        else if (decision == CursorDecision.StartCatchUp) StartCatchUp(_inboxStream, null);
     }
 
     private void OnLiveRoom(RoomFrame frame)
@@ -393,7 +397,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
     }
 
     /// <summary>A message of the inbox as this socket sends it now: whole, or as a recalled slot (the sequence stays gap-free).</summary>
-    private byte[] EncodeInbox(DirectMessage m) => V2Frames.EncodeDirectForHistory(User, m, _recalledInbox.Contains(m.Seq));
+    private byte[] EncodeInbox(DirectMessage m) => V2Frames.EncodeDirectForHistory(_inboxStream, m, _recalledInbox.Contains(m.Seq));
 
     private byte[] EncodeRoom(RoomMessage m) => V2Frames.EncodeRoomForHistory(m, IsRecalled(m));
 

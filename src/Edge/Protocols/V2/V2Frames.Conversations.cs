@@ -77,8 +77,9 @@ public static partial class V2Frames
         });
 
     /// <summary>A stored message as history shows it: the msg frame, or, when recalled, only who sent what when.</summary>
-    public static byte[] EncodeDirectForHistory(UserId owner, DirectMessage m, bool recalled) =>
-        recalled ? EncodeRecalledMessage(Streams.Inbox(owner), m.Seq, m.MessageId, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.At) : EncodeDirect(owner, m);
+    /// <param name="inboxStream">The owner's inbox stream (<see cref="Streams.Inbox"/>).</param>
+    public static byte[] EncodeDirectForHistory(string inboxStream, DirectMessage m, bool recalled) =>
+        recalled ? EncodeRecalledMessage(inboxStream, m.Seq, m.MessageId, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.At) : EncodeDirect(inboxStream, m);
 
     public static byte[] EncodeRoomForHistory(RoomMessage m, bool recalled) =>
         recalled ? EncodeRecalledMessage(Streams.Room(m.RoomId), m.Seq, m.MessageId, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.At) : EncodeRoom(m);

@@ -18,8 +18,9 @@ public static class Streams
 /// <summary>Server-to-client frames of protocol v2 (docs/PROTOCOL.md §3). Every frame has a <c>type</c>.</summary>
 public static partial class V2Frames
 {
-    public static byte[] EncodeDirect(UserId streamOwner, DirectMessage m) =>
-        EncodeMessage(Streams.Inbox(streamOwner), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
+    /// <param name="inboxStream">The owner's inbox stream (<see cref="Streams.Inbox"/>).</param>
+    public static byte[] EncodeDirect(string inboxStream, DirectMessage m) =>
+        EncodeMessage(inboxStream, m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
 
     public static byte[] EncodeRoom(RoomMessage m) =>
         EncodeMessage(Streams.Room(m.RoomId), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At);
