@@ -79,35 +79,29 @@ public sealed partial record UserState : IEntityState<UserState>
     private static Decision Settle(bool pending, IChatEvent settled, UserWait wait, object reply) =>
         (pending ? Decision.Store(settled) : Decision.Ignore).Answer(wait, reply);
 
-    private static UserState FromSnapshot(UserSnapshot s)
+    private static UserState FromSnapshot(UserSnapshot s) => Empty with
     {
-        var state = Empty with
-        {
-            Exists = true,
-            Id = s.UserId,
-            Mobile = s.Mobile,
-            Profile = s.Profile,
-            CreatedAt = s.CreatedAt,
-            Friends = ImmutableSortedSet.CreateRange(UserIdOrder.Instance, s.Friends),
-            PendingFriends = [.. s.PendingFriends],
-            Rooms = ImmutableSortedSet.CreateRange(RoomIdOrder.Instance, s.Rooms),
-            OwnedRooms = [.. s.OwnedRooms],
-            PendingRooms = s.PendingRooms.ToImmutableDictionary(p => p.RoomId),
-            InboxSeq = s.InboxSeq,
-            DeliveredThrough = s.DeliveredThrough,
-            RoomMarks = s.RoomMarks.ToImmutableDictionary(),
-            SessionGeneration = s.SessionGeneration,
-        };
-        return state with
-        {
-            RecentInbox = InboxWindow.Of(s.RecentInbox, RecentInboxCapacity),
-            Peers = s.Peers.ToImmutableDictionary(),
-            RoomReads = s.RoomReads.ToImmutableDictionary(),
-            Flags = s.Flags.ToImmutableDictionary(),
-            RecalledSeqs = [.. s.RecalledSeqs, .. RecalledInRecent(s.RecentInbox, s.RecalledMessages)],
-            RecentRecalls = [.. s.RecentRecalls],
-        };
-    }
+        Exists = true,
+        Id = s.UserId,
+        Mobile = s.Mobile,
+        Profile = s.Profile,
+        CreatedAt = s.CreatedAt,
+        Friends = ImmutableSortedSet.CreateRange(UserIdOrder.Instance, s.Friends),
+        PendingFriends = [.. s.PendingFriends],
+        Rooms = ImmutableSortedSet.CreateRange(RoomIdOrder.Instance, s.Rooms),
+        OwnedRooms = [.. s.OwnedRooms],
+        PendingRooms = s.PendingRooms.ToImmutableDictionary(p => p.RoomId),
+        InboxSeq = s.InboxSeq,
+        DeliveredThrough = s.DeliveredThrough,
+        RoomMarks = s.RoomMarks.ToImmutableDictionary(),
+        SessionGeneration = s.SessionGeneration,
+        RecentInbox = InboxWindow.Of(s.RecentInbox, RecentInboxCapacity),
+        Peers = s.Peers.ToImmutableDictionary(),
+        RoomReads = s.RoomReads.ToImmutableDictionary(),
+        Flags = s.Flags.ToImmutableDictionary(),
+        RecalledSeqs = [.. s.RecalledSeqs, .. RecalledInRecent(s.RecentInbox, s.RecalledMessages)],
+        RecentRecalls = [.. s.RecentRecalls],
+    };
 
     /// <summary>Snapshots written before <see cref="RecalledSeqs"/> named recalls by message id, only within the recent inbox.</summary>
     private static IEnumerable<long> RecalledInRecent(IReadOnlyList<InboxEntry> recent, IReadOnlyList<long> recalledIds)
