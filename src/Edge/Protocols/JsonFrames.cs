@@ -78,12 +78,18 @@ public static class JsonFrames
     /// fresh pair cost ~600 bytes of garbage per frame (docs/BENCHMARKS.md, issue 14). A write nested in
     /// <paramref name="fields"/> finds none kept and makes its own.
     /// </summary>
-    public static byte[] Write(Action<Utf8JsonWriter> fields)
+    public static byte[] Write(Action<Utf8JsonWriter> fields) => Write(fields, static (Utf8JsonWriter w, in Action<Utf8JsonWriter> f) => f(w));
+
+    /// <summary>
+    /// <see cref="Write(Action{Utf8JsonWriter})"/> for the frames of every message (<c>msg</c>, <c>ack</c>): a static
+    /// <paramref name="fields"/> reads its values from <paramref name="values"/>, so no closure is made per frame.
+    /// </summary>
+    public static byte[] Write<TValues>(in TValues values, FrameFields<TValues> fields)
     {
         var frame = t_writer ?? new FrameWriter();
         t_writer = null;
         frame.Writer.WriteStartObject();
-        fields(frame.Writer);
+        fields(frame.Writer, values);
         frame.Writer.WriteEndObject();
         frame.Writer.Flush();
         var bytes = frame.Buffer.WrittenSpan.ToArray();
@@ -93,6 +99,14 @@ public static class JsonFrames
             t_writer = frame;
         }
         return bytes;
+    }
+
+    /// <summary>Writes a 64-bit id as a JSON string (ids exceed what JSON numbers keep exactly), without a string of it.</summary>
+    public static void WriteId(Utf8JsonWriter w, string name, long id)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        id.TryFormat(digits, out var length, default, System.Globalization.CultureInfo.InvariantCulture);
+        w.WriteString(name, digits[..length]);
     }
 
     public static bool? ReadBool(ref Utf8JsonReader reader, string? name) => reader.TokenType switch
@@ -163,7 +177,10 @@ public static class JsonFrames
     }
 }
 
-/// <summary>A reusable buffer and JSON writer for <see cref="JsonFrames.Write"/>.</summary>
+/// <summary>Writes a frame's fields from <paramref name="values"/> (<see cref="JsonFrames.Write{TValues}"/>).</summary>
+public delegate void FrameFields<TValues>(Utf8JsonWriter writer, in TValues values);
+
+/// <summary>A reusable buffer and JSON writer for <see cref="JsonFrames.Write{TValues}"/>.</summary>
 internal sealed class FrameWriter
 {
     public FrameWriter()

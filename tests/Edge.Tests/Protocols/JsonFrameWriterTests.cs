@@ -30,5 +30,12 @@ public sealed class JsonFrameWriterTests
         Assert.Equal("""{"c":3}""", Text(JsonFrames.Write(w => w.WriteNumber("c", 3))));
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(4_611_686_018_427_387_904L)]
+    [InlineData(long.MaxValue)]
+    public void An_id_is_written_as_its_decimal_string(long id) =>
+        Assert.Equal($"{{\"mid\":\"{id}\"}}", Text(JsonFrames.Write(w => JsonFrames.WriteId(w, "mid", id))));
+
     private static string Text(byte[] frame) => Encoding.UTF8.GetString(frame);
 }

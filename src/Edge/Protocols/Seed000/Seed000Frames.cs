@@ -40,10 +40,10 @@ public static class Seed000Frames
     }
 
     private static byte[] Encode(long id, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
-        JsonFrames.Write(w =>
+        JsonFrames.Write((id, userId, cmd, dstId, p, at), static (Utf8JsonWriter w, in (long Id, long UserId, int Cmd, long DstId, ChatPayload Payload, DateTimeOffset At) m) =>
         {
-            w.WriteNumber("id", id);
-            WriteMessageBody(w, userId, cmd, dstId, p, at);
+            w.WriteNumber("id", m.Id);
+            WriteMessageBody(w, m.UserId, m.Cmd, m.DstId, m.Payload, m.At);
         });
 
     /// <summary>The seed-000 message fields, empty ones left out, plus the server time.</summary>

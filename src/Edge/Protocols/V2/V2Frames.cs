@@ -27,14 +27,14 @@ public static partial class V2Frames
 
     /// <summary><c>{"type":"ack","cid":…,"stream":…,"seq":…,"mid":…,"createat":…}</c>: the message is durably stored.</summary>
     public static byte[] EncodeAck(string cid, string stream, long seq, long messageId, DateTimeOffset at) =>
-        JsonFrames.Write(w =>
+        JsonFrames.Write((cid, stream, seq, messageId, at), static (Utf8JsonWriter w, in (string Cid, string Stream, long Seq, long MessageId, DateTimeOffset At) a) =>
         {
             w.WriteString("type", "ack");
-            w.WriteString("cid", cid);
-            w.WriteString("stream", stream);
-            w.WriteNumber("seq", seq);
-            w.WriteString("mid", messageId.ToString(CultureInfo.InvariantCulture));
-            w.WriteNumber("createat", at.ToUnixTimeMilliseconds());
+            w.WriteString("cid", a.Cid);
+            w.WriteString("stream", a.Stream);
+            w.WriteNumber("seq", a.Seq);
+            JsonFrames.WriteId(w, "mid", a.MessageId);
+            w.WriteNumber("createat", a.At.ToUnixTimeMilliseconds());
         });
 
     /// <summary><c>{"type":"synced","inbox":…,"rooms":{…}}</c>: every stream is caught up to these; live traffic follows.</summary>
@@ -64,13 +64,15 @@ public static partial class V2Frames
     public static readonly byte[] Pong = JsonFrames.Write(w => w.WriteString("type", "pong"));
 
     private static byte[] EncodeMessage(string stream, long seq, long messageId, string cid, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
-        JsonFrames.Write(w =>
+        JsonFrames.Write(new MessageValues(stream, seq, messageId, cid, userId, cmd, dstId, p, at), static (Utf8JsonWriter w, in MessageValues m) =>
         {
             w.WriteString("type", "msg");
-            w.WriteString("stream", stream);
-            w.WriteNumber("seq", seq);
-            w.WriteString("mid", messageId.ToString(CultureInfo.InvariantCulture));
-            if (cid.Length > 0) w.WriteString("cid", cid);
-            Seed000Frames.WriteMessageBody(w, userId, cmd, dstId, p, at);
+            w.WriteString("stream", m.Stream);
+            w.WriteNumber("seq", m.Seq);
+            JsonFrames.WriteId(w, "mid", m.MessageId);
+            if (m.Cid.Length > 0) w.WriteString("cid", m.Cid);
+            Seed000Frames.WriteMessageBody(w, m.UserId, m.Cmd, m.DstId, m.Payload, m.At);
         });
+
+    private readonly record struct MessageValues(string Stream, long Seq, long MessageId, string Cid, long UserId, int Cmd, long DstId, ChatPayload Payload, DateTimeOffset At);
 }
