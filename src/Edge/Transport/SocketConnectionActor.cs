@@ -79,7 +79,8 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Handles the endings (socket closed, node stopping, sessions revoked) and re-registration after the user entity moved; every
+    /// Handles the endings (socket closed, node stopping, sessions revoked), re-registration after the user entity moved and
+    /// the acknowledgements a journal read (<see cref="ReadJournal"/>) waits for before its first element; every
     /// behavior passes what it does not handle itself here. False when <paramref name="message"/> is none of these.
     /// </summary>
     protected bool HandleLifecycle(object message)
@@ -108,6 +109,12 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
             case OperatorKick kick:
                 CloseAndStop(WebSocketCloseStatus.PolicyViolation, kick.Reason);
                 return true;
+            case CatchUpStarted:
+                AckWhenRoom(Sender); // a journal read (ReadJournal) asks for its first element
+                return true;
+            case RetryAck r:
+                AckWhenRoom(r.Stage);
+                return true;
             default:
                 return false;
         }
@@ -128,8 +135,8 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     protected void TellUser(object command) => (_entity ?? Topology.Users).Tell(command);
 
     /// <summary>
-    /// Streams a journal read into this actor: <see cref="CatchUpStarted"/>, then each element (its sender the stage, to be
-    /// acknowledged with <see cref="AckWhenRoom"/> before the next comes), then <see cref="CatchUpDone"/> or
+    /// Streams a journal read into this actor: each element (its sender the stage, to be acknowledged with
+    /// <see cref="AckWhenRoom"/> before the next comes; the first is asked for in <see cref="HandleLifecycle"/>), then <see cref="CatchUpDone"/> or
     /// <see cref="CatchUpFailed"/>. One element at a time, so a long backlog is never held in memory.
     /// </summary>
     protected void ReadJournal<T>(Source<T, NotUsed> read, string stream, RoomId? room) where T : class =>
@@ -185,8 +192,8 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
         public static readonly Reconnect Instance = new();
     }
 
-    /// <summary>A journal read of <paramref name="Stream"/> started (<see cref="ReadJournal"/>); acknowledge to get its first element.</summary>
-    protected sealed record CatchUpStarted(string Stream) : INoSerializationVerificationNeeded;
+    /// <summary>A journal read of <paramref name="Stream"/> started (<see cref="ReadJournal"/>); acknowledged here for its first element.</summary>
+    private sealed record CatchUpStarted(string Stream) : INoSerializationVerificationNeeded;
 
     /// <summary>A journal read of <paramref name="Stream"/> reached the journal's end.</summary>
     protected sealed record CatchUpDone(string Stream, RoomId? Room) : INoSerializationVerificationNeeded;
@@ -195,7 +202,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     protected sealed record CatchUpFailed(string Stream, Exception Cause) : INoSerializationVerificationNeeded;
 
     /// <summary>The socket's queue was too full to take more of a read: try acknowledging <paramref name="Stage"/> again.</summary>
-    protected sealed record RetryAck(IActorRef Stage) : INoSerializationVerificationNeeded;
+    private sealed record RetryAck(IActorRef Stage) : INoSerializationVerificationNeeded;
 
     private sealed class CatchUpAck
     {

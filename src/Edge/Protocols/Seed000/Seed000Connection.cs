@@ -70,15 +70,9 @@ public sealed class Seed000Connection : SocketConnectionActor
                 // Never sent once recalled (a seed-000 client cannot be told); what was queued before stays delivered.
                 if (_inboxCursor is null || r.Seq > _inboxCursor.Delivered) _recalledInbox.Add(r.Seq);
                 break;
-            case CatchUpStarted:
-                AckWhenRoom(Sender);
-                break;
             case DirectMessage m:
                 OnCatchUpInbox(m);
                 AckWhenRoom(Sender);
-                break;
-            case RetryAck r:
-                AckWhenRoom(r.Stage);
                 break;
             case CatchUpDone:
                 OnInboxCaughtUp();

@@ -138,9 +138,6 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
                 if (_rooms.TryGetValue(live.RoomId, out var roomCursor) && roomCursor.OnHead(live.Head) == CursorDecision.StartCatchUp) StartCatchUp(Streams.Room(live.RoomId), live.RoomId);
                 break;
 
-            case CatchUpStarted:
-                AckWhenRoom(Sender);
-                break;
             case DirectMessage m:
                 if (_inbox?.OnCatchUp(m.Seq) == CursorDecision.Deliver) Deliver(EncodeInbox(m), ChatMeter.Direct);
                 AckWhenRoom(Sender);
@@ -151,9 +148,6 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
                 break;
             case JoinedRoomRecalls j:
                 OnJoinedRoomRecalls(j);
-                break;
-            case RetryAck r:
-                AckWhenRoom(r.Stage);
                 break;
             case CatchUpDone d:
                 OnCatchUpDone(d.Stream, d.Room);
