@@ -379,15 +379,14 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
     {
         _inboxHead = Math.Max(_inboxHead, message.Seq);
         if (_inbox is null) return;
-        var decision = _inbox.OnLive(message.Seq); // as Apply does, without a closure per message
-        if (decision == CursorDecision.Deliver) Deliver(EncodeInbox(message), ChatMeter.Direct);
-        else if (decision == CursorDecision.StartCatchUp) StartCatchUp(_inboxStream, null);
+        if (Deliverable(_inbox.OnLive(message.Seq), room: null)) Deliver(EncodeInbox(message), ChatMeter.Direct);
     }
 
     private void OnLiveRoom(RoomFrame frame)
     {
         if (!_rooms.TryGetValue(frame.Message.RoomId, out var cursor)) return;
-        Apply(cursor.OnLive(frame.Message.Seq), () => IsRecalled(frame.Message) ? EncodeRoom(frame.Message) : frame.V2, Streams.Room(frame.Message.RoomId), frame.Message.RoomId);
+        var m = frame.Message;
+        if (Deliverable(cursor.OnLive(m.Seq), m.RoomId)) Deliver(IsRecalled(m) ? EncodeRoom(m) : frame.V2, ChatMeter.Room);
     }
 
     /// <summary>A message of the inbox as this socket sends it now: whole, or as a recalled slot (the sequence stays gap-free).</summary>
@@ -410,10 +409,14 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
         Send(V2Frames.EncodeRecalled(stream, seq, messageId));
     }
 
-    private void Apply(CursorDecision decision, Func<ReadOnlyMemory<byte>> encode, string stream, RoomId? room)
+    /// <summary>
+    /// A live message's <paramref name="decision"/> for the inbox or <paramref name="room"/>: true when it is to be sent
+    /// now; a gap starts a catch-up read. The caller encodes only what is sent.
+    /// </summary>
+    private bool Deliverable(CursorDecision decision, RoomId? room)
     {
-        if (decision == CursorDecision.Deliver) Deliver(encode(), room is null ? ChatMeter.Direct : ChatMeter.Room);
-        else if (decision == CursorDecision.StartCatchUp) StartCatchUp(stream, room);
+        if (decision == CursorDecision.StartCatchUp) StartCatchUp(room is { } r ? Streams.Room(r) : _inboxStream, room);
+        return decision == CursorDecision.Deliver;
     }
 
     // ---- outbound ----
