@@ -43,7 +43,9 @@ public static class ClusterMessages
         [typeof(UserReplies.RoomList)] = "YRL",
         [typeof(UserReplies.RoomCreated)] = "YRC",
         [typeof(UserReplies.RoomJoined)] = "YRJ",
-        [typeof(UserReplies.Connected)] = "YCN",
+        // "YCN" is retired, never reuse: Connected carried the seed-000 backlog itself then; a node of that version would
+        // read this shape's BacklogAfter as missing (a whole-inbox replay) instead of failing to read it.
+        [typeof(UserReplies.Connected)] = "YCB",
         [typeof(UserReplies.DisconnectRecorded)] = "YD",
         [typeof(UserReplies.IncomingDirectStored)] = "YIS",
         [typeof(ConnectionPushes.PushDirect)] = "PD",

@@ -98,6 +98,22 @@ public sealed class ClusterMessageSerializerSpec : TestKit
         Assert.Empty(misrouted);
     }
 
+    /// <summary>
+    /// Bodies are maps keyed by property name, so a node of the previous version reads a changed record without an error:
+    /// a renamed or retyped property silently as its default. Such a change needs a new manifest (the old one retired,
+    /// as in <see cref="ClusterMessages"/>); a property added that older nodes may ignore only needs the file updated.
+    /// </summary>
+    [Fact]
+    public void No_registered_message_changed_shape_under_its_manifest()
+    {
+        var actual = ClusterWireShapes.Describe(ClusterMessages.Manifests);
+        var expected = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Serialization", ClusterWireShapes.FileName));
+        if (expected == actual) return;
+        var written = Path.Combine(Path.GetTempPath(), "akkachat-" + ClusterWireShapes.FileName);
+        File.WriteAllText(written, actual);
+        Assert.Fail($"cluster messages changed shape; give a changed record a new manifest, then compare {written} with tests/Persistence.Tests/Serialization/{ClusterWireShapes.FileName} and copy it over");
+    }
+
     [Fact]
     public void Manifests_are_unique_and_at_most_three_characters()
     {
