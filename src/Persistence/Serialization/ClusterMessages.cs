@@ -12,7 +12,9 @@ using AkkaChat.Core.Users;
 /// Every message that may cross nodes (commands through the shard regions, their replies, pushes to connection
 /// actors, fan-out to other nodes), each with the manifest <see cref="ClusterMessageSerializer"/> writes next to it.
 /// A type not listed here has no serializer: sending it to another node fails loudly (see ChatSerialization.Config).
-/// Manifests are never changed or reused, so nodes of adjacent versions keep understanding each other.
+/// A manifest is never reused, and a type's shape changes under its manifest only by properties older nodes may
+/// ignore, so nodes of adjacent versions keep understanding each other; a type that changes otherwise gets a new
+/// manifest and the old one is retired (cluster-wire-shapes.txt in the tests pins every shape).
 /// </summary>
 public static class ClusterMessages
 {
@@ -43,8 +45,9 @@ public static class ClusterMessages
         [typeof(UserReplies.RoomList)] = "YRL",
         [typeof(UserReplies.RoomCreated)] = "YRC",
         [typeof(UserReplies.RoomJoined)] = "YRJ",
-        // "YCN" is retired, never reuse: Connected carried the seed-000 backlog itself then; a node of that version would
-        // read this shape's BacklogAfter as missing (a whole-inbox replay) instead of failing to read it.
+        // "YCN" is retired, never reuse: Connected carried the seed-000 backlog itself then. Across that version and this
+        // one it would be misread (an old reply read here has BacklogAfter 0, a whole-inbox replay; a new one read there
+        // has no backlog) instead of failing to read.
         [typeof(UserReplies.Connected)] = "YCB",
         [typeof(UserReplies.DisconnectRecorded)] = "YD",
         [typeof(UserReplies.IncomingDirectStored)] = "YIS",
