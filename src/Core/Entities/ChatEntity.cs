@@ -110,6 +110,16 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     /// <summary>Whether anyone waits for an answer this entity owes once another entity confirms.</summary>
     protected bool HasWaiters => _waiters.Count > 0;
 
+    /// <summary>Answers everyone who waits with <paramref name="reply"/> now, instead of when the other entity confirms.</summary>
+    protected void AnswerAllWaiters(object reply)
+    {
+        foreach (var waiters in _waiters.Values)
+        {
+            foreach (var waiter in waiters) waiter.Tell(reply, Self);
+        }
+        _waiters.Clear();
+    }
+
     /// <summary>
     /// Interprets <paramref name="decision"/>: a refusal or a bare reply is answered now; otherwise all its events are
     /// persisted (one write), each applied, and then, once, <paramref name="replyTo"/> is answered (or made to wait),

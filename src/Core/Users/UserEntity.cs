@@ -36,7 +36,16 @@ public sealed partial class UserEntity : ChatEntity<UserState>
 
     protected override void OnRecovered() => _deliveredThrough = State.DeliveredThrough;
 
-    protected override void BeforeStop() => Execute(State.DecideDeliveredThrough(_deliveredThrough), ActorRefs.Nobody);
+    /// <summary>
+    /// Stores the delivery cursor. Whoever waits for a saga step (a friendship, a friend request, a room link) is told
+    /// now that it finishes on the entity's next node: the step is stored and sent again from there, and the entity it
+    /// waits on may be in the very shard being handed off, so waiting for it would hold the hand-off until it times out.
+    /// </summary>
+    protected override void BeforeStop()
+    {
+        AnswerAllWaiters(new Refused(RefusalCodes.Busy, "this user is moving to another node; the request finishes there, ask again to see it done"));
+        Execute(State.DecideDeliveredThrough(_deliveredThrough), ActorRefs.Nobody);
+    }
 
     /// <summary>Runs <paramref name="decision"/>; once stored, its reply goes to every socket of the user instead of one asker.</summary>
     private void ExecuteForSockets(Decision decision, IActorRef asker, Action? after = null)

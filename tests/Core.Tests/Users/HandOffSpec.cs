@@ -11,7 +11,8 @@ using static AkkaChat.Core.Users.UserReplies;
 
 /// <summary>
 /// A shard stops its entities with <see cref="StopInOrder"/> when it hands them to another node: nothing sent to an
-/// entity before that is lost, and a sender's 1:1 sends still waiting for their recipient are answered first.
+/// entity before that is lost, a sender's 1:1 sends still waiting for their recipient are answered first, and whoever
+/// waits for a saga step is told at once to ask again.
 /// </summary>
 public sealed class HandOffSpec(ITestOutputHelper output) : ChatActorSpec(output)
 {
@@ -57,6 +58,34 @@ public sealed class HandOffSpec(ITestOutputHelper output) : ChatActorSpec(output
     }
 
     [Fact]
+    public void A_user_handed_off_while_a_friendship_waits_for_the_friend_tells_the_asker_and_finishes_it_after()
+    {
+        var (chat, gate) = StartChatWithUsersGate<LinkFriend>();
+        var alice = Register(chat, "13800000001", "alice");
+        var bob = Register(chat, "13800000002", "bob");
+        var asker = CreateTestProbe();
+        chat.Users.Tell(new AddFriend(alice, bob), asker.Ref);
+        var link = gate.ExpectMsg<LinkFriend>(Timeout);
+
+        // Bob's half is held: Alice is asked to stop while her asker waits. The asker hears at once, with a reason to
+        // ask again, instead of waiting out its timeout; Alice stops without Bob's answer.
+        var stopped = CreateTestProbe();
+        chat.Users.Tell(new StopEntity(alice.ToString(), InOrder: true), stopped.Ref);
+        Assert.Equal(RefusalCodes.Busy, asker.ExpectMsg<Refused>(Timeout).Code);
+        stopped.ExpectMsg<EntityStopped>(Timeout);
+
+        // The step was stored: Alice's next start sends Bob's half again (the gate lets it through now), and asking again
+        // sees the friendship done.
+        Assert.Equal(alice, link.RequesterId);
+        HoldOnly<NothingHeld>(gate, chat.Users);
+        var again = CreateTestProbe();
+        chat.Users.Tell(new AddFriend(alice, bob), again.Ref);
+        Assert.Equal(new AkkaChat.Core.Users.UserReplies.FriendAdded(alice, bob), again.ExpectMsg<AkkaChat.Core.Users.UserReplies.FriendAdded>(Timeout));
+        Assert.Equal([bob], FriendsOf(chat, alice));
+        Assert.Equal([alice], FriendsOf(chat, bob));
+    }
+
+    [Fact]
     public void A_sender_handed_off_with_a_send_in_flight_stops_only_once_the_recipient_answered()
     {
         var (chat, gate) = StartChatWithUsersGate<StoreIncomingDirect>();
@@ -77,4 +106,7 @@ public sealed class HandOffSpec(ITestOutputHelper output) : ChatActorSpec(output
         stopped.ExpectMsg<EntityStopped>(Timeout);
         Assert.Equal(1, Query<Connected>(chat.Users, new Connect(alice, CreateTestProbe().Ref)).InboxHead);
     }
+
+    /// <summary>Held by no gate: <c>HoldOnly&lt;NothingHeld&gt;</c> lets every message through.</summary>
+    private sealed record NothingHeld;
 }
