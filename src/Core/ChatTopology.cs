@@ -31,7 +31,9 @@ public readonly record struct NodeFanout(Address Node, ICanTell Fanout);
 /// <summary>Tunables that entities read; loaded from <c>hocon/akkachat.conf</c>.</summary>
 /// <param name="SpreadSnapshots">Each entity snapshots at its own phase within the interval (<see cref="SnapshotSchedule"/>);
 /// off, every entity snapshots at multiples of <paramref name="SnapshotEvery"/>.</param>
-public sealed record ChatSettings(int MaxOwnedRooms, TimeSpan EntityIdleTimeout, int SnapshotEvery, int IdBlockSize, bool SpreadSnapshots = true)
+/// <param name="DirectAppends">Entities hand their events to the journal as a <see cref="JournalAppend"/> instead of through
+/// Akka.Persistence's <c>Persist</c>: only AkkaChat's own journals understand it (<see cref="ChatEntity{TState}"/>).</param>
+public sealed record ChatSettings(int MaxOwnedRooms, TimeSpan EntityIdleTimeout, int SnapshotEvery, int IdBlockSize, bool SpreadSnapshots = true, bool DirectAppends = false)
 {
     public static readonly ChatSettings Default = new(5, TimeSpan.FromMinutes(2), 500, 100);
 }

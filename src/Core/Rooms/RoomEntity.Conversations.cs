@@ -10,7 +10,7 @@ public sealed partial class RoomEntity
 {
     private void RegisterConversationCommands()
     {
-        Command<GetRoomJournalHead>(_ => Sender.Tell(new JournalHead(LastSequenceNr)));
+        Command<GetRoomJournalHead>(_ => Sender.Tell(new JournalHead(StoredSequenceNr)));
         Command<RecallRoomMessage>(HandleRecall);
         Command<GetRoomRecalls>(cmd => Execute(State.Decide(cmd), Sender));
         Command<RoomTyping>(t =>

@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
+using AkkaChat.Core;
 
 /// <summary>
 /// What AkkaChat's journals share whatever the database: persists are serialized on the journal's thread and handed to
@@ -40,14 +41,23 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
     /// Persists skip <see cref="AsyncWriteJournal"/>'s write path: its circuit breaker, its async continuation and its
     /// resequencer, a single actor every write's answers pass through in order, which cost two thread-pool work items per
     /// persist and made one more serial stage on the 1:1 path. Order per persistent actor holds without it: an actor has
-    /// one write in flight at a time, and the writer commits in arrival order. Recovery, highest sequence numbers and
+    /// one write in flight at a time, and the writer commits in arrival order. An entity's <see cref="JournalAppend"/>
+    /// (its events without Akka.Persistence's envelopes) takes the same path. Recovery, highest sequence numbers and
     /// deletions still take <see cref="AsyncWriteJournal"/>'s path.
     /// </summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
-        if (message is not WriteMessages write) return base.AroundReceive(receive, message);
-        Write(write);
-        return true;
+        switch (message)
+        {
+            case JournalAppend append:
+                Write(append);
+                return true;
+            case WriteMessages write:
+                Write(write);
+                return true;
+            default:
+                return base.AroundReceive(receive, message);
+        }
     }
 
     /// <summary>Never called: <see cref="AroundReceive"/> takes every <see cref="WriteMessages"/> first.</summary>
@@ -86,18 +96,48 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
         else Writer.Enqueue(answer);
     }
 
+    /// <summary>An entity's events, serialized here and stored as one unit; an event that cannot be serialized rejects them all.</summary>
+    private void Write(JournalAppend append)
+    {
+        var timestamp = DateTime.UtcNow.Ticks;
+        var rows = new List<JournalRow>(append.Events.Count);
+        try
+        {
+            for (var i = 0; i < append.Events.Count; i++) rows.Add(Serialize(append.PersistenceId, append.FirstSequenceNr + i, append.Events[i], timestamp));
+        }
+        catch (Exception e)
+        {
+            append.Entity.Tell(new JournalAppendFailed(e, Rejected: true), Self);
+            return;
+        }
+        Writer.Enqueue(new AppendAnswer(rows, append.Entity, Self));
+    }
+
     private JournalRow Serialize(IPersistentRepresentation message, long timestamp)
     {
         if (message.Payload is Tagged)
             throw new NotSupportedException("AkkaChat's journals do not store tags");
-        var serializer = Serialization.FindSerializerFor(message.Payload);
-        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message.Payload);
-        return new JournalRow(message.PersistenceId, message.SequenceNr, serializer.ToBinary(message.Payload), manifest, serializer.Identifier, timestamp);
+        return Serialize(message.PersistenceId, message.SequenceNr, message.Payload, timestamp);
+    }
+
+    private JournalRow Serialize(string persistenceId, long sequenceNr, object payload, long timestamp)
+    {
+        var serializer = Serialization.FindSerializerFor(payload);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, payload);
+        return new JournalRow(persistenceId, sequenceNr, serializer.ToBinary(payload), manifest, serializer.Identifier, timestamp);
     }
 
     /// <summary>A stored row as recovery replays it.</summary>
     protected IPersistentRepresentation Replayed(string persistenceId, long sequenceNr, long timestamp, byte[] payload, string? manifest, int serializerId) =>
         new Persistent(Serialization.Deserialize(payload, serializerId, manifest ?? ""), sequenceNr, persistenceId, manifest ?? "", false, ActorRefs.NoSender, null, timestamp);
+
+    /// <summary>What an entity hears once the writer has committed its <see cref="JournalAppend"/>, or failed to.</summary>
+    private sealed class AppendAnswer(List<JournalRow> rows, IActorRef entity, IActorRef journal) : PendingWrite(rows)
+    {
+        public override void Committed() => entity.Tell(JournalAppended.Instance, journal);
+
+        public override void Failed(Exception e) => entity.Tell(new JournalAppendFailed(e, Rejected: false), journal);
+    }
 
     /// <summary>What the persistent actor hears once the writer has committed its rows, or failed to: what AsyncWriteJournal would say.</summary>
     private sealed class WriteAnswer(List<JournalRow> rows, WriteMessages request, int writes, Exception?[]? rejections, IActorRef journal) : PendingWrite(rows)

@@ -55,6 +55,7 @@ public abstract class JournalStore(ChatStorage storage) : IDisposable
               serializers.refusing = "{{typeof(RefusingSerializer).AssemblyQualifiedName}}"
               serialization-bindings {
                 "{{typeof(Unserializable).AssemblyQualifiedName}}" = refusing
+                "{{typeof(UnstorableChatEvent).AssemblyQualifiedName}}" = refusing
               }
             }
             """")

@@ -12,7 +12,7 @@ public sealed partial class UserEntity
         Command<MarkRead>(c => ExecuteForSockets(State.Decide(c, DateTimeOffset.UtcNow), c.Origin));
         Command<SetConversationFlags>(c => ExecuteForSockets(State.Decide(c), c.Origin));
         Command<GetConversations>(c => Execute(State.Decide(c), Sender));
-        Command<GetJournalHead>(_ => Sender.Tell(new JournalHead(LastSequenceNr)));
+        Command<GetJournalHead>(_ => Sender.Tell(new JournalHead(StoredSequenceNr)));
         Command<DeliverReceipt>(r => PushToAll(new ReceiptArrived(r.ReaderId, r.MessageId, r.ReadAt)));
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class UserEntity
         Command<GetSession>(c => Execute(State.Decide(c), Sender));
         Command<RevokeSessions>(c => Execute(State.Decide(c), Sender, () => PushToAll(ConnectionPushes.SessionRevoked.Instance)));
         Command<InspectUser>(_ => Sender.Tell(new InspectionReplies.UserInspected(
-            State.Id, State.Exists, State.InboxSeq, Math.Max(_deliveredThrough, State.DeliveredThrough), LastSequenceNr,
+            State.Id, State.Exists, State.InboxSeq, Math.Max(_deliveredThrough, State.DeliveredThrough), StoredSequenceNr,
             _connections.Count, State.Rooms.Count, State.Friends.Count)));
     }
 }
