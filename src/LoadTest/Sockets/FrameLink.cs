@@ -3,6 +3,7 @@ namespace AkkaChat.LoadTest.Sockets;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 /// <summary>How a protocol's frames travel: WebSocket messages (text or binary) or length-prefixed frames on raw TCP.</summary>
 public enum FrameTransport
@@ -48,6 +49,11 @@ public sealed class WebSocketLink(ClientWebSocket ws, WebSocketMessageType frame
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken ct) => ws.SendAsync(frame, frames, endOfMessage: true, ct);
 
+    /// <remarks>
+    /// Pooled: a receive waits until the socket's next frame (about a second at chat rates), so a state machine allocated
+    /// per frame would outlive the generator's gen0 collections.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken ct)
     {
         var length = 0;
@@ -125,6 +131,7 @@ public sealed class TcpLink(Socket socket, int maxFrame) : IFrameLink
         while (sent < total) sent += await socket.SendAsync(_out.AsMemory(sent, total - sent), SocketFlags.None, ct);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken ct)
     {
         if (!await FillAsync(HeaderBytes, ct)) return null;
@@ -137,6 +144,7 @@ public sealed class TcpLink(Socket socket, int maxFrame) : IFrameLink
     }
 
     /// <summary>Reads until <paramref name="needed"/> bytes from <c>_start</c> are buffered; false when the server ended the stream.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillAsync(int needed, CancellationToken ct)
     {
         if (_end - _start >= needed) return true;

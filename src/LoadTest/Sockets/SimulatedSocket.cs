@@ -58,6 +58,9 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
     private const int MaxFrame = 1 << 20;
 
     private IFrameLink? _link;
+    /// <summary>Queued by the ping timer: not a message (the run's messages are numbered from 1).</summary>
+    private const long PingMarker = 0;
+
     private Channel<long>? _outbox;
     private int _status = (int)SocketStatus.New;
     private int _generation;
@@ -131,7 +134,7 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
         _outbox = Channel.CreateBounded<long>(new BoundedChannelOptions(outboxCapacity) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
         Interlocked.Increment(ref Connects);
         Volatile.Write(ref _status, (int)SocketStatus.Open);
-        _ = SendLoopAsync(link, _outbox.Reader, handler, runToken);
+        _ = SendLoopAsync(link, _outbox, handler, runToken);
         return elapsed;
     }
 
@@ -220,73 +223,70 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
         }
     }
 
-    private async Task SendLoopAsync(IFrameLink link, ChannelReader<long> outbox, ISocketHandler handler, CancellationToken ct)
+    /// <summary>
+    /// Sends what the scheduler queued, and a ping when the socket has sent nothing for the protocol's interval. The
+    /// loop waits on the outbox alone, without a cancellation token or a timeout: a wait lasts until the socket's next
+    /// message (about a second at chat rates), so anything a wait allocated (a task, a timer, a registration) outlived
+    /// the generator's gen0 collections and made it collect gen1 every two seconds under load, pausing the measurement
+    /// itself. The run's end completes the outbox; a per-socket timer queues <see cref="PingMarker"/> instead.
+    /// </summary>
+    private async Task SendLoopAsync(IFrameLink link, Channel<long> outbox, ISocketHandler handler, CancellationToken ct)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         var failed = false;
-        var pingInterval = handler.PingInterval;
-        var lastSend = Stopwatch.GetTimestamp();
-        Task<bool>? pending = null;
-        try
-        {
-            while (true)
+        long lastSend = Stopwatch.GetTimestamp();
+        using var stop = ct.Register(static o => ((ChannelWriter<long>)o!).TryComplete(), outbox.Writer);
+        using var pings = handler.PingInterval is { } interval
+            ? new Timer(_ =>
             {
-                pending ??= outbox.WaitToReadAsync(ct).AsTask();
-                if (pingInterval is { } interval && !failed)
+                if (Stopwatch.GetElapsedTime(Volatile.Read(ref lastSend)) >= interval) outbox.Writer.TryWrite(PingMarker);
+            }, null, interval, interval)
+            : null;
+        var reader = outbox.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (reader.TryRead(out var seq))
+            {
+                if (seq == PingMarker)
                 {
-                    var idle = Stopwatch.GetElapsedTime(lastSend);
-                    if (idle >= interval)
-                    {
-                        try
-                        {
-                            await link.SendAsync(handler.PingFrame, ct);
-                        }
-                        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException or SocketException)
-                        {
-                            failed = true;
-                        }
-                        lastSend = Stopwatch.GetTimestamp();
-                        continue;
-                    }
-                    try
-                    {
-                        await pending.WaitAsync(interval - idle, ct);
-                    }
-                    catch (TimeoutException)
-                    {
-                        continue;
-                    }
+                    if (failed || !link.IsOpen) continue;
+                    failed = !await TrySendAsync(link, handler.PingFrame, ct);
+                    Volatile.Write(ref lastSend, Stopwatch.GetTimestamp());
+                    continue;
                 }
-                var more = await pending;
-                pending = null;
-                if (!more) break;
-                while (outbox.TryRead(out var seq))
+                if (failed || !link.IsOpen)
                 {
-                    if (failed || !link.IsOpen)
-                    {
-                        handler.OnSendFailed(this, seq);
-                        continue;
-                    }
-                    buffer.ResetWrittenCount();
-                    if (!handler.WriteMessage(this, seq, buffer)) continue;
-                    var start = Stopwatch.GetTimestamp();
-                    try
-                    {
-                        await link.SendAsync(buffer.WrittenMemory, ct);
-                        handler.OnSent(this, seq, start);
-                    }
-                    catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException or SocketException)
-                    {
-                        failed = true;
-                        handler.OnSendFailed(this, seq);
-                    }
-                    lastSend = Stopwatch.GetTimestamp();
+                    handler.OnSendFailed(this, seq);
+                    continue;
                 }
+                buffer.ResetWrittenCount();
+                if (!handler.WriteMessage(this, seq, buffer)) continue;
+                var start = Stopwatch.GetTimestamp();
+                if (await TrySendAsync(link, buffer.WrittenMemory, ct)) handler.OnSent(this, seq, start);
+                else
+                {
+                    failed = true;
+                    handler.OnSendFailed(this, seq);
+                }
+                Volatile.Write(ref lastSend, Stopwatch.GetTimestamp());
             }
         }
-        catch (OperationCanceledException)
+        while (reader.TryRead(out var left))
         {
+            if (left != PingMarker) handler.OnSendFailed(this, left);
         }
-        while (outbox.TryRead(out var left)) handler.OnSendFailed(this, left);
+    }
+
+    private static async ValueTask<bool> TrySendAsync(IFrameLink link, ReadOnlyMemory<byte> frame, CancellationToken ct)
+    {
+        try
+        {
+            await link.SendAsync(frame, ct);
+            return true;
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException or SocketException or OperationCanceledException)
+        {
+            return false;
+        }
     }
 }
