@@ -57,10 +57,10 @@ public sealed class SimulatedSocket(int index, int userIndex, long userId, strin
 {
     private const int MaxFrame = 1 << 20;
 
-    private IFrameLink? _link;
     /// <summary>Queued by the ping timer: not a message (the run's messages are numbered from 1).</summary>
     private const long PingMarker = 0;
 
+    private IFrameLink? _link;
     private Channel<long>? _outbox;
     private int _status = (int)SocketStatus.New;
     private int _generation;
