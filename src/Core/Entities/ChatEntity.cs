@@ -56,8 +56,7 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     private readonly Action<IChatEvent> _onPersisted;
     private long _lastTraffic = Environment.TickCount64;
     private int _appliedOfHead;
-    private int _writing; // decisions whose events the journal is storing (direct appends)
-    private int _queued; // decisions behind them, written next as one append
+    private int _writing; // the first decisions in flight, whose events the journal is storing (direct appends); the rest wait for the next append
     private long _stored; // the highest sequence number stored by a direct append
     private int _snapshotPhase = -1;
     private bool _stopRequested;
@@ -158,8 +157,7 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
             if (decision.SingleEvent is { } single) Persist(single, _onPersisted);
             else PersistAll(decision.Events, _onPersisted);
         }
-        else if (_writing > 0) _queued++; // a second write from one handler, or from a completed one's follow-ups
-        else Append(decision.Events, 1);
+        else if (_writing == 0) Append(decision.Events, 1); // else it waits in _inFlight and goes with the next append
     }
 
     /// <summary>Tells <paramref name="command"/> to the entity it names by its marker interface.</summary>
@@ -313,16 +311,15 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         WriteQueuedOrUnstash();
     }
 
+    /// <summary>Decisions still in flight once a write is answered waited behind it: they go next, as one append.</summary>
     private void WriteQueuedOrUnstash()
     {
         _writing = 0;
-        if (_queued > 0)
+        if (_inFlight.Count > 0)
         {
             var events = new List<IChatEvent>();
             foreach (var queued in _inFlight) events.AddRange(queued.Decision.Events);
-            var decisions = _queued;
-            _queued = 0;
-            Append(events, decisions);
+            Append(events, _inFlight.Count);
             return;
         }
         if (!Stash.IsEmpty) Stash.UnstashAll();
