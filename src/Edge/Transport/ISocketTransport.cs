@@ -13,8 +13,9 @@ public interface ISocketTransport
 
     /// <summary>
     /// Ends the connection after the frames already sent: a WebSocket sends its close frame with <paramref name="status"/> and
-    /// <paramref name="reason"/>; a transport without close codes just ends its output. False when the connection was already
-    /// gone or did not take the close within <paramref name="cancel"/>; the session then aborts.
+    /// <paramref name="reason"/> (or has sent one of its own already); a transport without close codes just ends its output.
+    /// False when the connection was already gone or did not take the close within <paramref name="cancel"/>; the session
+    /// then aborts.
     /// </summary>
     Task<bool> CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancel);
 
@@ -32,6 +33,10 @@ public sealed class WebSocketTransport(WebSocket socket, WebSocketMessageType fr
 
     public async Task<bool> CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancel)
     {
+        // The WebSocket sent its own close and gave up (it refused the client's bytes: 1007/1002) while the writer was busy.
+        // That close is out and the read loop ends by itself; aborting or cancelling the session now can still reset the
+        // connection before the client reads the frame (1006), so it counts as sent and the session only bounds the rest.
+        if (socket.State is WebSocketState.CloseSent or WebSocketState.Aborted) return true;
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return false;
         try
         {

@@ -15,7 +15,7 @@ public static class SocketReadLoop
     /// <summary>Receive buffer rented per frame: most chat frames fit; a larger frame grows it, up to the frame limit.</summary>
     private const int InitialReceiveBuffer = 4096;
 
-    /// <summary>Reads frames until the socket closes; true when the WebSocket itself refused the client's bytes (the endpoint then lingers, see <c>ChatSocketEndpoint.LingerAsync</c>).</summary>
+    /// <summary>Reads frames until the socket closes; true when the socket ended aborted, as when the WebSocket itself refused the client's bytes (the endpoint then lingers, see <c>ChatSocketEndpoint.LingerAsync</c>).</summary>
     public static Task<bool> RunAsync(WebSocket socket, SocketSession session, IActorRef connection, int maxFrameBytes) =>
         RunAsync(socket, session, connection, frames: null, maxFrameBytes);
 
@@ -65,12 +65,13 @@ public static class SocketReadLoop
                 else connection!.Tell(new InboundText(inbound));
             }
         }
-        catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.Faulted && socket.State == WebSocketState.Aborted)
-        {
-            return true;
-        }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
+            // A WebSocket that refused the client's bytes sent its own close and aborted itself. That surfaces as a Faulted
+            // WebSocketException, or as an "Aborted" cancellation when the writer, failing on the aborted socket with its
+            // reply to the previous frame, ended the session first; so the state tells, not the exception. An abort of this
+            // side's own (a client that never answered our close) lingers too, harmlessly; a lost connection ends it at once.
+            return socket.State == WebSocketState.Aborted;
         }
         return false;
     }

@@ -34,6 +34,30 @@ public sealed class CloseCodeTests
         (await again.NextErrorAsync()).AssertError("unknown-cmd", clientRef: 5);
     }
 
+    /// <summary>
+    /// The race the live fuzzer met in CI: the reply to a bad frame is still being written when the next frame is refused.
+    /// The writer then fails on a socket whose close is already out. A node that aborted the session at that point, or took
+    /// the read loop's cancellation for an ordinary end, reset the connection under the 1007 (up to 3 sockets in 300).
+    /// </summary>
+    [Fact]
+    public async Task A_non_utf8_frame_right_after_one_that_gets_a_reply_still_closes_with_1007()
+    {
+        await using var host = await ChatHost.StartAsync(new Dictionary<string, string?> { ["AKKACHAT_MSG_RATE"] = "100000" });
+        using var ann = await host.NewUserAsync("ann");
+        var answered = Encoding.UTF8.GetBytes("{\"type\":\"flags\",\"conv\":[1,[2,[3]]],\"pinned\"");
+        var notUtf8 = new byte[] { (byte)'{', 0xC3, 0x28, (byte)'}', 0xF0, 0xCF, 0x08 };
+        var resets = new List<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            await using var socket = i % 2 == 0 ? await FrameInbox.OpenV2Async(ann, $"ann/v2#{i}") : await ann.OpenAsync($"ann/seed#{i}");
+            await socket.Socket.SendAsync(answered, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            await socket.Socket.SendAsync(notUtf8, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            var status = await socket.ClosedAsync();
+            if (status != WebSocketCloseStatus.InvalidPayloadData) resets.Add($"{socket.Label}: {status?.ToString() ?? "no close frame (1006)"}");
+        }
+        Assert.True(resets.Count == 0, $"expected 1007 on every socket:\n{string.Join("\n", resets)}");
+    }
+
     [Fact]
     public async Task A_reader_that_never_reads_while_the_server_pushes_is_closed_with_1008_after_what_was_in_flight()
     {
