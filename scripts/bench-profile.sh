@@ -13,6 +13,9 @@
 #   BENCH_PROFILE_USERS [2000]   users (one socket each, friend pairs)
 #   BENCH_PROFILE_SECONDS [30]   seconds of traffic per rate; the probes start after a third of it
 #   BENCH_PROFILE_SAMPLE [10]    seconds of per-thread CPU and of the sampled trace
+#   BENCH_PROFILE_PERF [0]       1: also `perf record` the node over the sample (native frames too: the runtime's spinning
+#                                and the kernel's context switches, which the thread-time trace shows only as waits); the
+#                                node then writes /tmp/perf-<pid>.map so that JIT-compiled frames have names. Needs perf.
 #   BENCH_CHAT_PORT [18080]  BENCH_REMOTE_PORT [14053]
 #   BENCH_RESULTS [bench-results/profile-<UTC time>]   BENCH_OUT [$BENCH_RESULTS/PROFILE.md]
 # Needs dotnet-trace and dotnet-counters (installed as global tools when missing) and python3.
@@ -29,6 +32,7 @@ rates="${BENCH_PROFILE_RATES:-2000 4000 6000}"
 users="${BENCH_PROFILE_USERS:-2000}"
 seconds="${BENCH_PROFILE_SECONDS:-30}"
 sample="${BENCH_PROFILE_SAMPLE:-10}"
+use_perf="${BENCH_PROFILE_PERF:-0}"
 chat_port="${BENCH_CHAT_PORT:-18080}"
 remote_port="${BENCH_REMOTE_PORT:-14053}"
 kept="${BENCH_RESULTS:-$repo/bench-results/profile-$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -38,6 +42,8 @@ for r in $rates; do [[ "$r" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_PROFILE_RATES: 
 [ "$sample" -lt "$seconds" ] || { echo "BENCH_PROFILE_SAMPLE ($sample) must be below BENCH_PROFILE_SECONDS ($seconds)" >&2; exit 1; }
 findmax_require_free_ports bench-profile.sh "BENCH_CHAT_PORT, BENCH_REMOTE_PORT" "$chat_port" "$remote_port"
 command -v python3 >/dev/null || { echo "bench-profile.sh: needs python3" >&2; exit 1; }
+[ "$use_perf" != 1 ] || command -v perf >/dev/null ||
+  { echo "bench-profile.sh: BENCH_PROFILE_PERF=1 needs perf (Debian: apt-get install -y linux-perf)" >&2; exit 1; }
 
 # The diagnostics tools, as global tools of the versions this machine's NuGet feed serves.
 tools="$HOME/.dotnet/tools"
@@ -60,7 +66,8 @@ started="$(date -u '+%Y-%m-%d %H:%M UTC')"
 findmax_build_release
 
 echo "==> starting the node on 127.0.0.1:$chat_port (log $work/node.log)"
-findmax_start_node "$work" "$chat_port" "$remote_port"
+if [ "$use_perf" = 1 ]; then findmax_start_node "$work" "$chat_port" "$remote_port" DOTNET_PerfMapEnabled=1
+else findmax_start_node "$work" "$chat_port" "$remote_port"; fi
 
 # CPU ticks per thread of the node: "tid ticks name" lines.
 thread_ticks() {
@@ -102,10 +109,16 @@ for rate in $rates; do
   counters=$!
   journal_before="$(journal_totals)"
   thread_ticks >"$work/ticks-before"
+  perf_pid=""
+  if [ "$use_perf" = 1 ]; then
+    perf record -F 499 -g -p "$server_pid" -o "$kept/$name.perf.data" -- sleep "$sample" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   "$tools/dotnet-trace" collect -p "$server_pid" --profile dotnet-sampled-thread-time \
     --duration "$span" -o "$kept/$name.nettrace" >/dev/null 2>&1 || true
   thread_ticks >"$work/ticks-after"
   journal_after="$(journal_totals)"
+  [ -z "$perf_pid" ] || wait "$perf_pid" || true
   wait "$counters" || true
   wait "$harness" || echo "    the harness ended with $? (see $kept/$name.log)"
   join "$work/ticks-before" "$work/ticks-after" |
@@ -116,6 +129,35 @@ for rate in $rates; do
   echo "$((commits_after - commits_before)) $((rows_after - rows_before))" >"$work/$name.journal"
   "$tools/dotnet-trace" convert "$kept/$name.nettrace" --format Speedscope -o "$kept/$name" >/dev/null 2>&1 || true
 done
+
+# perf's view of a sample: the share of samples with the runtime's spinning (sched_yield) or a futex wait or wake on
+# the stack, then the hottest symbols, native and JIT-compiled alike.
+perf_summary() {
+  perf script -i "$1" -F ip,sym 2>/dev/null | python3 -c '
+import sys
+total = yields = futex = 0
+stack = []
+def close():
+    global total, yields, futex
+    if stack:
+        total += 1
+        yields += any("sched_yield" in f for f in stack)
+        futex += any("futex" in f for f in stack)
+for line in sys.stdin:
+    if line.strip():
+        stack.append(line)
+    else:
+        close()
+        stack = []
+close()
+if total:
+    print(f"- {total:,} samples; with sched_yield on the stack {100 * yields / total:.1f}%, with a futex wait or wake {100 * futex / total:.1f}%")
+'
+  echo
+  echo '```'
+  perf report -i "$1" --no-children --sort dso,sym --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | head -15 || true
+  echo '```'
+}
 
 # Counters over the sample: mean per second of each rate counter, and the GC pause of each second that had one.
 counters_summary() {
@@ -162,6 +204,11 @@ mkdir -p "$(dirname "$out")"
     echo '```'
     cat "$work/$name.threads"
     echo '```'
+    if [ -f "$kept/$name.perf.data" ]; then
+      echo
+      echo "perf over the ${sample}s (self time):"
+      perf_summary "$kept/$name.perf.data"
+    fi
     if [ -f "$kept/$name.speedscope.json" ]; then
       echo
       echo "Sampled trace (scripts/cpu-profile-summary.py):"
