@@ -68,9 +68,9 @@ public static class SocketReadLoop
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
             // A WebSocket that refused the client's bytes sent its own close and aborted itself. That surfaces as a Faulted
-            // WebSocketException, or as an "Aborted" cancellation when the writer, failing on the aborted socket with its
-            // reply to the previous frame, ended the session first; so the state tells, not the exception. An abort of this
-            // side's own (a client that never answered our close) lingers too, harmlessly; a lost connection ends it at once.
+            // WebSocketException or, when the session's token was cancelled meanwhile, as an "Aborted" cancellation; so the
+            // state tells, not the exception. An abort of this side's own (a client that never answered our close) lingers
+            // too, harmlessly; a lost connection ends the linger at once.
             return socket.State == WebSocketState.Aborted;
         }
         return false;

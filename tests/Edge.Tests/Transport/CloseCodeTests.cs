@@ -37,7 +37,7 @@ public sealed class CloseCodeTests
     /// <summary>
     /// The race the live fuzzer met in CI: the reply to a bad frame is still being written when the next frame is refused.
     /// The writer then fails on a socket whose close is already out. A node that aborted the session at that point, or took
-    /// the read loop's cancellation for an ordinary end, reset the connection under the 1007 (up to 3 sockets in 300).
+    /// the read loop's cancellation for an ordinary end, reset the connection under the 1007 (2-10 sockets in 300).
     /// </summary>
     [Fact]
     public async Task A_non_utf8_frame_right_after_one_that_gets_a_reply_still_closes_with_1007()
