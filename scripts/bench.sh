@@ -54,6 +54,10 @@
 # `scripts/bench.sh profile` instead profiles the stored 1:1 path at several rates on one node: CPU per thread, GC pauses,
 # journal batches and a sampled trace per rate (scripts/bench-profile.sh; `--help` there, `--quick` for a smoke run).
 #
+# `scripts/bench.sh census` instead counts, per kind of thread, the CPU, context switches and run-queue wait of a 1-node
+# and a 3-node cluster under 1:1 traffic at one fixed rate, per message too, and what one context switch costs on this
+# machine (scripts/bench-census.sh; `--help` there, `--quick` for a smoke run).
+#
 # `scripts/bench.sh fuzz` instead runs only the input fuzz tests (tests/Edge.Tests/Fuzz: the socket frame decoder and
 # the HTTP JSON and form readers) for longer than CI does:
 #   BENCH_FUZZ_ITERATIONS [2000000]  inputs per reader (CI runs 100,000)
@@ -90,6 +94,10 @@ case "${1:-}" in
     shift
     exec bash scripts/bench-profile.sh "$@"
     ;;
+  census)
+    shift
+    exec bash scripts/bench-census.sh "$@"
+    ;;
   fuzz)
     fuzz_iterations="${BENCH_FUZZ_ITERATIONS:-2000000}"
     echo "==> dotnet build tests/Edge.Tests"
@@ -101,7 +109,7 @@ case "${1:-}" in
   --quick) quick=1 ;;
   "") ;;
   *)
-    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; --quick: a short smoke run; cluster; cluster-sockets; compare <ref>; seed003; profile; fuzz; --help)" >&2
+    echo "bench.sh: unknown argument '$1' (no argument: the load-test suite; --quick: a short smoke run; cluster; cluster-sockets; compare <ref>; seed003; profile; census; fuzz; --help)" >&2
     exit 1
     ;;
 esac
