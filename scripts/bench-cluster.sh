@@ -11,6 +11,8 @@
 # Environment overrides (defaults in brackets; --quick: a ~2-minute smoke run of 1 and 2 nodes, 1:1 only):
 #   BENCH_CLUSTER_SIZES ["1 3"]         node counts; the first is the comparison column, the last the primary
 #   BENCH_CLUSTER_MODES ["direct group"]  find-max modes (group: rooms of 100)
+#   BENCH_CLUSTER_PROTOCOL [seed000]    the clients' protocol: seed000, or v2 (cids: sockets and entities tell entities
+#                                       directly instead of through the shard regions; acks and own copies back)
 #   BENCH_FINDMAX_USERS [800]  BENCH_FINDMAX_START [250]  BENCH_FINDMAX_FACTOR [1.6]  BENCH_FINDMAX_STEPS [12]
 #   BENCH_FINDMAX_REFINE [3]   BENCH_STEP_SECONDS [6]     BENCH_TARGET_P99 [50]
 #   BENCH_WARMUP [30]                   seconds of traffic before the first step: a fresh node compiles its hot paths
@@ -37,12 +39,14 @@ fi
 : "${BENCH_WARMUP:=30}" # after --quick's own (1 s), so only the full run warms up this long
 sizes="${BENCH_CLUSTER_SIZES:-1 3}"
 modes="${BENCH_CLUSTER_MODES:-direct group}"
+protocol="${BENCH_CLUSTER_PROTOCOL:-seed000}"
 findmax_settings
 kept="${BENCH_RESULTS:-$repo/bench-results/cluster-$(date -u +%Y%m%dT%H%M%SZ)}"
 out="${BENCH_OUT:-$kept/CLUSTER.md}"
 findmax_report_outside_docs bench-cluster.sh "$out"
 for n in $sizes; do [[ "$n" =~ ^[1-9]$ ]] || { echo "BENCH_CLUSTER_SIZES: node counts from 1 to 9, not '$n'" >&2; exit 1; }; done
 for m in $modes; do [[ "$m" =~ ^(direct|group)$ ]] || { echo "BENCH_CLUSTER_MODES: direct or group, not '$m'" >&2; exit 1; }; done
+[[ "$protocol" =~ ^(seed000|v2)$ ]] || { echo "BENCH_CLUSTER_PROTOCOL: seed000 or v2, not '$protocol'" >&2; exit 1; }
 
 export AKKACHAT_CLUSTER_HTTP_BASE="${BENCH_CLUSTER_HTTP_BASE:-18200}"
 export AKKACHAT_CLUSTER_REMOTE_BASE="${BENCH_CLUSTER_REMOTE_BASE:-18230}"
@@ -79,7 +83,7 @@ for n in $sizes; do
   done
   for mode in $modes; do
     findmax_mode_args "$mode"
-    args=(find-max --url "$urls" --server-pid "$pids" --label "nodes-$n" "${mode_args[@]}" "${findmax_args[@]}"
+    args=(find-max --url "$urls" --server-pid "$pids" --label "nodes-$n" --protocol "$protocol" "${mode_args[@]}" "${findmax_args[@]}"
       --fixture "$current/fixture.json" --out "$kept/results-$mode/nodes-$n.json")
     echo "==> akkachat-loadtest ${args[*]}"
     commands+=("akkachat-loadtest ${args[*]}")
@@ -97,7 +101,7 @@ mkdir -p "$(dirname "$out")"
   echo "# Cluster find-max: $last nodes against $first"
   echo
   echo "- When: $started; machine $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), load average before / after: $load_start / $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "- Each size is a fresh \`scripts/cluster.sh\` cluster on its own PostgreSQL; sockets round-robin over the nodes' URLs;"
+  echo "- Each size is a fresh \`scripts/cluster.sh\` cluster on its own PostgreSQL; protocol $protocol; sockets round-robin over the nodes' URLs;"
   echo "  \"server\" CPU and RSS are summed over the nodes. DOTNET_gcServer: ${DOTNET_gcServer:-build default (Server GC)}."
   echo "- On one machine more nodes cannot be faster: the ratio is the cost of the cross-node hop plus the extra processes."
   echo
