@@ -72,14 +72,7 @@ traffic() {
 
 for n in $sizes; do
   current="$work/cluster-$n"
-  echo "==> cluster of $n (scripts/cluster.sh start $n, state in $current)"
-  AKKACHAT_CLUSTER_DIR="$current" bash scripts/cluster.sh start "$n"
-  urls="" pids=""
-  for ports in "$current"/node-*.ports; do
-    read -r http _ <"$ports"
-    urls+="${urls:+,}http://127.0.0.1:$http"
-    pids+="${pids:+,}$(cat "${ports%.ports}.pid")"
-  done
+  findmax_start_cluster "$n" "$current"
   echo "==> warm-up: $rate msgs/s for ${warmup}s"
   traffic "nodes-$n-warmup" "$warmup" || echo "    the warm-up ended with $? (see $kept/nodes-$n-warmup.log)"
   sleep 10 # the warm-up's drain and the nodes' settling

@@ -73,18 +73,11 @@ commands=()
 
 for n in $sizes; do
   current="$work/cluster-$n"
-  echo "==> cluster of $n (scripts/cluster.sh start $n, state in $current)"
-  AKKACHAT_CLUSTER_DIR="$current" bash scripts/cluster.sh start "$n"
-  urls="" pids=""
-  for ports in "$current"/node-*.ports; do
-    read -r http _ <"$ports"
-    urls+="${urls:+,}http://127.0.0.1:$http"
-    pids+="${pids:+,}$(cat "${ports%.ports}.pid")"
-  done
+  findmax_start_cluster "$n" "$current"
   for mode in $modes; do
     findmax_mode_args "$mode"
-    args=(find-max --url "$urls" --server-pid "$pids" --label "nodes-$n" --protocol "$protocol" "${mode_args[@]}" "${findmax_args[@]}"
-      --fixture "$current/fixture.json" --out "$kept/results-$mode/nodes-$n.json")
+    args=(find-max --url "$urls" --server-pid "$pids" --label "nodes-$n" --protocol "$protocol" "${mode_args[@]}"
+      "${findmax_args[@]}" --fixture "$current/fixture.json" --out "$kept/results-$mode/nodes-$n.json")
     echo "==> akkachat-loadtest ${args[*]}"
     commands+=("akkachat-loadtest ${args[*]}")
     status=0

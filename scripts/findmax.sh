@@ -1,7 +1,7 @@
-# Sourced by bench-cluster.sh, bench-cluster-sockets.sh, bench-compare.sh, bench-seed003.sh and bench-profile.sh: the
-# find-max settings they read from the environment (BENCH_FINDMAX_*, BENCH_STEP_SECONDS, BENCH_TARGET_P99,
-# BENCH_WARMUP), the harness arguments they make, and the setup they share, so the scripts cannot drift apart. Defines
-# functions only.
+# Sourced by bench-cluster.sh, bench-cluster-sockets.sh, bench-compare.sh, bench-seed003.sh, bench-profile.sh and
+# bench-census.sh: the find-max settings they read from the environment (BENCH_FINDMAX_*, BENCH_STEP_SECONDS,
+# BENCH_TARGET_P99, BENCH_WARMUP), the harness arguments they make, and the setup they share, so the scripts cannot
+# drift apart. Defines functions only.
 
 # --quick: a smoke run's small, short find-max, for every setting the caller has not set (step length stays the caller's).
 findmax_quick_defaults() {
@@ -101,4 +101,18 @@ findmax_start_node() {
     AKKACHAT_STORAGE=sqlite AKKACHAT_BIND=127.0.0.1 dotnet AkkaChat.Edge.dll) >"$work/node.log" 2>&1 &
   server_pid=$!
   findmax_await_node "$http" "$server_pid" "$work/node.log"
+}
+
+# Starts a scripts/cluster.sh cluster of $1 nodes with its state in $2, and sets urls and pids: the nodes' HTTP URLs and
+# process ids, comma-separated, as the harness takes them.
+findmax_start_cluster() {
+  local n="$1" dir="$2" ports http
+  echo "==> cluster of $n (scripts/cluster.sh start $n, state in $dir)"
+  AKKACHAT_CLUSTER_DIR="$dir" bash scripts/cluster.sh start "$n"
+  urls="" pids=""
+  for ports in "$dir"/node-*.ports; do
+    read -r http _ <"$ports"
+    urls+="${urls:+,}http://127.0.0.1:$http"
+    pids+="${pids:+,}$(cat "${ports%.ports}.pid")"
+  done
 }
