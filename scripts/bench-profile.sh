@@ -69,26 +69,12 @@ echo "==> starting the node on 127.0.0.1:$chat_port (log $work/node.log)"
 if [ "$use_perf" = 1 ]; then findmax_start_node "$work" "$chat_port" "$remote_port" DOTNET_PerfMapEnabled=1
 else findmax_start_node "$work" "$chat_port" "$remote_port"; fi
 
-# CPU ticks per thread of the node: "tid ticks name" lines.
-thread_ticks() {
-  local task line rest name
-  for task in /proc/"$server_pid"/task/*; do
-    read -r line <"$task/stat" 2>/dev/null || continue
-    name="$(tr ' ' '_' <"$task/comm" 2>/dev/null)"
-    rest="${line##*) }"
-    # shellcheck disable=SC2086
-    set -- $rest
-    echo "${task##*/} $((${12} + ${13})) $name"
-  done | sort
-}
-
 # The journal's commits and rows so far (its batch-size histogram's count and sum).
 journal_totals() {
   curl -sf "http://127.0.0.1:$chat_port/metrics" |
     awk '/^akkachat_journal_batch_size_count/ {c=$2} /^akkachat_journal_batch_size_sum/ {s=$2} END {printf "%d %d\n", c, s}'
 }
 
-ticks_per_second="$(getconf CLK_TCK)"
 span="$(printf '00:00:%02d:%02d' $((sample / 60)) $((sample % 60)))" # dd:hh:mm:ss, as both tools take it
 for rate in $rates; do
   name="v2-direct-$rate"
@@ -108,7 +94,8 @@ for rate in $rates; do
     -o "$kept/$name.counters.csv" --duration "$span" >/dev/null 2>&1 &
   counters=$!
   journal_before="$(journal_totals)"
-  thread_ticks >"$work/ticks-before"
+  python3 scripts/thread-census.py "$server_pid" "$sample" --top 8 >"$work/$name.threads" &
+  census=$!
   perf_pid=""
   if [ "$use_perf" = 1 ]; then
     perf record -F 499 -g -p "$server_pid" -o "$kept/$name.perf.data" -- sleep "$sample" >/dev/null 2>&1 &
@@ -116,14 +103,11 @@ for rate in $rates; do
   fi
   "$tools/dotnet-trace" collect -p "$server_pid" --profile dotnet-sampled-thread-time \
     --duration "$span" -o "$kept/$name.nettrace" >/dev/null 2>&1 || true
-  thread_ticks >"$work/ticks-after"
   journal_after="$(journal_totals)"
   [ -z "$perf_pid" ] || wait "$perf_pid" || true
   wait "$counters" || true
+  wait "$census" || true
   wait "$harness" || echo "    the harness ended with $? (see $kept/$name.log)"
-  join "$work/ticks-before" "$work/ticks-after" |
-    awk -v hz="$ticks_per_second" -v s="$sample" '{printf "%6.1f%%  %s\n", 100 * ($4 - $2) / hz / s, $3}' |
-    sort -rn | head -8 >"$work/$name.threads"
   read -r commits_before rows_before <<<"$journal_before"
   read -r commits_after rows_after <<<"$journal_after"
   echo "$((commits_after - commits_before)) $((rows_after - rows_before))" >"$work/$name.journal"

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Per-thread census of one or more processes over a window, from /proc: CPU, context switches and run-queue wait.
 
-    scripts/thread-census.py PID[,PID...] SECONDS [--messages N]
+    scripts/thread-census.py PID[,PID...] SECONDS [--messages N | --top N]
 
 Threads are grouped by name with digits folded (".NET TP Worker", "SingleThreadEventExecutor", the journal writer), so
 three nodes of a cluster add up per kind of thread. Prints a markdown table, largest CPU first, and a total line; with
 --messages (the messages handled in the window) also switches and CPU per message. A voluntary switch is a thread going
 to sleep (it waits for work, a lock or I/O: each is paid for again by the wake that ends it), an involuntary one a
 thread preempted while runnable; the run-queue wait is how long runnable threads waited for a core (schedstat).
-Used by scripts/bench-census.sh; Linux only.
+With --top N it prints instead the CPU of the N busiest threads, one line each, ungrouped (a serial stage is one thread
+near 100%). Used by scripts/bench-census.sh and scripts/bench-profile.sh; Linux only.
 """
 
 import argparse
@@ -46,8 +47,9 @@ def snapshot(pids):
     return threads
 
 
-def census(pids, seconds):
-    """Per thread group over the window: [threads, cpu_seconds, voluntary, involuntary, wait_ns, slices]."""
+def census(pids, seconds, per_thread=False):
+    """Per thread group, or per thread ((name, pid, tid)) with per_thread, over the window: [threads, cpu_seconds,
+    voluntary, involuntary, wait_ns, slices]."""
     ticks = os.sysconf("SC_CLK_TCK")
     before = snapshot(pids)
     time.sleep(seconds)
@@ -55,7 +57,7 @@ def census(pids, seconds):
     groups = collections.defaultdict(lambda: [0, 0.0, 0, 0, 0, 0])
     for key, (name, cpu, vol, invol, wait, slices) in after.items():
         _, cpu0, vol0, invol0, wait0, slices0 = before.get(key, (name, 0, 0, 0, 0, 0))
-        group = groups[re.sub(r"\d+", "#", name)]
+        group = groups[(name, *key) if per_thread else re.sub(r"\d+", "#", name)]
         group[0] += 1
         group[1] += (cpu - cpu0) / ticks
         group[2] += vol - vol0
@@ -63,6 +65,12 @@ def census(pids, seconds):
         group[4] += wait - wait0
         group[5] += slices - slices0
     return groups
+
+
+def busiest(groups, seconds, top):
+    """The CPU of the busiest threads, one "  12.3%  name" line each."""
+    for (name, _, _), g in sorted(groups.items(), key=lambda item: -item[1][1])[:top]:
+        print(f"{100 * g[1] / seconds:6.1f}%  {name.replace(' ', '_')}")
 
 
 def report(groups, seconds, messages):
@@ -85,11 +93,15 @@ def main():
     parser.add_argument("pids", help="comma-separated process ids")
     parser.add_argument("seconds", type=float)
     parser.add_argument("--messages", type=int, default=0, help="messages handled in the window, for per-message figures")
+    parser.add_argument("--top", type=int, default=0, help="instead, the CPU of the N busiest threads, ungrouped")
     args = parser.parse_args()
     pids = [p for p in args.pids.split(",") if p]
     if not pids or not all(p.isdigit() for p in pids):
         sys.exit("thread-census.py: PIDs must be numbers, comma-separated")
-    report(census(pids, args.seconds), args.seconds, args.messages)
+    if args.top:
+        busiest(census(pids, args.seconds, per_thread=True), args.seconds, args.top)
+    else:
+        report(census(pids, args.seconds), args.seconds, args.messages)
 
 
 if __name__ == "__main__":
