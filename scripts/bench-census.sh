@@ -4,13 +4,16 @@
 # harness's sockets spread round-robin over the nodes, and a census of every node thread from /proc
 # (scripts/thread-census.py) over a window idle and one under that traffic: CPU, voluntary and involuntary context
 # switches and run-queue wait per kind of thread, and switches and CPU per message. Also records what one context switch
-# costs on this machine (`perf bench sched pipe`, when perf is installed). Writes CENSUS.md and keeps the harness's
-# results in BENCH_RESULTS; never writes docs/.
+# costs on this machine (`perf bench sched pipe`, when perf is installed). A size written `Ni` (e.g. 3i) is N separate
+# one-node clusters instead, each with its own PostgreSQL, a Nth of the users and a Nth of the rate from a harness of
+# its own: as many processes on the box as N nodes, but no message crossing nodes, which tells what the cross-node hop
+# costs apart from what splitting one node into N processes costs. Writes CENSUS.md and keeps the harness's results
+# in BENCH_RESULTS; never writes docs/.
 #
 #   scripts/bench.sh census [--quick]      (or scripts/bench-census.sh [--quick])
 #
 # Environment overrides (defaults in brackets; --quick: 1 node, 100 users, short windows, for checking the script):
-#   BENCH_CENSUS_SIZES ["1 3"]   node counts, one cluster each, in this order
+#   BENCH_CENSUS_SIZES ["1 3"]   node counts, one cluster each (Ni: N one-node clusters), in this order
 #   BENCH_CENSUS_RATE [250]      msgs/s of the measured traffic (and of the warm-up)
 #   BENCH_CENSUS_USERS [800]     users (one socket each, friend pairs)
 #   BENCH_CENSUS_WARMUP [30]     seconds of traffic before the windows: fresh nodes compile their hot paths first
@@ -35,7 +38,7 @@ window="${BENCH_CENSUS_SECONDS:-20}"
 kept="${BENCH_RESULTS:-$repo/bench-results/census-$(date -u +%Y%m%dT%H%M%SZ)}"
 out="${BENCH_OUT:-$kept/CENSUS.md}"
 findmax_report_outside_docs bench-census.sh "$out"
-for n in $sizes; do [[ "$n" =~ ^[1-9]$ ]] || { echo "BENCH_CENSUS_SIZES: node counts from 1 to 9, not '$n'" >&2; exit 1; }; done
+for n in $sizes; do [[ "$n" =~ ^[1-9]i?$ ]] || { echo "BENCH_CENSUS_SIZES: node counts from 1 to 9 (3i: three one-node clusters), not '$n'" >&2; exit 1; }; done
 for v in "$rate" "$users" "$warmup" "$window"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || { echo "bench-census.sh: rates, counts and seconds are whole numbers above 0, not '$v'" >&2; exit 1; }
 done
@@ -48,10 +51,11 @@ findmax_harness_environment
 
 work="$(mktemp -d /tmp/akkachat-bench-census.XXXXXX)"
 chmod 0755 "$work" # run as root, scripts/pg.sh runs PostgreSQL as `postgres`, which must reach its directory in here
-current="" harness=""
+clusters="" # the running clusters' directories
 cleanup() {
-  [ -z "$harness" ] || kill "$harness" 2>/dev/null || true
-  if [ -n "$current" ]; then AKKACHAT_CLUSTER_DIR="$current" bash scripts/cluster.sh stop || true; fi
+  local dir pid
+  for pid in $(cat "$work"/harness-*.pid 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+  for dir in $clusters; do AKKACHAT_CLUSTER_DIR="$dir" bash scripts/cluster.sh stop || true; done
   echo "==> results kept in $kept; cluster logs in $work"
 }
 trap cleanup EXIT
@@ -63,30 +67,60 @@ echo "==> building the harness (Release, into artifacts/bench)"
 dotnet build src/LoadTest/LoadTest.csproj -c Release --artifacts-path artifacts/bench -nologo -v quiet
 loadtest_dll="$repo/artifacts/bench/bin/LoadTest/release/akkachat-loadtest.dll"
 
-# One harness run at the census rate against the cluster's URLs (fixture reused), output to $1.json and $1.log.
+# Harness runs at the census rate for $2 seconds, results in $1.json and $1.log: one against the cluster's URLs, or,
+# for separate one-node clusters, one per node with its share of users and rate (results $1-K.*). Fixtures are reused.
 traffic() {
-  dotnet "$loadtest_dll" direct --url "$urls" --server-pid "$pids" --label "$1" --users "$users" --rate "$rate" \
-    --duration "$2" --warmup 0 --max-socket-rate 45 --progress plain --fixture "$current/fixture.json" \
-    --out "$kept/$1.json" >"$kept/$1.log" 2>&1
+  local k=0 url pid runs=()
+  for url in ${targets//;/ }; do
+    k=$((k + 1))
+    pid="$(cut -d';' -f"$k" <<<"$target_pids")"
+    local name="$1${independent:+-$k}"
+    dotnet "$loadtest_dll" direct --url "$url" --server-pid "$pid" --label "$name" --users "$share_users" \
+      --rate "$share_rate" --duration "$2" --warmup 0 --max-socket-rate 45 --progress plain \
+      --fixture "$current/fixture-$k.json" --out "$kept/$name.json" >"$kept/$name.log" 2>&1 &
+    runs+=("$!")
+    echo "$!" >"$work/harness-$k.pid"
+  done
+  local failed=0
+  for pid in "${runs[@]}"; do wait "$pid" || failed=$?; done
+  rm -f "$work"/harness-*.pid
+  return "$failed"
 }
 
-for n in $sizes; do
-  current="$work/cluster-$n"
-  findmax_start_cluster "$n" "$current"
+for size in $sizes; do
+  n="${size%i}" independent=""
+  [ "$size" = "$n" ] || independent=1
+  current="$work/cluster-$size"
+  if [ -z "$independent" ]; then
+    clusters="$current"
+    findmax_start_cluster "$n" "$current"
+    targets="$urls" target_pids="$pids" share_users="$users" share_rate="$rate"
+  else
+    # N one-node clusters, side by side: node K on the bases' K-th ports, PostgreSQL on the K-th port from its base.
+    clusters="" targets="" target_pids="" all_pids=""
+    for k in $(seq 1 "$n"); do
+      clusters+=" $current/node-$k"
+      AKKACHAT_CLUSTER_HTTP_BASE=$((AKKACHAT_CLUSTER_HTTP_BASE + k - 1)) \
+        AKKACHAT_CLUSTER_REMOTE_BASE=$((AKKACHAT_CLUSTER_REMOTE_BASE + k - 1)) \
+        AKKACHAT_CLUSTER_PG_PORT=$((AKKACHAT_CLUSTER_PG_PORT + k - 1)) findmax_start_cluster 1 "$current/node-$k"
+      targets+="${targets:+;}$urls" target_pids+="${target_pids:+;}$pids"
+    done
+    pids="${target_pids//;/,}"
+    share_users=$((users / n / 2 * 2)) share_rate=$((rate / n))
+  fi
   echo "==> warm-up: $rate msgs/s for ${warmup}s"
-  traffic "nodes-$n-warmup" "$warmup" || echo "    the warm-up ended with $? (see $kept/nodes-$n-warmup.log)"
+  traffic "nodes-$size-warmup" "$warmup" || echo "    the warm-up ended with $? (see $kept/nodes-$size-warmup*.log)"
   sleep 10 # the warm-up's drain and the nodes' settling
   echo "==> idle census (${window}s)"
-  python3 scripts/thread-census.py "$pids" "$window" >"$work/nodes-$n.idle.md"
+  python3 scripts/thread-census.py "$pids" "$window" >"$work/nodes-$size.idle.md"
   echo "==> $rate msgs/s for $((window + 24))s, census over the middle ${window}s"
-  traffic "nodes-$n" $((window + 24)) &
-  harness=$!
+  traffic "nodes-$size" $((window + 24)) &
+  load=$!
   sleep 12
-  python3 scripts/thread-census.py "$pids" "$window" --messages $((rate * window)) >"$work/nodes-$n.load.md"
-  wait "$harness" || echo "    the harness ended with $? (see $kept/nodes-$n.log)"
-  harness=""
-  AKKACHAT_CLUSTER_DIR="$current" bash scripts/cluster.sh stop
-  current=""
+  python3 scripts/thread-census.py "$pids" "$window" --messages $((share_rate * ${independent:+n *} window)) >"$work/nodes-$size.load.md"
+  wait "$load" || echo "    the harness ended with $? (see $kept/nodes-$size*.log)"
+  for dir in $clusters; do AKKACHAT_CLUSTER_DIR="$dir" bash scripts/cluster.sh stop; done
+  clusters=""
 done
 
 switch_cost="perf is not installed: no figure"
@@ -101,21 +135,24 @@ mkdir -p "$(dirname "$out")"
   echo "- When: $started; commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src hocon || echo ' + uncommitted changes'); machine $(nproc) cores, load average before / after: $load_start / $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "- Each size is a fresh \`scripts/cluster.sh\` cluster on its own PostgreSQL; $users users in friend pairs, sockets round-robin over the nodes; ${warmup}s of warm-up at the same rate; windows of ${window}s (/proc, summed over the nodes)."
   echo "- One context switch on this machine (\`perf bench sched pipe\`): $switch_cost."
-  for n in $sizes; do
+  for size in $sizes; do
     echo
-    echo "## $n node(s)"
-    echo
-    echo '```'
-    grep -E "throughput:|latency ms:|server pid|machine:" "$kept/nodes-$n.log" | sed 's/^ *//' || echo "(no result: see nodes-$n.log)"
-    echo '```'
+    if [ "$size" = "${size%i}" ]; then echo "## $size node(s)"; else echo "## ${size%i} one-node clusters, a harness each"; fi
+    for log in "$kept/nodes-$size".log "$kept/nodes-$size"-[0-9]*.log; do
+      [ -f "$log" ] || continue
+      echo
+      echo '```'
+      grep -E "throughput:|latency ms:|server pid|machine:" "$log" | sed 's/^ *//' || echo "(no result: see ${log##*/})"
+      echo '```'
+    done
     echo
     echo "Under load:"
     echo
-    cat "$work/nodes-$n.load.md"
+    cat "$work/nodes-$size.load.md"
     echo
     echo "Idle, 10 s after the warm-up:"
     echo
-    cat "$work/nodes-$n.idle.md"
+    cat "$work/nodes-$size.idle.md"
   done
 } >"$out"
 echo "==> done: $out"
