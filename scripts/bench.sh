@@ -55,8 +55,9 @@
 # journal batches and a sampled trace per rate (scripts/bench-profile.sh; `--help` there, `--quick` for a smoke run).
 #
 # `scripts/bench.sh census` instead counts, per kind of thread, the CPU, context switches and run-queue wait of a 1-node
-# and a 3-node cluster under 1:1 traffic at one fixed rate, per message too, and what one context switch costs on this
-# machine (scripts/bench-census.sh; `--help` there, `--quick` for a smoke run).
+# and a 3-node cluster (or of N one-node clusters side by side: BENCH_CENSUS_SIZES="3i") under 1:1 traffic at one fixed
+# rate, per message too, and what one context switch costs on this machine (scripts/bench-census.sh; `--help` there,
+# `--quick` for a smoke run).
 #
 # `scripts/bench.sh fuzz` instead runs only the input fuzz tests (tests/Edge.Tests/Fuzz: the socket frame decoder and
 # the HTTP JSON and form readers) for longer than CI does:
