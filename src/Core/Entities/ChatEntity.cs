@@ -34,10 +34,20 @@ using AkkaChat.Core.Ids;
 /// Writes: with AkkaChat's own journal (<see cref="ChatSettings.DirectAppends"/>) a decision's events go to the journal as
 /// one <see cref="JournalAppend"/> and the journal answers once they are committed; Akka.Persistence's <c>Persist</c>
 /// costs a dozen objects per write (its state machine, callbacks, envelopes and two answers), about a quarter of a
-/// node's allocation on the 1:1 path. The semantics are <c>Persist</c>'s: one write in flight, every command that
-/// arrives meanwhile stashed, events applied and the decision completed once stored, a rejected write dropped unanswered,
-/// a failed one stopping the entity so that it recovers from what is stored. Other journals (Akka.Persistence.Sql's,
-/// the in-memory one of actor tests) take <c>Persist</c>. Recovery and snapshots take Akka's path either way.
+/// node's allocation on the 1:1 path. Other journals (Akka.Persistence.Sql's, the in-memory one of actor tests) take
+/// <c>Persist</c>, with its semantics: one write in flight, every command that arrives meanwhile stashed. Recovery and
+/// snapshots take Akka's path either way.
+/// </para>
+/// <para>
+/// Pipelined writes (direct appends only): a decision's events are applied to <see cref="State"/> when it is decided, so
+/// the commands an entity names in <see cref="Pipelines"/> (the 1:1 path's) are decided while earlier writes are in
+/// flight instead of waiting in the stash for each commit; everything decided meanwhile goes to the journal as the next
+/// append, one write in flight at a time. What a decision makes visible (its reply, pushes, sends, answers to waiters,
+/// a snapshot) still happens only once its events and every earlier decision's are stored, in the order decided: a
+/// decision that stores nothing but was decided on events still in flight waits for them too. Any other command that
+/// arrives while a write is in flight is stashed, and every command after it as well, so commands are still decided in
+/// the order they arrived. A failed or rejected write stops the entity, dropping the decisions queued behind it
+/// unanswered (they were decided on the failed events), and it recovers from what is stored.
 /// </para>
 /// <para>
 /// Decisions in flight wait in a queue, answered in order, and one cached delegate handles every persisted event:
@@ -57,6 +67,9 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     private long _lastTraffic = Environment.TickCount64;
     private int _appliedOfHead;
     private int _writing; // the first decisions in flight, whose events the journal is storing (direct appends); the rest wait for the next append
+    private int _writingEvents; // the events of that append
+    private int _pending; // events applied to State (direct appends) but not yet stored
+    private bool _completing; // completing stored decisions: a decision made meanwhile waits for the next append
     private long _stored; // the highest sequence number stored by a direct append
     private int _snapshotPhase = -1;
     private bool _stopRequested;
@@ -118,8 +131,18 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     /// <summary>How long after a send the outstanding commands are sent again.</summary>
     protected virtual TimeSpan RetryInterval => TimeSpan.FromSeconds(3);
 
+    /// <summary>A direct append is in flight: a command handled now is pipelined (<see cref="Pipelines"/>).</summary>
+    protected bool WriteInFlight => _writing > 0;
+
     /// <summary>The highest sequence number stored of this entity's events (what a journal read finds up to).</summary>
     protected long StoredSequenceNr => Math.Max(_stored, LastSequenceNr);
+
+    /// <summary>
+    /// Whether <paramref name="command"/> is decided while a write is in flight, on the state its events will leave
+    /// (pipelined writes, direct appends only); other commands wait in the stash until every write is stored. Only for
+    /// commands whose handlers reveal nothing of the state except through <see cref="Execute"/>.
+    /// </summary>
+    protected virtual bool Pipelines(object command) => false;
 
     /// <summary>Whether anyone waits under <paramref name="key"/>.</summary>
     protected bool IsAwaited(object key) => _waiters.ContainsKey(key);
@@ -138,8 +161,9 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Interprets <paramref name="decision"/>: a refusal or a bare reply is answered now; otherwise all its events are
-    /// persisted (one write), each applied, and then, once, <paramref name="replyTo"/> is answered (or made to wait),
+    /// Interprets <paramref name="decision"/>: a refusal or a bare reply is answered now, or, when it was decided on events
+    /// still in flight, once they are stored; otherwise all its events are applied and persisted (one write, or with the
+    /// next append), and once they are stored <paramref name="replyTo"/> is answered (or made to wait),
     /// waiters are answered, commands are sent, <paramref name="after"/> runs and a retry is scheduled if anything is
     /// still outstanding.
     /// </summary>
@@ -147,17 +171,24 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     {
         if (decision.EventCount == 0)
         {
-            Complete(decision, replyTo);
-            after?.Invoke();
+            if (_inFlight.Count > 0 && Settings.DirectAppends) _inFlight.Enqueue(new InFlight(decision, replyTo, after, 0, null)); // decided on events in flight
+            else
+            {
+                Complete(decision, replyTo);
+                after?.Invoke();
+            }
             return;
         }
-        _inFlight.Enqueue(new InFlight(decision, replyTo, after, Stopwatch.GetTimestamp()));
         if (!Settings.DirectAppends)
         {
+            _inFlight.Enqueue(new InFlight(decision, replyTo, after, Stopwatch.GetTimestamp(), null));
             if (decision.SingleEvent is { } single) Persist(single, _onPersisted);
             else PersistAll(decision.Events, _onPersisted);
+            return;
         }
-        else if (_writing == 0) Append(decision.Events, 1); // else it waits in _inFlight and goes with the next append
+        var snapshot = decision.SingleEvent is { } one ? ApplyDecided(one, null) : ApplyDecided(decision.Events);
+        _inFlight.Enqueue(new InFlight(decision, replyTo, after, Stopwatch.GetTimestamp(), snapshot));
+        if (_writing == 0 && !_completing) AppendQueued(); // else it goes with the next append
     }
 
     /// <summary>Tells <paramref name="command"/> to the entity it names by its marker interface.</summary>
@@ -216,10 +247,13 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         base.PostStop();
     }
 
-    /// <summary>While a direct append is in flight, every command but its answer waits in the stash, as during a <c>Persist</c>.</summary>
+    /// <summary>
+    /// While a direct append is in flight, a command waits in the stash unless the entity <see cref="Pipelines"/> it and
+    /// nothing is stashed before it.
+    /// </summary>
     protected override bool Receive(object message)
     {
-        if (_writing == 0 || message is JournalAppended or JournalAppendFailed) return base.Receive(message);
+        if (_writing == 0 || message is JournalAppended or JournalAppendFailed || (Stash.IsEmpty && Pipelines(message))) return base.Receive(message);
         Stash.Stash();
         return true;
     }
@@ -259,75 +293,85 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Hands the journal the events of the <paramref name="decisions"/> newest decisions in flight as one write; they are
-    /// applied, in order, once it answers.
+    /// Applies a decision's event to <see cref="State"/> as it is decided (direct appends); the snapshot to save once it is
+    /// stored when a snapshot falls due at it, else <paramref name="due"/>.
     /// </summary>
-    private void Append(IReadOnlyList<IChatEvent> events, int decisions)
-    {
-        var first = StoredSequenceNr + 1;
-        _writing = decisions;
-        Journal.Tell(new JournalAppend(PersistenceId, first, events, Self), Self);
-    }
-
-    /// <summary>The write is stored: each of its decisions is applied and completed in order; queued ones are written next.</summary>
-    private void OnAppended()
-    {
-        var written = _writing;
-        for (var i = 0; i < written; i++)
-        {
-            var head = _inFlight.Dequeue();
-            ChatMeter.CommitObserved(head.Started);
-            if (head.Decision.SingleEvent is { } single) ApplyStored(single);
-            else
-            {
-                foreach (var e in head.Decision.Events) ApplyStored(e);
-            }
-            Complete(head.Decision, head.ReplyTo);
-            head.After?.Invoke();
-        }
-        WriteQueuedOrUnstash();
-    }
-
-    private void ApplyStored(IChatEvent e)
+    private PendingSnapshot? ApplyDecided(IChatEvent e, PendingSnapshot? due)
     {
         State = State.Apply(e);
-        _stored = StoredSequenceNr + 1;
-        SnapshotIfDue();
+        var sequenceNr = StoredSequenceNr + ++_pending;
+        return SnapshotDue(sequenceNr) && State.ToSnapshot() is { } snapshot ? new PendingSnapshot(sequenceNr, snapshot) : due;
     }
 
+    private PendingSnapshot? ApplyDecided(IReadOnlyList<IChatEvent> events)
+    {
+        PendingSnapshot? due = null;
+        foreach (var e in events) due = ApplyDecided(e, due);
+        return due;
+    }
+
+    /// <summary>Hands the journal the events of every decision in flight as one write.</summary>
+    private void AppendQueued()
+    {
+        IReadOnlyList<IChatEvent> events;
+        if (_inFlight.Count == 1) events = _inFlight.Peek().Decision.Events;
+        else
+        {
+            var all = new List<IChatEvent>();
+            foreach (var queued in _inFlight) all.AddRange(queued.Decision.Events);
+            events = all;
+        }
+        _writing = _inFlight.Count;
+        _writingEvents = events.Count;
+        Journal.Tell(new JournalAppend(PersistenceId, StoredSequenceNr + 1, events, Self), Self);
+    }
+
+    /// <summary>
+    /// The write is stored: its decisions are completed in order, then those that store nothing and waited only for it;
+    /// decisions made meanwhile are written next, or, with none left, the stash is let in.
+    /// </summary>
+    private void OnAppended()
+    {
+        _stored = StoredSequenceNr + _writingEvents;
+        _pending -= _writingEvents;
+        _completing = true;
+        for (var i = 0; i < _writing; i++) CompleteStored(_inFlight.Dequeue());
+        while (_inFlight.TryPeek(out var next) && next.Decision.EventCount == 0) CompleteStored(_inFlight.Dequeue());
+        _completing = false;
+        _writing = 0;
+        if (_inFlight.Count > 0) AppendQueued();
+        else if (!Stash.IsEmpty) Stash.UnstashAll();
+    }
+
+    private void CompleteStored(InFlight stored)
+    {
+        if (stored.Decision.EventCount > 0) ChatMeter.CommitObserved(stored.Started);
+        if (stored.Snapshot is { } due)
+            SnapshotStore.Tell(new SaveSnapshot(new SnapshotMetadata(PersistenceId, due.SequenceNr, DateTime.UtcNow), due.Snapshot), Self);
+        Complete(stored.Decision, stored.ReplyTo);
+        stored.After?.Invoke();
+    }
+
+    /// <summary>Nothing of the write is stored, and the state holds its events: the entity stops and recovers from what is.</summary>
     private void OnAppendFailed(JournalAppendFailed failed)
     {
-        var events = 0;
-        for (var i = 0; i < _writing; i++) events += _inFlight.Dequeue().Decision.EventCount;
-        if (!failed.Rejected)
+        if (failed.Rejected)
+        {
+            Log.Error(failed.Cause, "Rejected {0} event(s) from sequence number {1} for persistenceId [{2}] (not serializable); the entity stops.",
+                _writingEvents, StoredSequenceNr + 1, PersistenceId);
+        }
+        else
         {
             Log.Error(failed.Cause, "Failed to store {0} event(s) from sequence number {1} for persistenceId [{2}]; the entity stops.",
-                events, StoredSequenceNr + 1, PersistenceId);
-            Context.Stop(Self);
-            return;
+                _writingEvents, StoredSequenceNr + 1, PersistenceId);
         }
-        Log.Warning("Rejected {0} event(s) from sequence number {1} for persistenceId [{2}]: {3}", events, StoredSequenceNr + 1, PersistenceId, failed.Cause.Message);
-        _stored = StoredSequenceNr + events; // the numbers stay used, as after a rejected persist
-        WriteQueuedOrUnstash();
-    }
-
-    /// <summary>Decisions still in flight once a write is answered waited behind it: they go next, as one append.</summary>
-    private void WriteQueuedOrUnstash()
-    {
-        _writing = 0;
-        if (_inFlight.Count > 0)
-        {
-            var events = new List<IChatEvent>();
-            foreach (var queued in _inFlight) events.AddRange(queued.Decision.Events);
-            Append(events, _inFlight.Count);
-            return;
-        }
-        if (!Stash.IsEmpty) Stash.UnstashAll();
+        _inFlight.Clear();
+        Context.Stop(Self);
     }
 
     private void SnapshotIfDue()
     {
-        if (!SnapshotDue() || State.ToSnapshot() is not { } snapshot) return;
+        if (!SnapshotDue(StoredSequenceNr) || State.ToSnapshot() is not { } snapshot) return;
         SnapshotStore.Tell(new SaveSnapshot(new SnapshotMetadata(PersistenceId, StoredSequenceNr, DateTime.UtcNow), snapshot), Self);
     }
 
@@ -372,10 +416,10 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         return outstanding.MoveNext();
     }
 
-    private bool SnapshotDue()
+    private bool SnapshotDue(long sequenceNr)
     {
         if (_snapshotPhase < 0) _snapshotPhase = Settings.SpreadSnapshots ? SnapshotSchedule.Phase(PersistenceId, Settings.SnapshotEvery) : 0;
-        return SnapshotSchedule.IsDue(StoredSequenceNr, _snapshotPhase, Settings.SnapshotEvery);
+        return SnapshotSchedule.IsDue(sequenceNr, _snapshotPhase, Settings.SnapshotEvery);
     }
 
     private void PassivateIfIdle()
@@ -384,8 +428,11 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         Context.Parent.Tell(new Passivate(StopInOrder.Instance));
     }
 
-    /// <summary>A decision whose events are being written, with whom to answer once they are.</summary>
-    private readonly record struct InFlight(Decision Decision, IActorRef ReplyTo, Action? After, long Started);
+    /// <summary>A decision whose events are being written (or that waits for earlier ones), with whom to answer once they are.</summary>
+    private readonly record struct InFlight(Decision Decision, IActorRef ReplyTo, Action? After, long Started, PendingSnapshot? Snapshot);
+
+    /// <summary>The state as of <paramref name="SequenceNr"/>, saved once that event is stored.</summary>
+    private sealed record PendingSnapshot(long SequenceNr, IChatEvent Snapshot);
 
     private sealed class NoTopology : IChatTopology
     {

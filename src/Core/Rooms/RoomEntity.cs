@@ -32,6 +32,12 @@ public sealed partial class RoomEntity : ChatEntity<RoomState>
     public static Props Props(RoomId id, IChatTopology topology, ChatSettings settings) =>
         Akka.Actor.Props.Create(() => new RoomEntity(id, topology, settings));
 
+    /// <summary>
+    /// Room messages are decided while earlier ones are being stored (pipelined writes): a busy room stores everything that
+    /// arrived during one commit as the next append instead of one commit per message.
+    /// </summary>
+    protected override bool Pipelines(object command) => command is SendRoomMessage;
+
     /// <summary>Only a room that existed before can have subscribers from a previous incarnation: call their roll.</summary>
     protected override void OnRecovered() => StartRollCall();
 

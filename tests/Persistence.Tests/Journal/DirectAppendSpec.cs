@@ -8,24 +8,65 @@ using static AkkaChat.Core.Users.UserEvents;
 
 /// <summary>
 /// An entity that hands its events to AkkaChat's journal itself (<see cref="ChatSettings.DirectAppends"/>) keeps
-/// <c>Persist</c>'s promises: each command is decided on the state after every earlier write, the events are numbered
-/// on without gaps and survive a restart, snapshots carry the right sequence number, an event that cannot be stored
-/// is dropped alone, and a failed write stops the entity with nothing stored.
+/// <c>Persist</c>'s promises while it pipelines writes: each command is decided on the state after every earlier
+/// decision, nothing is answered before it and everything decided before it are stored, commands are decided in the
+/// order they arrive, the events are numbered on without gaps and survive a restart, snapshots carry the right
+/// sequence number, and a failed or rejected write stops the entity with nothing of it, or of what was decided behind
+/// it, stored.
 /// </summary>
 public abstract class DirectAppendSpec(JournalStore store, ITestOutputHelper output) : JournalSpec(store, output)
 {
     [Fact]
-    public void Commands_that_arrive_while_a_write_is_in_flight_are_decided_after_it_in_order()
+    public void Commands_that_arrive_while_a_write_is_in_flight_are_decided_meanwhile_and_answered_once_stored()
     {
         var tally = StartTally("burst");
 
         for (var i = 1; i <= 200; i++) tally.Tell(new Add(i), TestActor);
 
-        for (var i = 1; i <= 200; i++) ExpectMsg(new Counted(i, i), Timeout);
+        for (var i = 1; i <= 200; i++)
+        {
+            ExpectMsg(new Counted(i, i), Timeout);
+            Assert.True(Store.SequenceNrs("burst").LastOrDefault() >= i, $"Add({i}) was answered before it was stored");
+        }
         Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), Store.SequenceNrs("burst"));
+        tally.Tell(Report.Instance, TestActor);
+        Assert.True(ExpectMsg<Reported>(Timeout).Pipelined > 0, "no Add was decided while a write was in flight");
         Restart(tally);
         StartTally("burst").Tell(new Add(201), TestActor);
         ExpectMsg(new Counted(201, 201), Timeout);
+    }
+
+    [Fact]
+    public void A_command_that_is_not_pipelined_waits_for_every_write_and_so_does_everything_after_it()
+    {
+        var tally = StartTally("ordered");
+
+        for (var i = 1; i <= 50; i++) tally.Tell(new Add(i), TestActor);
+        tally.Tell(Report.Instance, TestActor); // stashed while writes are in flight
+        for (var i = 51; i <= 100; i++) tally.Tell(new Add(i), TestActor); // decided after it, though pipelined
+
+        for (var i = 1; i <= 50; i++) ExpectMsg(new Counted(i, i), Timeout);
+        var report = ExpectMsg<Reported>(Timeout);
+        Assert.Equal((50, 50), (report.Count, report.Last));
+        for (var i = 51; i <= 100; i++) ExpectMsg(new Counted(i, i), Timeout);
+    }
+
+    [Fact]
+    public void A_pipelined_decision_that_stores_nothing_is_answered_after_the_writes_decided_before_it()
+    {
+        var tally = StartTally("peek");
+
+        for (var i = 1; i <= 100; i++)
+        {
+            tally.Tell(new Add(i), TestActor);
+            tally.Tell(Peek.Instance, TestActor);
+        }
+
+        for (var i = 1; i <= 100; i++)
+        {
+            ExpectMsg(new Counted(i, i), Timeout);
+            ExpectMsg(new Peeked(i), Timeout);
+        }
     }
 
     [Fact]
@@ -62,16 +103,20 @@ public abstract class DirectAppendSpec(JournalStore store, ITestOutputHelper out
     }
 
     [Fact]
-    public void An_event_that_cannot_be_stored_is_dropped_unanswered_and_the_entity_goes_on()
+    public void An_event_that_cannot_be_stored_stops_the_entity_which_recovers_without_it()
     {
         var tally = StartTally("rejected");
+        Watch(tally);
 
         tally.Tell(new AddUnstorable(), TestActor);
-        tally.Tell(new Add(5), TestActor);
+        tally.Tell(new Add(5), TestActor); // decided on the unstorable event's state: dropped with it
 
-        // The unstorable event's number stays used, as after a rejected persist.
-        ExpectMsg(new Counted(1, 5), Timeout);
-        Assert.Equal(new long[] { 2 }, Store.SequenceNrs("rejected"));
+        ExpectTerminated(tally, Timeout);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Empty(Store.SequenceNrs("rejected"));
+        StartTally("rejected").Tell(new Add(6), TestActor);
+        ExpectMsg(new Counted(1, 6), Timeout);
+        Assert.Equal(new long[] { 1 }, Store.SequenceNrs("rejected"));
     }
 
     [Fact]
@@ -85,7 +130,7 @@ public abstract class DirectAppendSpec(JournalStore store, ITestOutputHelper out
         Watch(second);
 
         second.Tell(new Add(2), TestActor);
-        second.Tell(new Add(3), TestActor); // stashed behind the failing write: never decided
+        second.Tell(new Add(3), TestActor); // decided behind the failing write, on its state: dropped with it
 
         ExpectTerminated(second, Timeout);
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -114,20 +159,28 @@ public abstract class DirectAppendSpec(JournalStore store, ITestOutputHelper out
     private sealed class TallyEntity : ChatEntity<Tally>
     {
         private long _snapshotSaved;
+        private int _pipelined;
 
         public TallyEntity(string persistenceId, ChatSettings settings)
             : base(persistenceId, new Tally(0, 0), settings)
         {
-            Command<Add>(add => Execute(State.Add(add.Value), Sender));
+            Command<Add>(add =>
+            {
+                if (WriteInFlight) _pipelined++;
+                Execute(State.Add(add.Value), Sender);
+            });
+            Command<Peek>(_ => Execute(Decision.Reply(new Peeked(State.Count)), Sender));
             Command<AddTwice>(add =>
             {
                 Execute(State.Add(add.First), Sender);
-                Execute(State.Add(add.Second, alreadyCounted: 1), Sender);
+                Execute(State.Add(add.Second), Sender); // decided on the state the first one leaves
             });
             Command<AddUnstorable>(_ => Execute(Decision.Store(new UnstorableChatEvent(), new Counted(-1, -1)), Sender));
-            Command<Report>(_ => Sender.Tell(new Reported(State.Count, State.Last, _snapshotSaved)));
+            Command<Report>(_ => Sender.Tell(new Reported(State.Count, State.Last, _snapshotSaved, _pipelined)));
             Command<StopInOrderTally>(_ => Context.Stop(Self));
         }
+
+        protected override bool Pipelines(object command) => command is Add or Peek;
 
         protected override bool AroundReceive(Receive receive, object message)
         {
@@ -140,8 +193,7 @@ public abstract class DirectAppendSpec(JournalStore store, ITestOutputHelper out
     {
         public IEnumerable<object> Outstanding => [];
 
-        public Decision Add(long value, int alreadyCounted = 0) =>
-            Decision.Store(new InboxDelivered(value), new Counted(Count + 1 + alreadyCounted, value));
+        public Decision Add(long value) => Decision.Store(new InboxDelivered(value), new Counted(Count + 1, value));
 
         public Tally Apply(IChatEvent e) => e switch
         {
@@ -168,7 +220,14 @@ public abstract class DirectAppendSpec(JournalStore store, ITestOutputHelper out
         public static readonly Report Instance = new();
     }
 
-    private sealed record Reported(long Count, long Last, long SnapshotSaved);
+    private sealed record Reported(long Count, long Last, long SnapshotSaved, int Pipelined = 0);
+
+    private sealed class Peek
+    {
+        public static readonly Peek Instance = new();
+    }
+
+    private sealed record Peeked(long Count);
 
     public sealed class Sqlite(ITestOutputHelper output) : DirectAppendSpec(new TempJournalFile(), output);
 

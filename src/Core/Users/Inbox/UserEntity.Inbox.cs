@@ -7,6 +7,7 @@ using static AkkaChat.Core.Users.ConnectionPushes;
 using static AkkaChat.Core.Users.ContactReplies;
 using static AkkaChat.Core.Users.ConversationCommands;
 using static AkkaChat.Core.Users.UserCommands;
+using static AkkaChat.Core.Users.UserEvents;
 using static AkkaChat.Core.Users.UserReplies;
 
 /// <summary>
@@ -47,6 +48,13 @@ public sealed partial class UserEntity
         Command<ResendOutgoing>(_ => ResendOrExpireOutgoing());
     }
 
+    /// <summary>
+    /// The 1:1 path's commands are decided while the entity's earlier writes are in flight (pipelined writes): each
+    /// reveals the state only through its decision, answered once stored, and the push of the copy it stored.
+    /// </summary>
+    protected override bool Pipelines(object command) =>
+        command is SendDirect or StoreIncomingDirect or IncomingDirectStored or IncomingDirectRefused;
+
     private void HandleSendDirect(SendDirect cmd)
     {
         var decision = State.Decide(cmd, busy: _outgoing.Count >= MaxOutgoingInFlight);
@@ -71,15 +79,16 @@ public sealed partial class UserEntity
     private void HandleStoreIncoming(StoreIncomingDirect cmd)
     {
         var decision = State.Decide(cmd);
-        var stores = decision.ReplyMessage is IncomingDirectStored stored && IsNext(stored.Seq);
-        Execute(decision, Sender, stores ? () => IncomingStored(cmd.SenderId) : null);
+        var stored = decision.SingleEvent as DirectMessageStored; // a new copy; a resend's answer stores nothing
+        Execute(decision, Sender, stored is null ? null : () => IncomingStored(stored.Message));
     }
 
-    private void IncomingStored(Ids.UserId sender)
+    /// <summary>The incoming copy is stored: pushed to the user's sockets (the message itself: the state may be ahead by then).</summary>
+    private void IncomingStored(DirectMessage message)
     {
         ChatMeter.MessageStored(ChatMeter.Direct);
         if (_connections.Count == 0) return;
-        var push = new PushDirect(State.LastWith(sender)!);
+        var push = new PushDirect(message);
         foreach (var connection in _connections) connection.Tell(push);
     }
 
