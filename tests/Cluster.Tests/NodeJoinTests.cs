@@ -7,8 +7,14 @@ using System.Text.Json;
 public sealed class NodeJoinTests
 {
     private const int Pairs = 2;
-    private const int MaxMessages = 3_000;
+    private const int MaxMessages = 10_000;
     private const int Window = 10;
+
+    /// <summary>
+    /// Paced, so the traffic outlasts the rebalance however fast the cluster stores (~100 msgs/s per sender: 100 s of it);
+    /// unpaced, two senders finished 3,000 messages each before the fourth node had its shards.
+    /// </summary>
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(10);
 
     [Fact]
     public async Task A_fourth_node_receives_shards_while_traffic_continues_exactly_once_in_order()
@@ -40,7 +46,7 @@ public sealed class NodeJoinTests
         foreach (var s in senders) senderSockets.Add(await s.ConnectAsync(a));
         using var stop = new CancellationTokenSource();
         var sending = Enumerable.Range(0, Pairs)
-            .Select(i => Traffic.SendWindowedAsync(senderSockets[i], recipients[i].Id, $"j{i}", Enumerable.Range(0, MaxMessages), Window, stop.Token))
+            .Select(i => Traffic.SendWindowedAsync(senderSockets[i], recipients[i].Id, $"j{i}", Enumerable.Range(0, MaxMessages), Window, stop.Token, Pace))
             .ToList();
         await Traffic.UntilAsync(() => senderSockets.Sum(p => p.Acks.Count) >= 50, TimeSpan.FromSeconds(60), "traffic running");
 

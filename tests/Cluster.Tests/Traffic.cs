@@ -18,10 +18,11 @@ public static class Traffic
     }
 
     /// <summary>
-    /// Sends cids "{tag}-{n}" keeping at most <paramref name="window"/> unacknowledged, until <paramref name="stop"/>
-    /// or the socket dies; then waits (bounded) for the acks of what it sent. Returns how many it sent.
+    /// Sends cids "{tag}-{n}" keeping at most <paramref name="window"/> unacknowledged (and, with <paramref name="every"/>,
+    /// one send per interval at most), until <paramref name="stop"/> or the socket dies; then waits (bounded) for the
+    /// acks of what it sent. Returns how many it sent.
     /// </summary>
-    public static async Task<int> SendWindowedAsync(V2Peer peer, long to, string tag, IEnumerable<int> numbers, int window, CancellationToken stop)
+    public static async Task<int> SendWindowedAsync(V2Peer peer, long to, string tag, IEnumerable<int> numbers, int window, CancellationToken stop, TimeSpan? every = null)
     {
         var sent = 0;
         foreach (var n in numbers)
@@ -42,6 +43,7 @@ public static class Traffic
                 return sent;
             }
             sent++;
+            if (every is { } interval) await Task.Delay(interval, CancellationToken.None);
         }
         await UntilAsync(() => peer.Acks.Count >= sent || peer.Closed || stop.IsCancellationRequested, TimeSpan.FromSeconds(60), throwOnTimeout: false);
         return sent;

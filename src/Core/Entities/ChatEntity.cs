@@ -249,11 +249,13 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// While a direct append is in flight, a command waits in the stash unless the entity <see cref="Pipelines"/> it and
-    /// nothing is stashed before it.
+    /// nothing is stashed before it. An entity asked to stop pipelines nothing: under steady traffic it would always have
+    /// a write in flight and never stop (a shard's hand-off would wait for it); it stops once its writes are stored.
     /// </summary>
     protected override bool Receive(object message)
     {
-        if (_writing == 0 || message is JournalAppended or JournalAppendFailed || (Stash.IsEmpty && Pipelines(message))) return base.Receive(message);
+        if (_writing == 0 || message is JournalAppended or JournalAppendFailed || (Stash.IsEmpty && !_stopRequested && Pipelines(message)))
+            return base.Receive(message);
         Stash.Stash();
         return true;
     }

@@ -84,6 +84,24 @@ public abstract class DirectAppendSpec(JournalStore store, ITestOutputHelper out
     }
 
     [Fact]
+    public void An_entity_asked_to_stop_pipelines_nothing_more_and_stops_once_its_writes_are_stored()
+    {
+        var tally = StartTally("stopping", writesOnStop: true);
+        var watcher = CreateTestProbe();
+        watcher.Watch(tally);
+        for (var i = 1; i <= 20; i++) tally.Tell(new Add(i), TestActor);
+        tally.Tell(StopInOrder.Instance, TestActor); // its own write goes in flight (as a user stores its delivery cursor)
+
+        // Steady traffic behind the stop: pipelined, each would join the next append and the entity would never stop.
+        for (var i = 21; i <= 5_000; i++) tally.Tell(new Add(i), TestActor);
+
+        watcher.ExpectTerminated(tally, Timeout);
+        var stored = Store.SequenceNrs("stopping");
+        Assert.True(stored.Count >= 21, "the writes decided before the stop, and the stop's own, are stored");
+        Assert.True(stored.Count < 2_500, $"the entity stopped only after deciding {stored.Count} of 5,000 commands");
+    }
+
+    [Fact]
     public void Snapshots_are_taken_at_the_stored_sequence_number()
     {
         var tally = StartTally("snapshots", snapshotEvery: 4);
@@ -139,10 +157,10 @@ public abstract class DirectAppendSpec(JournalStore store, ITestOutputHelper out
         ExpectMsg(new Counted(2, 4), Timeout);
     }
 
-    private IActorRef StartTally(string persistenceId, int snapshotEvery = 1_000_000)
+    private IActorRef StartTally(string persistenceId, int snapshotEvery = 1_000_000, bool writesOnStop = false)
     {
         var settings = ChatSettings.Default with { DirectAppends = true, SnapshotEvery = snapshotEvery, SpreadSnapshots = false };
-        var tally = Sys.ActorOf(Props.Create(() => new TallyEntity(persistenceId, settings)));
+        var tally = Sys.ActorOf(Props.Create(() => new TallyEntity(persistenceId, settings, writesOnStop)));
         tally.Tell(Report.Instance, TestActor); // answered once recovered
         ExpectMsg<Reported>(Timeout);
         return tally;
@@ -158,12 +176,14 @@ public abstract class DirectAppendSpec(JournalStore store, ITestOutputHelper out
     /// <summary>Stores one <see cref="InboxDelivered"/> per <see cref="Add"/> and answers with the count after it.</summary>
     private sealed class TallyEntity : ChatEntity<Tally>
     {
+        private readonly bool _writesOnStop;
         private long _snapshotSaved;
         private int _pipelined;
 
-        public TallyEntity(string persistenceId, ChatSettings settings)
+        public TallyEntity(string persistenceId, ChatSettings settings, bool writesOnStop)
             : base(persistenceId, new Tally(0, 0), settings)
         {
+            _writesOnStop = writesOnStop;
             Command<Add>(add =>
             {
                 if (WriteInFlight) _pipelined++;
@@ -181,6 +201,11 @@ public abstract class DirectAppendSpec(JournalStore store, ITestOutputHelper out
         }
 
         protected override bool Pipelines(object command) => command is Add or Peek;
+
+        protected override void BeforeStop()
+        {
+            if (_writesOnStop) Execute(State.Add(0), ActorRefs.Nobody);
+        }
 
         protected override bool AroundReceive(Receive receive, object message)
         {
