@@ -235,7 +235,9 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
         switch (frame.Cmd)
         {
             case ChatCommand.Direct when frame.DstId > 0:
-                if (_unansweredDirect.Count >= Session.Capacity && !_unansweredDirect.ContainsKey(frame.Cid))
+                // Each answer is two frames (the ack and the own copy), and a user's entity answers what it stored
+                // in one commit together: the sends in flight must fit the socket's queue twice over.
+                if (_unansweredDirect.Count >= Session.Capacity / 2 && !_unansweredDirect.ContainsKey(frame.Cid))
                 {
                     Send(V2Frames.EncodeError("refused", "too many messages are waiting for their ack; wait for some", frame.Cid));
                     break;

@@ -12,6 +12,7 @@ public sealed class OfflineBacklogTests(ITestOutputHelper output)
 {
     private const int Direct = 10;
     private const int MaxBacklog = 500;
+    private const int SendWindow = 256;
 
     /// <summary>Rate limits out of the way: the tests store hundreds of messages in a burst.</summary>
     private static readonly Dictionary<string, string?> Unthrottled = new() { ["AKKACHAT_MSG_RATE"] = "10000" };
@@ -81,14 +82,22 @@ public sealed class OfflineBacklogTests(ITestOutputHelper output)
 
     private static string Text(int i) => "m" + i.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Sends every text to <paramref name="to"/> without waiting in between, then waits for all acks; their seqs, in order.</summary>
+    /// <summary>
+    /// Sends every text to <paramref name="to"/>, up to <see cref="SendWindow"/> unacknowledged at a time (a v2 socket
+    /// takes half its queue's worth in flight); their seqs, in order.
+    /// </summary>
     private static async Task<long[]> SendAllAsync(ChatSocket sender, long to, IEnumerable<string> texts)
     {
         var list = texts.ToList();
-        for (var i = 0; i < list.Count; i++) await sender.SendDirectAsync("c" + i.ToString(CultureInfo.InvariantCulture), to, list[i]);
         var seqs = new Dictionary<string, long>();
-        while (seqs.Count < list.Count)
+        for (var i = 0; i < list.Count || seqs.Count < list.Count;)
         {
+            if (i < list.Count && i - seqs.Count < SendWindow)
+            {
+                await sender.SendDirectAsync("c" + i.ToString(CultureInfo.InvariantCulture), to, list[i]);
+                i++;
+                continue;
+            }
             var (ack, skipped) = await sender.ReceiveUntilAsync("ack", maxFrames: 50);
             Assert.DoesNotContain(skipped, f => f.Type() == "error");
             seqs[ack.GetProperty("cid").GetString()!] = ack.GetProperty("seq").GetInt64();
