@@ -40,9 +40,9 @@ using AkkaChat.Core.Ids;
 /// </para>
 /// <para>
 /// Pipelined writes (direct appends only): a decision's events are applied to <see cref="State"/> when it is decided, so
-/// the commands an entity names in <see cref="Pipelines"/> (the 1:1 path's) are decided while earlier writes are in
-/// flight instead of waiting in the stash for each commit; everything decided meanwhile goes to the journal as the next
-/// append, one write in flight at a time. What a decision makes visible (its reply, pushes, sends, answers to waiters,
+/// the commands an entity names in <see cref="Pipelines"/> (the 1:1 path's, room sends) are decided while earlier
+/// writes are in flight instead of waiting in the stash for each commit; everything decided meanwhile goes to the
+/// journal as the next append, one write in flight at a time. What a decision makes visible (its reply, pushes, sends, answers to waiters,
 /// a snapshot) still happens only once its events and every earlier decision's are stored, in the order decided: a
 /// decision that stores nothing but was decided on events still in flight waits for them too. Any other command that
 /// arrives while a write is in flight is stashed, and every command after it as well, so commands are still decided in
@@ -171,7 +171,8 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     {
         if (decision.EventCount == 0)
         {
-            if (_inFlight.Count > 0 && Settings.DirectAppends) _inFlight.Enqueue(new InFlight(decision, replyTo, after, 0, null)); // decided on events in flight
+            // Decided on events still in flight: answered once they are stored.
+            if (_inFlight.Count > 0 && Settings.DirectAppends) _inFlight.Enqueue(new InFlight(decision, replyTo, after, 0, null));
             else
             {
                 Complete(decision, replyTo);

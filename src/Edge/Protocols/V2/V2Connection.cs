@@ -236,7 +236,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
         {
             case ChatCommand.Direct when frame.DstId > 0:
                 // Each answer is two frames (the ack and the own copy), and a user's entity answers what it stored
-                // in one commit together: the sends in flight must fit the socket's queue twice over.
+                // in one commit together: twice the sends in flight must fit the socket's queue.
                 if (_unansweredDirect.Count >= Session.Capacity / 2 && !_unansweredDirect.ContainsKey(frame.Cid))
                 {
                     Send(V2Frames.EncodeError("refused", "too many messages are waiting for their ack; wait for some", frame.Cid));
