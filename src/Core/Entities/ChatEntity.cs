@@ -349,8 +349,7 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
     private void CompleteStored(InFlight stored)
     {
         if (stored.Decision.EventCount > 0) ChatMeter.CommitObserved(stored.Started);
-        if (stored.Snapshot is { } due)
-            SnapshotStore.Tell(new SaveSnapshot(new SnapshotMetadata(PersistenceId, due.SequenceNr, DateTime.UtcNow), due.Snapshot), Self);
+        if (stored.Snapshot is { } due) SaveSnapshotAt(due.SequenceNr, due.Snapshot);
         Complete(stored.Decision, stored.ReplyTo);
         stored.After?.Invoke();
     }
@@ -374,9 +373,11 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
 
     private void SnapshotIfDue()
     {
-        if (!SnapshotDue(StoredSequenceNr) || State.ToSnapshot() is not { } snapshot) return;
-        SnapshotStore.Tell(new SaveSnapshot(new SnapshotMetadata(PersistenceId, StoredSequenceNr, DateTime.UtcNow), snapshot), Self);
+        if (SnapshotDue(StoredSequenceNr) && State.ToSnapshot() is { } snapshot) SaveSnapshotAt(StoredSequenceNr, snapshot);
     }
+
+    private void SaveSnapshotAt(long sequenceNr, IChatEvent snapshot) =>
+        SnapshotStore.Tell(new SaveSnapshot(new SnapshotMetadata(PersistenceId, sequenceNr, DateTime.UtcNow), snapshot), Self);
 
     private void Complete(Decision decision, IActorRef replyTo)
     {

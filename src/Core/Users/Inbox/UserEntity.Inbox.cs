@@ -99,7 +99,7 @@ public sealed partial class UserEntity
         var send = outgoing.Command;
         var decision = State.Decide(stored, send);
         var accepted = (DirectAccepted)decision.ReplyMessage!;
-        var stores = IsNext(accepted.Message.Seq);
+        var stores = decision.SingleEvent is DirectMessageStored; // a new copy; a resend's answer stores nothing
         var othersHear = (stores && _connections.Count > (_connections.Contains(send.Origin) ? 1 : 0)) || outgoing.Resends is not null;
         Execute(decision, send.Origin, othersHear ? () => OwnCopyStored(outgoing, accepted.Message, stores) : null);
     }
@@ -187,9 +187,6 @@ public sealed partial class UserEntity
         }
         return true;
     }
-
-    /// <summary>A decision that stores a 1:1 copy gives it the next inbox sequence number; a resend's copy has an older one.</summary>
-    private bool IsNext(long seq) => seq > State.InboxSeq;
 
     private OutgoingDirect? InFlight(string cid)
     {

@@ -70,9 +70,6 @@ public sealed partial record UserState
 
     public bool IsRecalledSeq(long seq) => RecalledSeqs.Contains(seq);
 
-    /// <summary>The newest message between this user and <paramref name="peer"/>, either way.</summary>
-    public DirectMessage? LastWith(UserId peer) => Peers.GetValueOrDefault(peer)?.Last;
-
     /// <summary>
     /// A 1:1 message from this user: <see cref="StoreAtRecipient"/>, the stored copy of a resend, or a
     /// <see cref="ChatRefused"/> for the sending socket, whose code is decided here.
