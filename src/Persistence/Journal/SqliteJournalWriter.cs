@@ -168,6 +168,13 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
             {
                 // Busy or interrupted: the next tick tries again; the WAL only grows meanwhile.
             }
+            catch (ObjectDisposedException)
+            {
+                // The connection's handle was released under the timer (it crashed an Edge suite run once; suspected:
+                // the suite's hosts clear every SQLite pool of the process as each stops). Nothing is left to
+                // checkpoint, and an exception that left a timer callback would end the process.
+                _disposed = true;
+            }
             finally
             {
                 _gate.Exit();
