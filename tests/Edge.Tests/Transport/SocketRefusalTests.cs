@@ -261,10 +261,12 @@ public sealed class SocketRefusalTests(ChatHostFixture fixture) : IClassFixture<
         Assert.Equal(delivered.Order(), delivered);
         Assert.Equal(WebSocketState.Open, maxSocket.Socket.State);
 
-        // Once tokens refill, the same socket sends again (bounded: a refusal is answered at once, so each try is quick).
+        // Once tokens refill, the same socket sends again. A refusal is answered at once, so the tries are spaced by a
+        // token's interval (50/s): 50 tries back to back could all land before the first token is back.
         for (var attempt = 0; ; attempt++)
         {
             Assert.True(attempt < 50, "the socket never got to send again after the flood");
+            if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(25));
             await maxSocket.SendAsync(new { id = 1000 + attempt, dstid = ned.UserId, cmd = Direct, media = 1, content = "after the flood" });
             var (from, frame) = await FrameInbox.NextFromAnyAsync(TimeSpan.FromSeconds(10), maxSocket, nedSocket);
             if (from == nedSocket)
