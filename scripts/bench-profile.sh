@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Profiles the stored 1:1 path (issue #14): one AkkaChat node (embedded SQLite, fresh data directory, Release) under
-# protocol v2 1:1 traffic at each rate given, and for every rate records what the node spends its time on while the
-# harness measures latency: CPU per thread from /proc (a serial stage is one thread near 100%), the runtime's counters
-# (CPU user/system, allocation, GC pauses per second, thread pool), the journal's commits and rows per commit from
-# /metrics, and a sampled thread-time trace (dotnet-trace) summarized by scripts/cpu-profile-summary.py. Writes
-# PROFILE.md and keeps every trace and result in BENCH_RESULTS; never writes docs/.
+# 1:1 traffic (protocol v2 unless BENCH_PROFILE_PROTOCOL says otherwise) at each rate given, and for every rate records
+# what the node spends its time on while the harness measures latency: CPU per thread from /proc (a serial stage is one
+# thread near 100%), the runtime's counters (CPU user/system, allocation, GC pauses per second, thread pool), the
+# journal's commits and rows per commit from /metrics, and a sampled thread-time trace (dotnet-trace) summarized by
+# scripts/cpu-profile-summary.py. Writes PROFILE.md and keeps every trace and result in BENCH_RESULTS; never writes docs/.
 #
 #   scripts/bench.sh profile [--quick]      (or scripts/bench-profile.sh [--quick])
 #
 # Environment overrides (defaults in brackets; --quick: 100 users, one short rate, for checking the script):
 #   BENCH_PROFILE_RATES ["2000 4000 6000"]  msgs/s, one run each, in this order, on the same node
 #   BENCH_PROFILE_USERS [2000]   users (one socket each, friend pairs)
+#   BENCH_PROFILE_PROTOCOL [v2]  the harness's --protocol: v2, or seed000 (the protocol the bare relay speaks)
 #   BENCH_PROFILE_SECONDS [30]   seconds of traffic per rate; the probes start after a third of it
 #   BENCH_PROFILE_SAMPLE [10]    seconds of per-thread CPU and of the sampled trace
 #   BENCH_PROFILE_PERF [0]       1: also `perf record` the node over the sample (native frames too: the runtime's spinning
@@ -30,6 +31,7 @@ if [ "$quick" = 1 ]; then
 fi
 rates="${BENCH_PROFILE_RATES:-2000 4000 6000}"
 users="${BENCH_PROFILE_USERS:-2000}"
+protocol="${BENCH_PROFILE_PROTOCOL:-v2}"
 seconds="${BENCH_PROFILE_SECONDS:-30}"
 sample="${BENCH_PROFILE_SAMPLE:-10}"
 use_perf="${BENCH_PROFILE_PERF:-0}"
@@ -77,9 +79,9 @@ journal_totals() {
 
 span="$(printf '00:00:%02d:%02d' $((sample / 60)) $((sample % 60)))" # dd:hh:mm:ss, as both tools take it
 for rate in $rates; do
-  name="v2-direct-$rate"
+  name="$protocol-direct-$rate"
   echo "==> $rate msgs/s for ${seconds}s ($users users), probes after $((seconds / 3))s"
-  dotnet "$loadtest_dll" direct --url "http://127.0.0.1:$chat_port" --server-pid "$server_pid" --label akkachat --protocol v2 \
+  dotnet "$loadtest_dll" direct --url "http://127.0.0.1:$chat_port" --server-pid "$server_pid" --label akkachat --protocol "$protocol" \
     --users "$users" --rate "$rate" --duration "$seconds" --max-socket-rate 45 --progress plain \
     --fixture "$work/fixture.json" --out "$kept/$name.json" >"$kept/$name.log" 2>&1 &
   harness=$!
@@ -166,12 +168,12 @@ PY
 
 mkdir -p "$(dirname "$out")"
 {
-  echo "# profile: stored 1:1 (protocol v2) on one node, embedded SQLite"
+  echo "# profile: stored 1:1 (protocol $protocol) on one node, embedded SQLite"
   echo
   echo "- When: $started; commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' + uncommitted changes'); machine $(nproc) cores, load average before / after: $load_start / $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "- $users users, one socket each, friend pairs; ${seconds}s per rate; probes over ${sample}s from a third of the way in."
   for rate in $rates; do
-    name="v2-direct-$rate"
+    name="$protocol-direct-$rate"
     echo
     echo "## $rate msgs/s"
     echo
