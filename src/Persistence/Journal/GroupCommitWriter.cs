@@ -87,8 +87,8 @@ public abstract class GroupCommitWriter : IDisposable
         _writes.Writer.TryComplete();
         _queued.Set();
         if (!_thread.Join(StopWait)) return; // still committing: leave the connection to the thread rather than pull it away
+        // _queued stays undisposed: a write racing the stop may still set it, and it holds no handle unless asked for one.
         ReleaseConnection();
-        _queued.Dispose();
         GC.SuppressFinalize(this);
     }
 
