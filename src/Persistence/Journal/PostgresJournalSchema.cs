@@ -3,11 +3,16 @@ namespace AkkaChat.Persistence.Journal;
 using Npgsql;
 
 /// <summary>
-/// The journal tables on PostgreSQL, exactly as Akka.Persistence.Sql lays them out for <c>table-mapping =
-/// postgresql</c>, so its read journal and snapshot store share the database with <see cref="PostgresJournal"/>;
-/// and its snapshot table: left to the snapshot store's own auto-initialize, nodes starting together on a fresh
-/// database raced to create it (one failed with 23505 on <c>pg_type</c>), so it is created here under the lock too.
+/// The journal tables on PostgreSQL, as Akka.Persistence.Sql lays them out for <c>table-mapping = postgresql</c>, so its
+/// read journal and snapshot store share the database with <see cref="PostgresJournal"/>; and its snapshot table: left
+/// to the snapshot store's own auto-initialize, nodes starting together on a fresh database raced to create it (one
+/// failed with 23505 on <c>pg_type</c>), so it is created here under the lock too.
 /// </summary>
+/// <remarks>
+/// Without two of Akka.Persistence.Sql's indexes, on <c>created_at</c> and on <c>sequence_nr</c> alone: no query of
+/// either journal or of the read journal uses them, and every stored row was written into both (as on SQLite,
+/// <see cref="SqliteJournalSchema"/>). <see cref="Ensure"/> drops them from older databases.
+/// </remarks>
 public static class PostgresJournalSchema
 {
     public const string Table = "event_journal";
@@ -28,8 +33,8 @@ public static class PostgresJournalSchema
             CONSTRAINT "PK_event_journal" PRIMARY KEY (ordering),
             CONSTRAINT event_journal_uq UNIQUE (persistence_id, sequence_nr)
         );
-        CREATE INDEX IF NOT EXISTS event_journal_created_at_idx ON event_journal (created_at);
-        CREATE INDEX IF NOT EXISTS event_journal_sequence_nr_idx ON event_journal (sequence_nr);
+        DROP INDEX IF EXISTS event_journal_created_at_idx;
+        DROP INDEX IF EXISTS event_journal_sequence_nr_idx;
         CREATE TABLE IF NOT EXISTS tags (
             ordering_id    bigint NOT NULL,
             tag            text   NOT NULL,
@@ -50,7 +55,10 @@ public static class PostgresJournalSchema
         );
         """;
 
-    /// <summary>Creates the tables and indexes that do not exist yet (idempotent, one transaction, one node at a time).</summary>
+    /// <summary>
+    /// Creates the tables and indexes that do not exist yet and drops the two unused ones (idempotent, one transaction,
+    /// one node at a time).
+    /// </summary>
     public static void Ensure(NpgsqlConnection connection) => EnsureUnderLock(connection, Ddl);
 
     /// <summary>
