@@ -26,6 +26,9 @@ public abstract class JournalStore(ChatStorage storage) : IDisposable
     /// <summary>Akka.Persistence.Sql's table layout for this storage.</summary>
     protected abstract string SqlTableMapping { get; }
 
+    /// <summary>A query of one column: the names of the journal table's indexes, ordered by name.</summary>
+    protected abstract string JournalIndexesSql { get; }
+
     /// <summary>
     /// Config for an actor system whose persistent actors write through <paramref name="journal"/>: the app's own
     /// wiring (plugin choice, connection strings, chat serializer) around the plugin settings of the storage's
@@ -69,10 +72,25 @@ public abstract class JournalStore(ChatStorage storage) : IDisposable
     {
         using var connection = Open();
         using var command = ForPersistenceId(connection, "SELECT sequence_nr FROM event_journal WHERE persistence_id = @id ORDER BY sequence_nr", persistenceId);
-        using var reader = command.ExecuteReader();
-        var sequenceNrs = new List<long>();
-        while (reader.Read()) sequenceNrs.Add(reader.GetInt64(0));
-        return sequenceNrs;
+        return ReadColumn(command, reader => reader.GetInt64(0));
+    }
+
+    /// <summary>The names of the journal table's indexes (those the schema creates, primary key included where it is one), by name.</summary>
+    public IReadOnlyList<string> JournalIndexes()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = JournalIndexesSql;
+        return ReadColumn(command, reader => reader.GetString(0));
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on a plain connection (the test setting up what the app would meet).</summary>
+    public void Execute(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     /// <summary>How many of <paramref name="persistenceId"/>'s rows have a NULL payload or manifest (empty values must stay empty).</summary>
@@ -93,6 +111,14 @@ public abstract class JournalStore(ChatStorage storage) : IDisposable
         id.Value = persistenceId;
         command.Parameters.Add(id);
         return command;
+    }
+
+    private static List<T> ReadColumn<T>(DbCommand command, Func<DbDataReader, T> read)
+    {
+        using var reader = command.ExecuteReader();
+        var values = new List<T>();
+        while (reader.Read()) values.Add(read(reader));
+        return values;
     }
 
     /// <summary>How many rows the journal table holds, for all persistence ids.</summary>

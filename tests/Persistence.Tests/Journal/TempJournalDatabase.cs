@@ -51,6 +51,9 @@ public sealed class TempJournalDatabase : JournalStore
 
     protected override string SqlTableMapping => "postgresql";
 
+    protected override string JournalIndexesSql =>
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'event_journal' AND schemaname = current_schema() ORDER BY indexname COLLATE \"C\"";
+
     /// <summary>
     /// Locks the journal table against every insert (COPY included), reads still pass. Released on dispose, but only
     /// once a write is seen waiting for it (bounded): the writes queued meanwhile certainly gathered behind it.

@@ -31,6 +31,10 @@ public sealed class TempJournalFile : JournalStore
 
     protected override string SqlTableMapping => "sqlite";
 
+    // Indexes SQLite makes for constraints have no SQL of their own; the journal's are all created by name.
+    protected override string JournalIndexesSql =>
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event_journal' AND sql IS NOT NULL ORDER BY name";
+
     /// <summary>Takes SQLite's write lock (the database's one writer slot) from another connection.</summary>
     public override IDisposable HoldWriteLock() => new TransactionLock(Open(), "BEGIN IMMEDIATE;");
 
