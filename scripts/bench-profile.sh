@@ -12,11 +12,14 @@
 #   BENCH_PROFILE_RATES ["2000 4000 6000"]  msgs/s, one run each, in this order, on the same node
 #   BENCH_PROFILE_USERS [2000]   users (one socket each, friend pairs)
 #   BENCH_PROFILE_PROTOCOL [v2]  the harness's --protocol: v2, or seed000 (the protocol the bare relay speaks)
+#   BENCH_PROFILE_MODE [direct]  direct (1:1), or group: rooms of 100 (each message delivered to 99 members; users then
+#                                default to 800 and rates are room messages per second)
 #   BENCH_PROFILE_SECONDS [30]   seconds of traffic per rate; the probes start after a third of it
 #   BENCH_PROFILE_SAMPLE [10]    seconds of per-thread CPU and of the sampled trace
 #   BENCH_PROFILE_PERF [0]       1: also `perf record` the node over the sample (native frames too: the runtime's spinning
 #                                and the kernel's context switches, which the thread-time trace shows only as waits); the
-#                                node then writes /tmp/perf-<pid>.map so that JIT-compiled frames have names. Needs perf.
+#                                node then writes /tmp/perf-<pid>.map so that JIT-compiled frames have names (and runs
+#                                with W^X off, which those names need). Needs perf.
 #   BENCH_CHAT_PORT [18080]  BENCH_REMOTE_PORT [14053]
 #   BENCH_RESULTS [bench-results/profile-<UTC time>]   BENCH_OUT [$BENCH_RESULTS/PROFILE.md]
 # Needs dotnet-trace and dotnet-counters (installed as global tools when missing) and python3.
@@ -30,7 +33,12 @@ if [ "$quick" = 1 ]; then
   : "${BENCH_PROFILE_RATES:=500}" "${BENCH_PROFILE_USERS:=100}" "${BENCH_PROFILE_SECONDS:=15}" "${BENCH_PROFILE_SAMPLE:=4}"
 fi
 rates="${BENCH_PROFILE_RATES:-2000 4000 6000}"
-users="${BENCH_PROFILE_USERS:-2000}"
+mode="${BENCH_PROFILE_MODE:-direct}"
+case "$mode" in
+  direct) mode_args=(direct); users="${BENCH_PROFILE_USERS:-2000}" ;;
+  group) mode_args=(group --room-size 100); users="${BENCH_PROFILE_USERS:-800}" ;;
+  *) echo "BENCH_PROFILE_MODE: direct or group, not '$mode'" >&2; exit 1 ;;
+esac
 protocol="${BENCH_PROFILE_PROTOCOL:-v2}"
 seconds="${BENCH_PROFILE_SECONDS:-30}"
 sample="${BENCH_PROFILE_SAMPLE:-10}"
@@ -68,7 +76,9 @@ started="$(date -u '+%Y-%m-%d %H:%M UTC')"
 findmax_build_release
 
 echo "==> starting the node on 127.0.0.1:$chat_port (log $work/node.log)"
-if [ "$use_perf" = 1 ]; then findmax_start_node "$work" "$chat_port" "$remote_port" DOTNET_PerfMapEnabled=1
+# perf names JIT-compiled frames from /tmp/perf-<pid>.map only with W^X off: with it on, code runs from a double-mapped
+# memfd region the map's addresses do not cover, and perf shows "memfd:doublemapper" instead of methods.
+if [ "$use_perf" = 1 ]; then findmax_start_node "$work" "$chat_port" "$remote_port" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 else findmax_start_node "$work" "$chat_port" "$remote_port"; fi
 
 # The journal's commits and rows so far (its batch-size histogram's count and sum).
@@ -79,9 +89,9 @@ journal_totals() {
 
 span="$(printf '00:00:%02d:%02d' $((sample / 60)) $((sample % 60)))" # dd:hh:mm:ss, as both tools take it
 for rate in $rates; do
-  name="$protocol-direct-$rate"
+  name="$protocol-$mode-$rate"
   echo "==> $rate msgs/s for ${seconds}s ($users users), probes after $((seconds / 3))s"
-  dotnet "$loadtest_dll" direct --url "http://127.0.0.1:$chat_port" --server-pid "$server_pid" --label akkachat --protocol "$protocol" \
+  dotnet "$loadtest_dll" "${mode_args[@]}" --url "http://127.0.0.1:$chat_port" --server-pid "$server_pid" --label akkachat --protocol "$protocol" \
     --users "$users" --rate "$rate" --duration "$seconds" --max-socket-rate 45 --progress plain \
     --fixture "$work/fixture.json" --out "$kept/$name.json" >"$kept/$name.log" 2>&1 &
   harness=$!
@@ -168,12 +178,12 @@ PY
 
 mkdir -p "$(dirname "$out")"
 {
-  echo "# profile: stored 1:1 (protocol $protocol) on one node, embedded SQLite"
+  echo "# profile: stored $([ "$mode" = group ] && echo "room messages (rooms of 100)" || echo 1:1) (protocol $protocol) on one node, embedded SQLite"
   echo
   echo "- When: $started; commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' + uncommitted changes'); machine $(nproc) cores, load average before / after: $load_start / $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "- $users users, one socket each, friend pairs; ${seconds}s per rate; probes over ${sample}s from a third of the way in."
+  echo "- $users users, one socket each, $([ "$mode" = group ] && echo "in rooms of 100" || echo "friend pairs"); ${seconds}s per rate; probes over ${sample}s from a third of the way in."
   for rate in $rates; do
-    name="$protocol-direct-$rate"
+    name="$protocol-$mode-$rate"
     echo
     echo "## $rate msgs/s"
     echo
