@@ -19,7 +19,7 @@
 #   BENCH_RESULTS [bench-results/compare-<UTC time>]   BENCH_OUT [$BENCH_RESULTS/COMPARE.md]
 #
 # Cost instead of capacity: BENCH_COMPARE_FIXED="group:400 direct:4000" runs each mode at that fixed rate (msgs/s; rooms
-# of 100) for BENCH_DURATION [20] s after BENCH_WARMUP [5] s, instead of find-max, and reports the server's CPU per
+# of 100; BENCH_FINDMAX_USERS users) for BENCH_DURATION [20] s after BENCH_WARMUP [5] s, instead of find-max, and reports the server's CPU per
 # delivery (and the generator's CPU, p99, p99.9), the figure that tells a change's cost at the same load when find-max's
 # knees are too noisy to. BENCH_COMPARE_RELAY=1 adds the bare relay (bench/Relay, the working tree's) as a third build
 # in every round, on BENCH_RELAY_PORT [18090]: its CPU per delivery at the same rate is the floor to read them against.
