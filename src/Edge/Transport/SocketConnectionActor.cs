@@ -31,6 +31,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     private IActorRef? _entity;
     private IActorRef? _disconnectAck;
     private bool _goingAway;
+    private (WebSocketCloseStatus Status, string Reason)? _closeWith; // a close of this actor's own (CloseAndStop), made in PostStop
     private bool _overflowLogged;
 
     protected SocketConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
@@ -69,13 +70,21 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
         RegisterWithUser();
     }
 
+    /// <remarks>
+    /// The socket is closed only after the user entity is told the socket is gone: a client that reconnects as soon as it
+    /// reads the close (as a seed-000 client does after a 1011) reaches the entity behind the <c>Disconnect</c>, through the
+    /// same region, so its new socket is the user's first again and is sent the backlog. Closed before, the new socket could
+    /// register while this one still counted, start as a second device at the inbox head, and never be sent what this one
+    /// failed to deliver.
+    /// </remarks>
     protected override void PostStop()
     {
         Session.MarkConnectionStopped();
         Fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
         Topology.Users.Tell(new UserCommands.Disconnect(User, Self, RoomMarks(), _disconnectAck, DeliveredThrough()));
-        if (_goingAway) Session.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
-        else Session.Close(WebSocketCloseStatus.NormalClosure, "bye");
+        var (status, reason) = _closeWith
+            ?? (_goingAway ? (WebSocketCloseStatus.EndpointUnavailable, "server shutting down") : (WebSocketCloseStatus.NormalClosure, "bye"));
+        Session.Close(status, reason);
     }
 
     /// <summary>
@@ -156,6 +165,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
 
     protected void Send(ReadOnlyMemory<byte> frame)
     {
+        if (_closeWith is not null) return; // closing (CloseAndStop): nothing is queued after the close, as once it is made
         if (Session.TryEnqueue(frame)) return;
         if (Session.Overflowed && !_overflowLogged)
         {
@@ -172,9 +182,10 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
         CloseAndStop(WebSocketCloseStatus.PolicyViolation, "unknown user");
     }
 
+    /// <summary>Stops this actor and closes the socket with <paramref name="status"/> once the user entity is told (<see cref="PostStop"/>).</summary>
     protected void CloseAndStop(WebSocketCloseStatus status, string reason)
     {
-        Session.Close(status, reason);
+        _closeWith ??= (status, reason);
         Context.Stop(Self);
     }
 
