@@ -30,8 +30,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     private IMaterializer? _materializer;
     private IActorRef? _entity;
     private IActorRef? _disconnectAck;
-    private bool _goingAway;
-    private (WebSocketCloseStatus Status, string Reason)? _closeWith; // a close of this actor's own (CloseAndStop), made in PostStop
+    private (WebSocketCloseStatus Status, string Reason)? _closeWith; // the close PostStop makes: a reason of this actor's, or a shutdown's
     private bool _overflowLogged;
 
     protected SocketConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
@@ -82,8 +81,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
         Session.MarkConnectionStopped();
         Fanout.Tell(new RoomFanoutCommands.UnsubscribeAll(Self));
         Topology.Users.Tell(new UserCommands.Disconnect(User, Self, RoomMarks(), _disconnectAck, DeliveredThrough()));
-        var (status, reason) = _closeWith
-            ?? (_goingAway ? (WebSocketCloseStatus.EndpointUnavailable, "server shutting down") : (WebSocketCloseStatus.NormalClosure, "bye"));
+        var (status, reason) = _closeWith ?? (WebSocketCloseStatus.NormalClosure, "bye");
         Session.Close(status, reason);
     }
 
@@ -165,7 +163,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
 
     protected void Send(ReadOnlyMemory<byte> frame)
     {
-        if (_closeWith is not null) return; // closing (CloseAndStop): nothing is queued after the close, as once it is made
+        if (_closeWith is not null) return; // stopping with a close of its own: nothing is queued after it, as once it is made
         if (Session.TryEnqueue(frame)) return;
         if (Session.Overflowed && !_overflowLogged)
         {
@@ -194,7 +192,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     private void End(IActorRef ackTo, bool goingAway)
     {
         _disconnectAck = ackTo;
-        _goingAway = goingAway;
+        if (goingAway) _closeWith ??= (WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
         Context.Stop(Self);
     }
 
