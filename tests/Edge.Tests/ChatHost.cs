@@ -7,6 +7,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
 using AkkaChat.Edge.Hosting;
+using AkkaChat.Persistence.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,17 @@ public sealed class ChatHost : IChatNode, IAsyncDisposable
     }
 
     public string DataDir { get; }
+
+    /// <summary>
+    /// An open connection of the test's own to the node's SQLite file (unpooled, so disposing it lets the file go), for a
+    /// test that sets up what the node meets in its database: a held write lock, a missing table.
+    /// </summary>
+    public SqliteConnection OpenDatabase()
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(DataDir, ChatStorage.SqliteFileName)};Pooling=False");
+        connection.Open();
+        return connection;
+    }
     public IReadOnlyDictionary<string, string?> Environment => _env;
     public Uri BaseUri { get; private set; } = null!;
     public WebApplication App => _app ?? throw new InvalidOperationException("not running");

@@ -1,7 +1,6 @@
 namespace AkkaChat.Edge.Tests.Recovery;
 
 using System.Net.WebSockets;
-using AkkaChat.Persistence.Storage;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
@@ -70,8 +69,7 @@ public sealed class JournalReadFailureTests(ITestOutputHelper output)
     /// </summary>
     private static async Task<IAsyncDisposable> HideJournalAsync(ChatHost host)
     {
-        var connection = new SqliteConnection($"Data Source={Path.Combine(host.DataDir, ChatStorage.SqliteFileName)};Pooling=False");
-        await connection.OpenAsync();
+        var connection = host.OpenDatabase();
         await ExecuteAsync(connection, "PRAGMA busy_timeout=10000; ALTER TABLE event_journal RENAME TO event_journal_hidden;");
         return new Restore(connection);
     }

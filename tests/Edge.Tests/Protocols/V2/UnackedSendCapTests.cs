@@ -1,6 +1,5 @@
 namespace AkkaChat.Edge.Tests.Protocols.V2;
 
-using AkkaChat.Persistence.Storage;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
@@ -25,7 +24,7 @@ public sealed class UnackedSendCapTests(ITestOutputHelper output)
         await using var socket = await alice.ConnectSyncedV2Async();
 
         // While the test holds SQLite's write lock the journal commits nothing, so nothing is acked: the sends stay in flight.
-        using (HoldWriteLock(host.DataDir))
+        using (HoldWriteLock(host))
         {
             for (var i = 1; i <= InFlight; i++) await socket.SendDirectAsync($"c{i}", bob.UserId, $"in flight {i}");
             await socket.SendDirectAsync("over", bob.UserId, "one too many");
@@ -50,10 +49,9 @@ public sealed class UnackedSendCapTests(ITestOutputHelper output)
     }
 
     /// <summary>SQLite's one write slot, taken on a connection of the test's own; released (rolled back) on dispose.</summary>
-    private static IDisposable HoldWriteLock(string dataDir)
+    private static IDisposable HoldWriteLock(ChatHost host)
     {
-        var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, ChatStorage.SqliteFileName)};Pooling=false");
-        connection.Open();
+        var connection = host.OpenDatabase();
         using var begin = connection.CreateCommand();
         begin.CommandText = "PRAGMA busy_timeout=5000; BEGIN IMMEDIATE;";
         begin.ExecuteNonQuery();
