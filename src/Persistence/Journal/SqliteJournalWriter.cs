@@ -31,6 +31,7 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
     private readonly SqliteConnection _connection;
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _insert;
+    private readonly sqlite3_stmt _begin, _commit, _rollback;
     private readonly Checkpointer _checkpointer;
     private byte[] _text = new byte[256];
 
@@ -47,6 +48,9 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
             INSERT INTO {SqliteJournalSchema.Table} (timestamp, is_deleted, persistence_id, sequence_nr, payload, manifest, serializer_id)
             VALUES (?{Timestamp}, 0, ?{PersistenceId}, ?{SequenceNr}, ?{Payload}, ?{Manifest}, ?{SerializerId})
             """, out _insert));
+        Check(raw.sqlite3_prepare_v2(_db, "BEGIN IMMEDIATE", out _begin));
+        Check(raw.sqlite3_prepare_v2(_db, "COMMIT", out _commit));
+        Check(raw.sqlite3_prepare_v2(_db, "ROLLBACK", out _rollback));
 
         Start();
     }
@@ -64,16 +68,34 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
 
     protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows)
     {
-        Check(raw.sqlite3_exec(_db, "BEGIN IMMEDIATE"));
+        Step(_begin);
         try
         {
             for (var i = 0; i < rows.Count; i++) Insert(rows[i]);
-            Check(raw.sqlite3_exec(_db, "COMMIT"));
+            Step(_commit);
         }
         catch
         {
-            raw.sqlite3_exec(_db, "ROLLBACK"); // fails harmlessly when SQLite already rolled back
+            raw.sqlite3_step(_rollback); // fails harmlessly when SQLite already rolled back
+            raw.sqlite3_reset(_rollback);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs one of the prepared transaction statements. Prepared once like the insert: <c>sqlite3_exec</c> would parse
+    /// the SQL again and allocate a finalizable hook handle on every call, two per commit on the writer's thread.
+    /// </summary>
+    private void Step(sqlite3_stmt statement)
+    {
+        try
+        {
+            var rc = raw.sqlite3_step(statement);
+            if (rc != raw.SQLITE_DONE) Check(rc);
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
         }
     }
 
@@ -122,6 +144,9 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
     {
         _checkpointer.Dispose();
         _insert.Dispose();
+        _begin.Dispose();
+        _commit.Dispose();
+        _rollback.Dispose();
         _connection.Dispose();
     }
 
