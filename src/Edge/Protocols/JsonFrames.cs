@@ -1,6 +1,7 @@
 namespace AkkaChat.Edge.Protocols;
 
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 /// <summary>Why a frame was refused, and the client's reference to it (seed-000 <c>id</c>, v2 <c>cid</c>) when it had a readable one.</summary>
@@ -41,7 +42,7 @@ public static class JsonFrames
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return new FrameError("a frame must be a JSON object", 0, "");
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
-                var name = reader.GetString();
+                var name = FieldName(ref reader);
                 reader.Read();
                 fields.Read(name, ref reader);
             }
@@ -64,6 +65,33 @@ public static class JsonFrames
         }
         var (clientRef, clientId) = FindReference(utf8);
         return new FrameError(error, clientRef, clientId);
+    }
+
+    /// <summary>How many distinct field names <see cref="FieldName"/> keeps, and the longest it keeps (in UTF-8 bytes).</summary>
+    private const int KeptNames = 256, KeptNameBytes = 32;
+
+    private static readonly ConcurrentDictionary<string, string> s_names = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The name of the field the reader is on, as one shared string per distinct name: <c>GetString</c> made a new
+    /// string for every field of every frame, two fifths of the strings a v2 message allocated (docs/BENCHMARKS.md,
+    /// issue 14). The first <see cref="KeptNames"/> names seen are kept; a name past that, a long one or an escaped
+    /// one is read as before, so a client sending made-up names costs at most a small fixed table. Invalid UTF-8 is
+    /// left to <c>GetString</c>, which refuses it.
+    /// </summary>
+    private static string? FieldName(ref Utf8JsonReader reader)
+    {
+        var utf8 = reader.ValueSpan;
+        if (reader.HasValueSequence || reader.ValueIsEscaped || utf8.Length > KeptNameBytes) return reader.GetString();
+        Span<char> chars = stackalloc char[KeptNameBytes];
+        if (System.Text.Unicode.Utf8.ToUtf16(utf8, chars, out _, out var length, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            return reader.GetString();
+        }
+        if (s_names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..length], out var kept)) return kept;
+        var name = new string(chars[..length]);
+        if (s_names.Count < KeptNames) s_names.TryAdd(name, name);
+        return name;
     }
 
     /// <summary>A writer kept per thread that buffers at most this many bytes; one that grew past it is let go.</summary>

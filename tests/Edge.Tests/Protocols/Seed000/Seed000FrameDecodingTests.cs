@@ -98,4 +98,28 @@ public sealed class Seed000FrameDecodingTests
         return "{\"id\":9,\"cmd\":10,\"dstid\":3,\"media\":100,\"content\":\"deep\",\"custom\":"
             + string.Concat(Enumerable.Repeat("{\"x\":", inner - 1)) + "{}" + new string('}', inner - 1) + "}";
     }
+
+    [Fact]
+    public void Field_names_are_read_the_same_whether_escaped_kept_or_past_the_kept_names()
+    {
+        // Escaped names, and names long enough or numerous enough to be read past JsonFrames' table of kept names.
+        var (frame, error) = Decode("{\"\\u0069d\":7,\"c\\u006dd\":10,\"dstid\":3,\"content\":\"x\"}");
+        Assert.Null(error);
+        Assert.Equal((7, 10, 3), (frame!.ClientRef, frame.Cmd, frame.DstId));
+        for (var round = 0; round < 3; round++)
+        {
+            var unknown = string.Join(",", Enumerable.Range(0, 300).Select(i => $"\"f{round}-{i}-{new string('n', i % 40)}\":{i}"));
+            (frame, error) = Decode($"{{{unknown},\"id\":8,\"cmd\":10,\"dstid\":4,\"名字\":1}}");
+            Assert.Null(error);
+            Assert.Equal((8, 10, 4), (frame!.ClientRef, frame.Cmd, frame.DstId));
+        }
+    }
+
+    [Fact]
+    public void A_field_name_that_is_not_valid_utf8_is_refused()
+    {
+        var (frame, error) = Seed000Frames.Decode([.. "{\"id\":7,\""u8, 0xC3, 0x28, .. "\":1}"u8]);
+        Assert.Null(frame);
+        Assert.Equal("malformed JSON: a name or string is not valid UTF-8", error!.Message);
+    }
 }
