@@ -31,7 +31,6 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     private IActorRef? _entity;
     private IActorRef? _disconnectAck;
     private (WebSocketCloseStatus Status, string Reason)? _closeWith; // the close PostStop makes: a reason of this actor's, or a shutdown's
-    private bool _overflowLogged;
 
     protected SocketConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
     {
@@ -164,11 +163,14 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     protected void Send(ReadOnlyMemory<byte> frame)
     {
         if (_closeWith is not null) return; // stopping with a close of its own: nothing is queued after it, as once it is made
-        if (Session.TryEnqueue(frame)) return;
-        if (Session.Overflowed && !_overflowLogged)
+        if (Session.TryEnqueue(frame, closeWhenFull: false)) return;
+        if (Session.Overflowed)
         {
-            _overflowLogged = true;
+            // Closed like every close of ours, in PostStop after the user entity is told the socket is gone: a client
+            // that reconnects the moment it reads the 1008 must not find this socket still counted.
             Context.GetLogger().Warning("user {0}: slow consumer, the socket's queue of {1} frames is full; closing it with 1008", User, Session.Capacity);
+            CloseAndStop(WebSocketCloseStatus.PolicyViolation, SocketSession.SlowConsumer);
+            return;
         }
         Context.Stop(Self);
     }

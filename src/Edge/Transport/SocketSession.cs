@@ -92,8 +92,14 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     /// </summary>
     public CancellationToken Closing => _abort.Token;
 
-    /// <summary>Queues a frame; when the queue is full the reader is too slow and the socket is closed (1008).</summary>
-    public bool TryEnqueue(ReadOnlyMemory<byte> frame)
+    /// <summary>The reason of the 1008 a reader too slow to keep the queue below its bound is closed with.</summary>
+    public const string SlowConsumer = "slow consumer: outbound queue full";
+
+    /// <summary>
+    /// Queues a frame. When the queue is full the reader is too slow: <see cref="Overflowed"/> is set and the socket is
+    /// closed at once (1008), unless <paramref name="closeWhenFull"/> is false and the caller makes that close itself.
+    /// </summary>
+    public bool TryEnqueue(ReadOnlyMemory<byte> frame, bool closeWhenFull = true)
     {
         bool full, wake = false;
         lock (_gate)
@@ -109,7 +115,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
         if (full)
         {
             Overflowed = true;
-            Close(WebSocketCloseStatus.PolicyViolation, "slow consumer: outbound queue full");
+            if (closeWhenFull) Close(WebSocketCloseStatus.PolicyViolation, SlowConsumer);
             return false;
         }
         Enqueued++;
@@ -117,7 +123,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
         return true;
     }
 
-    /// <summary>The queue overflowed: the session is closing with 1008 as a slow consumer.</summary>
+    /// <summary>The queue overflowed: the reader is a slow consumer, closed or about to be closed with 1008.</summary>
     public bool Overflowed { get; private set; }
 
     /// <summary>The close this side started (or answered with), if any: what the close log line reports.</summary>

@@ -113,6 +113,26 @@ public sealed class SocketSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_full_queue_left_to_its_caller_is_marked_and_closed_with_1008_when_the_caller_closes_it()
+    {
+        using var session = new SocketSession(new WebSocketTransport(_server, WebSocketMessageType.Text), capacity: 4, _request.Token);
+        for (var i = 0; i < 4; i++) Assert.True(session.TryEnqueue(Frame(i), closeWhenFull: false));
+
+        Assert.False(session.TryEnqueue(Frame(4), closeWhenFull: false), "the fifth frame does not fit");
+        Assert.True(session.Overflowed);
+        Assert.Null(session.CloseStarted); // the connection actor closes it once its user entity has been told
+        Assert.Equal(4, session.Queued);
+
+        session.Close(WebSocketCloseStatus.PolicyViolation, SocketSession.SlowConsumer);
+        Assert.Equal(0, session.Queued);
+        await session.RunWriterAsync().WaitAsync(Bound);
+        var (frames, status, reason) = await ReadUntilCloseAsync();
+        Assert.Empty(frames);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
+        Assert.Equal(SocketSession.SlowConsumer, reason);
+    }
+
+    [Fact]
     public async Task An_idle_writer_ends_when_the_connection_drops()
     {
         using var session = new SocketSession(new WebSocketTransport(_server, WebSocketMessageType.Text), capacity: 64, _request.Token);
