@@ -71,6 +71,7 @@ public static class JsonFrames
     private const int KeptNames = 256, KeptNameBytes = 32;
 
     private static readonly ConcurrentDictionary<string, string> s_names = new(StringComparer.Ordinal);
+    private static int s_namesKept; // ConcurrentDictionary.Count takes every lock of the table
 
     /// <summary>
     /// The name of the field the reader is on, as one shared string per distinct name: <c>GetString</c> made a new
@@ -90,7 +91,7 @@ public static class JsonFrames
         }
         if (s_names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..length], out var kept)) return kept;
         var name = new string(chars[..length]);
-        if (s_names.Count < KeptNames) s_names.TryAdd(name, name);
+        if (Volatile.Read(ref s_namesKept) < KeptNames && s_names.TryAdd(name, name)) Interlocked.Increment(ref s_namesKept);
         return name;
     }
 
