@@ -124,7 +124,9 @@ public static class ChatServer
         var readJournal = new TaskCompletionSource();
         app.Lifetime.ApplicationStarted.Register(() => Task.Run(() => StartReadJournalAsync(app, readJournal)));
         app.UseErrorEnvelope();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive });
+        // A peer that stops answering pings (a dropped network, a sleeping phone) is aborted rather than kept: its socket
+        // would count as the user's open socket forever, and a client reconnecting later would start as a second device.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive, KeepAliveTimeout = options.KeepAliveTimeout });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRateLimiter();
