@@ -26,7 +26,7 @@ public sealed record ChatOptions
     public required int OutboundQueue { get; init; }
     public required TimeSpan KeepAlive { get; init; }
 
-    /// <summary>How long a socket may leave a keep-alive ping unanswered before it is dropped (a peer gone without a close).</summary>
+    /// <summary>How long a socket may leave a keep-alive ping unanswered before it is dropped (a peer gone without a close); 0 in the settings: never.</summary>
     public required TimeSpan KeepAliveTimeout { get; init; }
     public required TimeSpan HeartbeatInterval { get; init; }
     public required int MissedHeartbeats { get; init; }
@@ -147,7 +147,9 @@ public sealed record ChatOptions
             MaxFrameBytes = config.GetInt("websocket.max-frame-bytes", 64 * 1024),
             OutboundQueue = EnvInt("AKKACHAT_OUTBOUND_QUEUE", config.GetInt("websocket.outbound-queue", 1024)),
             KeepAlive = TimeSpan.FromMilliseconds(EnvInt("AKKACHAT_KEEPALIVE_MS", (int)config.GetTimeSpan("websocket.keep-alive", TimeSpan.FromSeconds(30)).TotalMilliseconds)),
-            KeepAliveTimeout = TimeSpan.FromMilliseconds(EnvInt("AKKACHAT_KEEPALIVE_TIMEOUT_MS", (int)config.GetTimeSpan("websocket.keep-alive-timeout", TimeSpan.FromSeconds(30)).TotalMilliseconds)),
+            KeepAliveTimeout = EnvInt("AKKACHAT_KEEPALIVE_TIMEOUT_MS", (int)config.GetTimeSpan("websocket.keep-alive-timeout", TimeSpan.FromSeconds(30)).TotalMilliseconds) is > 0 and var pongWait
+                ? TimeSpan.FromMilliseconds(pongWait)
+                : Timeout.InfiniteTimeSpan,
             HeartbeatInterval = TimeSpan.FromMilliseconds(EnvInt("AKKACHAT_HEARTBEAT_MS", (int)config.GetTimeSpan("websocket.heartbeat-interval", TimeSpan.FromSeconds(30)).TotalMilliseconds)),
             MissedHeartbeats = config.GetInt("websocket.missed-heartbeats", 3),
             MessagesPerSecond = EnvInt("AKKACHAT_MSG_RATE", config.GetInt("websocket.rate-per-second", 50)),

@@ -32,7 +32,23 @@ public sealed class ChatOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.HeartbeatInterval);
         Assert.Equal(3, options.MissedHeartbeats);
         Assert.Equal(50, options.MessagesPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.KeepAlive);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.KeepAliveTimeout);
         Assert.Empty(options.SeedNodes);
+    }
+
+    [Theory]
+    [InlineData("500", "2000", 500, 2000)]
+    [InlineData("30000", "0", 30_000, -1)] // 0: a socket is never dropped for an unanswered ping
+    public void The_keep_alive_pings_and_their_timeout_come_from_the_environment(string interval, string timeout, int intervalMs, int timeoutMs)
+    {
+        var options = ChatOptions.Load(new Dictionary<string, string?>
+        {
+            ["AKKACHAT_KEEPALIVE_MS"] = interval,
+            ["AKKACHAT_KEEPALIVE_TIMEOUT_MS"] = timeout,
+        });
+        Assert.Equal(TimeSpan.FromMilliseconds(intervalMs), options.KeepAlive);
+        Assert.Equal(timeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(timeoutMs), options.KeepAliveTimeout);
     }
 
     [Fact]
