@@ -1,6 +1,5 @@
 namespace AkkaChat.Edge.Tests.Transport;
 
-using System.Net.WebSockets;
 using System.Text.Json;
 using AkkaChat.Edge.Tests.Ctl;
 using AkkaChat.Edge.Tests.Sockets;
@@ -25,8 +24,9 @@ public sealed class KeepAliveTests
         await ann.BefriendAsync(bob);
         await using var annSocket = await ann.OpenAsync("ann");
 
-        // .NET's client answers a ping only inside a receive, so a socket nothing reads answers none, as a lost peer.
-        using var silent = await OpenUnreadAsync(host, bob);
+        // .NET's client answers a ping only inside a receive, and a ChatSocket receives only when asked: a socket
+        // nothing reads answers none, as a lost peer.
+        await using var silent = await bob.ConnectAsync();
         Assert.True(await IsListedAsync(host, bob), "bob's silent socket is registered at first");
         await Until.TrueAsync(async () => !await IsListedAsync(host, bob), TimeSpan.FromSeconds(15), "the node drops bob's silent socket");
 
@@ -43,15 +43,5 @@ public sealed class KeepAliveTests
         Assert.Equal(0, list.Exit);
         return JsonDocument.Parse(list.Output).RootElement.GetProperty("connections").EnumerateArray()
             .Any(c => c.GetProperty("user").GetInt64() == user.UserId);
-    }
-
-    private static async Task<ClientWebSocket> OpenUnreadAsync(ChatHost host, ChatClient user)
-    {
-        var client = new ClientWebSocket();
-        client.Options.KeepAliveInterval = Timeout.InfiniteTimeSpan; // it sends nothing of its own either
-        var uri = new UriBuilder(host.BaseUri) { Scheme = "ws", Path = "/chat", Query = $"id={user.UserId}&token={Uri.EscapeDataString(user.Token)}" }.Uri;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await client.ConnectAsync(uri, timeout.Token);
-        return client;
     }
 }
