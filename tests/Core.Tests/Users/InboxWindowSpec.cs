@@ -83,6 +83,42 @@ public sealed class InboxWindowSpec
         Assert.Null(window.LastWhere(e => e.Seq <= 50)); // left the window
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("c-0123456789abcdef0123456789abcdef0123")] // 38 characters: a browser's cid, inside its slot
+    [InlineData("s3-0123456789abcdef0123456789abcdef01234")] // 40: the longest inside its slot
+    [InlineData("v2-0123456789abcdef0123456789abcdef012345")] // 41: kept beside its chunk
+    [InlineData("c-\u00e9t\u00e9-\U0001F600")] // not ASCII: kept beside its chunk
+    public void Every_cid_comes_back_as_it_was_sent_whether_it_fits_its_slot_or_not(string cid)
+    {
+        // Two chunks and a branch off an older version, so that spilled cids are copied with their chunk too.
+        var entries = Enumerable.Range(1, 100).Select(seq => Entry(seq) with { Cid = seq % 3 == 0 ? cid + seq : cid }).ToList();
+        var window = entries.Aggregate(InboxWindow.Empty(80), (w, e) => w.Add(e));
+        var older = entries.Take(70).Aggregate(InboxWindow.Empty(80), (w, e) => w.Add(e));
+        var branch = older.Add(entries[70] with { Cid = cid + "branch" });
+
+        Assert.Equal(entries.TakeLast(80), window);
+        Assert.Equal(entries.Take(70).Append(entries[70] with { Cid = cid + "branch" }), branch);
+        if (cid.Length == 0) return;
+        Assert.Equal(entries[95], window.SentWith(cid + 96));
+        Assert.Equal(entries[98], window.ReceivedWith(Bob, cid + 99));
+        Assert.Equal(entries[99], window.SentWith(cid)); // the newest of Alice's sends with that very cid
+        Assert.Equal(entries[96], window.ReceivedWith(Bob, cid));
+        Assert.Null(window.SentWith(cid + "x"));
+        Assert.Null(window.SentWith(cid[..^1]));
+        Assert.Equal(entries[70] with { Cid = cid + "branch" }, branch.ReceivedWith(Bob, cid + "branch"));
+    }
+
+    [Fact]
+    public void CountWhere_counts_the_window_only()
+    {
+        var window = Enumerable.Range(1, 200).Aggregate(InboxWindow.Empty(150), (w, seq) => w.Add(Entry(seq)));
+
+        Assert.Equal(75, window.CountWhere(e => !e.Outgoing));
+        Assert.Equal(10, window.CountWhere(e => e.Seq > 190));
+        Assert.Equal(0, window.CountWhere(e => e.Seq <= 50));
+    }
+
     [Fact]
     public void An_entry_gives_back_its_message_with_the_body_it_is_given()
     {

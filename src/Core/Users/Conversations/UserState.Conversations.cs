@@ -54,7 +54,7 @@ public sealed partial record UserState
         if (cmd.Seq > InboxSeq) return RefuseConversation("no-such-message", $"your inbox has no message {cmd.Seq} (its newest is {InboxSeq})");
         var current = Peers.GetValueOrDefault(peer) ?? PeerConversation.None;
         if (cmd.Seq <= current.ReadThrough) return Decision.Reply(new ReadMarkerMoved(conversation, cmd.Seq, current.Unread));
-        var unreadAfter = RecentInbox.LongCount(m => m.Seq > cmd.Seq && !m.Outgoing && m.Peer == peer);
+        var unreadAfter = RecentInbox.CountWhere(m => m.Seq > cmd.Seq && !m.Outgoing && m.Peer == peer);
         var read = new ConversationRead(conversation, cmd.Seq, Math.Max(current.IncomingRead, current.IncomingTotal - unreadAfter));
         var unread = Math.Max(0, current.IncomingTotal - Math.Min(current.IncomingTotal, read.IncomingRead));
         var decision = Decision.Store(read, new ReadMarkerMoved(conversation, cmd.Seq, unread));

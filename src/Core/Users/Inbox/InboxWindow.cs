@@ -1,6 +1,9 @@
 namespace AkkaChat.Core.Users;
 
+using System.Buffers;
 using System.Collections;
+using System.Runtime.CompilerServices;
+using System.Text;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 
@@ -25,17 +28,22 @@ public readonly record struct InboxEntry(long Seq, long MessageId, UserId Peer, 
 /// answers a resend (the cid windows), a recall and an unread count. Immutable to its users.
 /// </summary>
 /// <remarks>
-/// Built for the garbage collector: every stored message adds an entry, and whatever an add allocates that the newest
-/// window still holds is promoted out of gen0, one message at a time (docs/BENCHMARKS.md, issue 14). Entries are structs
-/// in chunks of <see cref="ChunkSize"/>; an add writes the next slot of the newest chunk in place, so it allocates only
-/// the small window object that dies at the next add, and a chunk once a chunk fills. Versions share chunks safely: a
-/// version reads only the slots below its own count, and a slot is written in place only by the version that has
-/// every slot before it (<see cref="Chunk.Filled"/>); adding to an older version copies the chunk instead. A cid is
-/// found by its hash in a chunk's <see cref="Chunk.Keys"/>, a vectorised scan of ints.
+/// Built for the garbage collector: every stored message adds an entry, and the newest window keeps each one for a
+/// thousand messages (docs/BENCHMARKS.md, issue 14, step 12). Entries live in chunks of <see cref="ChunkSize"/> slots
+/// that hold no object references: the cid is copied into its slot (up to <see cref="InlineCidLength"/> ASCII
+/// characters; a longer or non-ASCII one is kept as a string beside the chunk). So writing a slot marks no card for the
+/// collector to scan, and a stored message leaves no object of its own behind: an add allocates only the small window
+/// object that dies at the next add, and a chunk once a chunk fills.
+/// Versions share chunks safely: a version reads only the slots below its own count, and a slot is written in place
+/// only by the version that has every slot before it (<see cref="Chunk.Filled"/>); adding to an older version copies
+/// the chunk instead. A cid is found by its hash in a chunk's <see cref="Chunk.Keys"/>, a vectorised scan of ints.
 /// </remarks>
 public sealed class InboxWindow : IReadOnlyCollection<InboxEntry>
 {
     public const int ChunkSize = 64;
+
+    /// <summary>The longest cid kept inside its slot; our clients' cids (a UUID and a short prefix) fit.</summary>
+    public const int InlineCidLength = 40;
 
     private readonly Chunk[] _chunks; // oldest first; the first may hold entries that have left the window
     private readonly int _tailCount; // slots of the newest chunk this version sees
@@ -96,11 +104,11 @@ public sealed class InboxWindow : IReadOnlyCollection<InboxEntry>
         if (Count == 0) return null;
         // Inbox sequence numbers are dense, so the entry sits at its distance from the oldest; the check keeps a window
         // with gaps (built by hand) correct.
-        var index = seq - EntryAt(0).Seq;
-        if (index >= 0 && index < Count && EntryAt((int)index) is var hit && hit.Seq == seq) return hit;
-        foreach (var entry in this)
+        var index = seq - SlotAt(0).Seq;
+        if (index >= 0 && index < Count && SlotAt((int)index).Seq == seq) return EntryAt((int)index);
+        for (var i = 0; i < Count; i++)
         {
-            if (entry.Seq == seq) return entry;
+            if (SlotAt(i).Seq == seq) return EntryAt(i);
         }
         return null;
     }
@@ -111,14 +119,28 @@ public sealed class InboxWindow : IReadOnlyCollection<InboxEntry>
     /// <summary><paramref name="sender"/>'s message with client id <paramref name="cid"/>, if still in the window.</summary>
     public InboxEntry? ReceivedWith(UserId sender, string cid) => cid.Length == 0 ? null : Find(outgoing: false, sender, cid);
 
-    /// <summary>The newest entry that <paramref name="match"/> accepts, if any.</summary>
+    /// <summary>
+    /// The newest entry that <paramref name="match"/> accepts, if any. <paramref name="match"/> is shown each entry without
+    /// its cid (empty), so that a scan makes no strings; the entry returned has it.
+    /// </summary>
     public InboxEntry? LastWhere(Func<InboxEntry, bool> match)
     {
         for (var i = Count - 1; i >= 0; i--)
         {
-            if (EntryAt(i) is var entry && match(entry)) return entry;
+            if (match(SlotAt(i).WithoutCid())) return EntryAt(i);
         }
         return null;
+    }
+
+    /// <summary>How many entries <paramref name="match"/> accepts; like <see cref="LastWhere"/>, it is shown them without cids.</summary>
+    public int CountWhere(Func<InboxEntry, bool> match)
+    {
+        var count = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            if (match(SlotAt(i).WithoutCid())) count++;
+        }
+        return count;
     }
 
     public IEnumerator<InboxEntry> GetEnumerator()
@@ -138,10 +160,16 @@ public sealed class InboxWindow : IReadOnlyCollection<InboxEntry>
         return new InboxWindow(chunks, tailCount, held - count, count, Capacity);
     }
 
+    private ref readonly Slot SlotAt(int index)
+    {
+        var slot = _skip + index;
+        return ref _chunks[slot / ChunkSize].Slots[slot % ChunkSize];
+    }
+
     private InboxEntry EntryAt(int index)
     {
         var slot = _skip + index;
-        return _chunks[slot / ChunkSize].Entries[slot % ChunkSize];
+        return _chunks[slot / ChunkSize].EntryAt(slot % ChunkSize);
     }
 
     private InboxEntry? Find(bool outgoing, UserId peer, string cid)
@@ -152,37 +180,100 @@ public sealed class InboxWindow : IReadOnlyCollection<InboxEntry>
             var from = Math.Max(0, _skip - c * ChunkSize); // slots below _skip have left the window
             var to = c == _chunks.Length - 1 ? _tailCount : ChunkSize;
             if (from >= to) break;
-            var keys = _chunks[c].Keys.AsSpan(from, to - from);
+            var chunk = _chunks[c];
+            var keys = chunk.Keys.AsSpan(from, to - from);
             for (var i = keys.LastIndexOf(key); i >= 0; i = keys[..i].LastIndexOf(key))
             {
-                var entry = _chunks[c].Entries[from + i];
-                if (entry.Outgoing == outgoing && entry.Cid == cid && (outgoing || entry.Peer == peer)) return entry;
+                ref readonly var slot = ref chunk.Slots[from + i];
+                if (slot.Outgoing == outgoing && (outgoing || slot.Peer == peer) && chunk.CidEquals(from + i, cid)) return chunk.EntryAt(from + i);
             }
         }
         return null;
     }
 
+    /// <summary>A cid's characters inside its slot, one byte each (ASCII).</summary>
+    [InlineArray(InlineCidLength)]
+    private struct InlineCid
+    {
+        private byte _first;
+    }
+
+    /// <summary>An <see cref="InboxEntry"/> as a chunk holds it: no object references.</summary>
+    private struct Slot
+    {
+        public long Seq;
+        public long MessageId;
+        public UserId Peer;
+        public long AtUtcTicks;
+        public short AtOffsetMinutes;
+        public bool Outgoing;
+
+        /// <summary>The cid's length when it is inline, <see cref="Spilled"/> when it is a string beside the chunk.</summary>
+        public byte CidLength;
+
+        public InlineCid Cid;
+
+        public const byte Spilled = byte.MaxValue;
+
+        public readonly InboxEntry WithoutCid() => WithCid("");
+
+        public readonly InboxEntry WithCid(string cid) =>
+            new(Seq, MessageId, Peer, Outgoing, new DateTimeOffset(AtUtcTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(AtOffsetMinutes)), cid);
+    }
+
     private sealed class Chunk
     {
-        public InboxEntry[] Entries { get; } = new InboxEntry[ChunkSize];
+        public Slot[] Slots { get; } = new Slot[ChunkSize];
 
         public int[] Keys { get; } = new int[ChunkSize];
+
+        /// <summary>The cids that do not fit a slot, by slot; made for the first of them.</summary>
+        private string?[]? _spilled;
 
         /// <summary>Slots written so far, by whichever version wrote last: the one that may write the next in place.</summary>
         public int Filled { get; private set; }
 
         public void Write(int slot, InboxEntry entry, int key)
         {
-            Entries[slot] = entry;
+            ref var s = ref Slots[slot];
+            s.Seq = entry.Seq;
+            s.MessageId = entry.MessageId;
+            s.Peer = entry.Peer;
+            s.AtUtcTicks = entry.At.UtcTicks;
+            s.AtOffsetMinutes = (short)entry.At.TotalOffsetMinutes;
+            s.Outgoing = entry.Outgoing;
+            var cid = entry.Cid;
+            if (cid.Length <= InlineCidLength && Ascii.FromUtf16(cid, s.Cid, out _) == OperationStatus.Done)
+            {
+                s.CidLength = (byte)cid.Length;
+            }
+            else
+            {
+                s.CidLength = Slot.Spilled;
+                (_spilled ??= new string?[ChunkSize])[slot] = cid;
+            }
             Keys[slot] = key;
             Filled = slot + 1;
+        }
+
+        public InboxEntry EntryAt(int slot)
+        {
+            ref readonly var s = ref Slots[slot];
+            return s.WithCid(s.CidLength == Slot.Spilled ? _spilled![slot]! : s.CidLength == 0 ? "" : Encoding.ASCII.GetString(s.Cid[..s.CidLength]));
+        }
+
+        public bool CidEquals(int slot, string cid)
+        {
+            ref readonly var s = ref Slots[slot];
+            return s.CidLength == Slot.Spilled ? _spilled![slot] == cid : s.CidLength == cid.Length && Ascii.Equals(s.Cid[..s.CidLength], cid);
         }
 
         public Chunk CopyOf(int slots)
         {
             var copy = new Chunk();
-            Array.Copy(Entries, copy.Entries, slots);
+            Array.Copy(Slots, copy.Slots, slots);
             Array.Copy(Keys, copy.Keys, slots);
+            if (_spilled is not null) copy._spilled = (string?[])_spilled.Clone();
             copy.Filled = slots;
             return copy;
         }
