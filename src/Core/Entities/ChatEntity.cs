@@ -261,10 +261,27 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         return true;
     }
 
+    /// <summary>
+    /// The pipelined write path's messages (<see cref="Pipelines"/> and the journal's answers) go straight to the
+    /// entity's handlers once it has recovered with direct appends, past Akka.Persistence's command state: that state
+    /// made a callback for every command (a sixth of a node's objects on the 1:1 path, docs/BENCHMARKS.md, issue 14
+    /// step 12) for writes that only <c>Persist</c> makes, and with direct appends the entity never persists (nor stashes
+    /// in Akka's internal stash) after recovery. Everything else, timers and Akka's own answers included, takes the
+    /// usual way.
+    /// </summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
         if (message is not IEntityTick) _lastTraffic = Environment.TickCount64;
-        var handled = base.AroundReceive(receive, message);
+        bool handled;
+        if (Settings.DirectAppends && !IsRecovering && (message is JournalAppended || Pipelines(message)))
+        {
+            handled = receive(message);
+            if (!handled) Unhandled(message);
+        }
+        else
+        {
+            handled = base.AroundReceive(receive, message);
+        }
         // Asked to stop: the entity stops after the message that left nothing to finish (a command, a write's
         // confirmation, an answer it waited for), whichever it is.
         if (_stopRequested && _inFlight.Count == 0 && !FinishesBeforeStop) Context.Stop(Self);
