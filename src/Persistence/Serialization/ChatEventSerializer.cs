@@ -134,13 +134,13 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
         UserEvents.RoomLinkStarted e => Bytes(ToProto(e)),
         UserEvents.RoomLinked e => Bytes(ToProto(e)),
         UserEvents.RoomLinkAbandoned e => Bytes(ToProto(e)),
-        UserEvents.DirectMessageStored e => Bytes(ToProto(e)),
+        UserEvents.DirectMessageStored e => Bytes(e),
         UserEvents.InboxDelivered e => Bytes(ToProto(e)),
         UserEvents.RoomMarksAdvanced e => Bytes(ToProto(e)),
         UserEvents.UserSnapshot e => Bytes(ToProto(e)),
         RoomEvents.RoomCreated e => Bytes(ToProto(e)),
         RoomEvents.MemberJoined e => Bytes(ToProto(e)),
-        RoomEvents.RoomMessageStored e => Bytes(ToProto(e)),
+        RoomEvents.RoomMessageStored e => Bytes(e),
         RoomEvents.RoomSnapshot e => Bytes(ToProto(e)),
         ConversationEvents.ConversationRead e => Bytes(ToProto(e)),
         ConversationEvents.ConversationFlagsSet e => Bytes(ToProto(e)),
@@ -305,8 +305,6 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
 
     private static UserEvents.RoomLinkAbandoned FromProto(Proto.RoomLinkAbandoned p) => new(new RoomId(p.RoomId));
 
-    private static Proto.DirectMessageStored ToProto(UserEvents.DirectMessageStored e) => new() { Message = ToProto(e.Message) };
-
     private static UserEvents.DirectMessageStored FromProto(Proto.DirectMessageStored p) => new(FromProto(Required(p.Message, "message")));
 
     private static Proto.InboxDelivered ToProto(UserEvents.InboxDelivered e) => new() { UpTo = e.UpTo };
@@ -389,8 +387,6 @@ public sealed partial class ChatEventSerializer : SerializerWithStringManifest
     private static Proto.MemberJoined ToProto(RoomEvents.MemberJoined e) => new() { UserId = e.UserId.Value, AtUnixMs = ToUnixMs(e.At) };
 
     private static RoomEvents.MemberJoined FromProto(Proto.MemberJoined p) => new(new UserId(p.UserId), FromUnixMs(p.AtUnixMs));
-
-    private static Proto.RoomMessageStored ToProto(RoomEvents.RoomMessageStored e) => new() { Message = ToProto(e.Message) };
 
     private static RoomEvents.RoomMessageStored FromProto(Proto.RoomMessageStored p) => new(FromProto(Required(p.Message, "message")));
 

@@ -3,6 +3,9 @@ namespace AkkaChat.Persistence.Tests.Serialization;
 using System.Runtime.Serialization;
 using Akka.TestKit.Xunit2;
 using AkkaChat.Core;
+using AkkaChat.Core.Chat;
+using AkkaChat.Core.Ids;
+using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Users;
 using AkkaChat.Persistence.Serialization;
 using Proto = AkkaChat.Persistence.Serialization.Proto;
@@ -113,6 +116,43 @@ public sealed class ChatEventSerializerSpec : TestKit
         Assert.Equal(
             new[] { new InboxEntry(1, 71, new(10_002), Outgoing: false, at, "c-1"), new InboxEntry(2, 72, new(10_002), Outgoing: true, at, "c-2") },
             restored.RecentInbox);
+    }
+
+    /// <summary>
+    /// The two message events are written by hand (no protobuf objects per message); their bytes must stay exactly what
+    /// the generated classes write, for every value a field can take: defaults left out, negative numbers, multi-byte
+    /// varints, text that is not ASCII (a lone surrogate too, which both write as U+FFFD).
+    /// </summary>
+    [Fact]
+    public void The_message_events_are_written_byte_for_byte_as_the_generated_classes_write_them()
+    {
+        var serializer = new ChatEventSerializer((Akka.Actor.ExtendedActorSystem)Sys);
+        long[] numbers = [0, 1, 127, 128, 16_383, 16_384, 10_000, -1, long.MaxValue, long.MinValue];
+        int[] media = [0, 1, 127, 128, -1, int.MinValue];
+        string[] texts = ["", "hi", "\u4f60\u597d\U0001F600", new string('x', 200), "\ud800 lone", new string('\u00e9', 70_000)];
+        var random = new Random(12);
+        for (var i = 0; i < 600; i++)
+        {
+            long Number() => numbers[random.Next(numbers.Length)];
+            string Text() => texts[random.Next(texts.Length)];
+            var payload = new ChatPayload(media[random.Next(media.Length)], Text(), Text(), Text(), Text(), Number());
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(random.Next(3) switch { 0 => 0, 1 => -86_400_000, _ => 1_764_000_000_000 });
+            var proto = new Proto.ChatPayload { Media = payload.Media, Content = payload.Content, Pic = payload.Pic, Url = payload.Url, Memo = payload.Memo, Amount = payload.Amount };
+
+            var direct = new DirectMessage(Number(), new UserId(Number()), new UserId(Number()), payload, at, Number(), Text());
+            var expectedDirect = new Proto.DirectMessageStored
+            {
+                Message = new() { Seq = direct.Seq, SenderId = direct.SenderId.Value, RecipientId = direct.RecipientId.Value, Payload = proto, AtUnixMs = at.ToUnixTimeMilliseconds(), MessageId = direct.MessageId, Cid = direct.Cid },
+            };
+            Assert.Equal(expectedDirect.ToByteArray(), serializer.ToBinary(new UserEvents.DirectMessageStored(direct)));
+
+            var room = new RoomMessage(new RoomId(Number()), Number(), new UserId(Number()), payload, at, Number(), Text());
+            var expectedRoom = new Proto.RoomMessageStored
+            {
+                Message = new() { RoomId = room.RoomId.Value, Seq = room.Seq, SenderId = room.SenderId.Value, Payload = proto, AtUnixMs = at.ToUnixTimeMilliseconds(), MessageId = room.MessageId, Cid = room.Cid },
+            };
+            Assert.Equal(expectedRoom.ToByteArray(), serializer.ToBinary(new RoomEvents.RoomMessageStored(room)));
+        }
     }
 
     /// <summary>Data written by a newer schema (with fields this code does not know) still reads.</summary>
