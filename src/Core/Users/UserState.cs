@@ -14,8 +14,22 @@ public sealed partial record UserState : IEntityState<UserState>
 {
     public static readonly UserState Empty = new();
 
-    public bool Exists { get; init; }
-    public UserId Id { get; init; }
+    public bool Exists { get => _settled.Exists; init => _settled = _settled with { Exists = value }; }
+    public UserId Id { get => _settled.Id; init => _settled = _settled with { Id = value }; }
+
+    /// <summary>
+    /// Everything a stored 1:1 message leaves as it was, behind one reference: every event copies the state record, and
+    /// with only the inbox's fields beside it (<see cref="InboxSeq"/>, <see cref="DeliveredThrough"/>,
+    /// <see cref="RecentInbox"/>, <see cref="Peers"/>) a message's copy is 56 bytes instead of 232 (docs/BENCHMARKS.md,
+    /// issue 14, step 12). Each concern declares its part of it beside its properties, which read and write through it.
+    /// </summary>
+    private readonly Settled _settled = new();
+
+    private sealed partial record Settled
+    {
+        public bool Exists { get; init; }
+        public UserId Id { get; init; }
+    }
 
     /// <summary>
     /// Every saga command not confirmed yet: the other halves of friendships, friend requests, their closing and

@@ -25,8 +25,14 @@ public sealed record ConversationFlags(bool Pinned, bool Muted)
 public sealed partial record UserState
 {
     public ImmutableDictionary<UserId, PeerConversation> Peers { get; init; } = ImmutableDictionary<UserId, PeerConversation>.Empty;
-    public ImmutableDictionary<RoomId, long> RoomReads { get; init; } = ImmutableDictionary<RoomId, long>.Empty;
-    public ImmutableDictionary<ConversationId, ConversationFlags> Flags { get; init; } = ImmutableDictionary<ConversationId, ConversationFlags>.Empty;
+    public ImmutableDictionary<RoomId, long> RoomReads { get => _settled.RoomReads; init => _settled = _settled with { RoomReads = value }; }
+    public ImmutableDictionary<ConversationId, ConversationFlags> Flags { get => _settled.Flags; init => _settled = _settled with { Flags = value }; }
+
+    private sealed partial record Settled
+    {
+        public ImmutableDictionary<RoomId, long> RoomReads { get; init; } = ImmutableDictionary<RoomId, long>.Empty;
+        public ImmutableDictionary<ConversationId, ConversationFlags> Flags { get; init; } = ImmutableDictionary<ConversationId, ConversationFlags>.Empty;
+    }
 
     public ConversationFlags FlagsOf(ConversationId conversation) => Flags.GetValueOrDefault(conversation) ?? ConversationFlags.None;
 

@@ -17,27 +17,39 @@ public sealed partial record UserState
 {
     public const int MaxRequestMemoLength = 280;
 
-    public ImmutableSortedSet<UserId> Friends { get; init; } = ImmutableSortedSet.Create<UserId>(UserIdOrder.Instance);
+    public ImmutableSortedSet<UserId> Friends { get => _settled.Friends; init => _settled = _settled with { Friends = value }; }
 
     /// <summary>Friendships asked for whose other half is not recorded yet.</summary>
-    public ImmutableHashSet<UserId> PendingFriends { get; init; } = [];
+    public ImmutableHashSet<UserId> PendingFriends { get => _settled.PendingFriends; init => _settled = _settled with { PendingFriends = value }; }
 
     /// <summary>Requests other users sent to this user, by requester.</summary>
-    public ImmutableDictionary<UserId, FriendRequest> IncomingRequests { get; init; } = ImmutableDictionary<UserId, FriendRequest>.Empty;
+    public ImmutableDictionary<UserId, FriendRequest> IncomingRequests { get => _settled.IncomingRequests; init => _settled = _settled with { IncomingRequests = value }; }
 
     /// <summary>Requests this user sent, by target (including those still being delivered).</summary>
-    public ImmutableDictionary<UserId, FriendRequest> OutgoingRequests { get; init; } = ImmutableDictionary<UserId, FriendRequest>.Empty;
+    public ImmutableDictionary<UserId, FriendRequest> OutgoingRequests { get => _settled.OutgoingRequests; init => _settled = _settled with { OutgoingRequests = value }; }
 
     /// <summary>Targets of outgoing requests that have not confirmed receiving them yet.</summary>
-    public ImmutableHashSet<UserId> UndeliveredRequests { get; init; } = [];
+    public ImmutableHashSet<UserId> UndeliveredRequests { get => _settled.UndeliveredRequests; init => _settled = _settled with { UndeliveredRequests = value }; }
 
     /// <summary>Requests closed here (rejected, accepted, withdrawn) whose other side has not confirmed closing them yet.</summary>
-    public ImmutableHashSet<FriendRequestKey> PendingRequestCloses { get; init; } = [];
+    public ImmutableHashSet<FriendRequestKey> PendingRequestCloses { get => _settled.PendingRequestCloses; init => _settled = _settled with { PendingRequestCloses = value }; }
 
     /// <summary>Former friends this user removed whose entity has not confirmed removing their half yet.</summary>
-    public ImmutableHashSet<UserId> PendingUnfriends { get; init; } = [];
+    public ImmutableHashSet<UserId> PendingUnfriends { get => _settled.PendingUnfriends; init => _settled = _settled with { PendingUnfriends = value }; }
 
-    public ImmutableSortedSet<UserId> Blocked { get; init; } = ImmutableSortedSet.Create<UserId>(UserIdOrder.Instance);
+    public ImmutableSortedSet<UserId> Blocked { get => _settled.Blocked; init => _settled = _settled with { Blocked = value }; }
+
+    private sealed partial record Settled
+    {
+        public ImmutableSortedSet<UserId> Friends { get; init; } = ImmutableSortedSet.Create<UserId>(UserIdOrder.Instance);
+        public ImmutableHashSet<UserId> PendingFriends { get; init; } = [];
+        public ImmutableDictionary<UserId, FriendRequest> IncomingRequests { get; init; } = ImmutableDictionary<UserId, FriendRequest>.Empty;
+        public ImmutableDictionary<UserId, FriendRequest> OutgoingRequests { get; init; } = ImmutableDictionary<UserId, FriendRequest>.Empty;
+        public ImmutableHashSet<UserId> UndeliveredRequests { get; init; } = [];
+        public ImmutableHashSet<FriendRequestKey> PendingRequestCloses { get; init; } = [];
+        public ImmutableHashSet<UserId> PendingUnfriends { get; init; } = [];
+        public ImmutableSortedSet<UserId> Blocked { get; init; } = ImmutableSortedSet.Create<UserId>(UserIdOrder.Instance);
+    }
 
     /// <summary>
     /// Open incoming requests, newest first. A request between users who are friends by now (they also used the

@@ -50,10 +50,16 @@ public sealed partial record UserState
     /// Inbox sequence numbers of every recalled message, however old: what a forward read of the journal (sync, backlog)
     /// cannot know at read time, since a recall is stored after its message. One number per recall, kept in snapshots.
     /// </summary>
-    public ImmutableSortedSet<long> RecalledSeqs { get; init; } = [];
+    public ImmutableSortedSet<long> RecalledSeqs { get => _settled.RecalledSeqs; init => _settled = _settled with { RecalledSeqs = value }; }
 
     /// <summary>The inbox's latest recalls, for devices that held the message and were away when it was recalled.</summary>
-    public ImmutableList<RecallNote> RecentRecalls { get; init; } = [];
+    public ImmutableList<RecallNote> RecentRecalls { get => _settled.RecentRecalls; init => _settled = _settled with { RecentRecalls = value }; }
+
+    private sealed partial record Settled
+    {
+        public ImmutableSortedSet<long> RecalledSeqs { get; init; } = [];
+        public ImmutableList<RecallNote> RecentRecalls { get; init; } = [];
+    }
 
     /// <summary>The next inbox message, stamped with the next dense sequence number.</summary>
     public DirectMessage NextInboxMessage(UserId sender, UserId recipient, ChatPayload payload, DateTimeOffset at, long messageId, string cid) =>

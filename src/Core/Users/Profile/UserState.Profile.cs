@@ -8,12 +8,20 @@ using static AkkaChat.Core.Users.UserReplies;
 /// <summary>Profile: creating the user, reading the profile, and the session generation tokens are checked against.</summary>
 public sealed partial record UserState
 {
-    public string Mobile { get; init; } = "";
-    public ProfileFields Profile { get; init; } = new("", "", "", "");
-    public DateTimeOffset CreatedAt { get; init; }
+    public string Mobile { get => _settled.Mobile; init => _settled = _settled with { Mobile = value }; }
+    public ProfileFields Profile { get => _settled.Profile; init => _settled = _settled with { Profile = value }; }
+    public DateTimeOffset CreatedAt { get => _settled.CreatedAt; init => _settled = _settled with { CreatedAt = value }; }
 
     /// <summary>Tokens issued before the last revocation carry a lower generation and are refused.</summary>
-    public long SessionGeneration { get; init; }
+    public long SessionGeneration { get => _settled.SessionGeneration; init => _settled = _settled with { SessionGeneration = value }; }
+
+    private sealed partial record Settled
+    {
+        public string Mobile { get; init; } = "";
+        public ProfileFields Profile { get; init; } = new("", "", "", "");
+        public DateTimeOffset CreatedAt { get; init; }
+        public long SessionGeneration { get; init; }
+    }
 
     /// <summary>Tells this account's tokens from those of an earlier account with the same id (after a data reset): its creation time.</summary>
     public long SessionStamp => CreatedAt.ToUnixTimeMilliseconds();

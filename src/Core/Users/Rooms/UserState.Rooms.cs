@@ -17,9 +17,16 @@ using static AkkaChat.Core.Users.UserReplies;
 /// </summary>
 public sealed partial record UserState
 {
-    public ImmutableSortedSet<RoomId> Rooms { get; init; } = ImmutableSortedSet.Create<RoomId>(RoomIdOrder.Instance);
-    public ImmutableHashSet<RoomId> OwnedRooms { get; init; } = [];
-    public ImmutableDictionary<RoomId, RoomLinkStarted> PendingRooms { get; init; } = ImmutableDictionary<RoomId, RoomLinkStarted>.Empty;
+    public ImmutableSortedSet<RoomId> Rooms { get => _settled.Rooms; init => _settled = _settled with { Rooms = value }; }
+    public ImmutableHashSet<RoomId> OwnedRooms { get => _settled.OwnedRooms; init => _settled = _settled with { OwnedRooms = value }; }
+    public ImmutableDictionary<RoomId, RoomLinkStarted> PendingRooms { get => _settled.PendingRooms; init => _settled = _settled with { PendingRooms = value }; }
+
+    private sealed partial record Settled
+    {
+        public ImmutableSortedSet<RoomId> Rooms { get; init; } = ImmutableSortedSet.Create<RoomId>(RoomIdOrder.Instance);
+        public ImmutableHashSet<RoomId> OwnedRooms { get; init; } = [];
+        public ImmutableDictionary<RoomId, RoomLinkStarted> PendingRooms { get; init; } = ImmutableDictionary<RoomId, RoomLinkStarted>.Empty;
+    }
 
     /// <summary>Rooms this user owns or is creating; the per-user room limit counts both.</summary>
     public int OwnedOrCreatingRooms => OwnedRooms.Count + PendingRooms.Values.Count(p => p.Create is not null);

@@ -13,7 +13,12 @@ using static AkkaChat.Core.Users.UserReplies;
 public sealed partial record UserState
 {
     /// <summary>The last room sequence number a socket of this user wrote, per room.</summary>
-    public ImmutableDictionary<RoomId, long> RoomMarks { get; init; } = ImmutableDictionary<RoomId, long>.Empty;
+    public ImmutableDictionary<RoomId, long> RoomMarks { get => _settled.RoomMarks; init => _settled = _settled with { RoomMarks = value }; }
+
+    private sealed partial record Settled
+    {
+        public ImmutableDictionary<RoomId, long> RoomMarks { get; init; } = ImmutableDictionary<RoomId, long>.Empty;
+    }
 
     /// <param name="socketsBefore">The user's sockets open before this one.</param>
     /// <param name="socketsAfter">The user's sockets open with this one.</param>
