@@ -100,10 +100,10 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
     private void Write(JournalAppend append)
     {
         var timestamp = DateTime.UtcNow.Ticks;
-        var rows = new List<JournalRow>(append.Events.Count);
+        var rows = new JournalRow[append.Events.Count];
         try
         {
-            for (var i = 0; i < append.Events.Count; i++) rows.Add(Serialize(append.PersistenceId, append.FirstSequenceNr + i, append.Events[i], timestamp));
+            for (var i = 0; i < rows.Length; i++) rows[i] = Serialize(append.PersistenceId, append.FirstSequenceNr + i, append.Events[i], timestamp);
         }
         catch (Exception e)
         {
@@ -132,7 +132,7 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
         new Persistent(Serialization.Deserialize(payload, serializerId, manifest ?? ""), sequenceNr, persistenceId, manifest ?? "", false, ActorRefs.NoSender, null, timestamp);
 
     /// <summary>What an entity hears once the writer has committed its <see cref="JournalAppend"/>, or failed to.</summary>
-    private sealed class AppendAnswer(List<JournalRow> rows, IActorRef entity, IActorRef journal) : PendingWrite(rows)
+    private sealed class AppendAnswer(JournalRow[] rows, IActorRef entity, IActorRef journal) : PendingWrite(rows)
     {
         public override void Committed() => entity.Tell(JournalAppended.Instance, journal);
 
