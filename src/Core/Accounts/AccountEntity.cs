@@ -70,7 +70,7 @@ public sealed class AccountEntity : ChatEntity<AccountState>, IWithUnboundedStas
     {
         Execute(decision, registrant);
         _leasing = false;
-        Stash.UnstashAll();
+        UnstashAll();
     }
 
     private sealed record UserIdLeased(RegisterAccount Registration, UserId UserId, IActorRef ReplyTo);

@@ -288,6 +288,14 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         return handled;
     }
 
+    /// <summary>
+    /// Lets every stashed message in, in order, at the front of the mailbox. Not <c>Stash.UnstashAll()</c>: a persistent
+    /// actor's moves them to Akka.Persistence's internal stash, which lets one in after each command that takes Akka's
+    /// way, and the write path's messages skip that way (<see cref="AroundReceive"/>), so the rest would wait there for
+    /// some other message.
+    /// </summary>
+    protected void UnstashAll() => Stash.UnstashAll(static _ => true);
+
     /// <summary>A rejected event is not applied and its decision is dropped unanswered, as if the write had failed.</summary>
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
@@ -360,7 +368,7 @@ public abstract class ChatEntity<TState> : ReceivePersistentActor, IWithTimers
         _completing = false;
         _writing = 0;
         if (_inFlight.Count > 0) AppendQueued();
-        else if (!Stash.IsEmpty) Stash.UnstashAll();
+        else if (!Stash.IsEmpty) UnstashAll();
     }
 
     private void CompleteStored(InFlight stored)
