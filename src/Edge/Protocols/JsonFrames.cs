@@ -3,6 +3,7 @@ namespace AkkaChat.Edge.Protocols;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using AkkaChat.Edge.Transport;
 
 /// <summary>Why a frame was refused, and the client's reference to it (seed-000 <c>id</c>, v2 <c>cid</c>) when it had a readable one.</summary>
 public sealed record FrameError(string Message, long ClientRef, string Cid);
@@ -115,19 +116,46 @@ public static class JsonFrames
     /// </summary>
     public static byte[] Write<TValues>(in TValues values, FrameFields<TValues> fields)
     {
+        var frame = WriteObject(values, fields);
+        var bytes = frame.Buffer.WrittenSpan.ToArray();
+        Keep(frame);
+        return bytes;
+    }
+
+    /// <summary>
+    /// <see cref="Write{TValues}"/> into an array rented from <see cref="ArrayPool{T}.Shared"/>, for a frame one socket
+    /// sends and nobody keeps (the 1:1 push and the ack of a stored message): the socket's session returns the array once
+    /// the frame is written (<see cref="OutboundFrame"/>). Never for a frame that is shared, cached or sent twice.
+    /// </summary>
+    public static OutboundFrame WritePooled<TValues>(in TValues values, FrameFields<TValues> fields)
+    {
+        var frame = WriteObject(values, fields);
+        var written = frame.Buffer.WrittenSpan;
+        var rented = ArrayPool<byte>.Shared.Rent(written.Length);
+        written.CopyTo(rented);
+        var pooled = OutboundFrame.Pooled(rented, written.Length);
+        Keep(frame);
+        return pooled;
+    }
+
+    /// <summary>Writes one JSON object into the thread's writer (taken from the thread until <see cref="Keep"/>).</summary>
+    private static FrameWriter WriteObject<TValues>(in TValues values, FrameFields<TValues> fields)
+    {
         var frame = t_writer ?? new FrameWriter();
         t_writer = null;
         frame.Writer.WriteStartObject();
         fields(frame.Writer, values);
         frame.Writer.WriteEndObject();
         frame.Writer.Flush();
-        var bytes = frame.Buffer.WrittenSpan.ToArray();
-        if (frame.Buffer.Capacity <= KeptWriterBytes)
-        {
-            frame.Reset();
-            t_writer = frame;
-        }
-        return bytes;
+        return frame;
+    }
+
+    /// <summary>Hands a writer whose bytes were copied out back to the thread, unless it grew too large to keep.</summary>
+    private static void Keep(FrameWriter frame)
+    {
+        if (frame.Buffer.Capacity > KeptWriterBytes) return;
+        frame.Reset();
+        t_writer = frame;
     }
 
     /// <summary>Writes a 64-bit id as a JSON string (ids exceed what JSON numbers keep exactly), without a string of it.</summary>

@@ -160,7 +160,11 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     /// <summary>One frame's worth of the socket's budget and of its user's budget on this node.</summary>
     protected bool TryTakeToken() => _limiter.TryTake() && Limits.PerUser.TryTake(User.Value);
 
-    protected void Send(ReadOnlyMemory<byte> frame)
+    /// <summary>
+    /// Queues <paramref name="frame"/> on the socket (a pooled one is the session's from here on); a full queue closes the
+    /// socket as a slow consumer. A frame made after this actor decided to close is dropped (a pooled one to the collector).
+    /// </summary>
+    protected void Send(OutboundFrame frame)
     {
         if (_closeWith is not null) return; // stopping with a close of its own: nothing is queued after it, as once it is made
         if (Session.TryEnqueue(frame, closeWhenFull: false)) return;

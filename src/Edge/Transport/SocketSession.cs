@@ -1,5 +1,6 @@
 namespace AkkaChat.Edge.Transport;
 
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Tasks.Sources;
 
@@ -12,6 +13,12 @@ using System.Threading.Tasks.Sources;
 /// The queue is a <see cref="Ring{T}"/> under a lock and the writer's one wait a reusable value-task source (this
 /// object): a node holds one session per socket and most are idle, and a bounded <c>Channel</c> with its reader's
 /// async enumerator and waiter objects cost every idle socket ~0.8 KB.
+/// <para>
+/// A pooled frame (<see cref="OutboundFrame.Rented"/>) is the session's from <see cref="TryEnqueue"/> on: its array goes
+/// back to the pool once the transport's send completed, or at once when the frame is refused or dropped by a policy
+/// close (it never reached the transport). A send that failed or was cancelled may still hold the array: it is left to
+/// the collector, never returned. Frames still queued when the session is aborted are left to the collector too.
+/// </para>
 /// </remarks>
 public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
 {
@@ -23,15 +30,17 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenRegistration _abortWithRequest;
     private readonly CancellationTokenRegistration _wakeOnAbort;
-    private Ring<ReadOnlyMemory<byte>> _outbound; // under _gate
+    private readonly ArrayPool<byte> _pool;
+    private Ring<OutboundFrame> _outbound; // under _gate
     private bool _writerWaiting; // under _gate: the writer awaits _wake and nobody has woken it yet
     private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
     private (WebSocketCloseStatus Status, string Reason)? _close; // under _gate: set once; nothing is queued after it
     private long _written;
 
     /// <param name="requestAborted">The HTTP request's abort token: when the connection drops, both loops stop.</param>
-    public SocketSession(ISocketTransport transport, int capacity, CancellationToken requestAborted)
-        : this(capacity, requestAborted)
+    /// <param name="pool">Where pooled frames were rented and go back to; <see cref="ArrayPool{T}.Shared"/> unless given.</param>
+    public SocketSession(ISocketTransport transport, int capacity, CancellationToken requestAborted, ArrayPool<byte>? pool = null)
+        : this(capacity, requestAborted, pool)
     {
         _transport = transport;
     }
@@ -40,8 +49,9 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     /// A session whose socket is attached later (<see cref="Attach"/>): frames queue from the start and are written once the
     /// writer runs, so the connection actor can register with its user entity before the upgrade is answered.
     /// </summary>
-    public SocketSession(int capacity, CancellationToken requestAborted)
+    public SocketSession(int capacity, CancellationToken requestAborted, ArrayPool<byte>? pool = null)
     {
+        _pool = pool ?? ArrayPool<byte>.Shared;
         // One token source for both loops (not a linked source per loop): every idle socket pays for each one.
         _abortWithRequest = requestAborted.UnsafeRegister(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort);
         _wakeOnAbort = _abort.Token.UnsafeRegister(static session => ((SocketSession)session!).WakeWriter(), this);
@@ -98,13 +108,18 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     /// <summary>
     /// Queues a frame. When the queue is full the reader is too slow: <see cref="Overflowed"/> is set and the socket is
     /// closed at once (1008), unless <paramref name="closeWhenFull"/> is false and the caller makes that close itself.
+    /// A pooled frame is the session's from here on, queued or not (a refused one goes back to the pool at once).
     /// </summary>
-    public bool TryEnqueue(ReadOnlyMemory<byte> frame, bool closeWhenFull = true)
+    public bool TryEnqueue(OutboundFrame frame, bool closeWhenFull = true)
     {
         bool full, wake = false;
         lock (_gate)
         {
-            if (_close is not null) return false;
+            if (_close is not null)
+            {
+                Release(frame);
+                return false;
+            }
             full = _outbound.Count >= Capacity;
             if (!full)
             {
@@ -114,6 +129,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
         }
         if (full)
         {
+            Release(frame);
             Overflowed = true;
             if (closeWhenFull) Close(WebSocketCloseStatus.PolicyViolation, SlowConsumer);
             return false;
@@ -137,8 +153,9 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
 
     /// <summary>
     /// Closes after the frames already queued, unless the close is a policy one (1008: slow consumer, unknown user):
-    /// then what is queued is dropped and the close frame follows the frame being written, if the socket takes both
-    /// within <see cref="CloseTimeout"/>; otherwise the connection is aborted.
+    /// then what is queued is dropped (pooled frames go back to the pool: no transport has seen them) and the close frame
+    /// follows the frame being written, if the socket takes both within <see cref="CloseTimeout"/>; otherwise the
+    /// connection is aborted.
     /// </summary>
     public void Close(WebSocketCloseStatus status, string reason)
     {
@@ -150,9 +167,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
             _close = (status, reason);
             if (policy)
             {
-                while (_outbound.TryTakeFirst(out _))
-                {
-                }
+                while (_outbound.TryTakeFirst(out var dropped)) Release(dropped);
             }
             wake = TakeWaitingWriter();
         }
@@ -189,8 +204,9 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
             {
                 if (TryTakeFrame(closing, out var frame, out var ended))
                 {
-                    await _transport.SendAsync(frame, closing);
+                    await _transport.SendAsync(frame.Bytes, closing);
                     Interlocked.Increment(ref _written);
+                    Release(frame); // only now: the transport has taken the bytes (a failed send never gets here)
                 }
                 else if (ended)
                 {
@@ -215,7 +231,7 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
     /// Takes the next queued frame. Without one, <paramref name="ended"/> says whether the writer is done (closed and
     /// drained, or aborted); otherwise a wait is armed, and whoever queues, closes or aborts next completes it.
     /// </summary>
-    private bool TryTakeFrame(CancellationToken closing, out ReadOnlyMemory<byte> frame, out bool ended)
+    private bool TryTakeFrame(CancellationToken closing, out OutboundFrame frame, out bool ended)
     {
         lock (_gate)
         {
@@ -234,6 +250,12 @@ public sealed class SocketSession : IDisposable, IValueTaskSource<bool>
             }
             return false;
         }
+    }
+
+    /// <summary>Gives a pooled frame's array back to the pool; a shared frame is left alone.</summary>
+    private void Release(in OutboundFrame frame)
+    {
+        if (frame.Rented is { } rented) _pool.Return(rented);
     }
 
     /// <summary>

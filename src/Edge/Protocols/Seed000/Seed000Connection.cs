@@ -226,7 +226,7 @@ public sealed class Seed000Connection : SocketConnectionActor
         var decision = cursor.OnLive(message.Seq);
         if (decision == CursorDecision.Deliver)
         {
-            DeliverDirect(message.Seq, own || _recalledInbox.Contains(message.Seq) ? null : Seed000Frames.EncodeDirect(message));
+            DeliverDirect(message.Seq, own || _recalledInbox.Contains(message.Seq) ? default(OutboundFrame?) : Seed000Frames.EncodeDirect(message));
             return;
         }
         if (own && message.Seq > cursor.Delivered) _ownInbox.Add(message.Seq);
@@ -237,7 +237,7 @@ public sealed class Seed000Connection : SocketConnectionActor
     {
         if (_inboxCursor?.OnCatchUp(message.Seq) != CursorDecision.Deliver) return;
         var silent = _ownInbox.Remove(message.Seq) || _recalledInbox.Contains(message.Seq);
-        DeliverDirect(message.Seq, silent ? null : Seed000Frames.EncodeDirect(message));
+        DeliverDirect(message.Seq, silent ? default(OutboundFrame?) : Seed000Frames.EncodeDirect(message));
     }
 
     private void OnInboxCaughtUp()
@@ -358,12 +358,12 @@ public sealed class Seed000Connection : SocketConnectionActor
         cursor.Mark.Note(Session.Enqueued, seq, Session.Written);
     }
 
-    private void DeliverDirect(long seq, byte[]? frame)
+    private void DeliverDirect(long seq, OutboundFrame? frame)
     {
-        if (frame is not null)
+        if (frame is { } push)
         {
             ChatMetrics.MessageDelivered(ChatMeter.Direct);
-            Send(frame);
+            Send(push);
         }
         _inbox.Note(Session.Enqueued, seq, Session.Written);
     }

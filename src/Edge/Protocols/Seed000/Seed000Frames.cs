@@ -4,6 +4,7 @@ using System.Text.Json;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Edge.Operations;
+using AkkaChat.Edge.Transport;
 
 /// <summary>A seed-000 frame as a client sends it: <c>{id,userid,dstid,cmd,media,content,pic,url,memo,amount}</c>. <see cref="Cmd"/> is null when absent.</summary>
 public sealed record Seed000Frame(long ClientRef, long? Cmd, long DstId, ChatPayload Payload);
@@ -22,9 +23,16 @@ public static class Seed000Frames
         return error is null ? (new Seed000Frame(fields.Id, fields.Cmd, fields.DstId, fields.ToPayload()), null) : (null, error);
     }
 
-    public static byte[] EncodeDirect(DirectMessage m) => Encode(m.Seq, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
+    /// <summary>
+    /// The push of a 1:1 message to one socket. Pooled (<see cref="JsonFrames.WritePooled{TValues}"/>): each socket encodes
+    /// its own and nothing keeps it, so its session returns the bytes once written.
+    /// </summary>
+    public static OutboundFrame EncodeDirect(DirectMessage m) =>
+        JsonFrames.WritePooled(new MessageValues(m.Seq, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At), WriteMessage);
 
-    public static byte[] EncodeRoom(RoomMessage m) => Encode(m.Seq, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At);
+    /// <summary>A room message: encoded once per node and sent by every subscribed socket (<see cref="RoomFrame"/>), so never pooled.</summary>
+    public static byte[] EncodeRoom(RoomMessage m) =>
+        JsonFrames.Write(new MessageValues(m.Seq, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At), WriteMessage);
 
     /// <summary>The error frame: <c>{"type":"error","code":"…","msg":"…","ref":id}</c>.</summary>
     public static byte[] EncodeError(string code, string message, long clientRef)
@@ -39,12 +47,13 @@ public static class Seed000Frames
         });
     }
 
-    private static byte[] Encode(long id, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
-        JsonFrames.Write((id, userId, cmd, dstId, p, at), static (Utf8JsonWriter w, in (long Id, long UserId, int Cmd, long DstId, ChatPayload Payload, DateTimeOffset At) m) =>
-        {
-            w.WriteNumber("id", m.Id);
-            WriteMessageBody(w, m.UserId, m.Cmd, m.DstId, m.Payload, m.At);
-        });
+    private static void WriteMessage(Utf8JsonWriter w, in MessageValues m)
+    {
+        w.WriteNumber("id", m.Id);
+        WriteMessageBody(w, m.UserId, m.Cmd, m.DstId, m.Payload, m.At);
+    }
+
+    private readonly record struct MessageValues(long Id, long UserId, int Cmd, long DstId, ChatPayload Payload, DateTimeOffset At);
 
     /// <summary>The seed-000 message fields, empty ones left out, plus the server time.</summary>
     internal static void WriteMessageBody(Utf8JsonWriter w, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at)

@@ -391,8 +391,12 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
         if (Deliverable(cursor.OnLive(m.Seq), m.RoomId)) Deliver(IsRecalled(m) ? EncodeRoom(m) : frame.V2, ChatMeter.Room);
     }
 
-    /// <summary>A message of the inbox as this socket sends it now: whole, or as a recalled slot (the sequence stays gap-free).</summary>
-    private byte[] EncodeInbox(DirectMessage m) => V2Frames.EncodeDirectForHistory(_inboxStream, m, _recalledInbox.Contains(m.Seq));
+    /// <summary>
+    /// A message of the inbox as this socket sends it now: whole, or as a recalled slot (the sequence stays gap-free). The
+    /// whole one is this socket's alone (every socket of the user encodes its own), so pooled.
+    /// </summary>
+    private OutboundFrame EncodeInbox(DirectMessage m) =>
+        _recalledInbox.Contains(m.Seq) ? V2Frames.EncodeDirectForHistory(_inboxStream, m, recalled: true) : V2Frames.EncodeDirectPooled(_inboxStream, m);
 
     private byte[] EncodeRoom(RoomMessage m) => V2Frames.EncodeRoomForHistory(m, IsRecalled(m));
 
@@ -424,7 +428,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
     // ---- outbound ----
 
     /// <summary>Queues a chat message (live or caught up) on the socket.</summary>
-    private void Deliver(ReadOnlyMemory<byte> frame, KeyValuePair<string, object?> kind)
+    private void Deliver(OutboundFrame frame, KeyValuePair<string, object?> kind)
     {
         ChatMetrics.MessageDelivered(kind);
         Send(frame);

@@ -6,6 +6,7 @@ using AkkaChat.Core.Chat;
 using AkkaChat.Core.Ids;
 using AkkaChat.Edge.Operations;
 using AkkaChat.Edge.Protocols.Seed000;
+using AkkaChat.Edge.Transport;
 
 /// <summary>Names of the two kinds of stream: a user's inbox (<c>u10000</c>) and a room's log (<c>r100</c>).</summary>
 public static class Streams
@@ -20,14 +21,24 @@ public static partial class V2Frames
 {
     /// <param name="inboxStream">The owner's inbox stream (<see cref="Streams.Inbox"/>).</param>
     public static byte[] EncodeDirect(string inboxStream, DirectMessage m) =>
-        EncodeMessage(inboxStream, m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
+        JsonFrames.Write(DirectValues(inboxStream, m), WriteMessage);
+
+    /// <summary>
+    /// <see cref="EncodeDirect"/> for the push of a 1:1 message to one socket (the recipient's, or the sender's own copy):
+    /// each socket encodes its own, so its bytes are pooled (<see cref="JsonFrames.WritePooled{TValues}"/>).
+    /// </summary>
+    public static OutboundFrame EncodeDirectPooled(string inboxStream, DirectMessage m) =>
+        JsonFrames.WritePooled(DirectValues(inboxStream, m), WriteMessage);
 
     public static byte[] EncodeRoom(RoomMessage m) =>
         EncodeMessage(Streams.Room(m.RoomId), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At);
 
-    /// <summary><c>{"type":"ack","cid":…,"stream":…,"seq":…,"mid":…,"createat":…}</c>: the message is durably stored.</summary>
-    public static byte[] EncodeAck(string cid, string stream, long seq, long messageId, DateTimeOffset at) =>
-        JsonFrames.Write((cid, stream, seq, messageId, at), static (Utf8JsonWriter w, in (string Cid, string Stream, long Seq, long MessageId, DateTimeOffset At) a) =>
+    /// <summary>
+    /// <c>{"type":"ack","cid":…,"stream":…,"seq":…,"mid":…,"createat":…}</c>: the message is durably stored. Pooled: an
+    /// ack goes to the one socket that sent the message.
+    /// </summary>
+    public static OutboundFrame EncodeAck(string cid, string stream, long seq, long messageId, DateTimeOffset at) =>
+        JsonFrames.WritePooled((cid, stream, seq, messageId, at), static (Utf8JsonWriter w, in (string Cid, string Stream, long Seq, long MessageId, DateTimeOffset At) a) =>
         {
             w.WriteString("type", "ack");
             w.WriteString("cid", a.Cid);
@@ -64,15 +75,21 @@ public static partial class V2Frames
     public static readonly byte[] Pong = JsonFrames.Write(w => w.WriteString("type", "pong"));
 
     private static byte[] EncodeMessage(string stream, long seq, long messageId, string cid, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
-        JsonFrames.Write(new MessageValues(stream, seq, messageId, cid, userId, cmd, dstId, p, at), static (Utf8JsonWriter w, in MessageValues m) =>
-        {
-            w.WriteString("type", "msg");
-            w.WriteString("stream", m.Stream);
-            w.WriteNumber("seq", m.Seq);
-            JsonFrames.WriteId(w, "mid", m.MessageId);
-            if (m.Cid.Length > 0) w.WriteString("cid", m.Cid);
-            Seed000Frames.WriteMessageBody(w, m.UserId, m.Cmd, m.DstId, m.Payload, m.At);
-        });
+        JsonFrames.Write(new MessageValues(stream, seq, messageId, cid, userId, cmd, dstId, p, at), WriteMessage);
+
+    private static MessageValues DirectValues(string inboxStream, DirectMessage m) =>
+        new(inboxStream, m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
+
+    /// <summary>The fields of a <c>msg</c> frame. A static method group: the compiler caches its delegate, none is made per frame.</summary>
+    private static void WriteMessage(Utf8JsonWriter w, in MessageValues m)
+    {
+        w.WriteString("type", "msg");
+        w.WriteString("stream", m.Stream);
+        w.WriteNumber("seq", m.Seq);
+        JsonFrames.WriteId(w, "mid", m.MessageId);
+        if (m.Cid.Length > 0) w.WriteString("cid", m.Cid);
+        Seed000Frames.WriteMessageBody(w, m.UserId, m.Cmd, m.DstId, m.Payload, m.At);
+    }
 
     private readonly record struct MessageValues(string Stream, long Seq, long MessageId, string Cid, long UserId, int Cmd, long DstId, ChatPayload Payload, DateTimeOffset At);
 }
