@@ -33,8 +33,8 @@ public sealed class SqliteSnapshotConnection : IDisposable
             persistence_id = ?{Id} AND sequence_nr <= ?{MaxSequenceNr} AND sequence_nr >= ?{MinSequenceNr}
             AND created_at <= ?{MaxCreated} AND created_at >= ?{MinCreated}
             """;
-        // INSERT OR REPLACE is what linq2db's InsertOrReplace makes on SQLite: a snapshot saved again at its sequence
-        // number replaces the one stored there.
+        // A snapshot saved again at its sequence number replaces the one stored there, as Akka.Persistence.Sql's
+        // InsertOrReplace does.
         _save = Prepare($"""
             INSERT OR REPLACE INTO {SqliteSnapshotSchema.Table} (persistence_id, sequence_nr, created_at, payload, manifest, serializer_id)
             VALUES (?{Id}, ?{SequenceNr}, ?{Created}, ?{Payload}, ?{Manifest}, ?{SerializerId})

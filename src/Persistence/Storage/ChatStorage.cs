@@ -21,7 +21,7 @@ public enum JournalKind
     /// <summary>AkkaChat's own journal (<see cref="SqliteJournal"/>, <see cref="PostgresJournal"/>): group commit.</summary>
     Native,
 
-    /// <summary>Akka.Persistence.Sql's journal (linq2db).</summary>
+    /// <summary>Akka.Persistence.Sql's journal (linq2db), and its snapshot store on SQLite too.</summary>
     Sql,
 }
 
