@@ -20,7 +20,7 @@ using SQLitePCL;
 public sealed class SqliteJournalWriter : GroupCommitWriter
 {
     /// <summary>
-    /// How long any SQLite connection of the node (the writer's, the journal's readers, linq2db's) waits for the write
+    /// How long any SQLite connection of the node (the writer's, the journal's readers, the snapshot store's, linq2db's) waits for the write
     /// lock held by another before it gives up (SQLite's own busy handler).
     /// </summary>
     public const int BusyTimeoutMs = 10_000;

@@ -5,6 +5,7 @@ using Akka.Persistence.Sql;
 using Akka.Persistence.Sql.Config;
 using AkkaChat.Persistence.Attachments;
 using AkkaChat.Persistence.Journal;
+using AkkaChat.Persistence.Snapshots;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -20,7 +21,7 @@ public enum JournalKind
     /// <summary>AkkaChat's own journal (<see cref="SqliteJournal"/>, <see cref="PostgresJournal"/>): group commit.</summary>
     Native,
 
-    /// <summary>Akka.Persistence.Sql's journal (linq2db).</summary>
+    /// <summary>Akka.Persistence.Sql's journal (linq2db), and its snapshot store on SQLite too.</summary>
     Sql,
 }
 
@@ -63,18 +64,21 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
             akka.persistence.journal.sqlite.connection-string = {quoted}
             akka.persistence.journal.postgres.connection-string = {quoted}
             akka.persistence.journal.sql.connection-string = {quoted}
+            akka.persistence.snapshot-store.sqlite.connection-string = {quoted}
             akka.persistence.snapshot-store.sql.connection-string = {quoted}
             akka.persistence.query.journal.sql.connection-string = {quoted}
             """).WithFallback(SqlPersistence.DefaultConfiguration);
     }
 
     /// <summary>
-    /// What this storage decides over the HOCON file (so it goes in front of it): which journal plugin, and for SQLite
-    /// how the native journal syncs its commits.
+    /// What this storage decides over the HOCON file (so it goes in front of it): which journal and snapshot plugins,
+    /// and for SQLite how the native journal and snapshot store sync their commits.
     /// </summary>
     public Config OverrideConfig() => ConfigurationFactory.ParseString($"""
         akka.persistence.journal.plugin = "{JournalPlugin}"
         akka.persistence.journal.sqlite.synchronous = {(RelaxedSync ? "normal" : "full")}
+        akka.persistence.snapshot-store.plugin = "{SnapshotPlugin}"
+        akka.persistence.snapshot-store.sqlite.synchronous = {(RelaxedSync ? "normal" : "full")}
         """);
 
     /// <summary>The HOCON path of the journal plugin that writes events.</summary>
@@ -83,6 +87,17 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
         (JournalKind.Sql, _) => "akka.persistence.journal.sql",
         (_, StorageKind.Sqlite) => "akka.persistence.journal.sqlite",
         _ => "akka.persistence.journal.postgres",
+    };
+
+    /// <summary>
+    /// The HOCON path of the snapshot store: AkkaChat's own on SQLite (<see cref="SqliteSnapshotStore"/>), Akka.Persistence.Sql's
+    /// on PostgreSQL and whenever the SQL journal is chosen, so that mode stays Akka.Persistence.Sql's throughout. Both
+    /// stores use the same table and rows.
+    /// </summary>
+    public string SnapshotPlugin => (Journal, Kind) switch
+    {
+        (JournalKind.Native, StorageKind.Sqlite) => "akka.persistence.snapshot-store.sqlite",
+        _ => "akka.persistence.snapshot-store.sql",
     };
 
     /// <summary>
@@ -119,8 +134,9 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
 
     /// <summary>
     /// Prepares the database before the actor system starts: creates the journal tables (whichever journal writes
-    /// them, the read journal may query them first) and, on PostgreSQL, the attachments and shared secrets tables; for SQLite also creates the file and switches it to WAL mode (a
-    /// property of the file, so it holds for every later connection) so readers never block the writer.
+    /// them, the read journal may query them first) and the snapshot table (whichever store writes it), and, on
+    /// PostgreSQL, the attachments and shared secrets tables; for SQLite also creates the file and switches it to WAL
+    /// mode (a property of the file, so it holds for every later connection) so readers never block the writer.
     /// </summary>
     public void Prepare()
     {
@@ -142,5 +158,6 @@ public sealed record ChatStorage(StorageKind Kind, string ConnectionString)
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"SQLite refused WAL mode for {path} (got '{mode}')");
         SqliteJournalSchema.Ensure(connection);
+        SqliteSnapshotSchema.Ensure(connection);
     }
 }

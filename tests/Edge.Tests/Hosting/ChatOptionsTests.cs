@@ -26,6 +26,8 @@ public sealed class ChatOptionsTests
         Assert.Equal(JournalKind.Native, options.Storage.Journal);
         Assert.Equal("akka.persistence.journal.sqlite", options.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
         Assert.Equal("full", options.Storage.OverrideConfig().GetString("akka.persistence.journal.sqlite.synchronous"));
+        Assert.Equal("akka.persistence.snapshot-store.sqlite", options.Storage.OverrideConfig().GetString("akka.persistence.snapshot-store.plugin"));
+        Assert.Equal("full", options.Storage.OverrideConfig().GetString("akka.persistence.snapshot-store.sqlite.synchronous"));
         Assert.Equal(5, options.Settings.MaxOwnedRooms);
         Assert.Equal(65_536, options.MaxFrameBytes);
         Assert.Equal(10 * 1024 * 1024, options.MaxUploadBytes);
@@ -94,12 +96,16 @@ public sealed class ChatOptionsTests
         Assert.Equal(JournalKind.Sql, options.Storage.Journal);
         Assert.Equal("akka.persistence.journal.sql", options.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
         Assert.Equal("normal", options.Storage.OverrideConfig().GetString("akka.persistence.journal.sqlite.synchronous"));
+        Assert.Equal("normal", options.Storage.OverrideConfig().GetString("akka.persistence.snapshot-store.sqlite.synchronous"));
+        // The SQL journal mode stays Akka.Persistence.Sql's throughout, snapshots included.
+        Assert.Equal("akka.persistence.snapshot-store.sql", options.Storage.OverrideConfig().GetString("akka.persistence.snapshot-store.plugin"));
         Assert.Equal(2, options.SeedNodes.Count);
 
         var postgres = ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_STORAGE"] = "postgres", ["AKKACHAT_PG"] = "Host=127.0.0.1;Username=chat" });
         Assert.Equal(StorageKind.Postgres, postgres.Storage.Kind);
         Assert.Equal("persistence.postgres.conf", postgres.Storage.HoconFile);
         Assert.Equal("akka.persistence.journal.postgres", postgres.Storage.OverrideConfig().GetString("akka.persistence.journal.plugin"));
+        Assert.Equal("akka.persistence.snapshot-store.sql", postgres.Storage.OverrideConfig().GetString("akka.persistence.snapshot-store.plugin"));
         var postgresSql = ChatOptions.Load(new Dictionary<string, string?> { ["AKKACHAT_STORAGE"] = "postgres", ["AKKACHAT_PG"] = "Host=127.0.0.1", ["AKKACHAT_JOURNAL"] = "sql" });
         Assert.Equal("akka.persistence.journal.sql", postgresSql.Storage.JournalPlugin);
         Assert.Null(postgres.Storage.SqliteConnectionSetup());
@@ -134,10 +140,11 @@ public sealed class ChatOptionsTests
         foreach (var (file, provider) in new[] { ("persistence.sqlite.conf", "SQLite.MS"), ("persistence.postgres.conf", "PostgreSQL.15") })
         {
             var config = Load(file);
-            var journal = file == "persistence.sqlite.conf" ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.postgres";
-            Assert.Equal(journal, config.GetString("akka.persistence.journal.plugin"));
+            var sqlite = file == "persistence.sqlite.conf";
+            Assert.Equal(sqlite ? "akka.persistence.journal.sqlite" : "akka.persistence.journal.postgres", config.GetString("akka.persistence.journal.plugin"));
             Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.query.journal.sql.write-plugin"));
-            Assert.Equal("akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
+            Assert.Equal(sqlite ? "akka.persistence.snapshot-store.sqlite" : "akka.persistence.snapshot-store.sql", config.GetString("akka.persistence.snapshot-store.plugin"));
+            Assert.Equal(provider, config.GetString("akka.persistence.snapshot-store.sql.provider-name"));
             Assert.Equal(provider, config.GetString("akka.persistence.journal.sql.provider-name"));
             Assert.Equal(provider, config.GetString("akka.persistence.query.journal.sql.provider-name"));
             Assert.True(config.GetBoolean("akka.persistence.journal.sql.auto-initialize"));
@@ -145,9 +152,10 @@ public sealed class ChatOptionsTests
         var chat = Load("akkachat.conf");
         Assert.Equal("full", chat.GetString("akkachat.sqlite.synchronous"));
         Assert.Equal("native", chat.GetString("akkachat.journal"));
-        var sqlite = Load("persistence.sqlite.conf");
-        Assert.Equal("AkkaChat.Persistence.Journal.SqliteJournal, AkkaChat.Persistence", sqlite.GetString("akka.persistence.journal.sqlite.class"));
-        Assert.NotNull(Type.GetType(sqlite.GetString("akka.persistence.journal.sqlite.class")));
+        var sqliteFile = Load("persistence.sqlite.conf");
+        Assert.Equal("AkkaChat.Persistence.Journal.SqliteJournal, AkkaChat.Persistence", sqliteFile.GetString("akka.persistence.journal.sqlite.class"));
+        Assert.NotNull(Type.GetType(sqliteFile.GetString("akka.persistence.journal.sqlite.class")));
+        Assert.NotNull(Type.GetType(sqliteFile.GetString("akka.persistence.snapshot-store.sqlite.class")));
         Assert.NotNull(Type.GetType(Load("persistence.postgres.conf").GetString("akka.persistence.journal.postgres.class")));
         Assert.True(chat.HasPath("akkachat.websocket.outbound-queue"));
         foreach (var key in new[] { "token-lifetime", "session-check-cache", "pbkdf2-iterations", "rate-limits.login-per-address", "rate-limits.register-per-address",
