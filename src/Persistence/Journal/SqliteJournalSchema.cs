@@ -1,5 +1,6 @@
 namespace AkkaChat.Persistence.Journal;
 
+using AkkaChat.Persistence.Storage;
 using Microsoft.Data.Sqlite;
 
 /// <summary>
@@ -47,13 +48,5 @@ public static class SqliteJournalSchema
         """;
 
     /// <summary>Creates the tables and indexes that do not exist yet and drops the two unused ones (idempotent, one transaction).</summary>
-    public static void Ensure(SqliteConnection connection)
-    {
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = Ddl;
-        command.ExecuteNonQuery();
-        transaction.Commit();
-    }
+    public static void Ensure(SqliteConnection connection) => SqliteDdl.Run(connection, Ddl);
 }

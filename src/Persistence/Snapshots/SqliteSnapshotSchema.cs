@@ -1,5 +1,6 @@
 namespace AkkaChat.Persistence.Snapshots;
 
+using AkkaChat.Persistence.Storage;
 using Microsoft.Data.Sqlite;
 
 /// <summary>
@@ -34,13 +35,5 @@ public static class SqliteSnapshotSchema
         """;
 
     /// <summary>Creates the table and its indexes if they do not exist yet (idempotent, one transaction).</summary>
-    public static void Ensure(SqliteConnection connection)
-    {
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = Ddl;
-        command.ExecuteNonQuery();
-        transaction.Commit();
-    }
+    public static void Ensure(SqliteConnection connection) => SqliteDdl.Run(connection, Ddl);
 }
