@@ -1,6 +1,7 @@
 namespace AkkaChat.Persistence.Journal;
 
 using System.Text;
+using AkkaChat.Persistence.Storage;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -44,13 +45,13 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
         _checkpointer = new Checkpointer(Open(connectionString, relaxedSync), checkpointInterval, () => Commits);
 
         _db = _connection.Handle!;
-        Check(raw.sqlite3_prepare_v2(_db, $"""
+        _insert = SqliteStatements.Prepare(_db, $"""
             INSERT INTO {SqliteJournalSchema.Table} (timestamp, is_deleted, persistence_id, sequence_nr, payload, manifest, serializer_id)
             VALUES (?{Timestamp}, 0, ?{PersistenceId}, ?{SequenceNr}, ?{Payload}, ?{Manifest}, ?{SerializerId})
-            """, out _insert));
-        Check(raw.sqlite3_prepare_v2(_db, "BEGIN IMMEDIATE", out _begin));
-        Check(raw.sqlite3_prepare_v2(_db, "COMMIT", out _commit));
-        Check(raw.sqlite3_prepare_v2(_db, "ROLLBACK", out _rollback));
+            """);
+        _begin = SqliteStatements.Prepare(_db, "BEGIN IMMEDIATE");
+        _commit = SqliteStatements.Prepare(_db, "COMMIT");
+        _rollback = SqliteStatements.Prepare(_db, "ROLLBACK");
 
         Start();
     }
@@ -86,18 +87,7 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
     /// Runs one of the prepared transaction statements. Prepared once like the insert: <c>sqlite3_exec</c> would parse
     /// the SQL again and allocate a finalizable hook handle on every call, two per commit on the writer's thread.
     /// </summary>
-    private void Step(sqlite3_stmt statement)
-    {
-        try
-        {
-            var rc = raw.sqlite3_step(statement);
-            if (rc != raw.SQLITE_DONE) Check(rc);
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement);
-        }
-    }
+    private void Step(sqlite3_stmt statement) => SqliteStatements.StepDone(_db, statement);
 
     /// <summary>A constraint (a sequence number stored twice); busy, I/O and the rest are the database's.</summary>
     protected override bool IsRowError(Exception failure) => failure is SqliteException { SqliteErrorCode: raw.SQLITE_CONSTRAINT };
@@ -135,10 +125,7 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
         return _text.AsSpan(offset, end - offset);
     }
 
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK) throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
-    }
+    private void Check(int rc) => SqliteStatements.Check(_db, rc);
 
     protected override void ReleaseConnection()
     {

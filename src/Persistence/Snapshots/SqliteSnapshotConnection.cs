@@ -2,6 +2,7 @@ namespace AkkaChat.Persistence.Snapshots;
 
 using Akka.Persistence;
 using AkkaChat.Persistence.Journal;
+using AkkaChat.Persistence.Storage;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -135,28 +136,13 @@ public sealed class SqliteSnapshotConnection : IDisposable
     /// <summary>Steps a statement that returns no rows; the number of rows it changed.</summary>
     private int Execute(sqlite3_stmt statement)
     {
-        try
-        {
-            var step = raw.sqlite3_step(statement);
-            if (step != raw.SQLITE_DONE) Check(step);
-            return raw.sqlite3_changes(_db);
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement);
-        }
+        SqliteStatements.StepDone(_db, statement);
+        return raw.sqlite3_changes(_db); // a reset keeps the count of the statement that completed last
     }
 
-    private sqlite3_stmt Prepare(string sql)
-    {
-        Check(raw.sqlite3_prepare_v2(_db, sql, out var statement));
-        return statement;
-    }
+    private sqlite3_stmt Prepare(string sql) => SqliteStatements.Prepare(_db, sql);
 
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK) throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
-    }
+    private void Check(int rc) => SqliteStatements.Check(_db, rc);
 
     /// <summary>Closes the connection once the operation running on it (if any) has ended; later ones fail.</summary>
     public void Dispose()
