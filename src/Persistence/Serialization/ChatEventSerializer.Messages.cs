@@ -1,10 +1,10 @@
 namespace AkkaChat.Persistence.Serialization;
 
-using System.Numerics;
 using System.Text;
 using AkkaChat.Core.Chat;
 using AkkaChat.Core.Rooms;
 using AkkaChat.Core.Users;
+using Google.Protobuf;
 
 /// <summary>
 /// The two events stored for every chat message, <c>DirectMessageStored</c> and <c>RoomMessageStored</c>, written
@@ -67,15 +67,16 @@ public sealed partial class ChatEventSerializer
 
         public int Written { get; private set; }
 
-        /// <summary>A proto3 int32 at 0 is left out; a negative one takes ten bytes, as its int64 would.</summary>
-        public static int Int32Size(int value) => value == 0 ? 0 : 1 + VarintSize((ulong)(long)value);
+        // Sizes of a field numbered below 16 (a one-byte tag) as protobuf computes them; a proto3 field at its default is
+        // left out.
+        public static int Int32Size(int value) => value == 0 ? 0 : 1 + CodedOutputStream.ComputeInt32Size(value);
 
-        public static int Int64Size(long value) => value == 0 ? 0 : 1 + VarintSize((ulong)value);
+        public static int Int64Size(long value) => value == 0 ? 0 : 1 + CodedOutputStream.ComputeInt64Size(value);
 
-        public static int StringSize(string value) => value.Length == 0 ? 0 : MessageSize(Encoding.UTF8.GetByteCount(value));
+        public static int StringSize(string value) => value.Length == 0 ? 0 : 1 + CodedOutputStream.ComputeStringSize(value);
 
-        /// <summary>A field (number below 16) holding <paramref name="size"/> bytes: tag, length, bytes.</summary>
-        public static int MessageSize(int size) => 1 + VarintSize((uint)size) + size;
+        /// <summary>A field holding <paramref name="size"/> bytes: tag, length, bytes.</summary>
+        public static int MessageSize(int size) => 1 + CodedOutputStream.ComputeLengthSize(size) + size;
 
         public void Int32(int field, int value)
         {
@@ -103,8 +104,6 @@ public sealed partial class ChatEventSerializer
             Tag(field, LengthDelimitedType);
             Varint((uint)size);
         }
-
-        private static int VarintSize(ulong value) => (70 - BitOperations.LeadingZeroCount(value | 1)) / 7;
 
         private void Tag(int field, int wireType) => _bytes[Written++] = (byte)(field << 3 | wireType);
 
