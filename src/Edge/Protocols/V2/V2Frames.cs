@@ -31,7 +31,7 @@ public static partial class V2Frames
         JsonFrames.WritePooled(DirectValues(inboxStream, m), WriteMessage);
 
     public static byte[] EncodeRoom(RoomMessage m) =>
-        EncodeMessage(Streams.Room(m.RoomId), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At);
+        JsonFrames.Write(new MessageValues(Streams.Room(m.RoomId), m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Room, m.RoomId.Value, m.Payload, m.At), WriteMessage);
 
     /// <summary>
     /// <c>{"type":"ack","cid":…,"stream":…,"seq":…,"mid":…,"createat":…}</c>: the message is durably stored. Pooled: an
@@ -73,9 +73,6 @@ public static partial class V2Frames
     }
 
     public static readonly byte[] Pong = JsonFrames.Write(w => w.WriteString("type", "pong"));
-
-    private static byte[] EncodeMessage(string stream, long seq, long messageId, string cid, long userId, int cmd, long dstId, ChatPayload p, DateTimeOffset at) =>
-        JsonFrames.Write(new MessageValues(stream, seq, messageId, cid, userId, cmd, dstId, p, at), WriteMessage);
 
     private static MessageValues DirectValues(string inboxStream, DirectMessage m) =>
         new(inboxStream, m.Seq, m.MessageId, m.Cid, m.SenderId.Value, ChatCommand.Direct, m.RecipientId.Value, m.Payload, m.At);
