@@ -11,7 +11,8 @@ using Npgsql;
 /// layout (<see cref="PostgresJournalSchema"/>).
 /// </summary>
 /// <remarks>
-/// HOCON (under the plugin's path): <c>connection-string</c> (Npgsql), <c>max-rows-per-commit</c>, <c>queue-capacity</c>.
+/// HOCON (under the plugin's path): <c>connection-string</c> (Npgsql), <c>max-rows-per-commit</c>, <c>queue-capacity</c>,
+/// <c>gather</c>, <c>gather-rows</c> (see <see cref="GroupCommitWriter"/>).
 /// </remarks>
 public sealed class PostgresJournal : GroupCommitJournal
 {
@@ -21,7 +22,12 @@ public sealed class PostgresJournal : GroupCommitJournal
     public PostgresJournal(Config config)
         : base(config, "PostgreSQL")
     {
-        _writer = new PostgresJournalWriter(ConnectionString, config.GetInt("max-rows-per-commit", 1000), config.GetInt("queue-capacity", 8192));
+        _writer = new PostgresJournalWriter(
+            ConnectionString,
+            config.GetInt("max-rows-per-commit", 1000),
+            config.GetInt("queue-capacity", 8192),
+            config.GetTimeSpan("gather", TimeSpan.FromMilliseconds(1)),
+            config.GetInt("gather-rows", 32));
         _reads = NpgsqlDataSource.Create(ConnectionString);
     }
 

@@ -16,8 +16,8 @@ public sealed class PostgresJournalWriter : GroupCommitWriter
 
     private readonly NpgsqlConnection _connection;
 
-    public PostgresJournalWriter(string connectionString, int maxRowsPerCommit, int queueCapacity)
-        : base(maxRowsPerCommit, queueCapacity, "akkachat-postgres-journal")
+    public PostgresJournalWriter(string connectionString, int maxRowsPerCommit, int queueCapacity, TimeSpan gather = default, int gatherRows = 0)
+        : base(maxRowsPerCommit, queueCapacity, "akkachat-postgres-journal", gather, gatherRows)
     {
         _connection = new NpgsqlConnection(connectionString);
         _connection.Open();

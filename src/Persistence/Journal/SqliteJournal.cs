@@ -14,7 +14,8 @@ using Microsoft.Data.Sqlite;
 /// </summary>
 /// <remarks>
 /// HOCON (under the plugin's path): <c>connection-string</c>, <c>synchronous</c> (full | normal),
-/// <c>max-rows-per-commit</c>, <c>queue-capacity</c>, <c>max-concurrent-reads</c>, <c>checkpoint-interval</c>.
+/// <c>max-rows-per-commit</c>, <c>queue-capacity</c>, <c>max-concurrent-reads</c>, <c>checkpoint-interval</c>, <c>gather</c>,
+/// <c>gather-rows</c> (see <see cref="GroupCommitWriter"/>).
 /// </remarks>
 public sealed class SqliteJournal : GroupCommitJournal
 {
@@ -31,7 +32,9 @@ public sealed class SqliteJournal : GroupCommitJournal
             _relaxedSync,
             config.GetInt("max-rows-per-commit", 1000),
             config.GetInt("queue-capacity", 8192),
-            config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)));
+            config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)),
+            config.GetTimeSpan("gather", TimeSpan.FromMilliseconds(1)),
+            config.GetInt("gather-rows", 32));
         _reads = new SemaphoreSlim(config.GetInt("max-concurrent-reads", 8));
     }
 

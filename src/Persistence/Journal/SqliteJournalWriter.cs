@@ -36,8 +36,9 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
     private readonly Checkpointer _checkpointer;
     private byte[] _text = new byte[256];
 
-    public SqliteJournalWriter(string connectionString, bool relaxedSync, int maxRowsPerCommit, int queueCapacity, TimeSpan checkpointInterval)
-        : base(maxRowsPerCommit, queueCapacity, "akkachat-sqlite-journal")
+    public SqliteJournalWriter(
+        string connectionString, bool relaxedSync, int maxRowsPerCommit, int queueCapacity, TimeSpan checkpointInterval, TimeSpan gather = default, int gatherRows = 0)
+        : base(maxRowsPerCommit, queueCapacity, "akkachat-sqlite-journal", gather, gatherRows)
     {
         _connection = Open(connectionString, relaxedSync);
         Execute("PRAGMA wal_autocheckpoint=0;");

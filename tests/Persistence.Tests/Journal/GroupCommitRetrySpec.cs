@@ -39,13 +39,13 @@ public sealed class GroupCommitRetrySpec : IDisposable
     {
         var group = await QueueGroupBehindAHeldCommit(5, (rows, _) =>
         {
-            if (rows.Any(r => r.SequenceNr == 3)) throw new RowError();
+            if (rows.Any(r => r.SequenceNr == 3)) throw new ScriptedWriter.RowError();
         });
 
         for (var i = 0; i < group.Count; i++)
         {
             var failure = await Record.ExceptionAsync(() => group[i].WaitAsync(Timeout));
-            if (i == 2) Assert.IsType<RowError>(failure);
+            if (i == 2) Assert.IsType<ScriptedWriter.RowError>(failure);
             else Assert.Null(failure);
         }
         Assert.Equal((1, 5), (_writer.CommitsOf(5), _writer.CommitsOf(1))); // the group, then each of its writes alone
@@ -60,62 +60,12 @@ public sealed class GroupCommitRetrySpec : IDisposable
     private async Task<IReadOnlyList<Task>> QueueGroupBehindAHeldCommit(int size, Action<IReadOnlyList<JournalRow>, int> database)
     {
         var held = _writer.HoldNextCommit();
-        var first = _writer.WriteAsync([Row("held", 1)]);
+        var first = _writer.WriteAsync([ScriptedWriter.Row("held", 1)]);
         Assert.True(_writer.Holding.Wait(Timeout));
-        var group = Enumerable.Range(1, size).Select(i => _writer.WriteAsync([Row("group", i)])).ToList();
+        var group = Enumerable.Range(1, size).Select(i => _writer.WriteAsync([ScriptedWriter.Row("group", i)])).ToList();
         _writer.Database = database;
         held.Set();
         await first.WaitAsync(Timeout);
         return group;
-    }
-
-    private static JournalRow Row(string persistenceId, long sequenceNr) => new(persistenceId, sequenceNr, [1], "", 0, 0);
-
-    private sealed class RowError : Exception;
-
-    private sealed class ScriptedWriter : GroupCommitWriter
-    {
-        private readonly List<int> _commitSizes = [];
-        private readonly Dictionary<string, int> _attempts = [];
-        private ManualResetEventSlim? _hold;
-
-        public ScriptedWriter()
-            : base(maxRowsPerCommit: 1000, queueCapacity: 100, threadName: "scripted-journal")
-        {
-            Start();
-        }
-
-        public ManualResetEventSlim Holding { get; } = new();
-
-        /// <summary>What the database does with each commit after the held one, given its rows and which try of those rows it is.</summary>
-        public Action<IReadOnlyList<JournalRow>, int> Database { get; set; } = (_, _) => { };
-
-        public ManualResetEventSlim HoldNextCommit() => _hold = new ManualResetEventSlim();
-
-        /// <summary>Commits tried with <paramref name="rows"/> rows, after the held one.</summary>
-        public int CommitsOf(int rows)
-        {
-            lock (_commitSizes) return _commitSizes.Count(size => size == rows);
-        }
-
-        protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows)
-        {
-            if (Interlocked.Exchange(ref _hold, null) is { } hold)
-            {
-                Holding.Set();
-                hold.Wait(Timeout);
-                return;
-            }
-            lock (_commitSizes) _commitSizes.Add(rows.Count);
-            var key = string.Join(",", rows.Select(r => $"{r.PersistenceId}#{r.SequenceNr}"));
-            var attempt = _attempts[key] = _attempts.GetValueOrDefault(key) + 1;
-            Database(rows, attempt);
-        }
-
-        protected override bool IsRowError(Exception failure) => failure is RowError;
-
-        protected override void ReleaseConnection()
-        {
-        }
     }
 }
