@@ -12,15 +12,17 @@ public readonly record struct JournalRow(string PersistenceId, long SequenceNr, 
 /// is shared by every write that arrived meanwhile. Subclasses say how a batch of rows is inserted and committed.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A busy writer gathers (<see cref="GroupCommitWriter(int, int, string, TimeSpan, int)"/>): when the next writes were
 /// already waiting as a commit ended, it waits a little for more before committing them. A commit costs much the same
 /// whatever its size (the sync, the pages every transaction writes), so under load fewer, larger commits leave the
 /// node's CPU to everything else; an idle writer commits at once.
-/// </remarks>
-/// <remarks>
+/// </para>
+/// <para>
 /// A batch commits or rolls back whole. When it fails, each of its writes is retried on its own, so one bad write
 /// (say, a sequence number stored twice) fails only the persist that made it, never its neighbours. Writes wait in a
 /// bounded queue: when it is full, persists wait for room rather than buffer without bound.
+/// </para>
 /// </remarks>
 public abstract class GroupCommitWriter : IDisposable
 {

@@ -12,12 +12,10 @@ public sealed class GroupCommitGatherSpec
     public async Task Writes_waiting_as_a_commit_ends_wait_for_the_writes_that_follow_and_commit_with_them()
     {
         using var writer = new ScriptedWriter(gather: TimeSpan.FromSeconds(2), gatherRows: 100);
-        var held = writer.HoldNextCommit();
-        var first = writer.WriteAsync([ScriptedWriter.Row("held", 1)]);
-        Assert.True(writer.Holding.Wait(Timeout));
+        var (first, release) = writer.HoldACommit();
         var waiting = writer.WriteAsync([ScriptedWriter.Row("waiting", 1)]);
 
-        held.Set();
+        release.Set();
         await first.WaitAsync(Timeout);
         var following = writer.WriteAsync([ScriptedWriter.Row("following", 1)]); // within the 2 s the waiting write gathers for
 
@@ -41,12 +39,10 @@ public sealed class GroupCommitGatherSpec
     public async Task A_busy_writer_with_enough_rows_waiting_commits_them_at_once()
     {
         using var writer = new ScriptedWriter(gather: TimeSpan.FromSeconds(30), gatherRows: 3);
-        var held = writer.HoldNextCommit();
-        var first = writer.WriteAsync([ScriptedWriter.Row("held", 1)]);
-        Assert.True(writer.Holding.Wait(Timeout));
+        var (first, release) = writer.HoldACommit();
         var waiting = Enumerable.Range(1, 3).Select(i => writer.WriteAsync([ScriptedWriter.Row("waiting", i)])).ToArray();
 
-        held.Set();
+        release.Set();
 
         await Task.WhenAll(waiting).WaitAsync(Timeout); // not 30 s
         await first.WaitAsync(Timeout);

@@ -59,12 +59,10 @@ public sealed class GroupCommitRetrySpec : IDisposable
     /// </summary>
     private async Task<IReadOnlyList<Task>> QueueGroupBehindAHeldCommit(int size, Action<IReadOnlyList<JournalRow>, int> database)
     {
-        var held = _writer.HoldNextCommit();
-        var first = _writer.WriteAsync([ScriptedWriter.Row("held", 1)]);
-        Assert.True(_writer.Holding.Wait(Timeout));
+        var (first, release) = _writer.HoldACommit();
         var group = Enumerable.Range(1, size).Select(i => _writer.WriteAsync([ScriptedWriter.Row("group", i)])).ToList();
         _writer.Database = database;
-        held.Set();
+        release.Set();
         await first.WaitAsync(Timeout);
         return group;
     }

@@ -20,14 +20,22 @@ internal sealed class ScriptedWriter : GroupCommitWriter
         Start();
     }
 
-    /// <summary>Set once the writer is inside the held commit.</summary>
-    public ManualResetEventSlim Holding { get; } = new();
+    private readonly ManualResetEventSlim _holding = new();
 
     /// <summary>What the database does with each commit after the held one, given its rows and which try of those rows it is.</summary>
     public Action<IReadOnlyList<JournalRow>, int> Database { get; set; } = (_, _) => { };
 
-    /// <summary>The next commit waits (10 s at most) until the event returned is set.</summary>
-    public ManualResetEventSlim HoldNextCommit() => _hold = new ManualResetEventSlim();
+    /// <summary>
+    /// Writes one row and holds its commit (10 s at most) until the event returned is set: writes queued meanwhile
+    /// find the writer busy. Returns once the writer is inside that commit.
+    /// </summary>
+    public (Task Held, ManualResetEventSlim Release) HoldACommit()
+    {
+        var release = _hold = new ManualResetEventSlim();
+        var held = WriteAsync([Row("held", 1)]);
+        if (!_holding.Wait(HoldAtMost)) throw new TimeoutException("the writer did not start the held commit");
+        return (held, release);
+    }
 
     /// <summary>Commits tried with <paramref name="rows"/> rows, after the held one.</summary>
     public int CommitsOf(int rows)
@@ -47,7 +55,7 @@ internal sealed class ScriptedWriter : GroupCommitWriter
     {
         if (Interlocked.Exchange(ref _hold, null) is { } hold)
         {
-            Holding.Set();
+            _holding.Set();
             hold.Wait(HoldAtMost);
             return;
         }
