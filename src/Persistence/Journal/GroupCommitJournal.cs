@@ -22,9 +22,17 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
         if (string.IsNullOrWhiteSpace(ConnectionString))
             throw new ConfigurationException($"the {name} journal needs a connection-string");
         Serialization = Context.System.Serialization;
+        Commits = new GroupCommitSettings(
+            config.GetInt("max-rows-per-commit", 1000),
+            config.GetInt("queue-capacity", 8192),
+            config.GetTimeSpan("gather", TimeSpan.FromMilliseconds(1)),
+            config.GetInt("gather-rows", 32));
     }
 
     protected string ConnectionString { get; }
+
+    /// <summary>How the writer groups commits, the same keys for either database (see <see cref="GroupCommitWriter"/>).</summary>
+    protected GroupCommitSettings Commits { get; }
 
     protected Akka.Serialization.Serialization Serialization { get; }
 
@@ -180,3 +188,9 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
         }
     }
 }
+
+/// <summary>
+/// The writer's HOCON settings under a journal's plugin path: <c>max-rows-per-commit</c>, <c>queue-capacity</c>,
+/// <c>gather</c>, <c>gather-rows</c> (their meaning: <see cref="GroupCommitWriter"/>'s constructor).
+/// </summary>
+public readonly record struct GroupCommitSettings(int MaxRowsPerCommit, int QueueCapacity, TimeSpan Gather, int GatherRows);

@@ -11,8 +11,7 @@ using Npgsql;
 /// layout (<see cref="PostgresJournalSchema"/>).
 /// </summary>
 /// <remarks>
-/// HOCON (under the plugin's path): <c>connection-string</c> (Npgsql), <c>max-rows-per-commit</c>, <c>queue-capacity</c>,
-/// <c>gather</c>, <c>gather-rows</c> (see <see cref="GroupCommitWriter"/>).
+/// HOCON (under the plugin's path): <c>connection-string</c> (Npgsql) and the writer's <see cref="GroupCommitSettings"/>.
 /// </remarks>
 public sealed class PostgresJournal : GroupCommitJournal
 {
@@ -22,12 +21,7 @@ public sealed class PostgresJournal : GroupCommitJournal
     public PostgresJournal(Config config)
         : base(config, "PostgreSQL")
     {
-        _writer = new PostgresJournalWriter(
-            ConnectionString,
-            config.GetInt("max-rows-per-commit", 1000),
-            config.GetInt("queue-capacity", 8192),
-            config.GetTimeSpan("gather", TimeSpan.FromMilliseconds(1)),
-            config.GetInt("gather-rows", 32));
+        _writer = new PostgresJournalWriter(ConnectionString, Commits.MaxRowsPerCommit, Commits.QueueCapacity, Commits.Gather, Commits.GatherRows);
         _reads = NpgsqlDataSource.Create(ConnectionString);
     }
 

@@ -13,9 +13,8 @@ using Microsoft.Data.Sqlite;
 /// objects per batch (docs/BENCHMARKS.md); this path does the same inserts with none of that.
 /// </summary>
 /// <remarks>
-/// HOCON (under the plugin's path): <c>connection-string</c>, <c>synchronous</c> (full | normal),
-/// <c>max-rows-per-commit</c>, <c>queue-capacity</c>, <c>max-concurrent-reads</c>, <c>checkpoint-interval</c>, <c>gather</c>,
-/// <c>gather-rows</c> (see <see cref="GroupCommitWriter"/>).
+/// HOCON (under the plugin's path): <c>connection-string</c>, <c>synchronous</c> (full | normal), the writer's
+/// <see cref="GroupCommitSettings"/>, <c>max-concurrent-reads</c>, <c>checkpoint-interval</c>.
 /// </remarks>
 public sealed class SqliteJournal : GroupCommitJournal
 {
@@ -30,11 +29,11 @@ public sealed class SqliteJournal : GroupCommitJournal
         _writer = new SqliteJournalWriter(
             ConnectionString,
             _relaxedSync,
-            config.GetInt("max-rows-per-commit", 1000),
-            config.GetInt("queue-capacity", 8192),
+            Commits.MaxRowsPerCommit,
+            Commits.QueueCapacity,
             config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)),
-            config.GetTimeSpan("gather", TimeSpan.FromMilliseconds(1)),
-            config.GetInt("gather-rows", 32));
+            Commits.Gather,
+            Commits.GatherRows);
         _reads = new SemaphoreSlim(config.GetInt("max-concurrent-reads", 8));
     }
 

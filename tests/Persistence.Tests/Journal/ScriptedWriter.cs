@@ -12,6 +12,7 @@ internal sealed class ScriptedWriter : GroupCommitWriter
 
     private readonly List<int> _commitSizes = [];
     private readonly Dictionary<string, int> _attempts = [];
+    private readonly ManualResetEventSlim _holding = new();
     private ManualResetEventSlim? _hold;
 
     public ScriptedWriter(TimeSpan gather = default, int gatherRows = 0)
@@ -19,8 +20,6 @@ internal sealed class ScriptedWriter : GroupCommitWriter
     {
         Start();
     }
-
-    private readonly ManualResetEventSlim _holding = new();
 
     /// <summary>What the database does with each commit after the held one, given its rows and which try of those rows it is.</summary>
     public Action<IReadOnlyList<JournalRow>, int> Database { get; set; } = (_, _) => { };
