@@ -37,6 +37,11 @@ public readonly record struct InboxEntry(long Seq, long MessageId, UserId Peer, 
 /// Versions share chunks safely: a version reads only the slots below its own count, and a slot is written in place
 /// only by the version that has every slot before it (<see cref="Chunk.Filled"/>); adding to an older version copies
 /// the chunk instead. A cid is found by its hash in a chunk's <see cref="Chunk.Keys"/>, a vectorised scan of ints.
+/// A chunk's arrays are allocated on the pinned object heap, which belongs to the oldest generation and is never
+/// compacted: the window keeps every entry for a thousand messages, so on the ordinary heap each chunk survived a gen0
+/// and a gen1 collection and was copied by both on its way to gen2 (with 2,000 busy users, most of what a gen1
+/// collection copied; docs/BENCHMARKS.md, issue 14, step 14). They hold no references, so young collections never look
+/// at them; a chunk that has left every window is freed by the next gen2 collection.
 /// </remarks>
 public sealed class InboxWindow : IReadOnlyCollection<InboxEntry>
 {
@@ -223,9 +228,9 @@ public sealed class InboxWindow : IReadOnlyCollection<InboxEntry>
 
     private sealed class Chunk
     {
-        public Slot[] Slots { get; } = new Slot[ChunkSize];
+        public Slot[] Slots { get; } = GC.AllocateArray<Slot>(ChunkSize, pinned: true);
 
-        public int[] Keys { get; } = new int[ChunkSize];
+        public int[] Keys { get; } = GC.AllocateArray<int>(ChunkSize, pinned: true);
 
         /// <summary>The cids that do not fit a slot, by slot; made for the first of them.</summary>
         private string?[]? _spilled;
