@@ -147,7 +147,9 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
 
     /// <summary>
     /// Runs <c>PRAGMA wal_checkpoint(PASSIVE)</c> every interval in which something was committed: it copies committed
-    /// pages into the database file alongside the writer, so the WAL stays short and is reused from its start.
+    /// pages into the database file alongside the writer. SQLite writes the WAL from its start again only when a write
+    /// transaction begins with every frame copied; under steady load some commit always lands while a checkpoint runs, so
+    /// the WAL grows until the load pauses (docs/BENCHMARKS.md, issue 14, step 14).
     /// </summary>
     private sealed class Checkpointer : IDisposable
     {
