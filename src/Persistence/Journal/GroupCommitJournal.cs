@@ -31,7 +31,7 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
 
     protected string ConnectionString { get; }
 
-    /// <summary>How the writer groups commits, the same keys for either database (see <see cref="GroupCommitWriter"/>).</summary>
+    /// <summary>How the writer groups commits, read from the plugin's HOCON.</summary>
     protected GroupCommitSettings Commits { get; }
 
     protected Akka.Serialization.Serialization Serialization { get; }
@@ -188,9 +188,3 @@ public abstract class GroupCommitJournal : AsyncWriteJournal
         }
     }
 }
-
-/// <summary>
-/// The writer's HOCON settings under a journal's plugin path: <c>max-rows-per-commit</c>, <c>queue-capacity</c>,
-/// <c>gather</c>, <c>gather-rows</c> (their meaning: <see cref="GroupCommitWriter"/>'s constructor).
-/// </summary>
-public readonly record struct GroupCommitSettings(int MaxRowsPerCommit, int QueueCapacity, TimeSpan Gather, int GatherRows);

@@ -7,13 +7,26 @@ using AkkaChat.Core.Diagnostics;
 public readonly record struct JournalRow(string PersistenceId, long SequenceNr, byte[] Payload, string Manifest, int SerializerId, long Timestamp);
 
 /// <summary>
+/// How a <see cref="GroupCommitWriter"/> groups commits; a journal reads them from its HOCON (<c>max-rows-per-commit</c>,
+/// <c>queue-capacity</c>, <c>gather</c>, <c>gather-rows</c>), the same keys for either database.
+/// </summary>
+/// <param name="MaxRowsPerCommit">The most rows one transaction takes.</param>
+/// <param name="QueueCapacity">Writes waiting for the writer; beyond this, <see cref="GroupCommitWriter.Enqueue"/> waits for room.</param>
+/// <param name="Gather">
+/// How long a busy writer waits for more writes before committing fewer than <paramref name="GatherRows"/> rows (whole
+/// milliseconds; zero, the default, commits at once).
+/// </param>
+/// <param name="GatherRows">A busy writer with this many rows waiting commits them at once.</param>
+public readonly record struct GroupCommitSettings(int MaxRowsPerCommit, int QueueCapacity, TimeSpan Gather = default, int GatherRows = 0);
+
+/// <summary>
 /// The one writer of a journal: a dedicated thread that owns one connection and commits whatever writes are waiting as
 /// a single transaction (group commit). While one commit is syncing, the next batch gathers, so the cost of a commit
 /// is shared by every write that arrived meanwhile. Subclasses say how a batch of rows is inserted and committed.
 /// </summary>
 /// <remarks>
 /// <para>
-/// A busy writer gathers (<see cref="GroupCommitWriter(int, int, string, TimeSpan, int)"/>): when the next writes were
+/// A busy writer gathers (<see cref="GroupCommitSettings.Gather"/>): when the next writes were
 /// already waiting as a commit ended, it waits a little for more before committing them. A commit costs much the same
 /// whatever its size (the sync, the pages every transaction writes), so under load fewer, larger commits leave the
 /// node's CPU to everything else; an idle writer commits at once.
@@ -42,20 +55,14 @@ public abstract class GroupCommitWriter : IDisposable
     private long _rowsWritten;
     private long _commits;
 
-    /// <param name="maxRowsPerCommit">The most rows one transaction takes.</param>
-    /// <param name="queueCapacity">Writes waiting for the writer; beyond this, <see cref="Enqueue"/> waits for room.</param>
+    /// <param name="commits">How commits are grouped.</param>
     /// <param name="threadName">The writer thread's name.</param>
-    /// <param name="gather">
-    /// How long a busy writer waits for more writes before committing fewer than <paramref name="gatherRows"/> rows
-    /// (whole milliseconds; zero commits at once).
-    /// </param>
-    /// <param name="gatherRows">A busy writer with this many rows waiting commits them at once.</param>
-    protected GroupCommitWriter(int maxRowsPerCommit, int queueCapacity, string threadName, TimeSpan gather = default, int gatherRows = 0)
+    protected GroupCommitWriter(GroupCommitSettings commits, string threadName)
     {
-        _maxRowsPerCommit = maxRowsPerCommit;
-        _gatherMs = (int)Math.Ceiling(gather.TotalMilliseconds);
-        _gatherRows = Math.Min(gatherRows, maxRowsPerCommit);
-        _writes = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(queueCapacity)
+        _maxRowsPerCommit = commits.MaxRowsPerCommit;
+        _gatherMs = (int)Math.Ceiling(commits.Gather.TotalMilliseconds);
+        _gatherRows = Math.Min(commits.GatherRows, commits.MaxRowsPerCommit);
+        _writes = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(commits.QueueCapacity)
         {
             SingleReader = true,
             SingleWriter = false,

@@ -21,7 +21,7 @@ public sealed class PostgresJournal : GroupCommitJournal
     public PostgresJournal(Config config)
         : base(config, "PostgreSQL")
     {
-        _writer = new PostgresJournalWriter(ConnectionString, Commits.MaxRowsPerCommit, Commits.QueueCapacity, Commits.Gather, Commits.GatherRows);
+        _writer = new PostgresJournalWriter(ConnectionString, Commits);
         _reads = NpgsqlDataSource.Create(ConnectionString);
     }
 

@@ -16,8 +16,8 @@ public sealed class PostgresJournalWriter : GroupCommitWriter
 
     private readonly NpgsqlConnection _connection;
 
-    public PostgresJournalWriter(string connectionString, int maxRowsPerCommit, int queueCapacity, TimeSpan gather = default, int gatherRows = 0)
-        : base(maxRowsPerCommit, queueCapacity, "akkachat-postgres-journal", gather, gatherRows)
+    public PostgresJournalWriter(string connectionString, GroupCommitSettings commits)
+        : base(commits, "akkachat-postgres-journal")
     {
         _connection = new NpgsqlConnection(connectionString);
         _connection.Open();

@@ -29,11 +29,8 @@ public sealed class SqliteJournal : GroupCommitJournal
         _writer = new SqliteJournalWriter(
             ConnectionString,
             _relaxedSync,
-            Commits.MaxRowsPerCommit,
-            Commits.QueueCapacity,
-            config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)),
-            Commits.Gather,
-            Commits.GatherRows);
+            Commits,
+            config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)));
         _reads = new SemaphoreSlim(config.GetInt("max-concurrent-reads", 8));
     }
 

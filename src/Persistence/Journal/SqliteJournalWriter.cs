@@ -36,9 +36,8 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
     private readonly Checkpointer _checkpointer;
     private byte[] _text = new byte[256];
 
-    public SqliteJournalWriter(
-        string connectionString, bool relaxedSync, int maxRowsPerCommit, int queueCapacity, TimeSpan checkpointInterval, TimeSpan gather = default, int gatherRows = 0)
-        : base(maxRowsPerCommit, queueCapacity, "akkachat-sqlite-journal", gather, gatherRows)
+    public SqliteJournalWriter(string connectionString, bool relaxedSync, GroupCommitSettings commits, TimeSpan checkpointInterval)
+        : base(commits, "akkachat-sqlite-journal")
     {
         _connection = Open(connectionString, relaxedSync);
         Execute("PRAGMA wal_autocheckpoint=0;");

@@ -114,7 +114,7 @@ public abstract class JournalWriterSpec(JournalStore store) : IDisposable
         private const int SqliteConstraint = 19;
 
         protected override GroupCommitWriter StartWriter(int maxRowsPerCommit = 1000) =>
-            new SqliteJournalWriter(Store.ConnectionString, relaxedSync: false, maxRowsPerCommit, queueCapacity: 8192, checkpointInterval: TimeSpan.FromSeconds(1));
+            new SqliteJournalWriter(Store.ConnectionString, relaxedSync: false, new GroupCommitSettings(maxRowsPerCommit, QueueCapacity: 8192), checkpointInterval: TimeSpan.FromSeconds(1));
 
         protected override void AssertDuplicateKey(DbException failure) =>
             Assert.Equal(SqliteConstraint, Assert.IsType<SqliteException>(failure).SqliteErrorCode);
@@ -153,7 +153,7 @@ public abstract class JournalWriterSpec(JournalStore store) : IDisposable
         }
 
         protected override GroupCommitWriter StartWriter(int maxRowsPerCommit = 1000) =>
-            new PostgresJournalWriter(Store.ConnectionString, maxRowsPerCommit, queueCapacity: 8192);
+            new PostgresJournalWriter(Store.ConnectionString, new GroupCommitSettings(maxRowsPerCommit, QueueCapacity: 8192));
 
         protected override void AssertDuplicateKey(DbException failure) =>
             Assert.Equal(PostgresErrorCodes.UniqueViolation, Assert.IsType<PostgresException>(failure).SqlState);

@@ -16,7 +16,7 @@ internal sealed class ScriptedWriter : GroupCommitWriter
     private ManualResetEventSlim? _hold;
 
     public ScriptedWriter(TimeSpan gather = default, int gatherRows = 0)
-        : base(maxRowsPerCommit: 1000, queueCapacity: 100, threadName: "scripted-journal", gather, gatherRows)
+        : base(new GroupCommitSettings(MaxRowsPerCommit: 1000, QueueCapacity: 100, gather, gatherRows), "scripted-journal")
     {
         Start();
     }
