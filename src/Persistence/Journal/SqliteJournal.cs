@@ -14,7 +14,7 @@ using Microsoft.Data.Sqlite;
 /// </summary>
 /// <remarks>
 /// HOCON (under the plugin's path): <c>connection-string</c>, <c>synchronous</c> (full | normal), the writer's
-/// <see cref="GroupCommitSettings"/>, <c>max-concurrent-reads</c>, <c>checkpoint-interval</c>.
+/// <see cref="GroupCommitSettings"/>, <c>max-concurrent-reads</c>, <see cref="WalSettings"/>.
 /// </remarks>
 public sealed class SqliteJournal : GroupCommitJournal
 {
@@ -30,7 +30,9 @@ public sealed class SqliteJournal : GroupCommitJournal
             ConnectionString,
             _relaxedSync,
             Commits,
-            config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)));
+            new WalSettings(
+                config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)),
+                config.GetByteSize("wal-restart-size", null) ?? 32L << 20));
         _reads = new SemaphoreSlim(config.GetInt("max-concurrent-reads", 8));
     }
 

@@ -15,8 +15,9 @@ using SQLitePCL;
 /// per parameter on every call, about a tenth of all the node's allocations per chat message.
 /// </remarks>
 /// <remarks>
-/// The writer never checkpoints the WAL itself (SQLite would do it inside a commit, every 1,000 pages, stalling every
-/// persist behind it): a timer runs passive checkpoints on a connection of its own, which do not block commits.
+/// No connection of the journal checkpoints the WAL inside a commit (SQLite would, every 1,000 pages, stalling every
+/// persist behind it): <see cref="SqliteWalCheckpointer"/> runs passive checkpoints on a connection of its own, which do
+/// not block commits, and asks the writer between two commits to copy a short tail when the WAL is due to start over.
 /// </remarks>
 public sealed class SqliteJournalWriter : GroupCommitWriter
 {
@@ -33,16 +34,16 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _insert;
     private readonly sqlite3_stmt _begin, _commit, _rollback;
-    private readonly Checkpointer _checkpointer;
+    private readonly SqliteWalCheckpointer _checkpointer;
     private byte[] _text = new byte[256];
 
-    public SqliteJournalWriter(string connectionString, bool relaxedSync, GroupCommitSettings commits, TimeSpan checkpointInterval)
+    public SqliteJournalWriter(string connectionString, bool relaxedSync, GroupCommitSettings commits, WalSettings wal)
         : base(commits, "akkachat-sqlite-journal")
     {
         _connection = Open(connectionString, relaxedSync);
-        Execute("PRAGMA wal_autocheckpoint=0;");
+        Execute($"PRAGMA journal_size_limit={SqliteWalCheckpointer.SizeLimit(wal)};");
         SqliteJournalSchema.Ensure(_connection);
-        _checkpointer = new Checkpointer(Open(connectionString, relaxedSync), checkpointInterval, () => Commits);
+        _checkpointer = new SqliteWalCheckpointer(Open(connectionString, relaxedSync), wal, () => Commits);
 
         _db = _connection.Handle!;
         _insert = SqliteStatements.Prepare(_db, $"""
@@ -56,19 +57,24 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
         Start();
     }
 
-    /// <summary>Opens a connection with the journal's durability and SQLite's own (fine-grained) busy handler.</summary>
+    /// <summary>
+    /// Opens a connection with the journal's durability and SQLite's own (fine-grained) busy handler, which never
+    /// checkpoints inside its commits (<see cref="SqliteWalCheckpointer"/> does: left to SQLite, every snapshot saved
+    /// under load ran a checkpoint on the snapshot store's connection, the WAL being always past 1,000 pages).
+    /// </summary>
     public static SqliteConnection Open(string connectionString, bool relaxedSync)
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA synchronous={(relaxedSync ? "NORMAL" : "FULL")};";
+        command.CommandText = $"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA synchronous={(relaxedSync ? "NORMAL" : "FULL")}; PRAGMA wal_autocheckpoint=0;";
         command.ExecuteNonQuery();
         return connection;
     }
 
     protected override void InsertAndCommit(IReadOnlyList<JournalRow> rows)
     {
+        _checkpointer.FinishIfAsked(_db);
         Step(_begin);
         try
         {
@@ -142,67 +148,5 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>
-    /// Runs <c>PRAGMA wal_checkpoint(PASSIVE)</c> every interval in which something was committed: it copies committed
-    /// pages into the database file alongside the writer. SQLite writes the WAL from its start again only when a write
-    /// transaction begins with every frame copied; under steady load some commit always lands while a checkpoint runs, so
-    /// the WAL grows until the load pauses (docs/BENCHMARKS.md, issue 14, step 14).
-    /// </summary>
-    private sealed class Checkpointer : IDisposable
-    {
-        private readonly SqliteConnection _connection;
-        private readonly Func<long> _commits;
-        private readonly Timer _timer;
-        private readonly Lock _gate = new();
-        private long _checkpointedAt;
-        private bool _disposed;
-
-        public Checkpointer(SqliteConnection connection, TimeSpan interval, Func<long> commits)
-        {
-            _connection = connection;
-            _commits = commits;
-            _timer = new Timer(_ => Run(), null, interval, interval);
-        }
-
-        private void Run()
-        {
-            if (!_gate.TryEnter()) return; // the previous checkpoint is still running
-            try
-            {
-                var commits = _commits();
-                if (_disposed || commits == _checkpointedAt) return;
-                using var command = _connection.CreateCommand();
-                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                command.ExecuteNonQuery();
-                _checkpointedAt = commits;
-            }
-            catch (SqliteException)
-            {
-                // Busy or interrupted: the next tick tries again; the WAL only grows meanwhile.
-            }
-            catch (ObjectDisposedException)
-            {
-                // The connection's handle was released under the timer (it crashed an Edge suite run once; suspected:
-                // the suite's hosts clear every SQLite pool of the process as each stops). Nothing is left to
-                // checkpoint, and an exception that left a timer callback would end the process.
-                _disposed = true;
-            }
-            finally
-            {
-                _gate.Exit();
-            }
-        }
-
-        public void Dispose()
-        {
-            _timer.Dispose();
-            lock (_gate)
-            {
-                _disposed = true;
-                _connection.Dispose();
-            }
-        }
     }
 }

@@ -114,7 +114,7 @@ public abstract class JournalWriterSpec(JournalStore store) : IDisposable
         private const int SqliteConstraint = 19;
 
         protected override GroupCommitWriter StartWriter(int maxRowsPerCommit = 1000) =>
-            new SqliteJournalWriter(Store.ConnectionString, relaxedSync: false, new GroupCommitSettings(maxRowsPerCommit, QueueCapacity: 8192), checkpointInterval: TimeSpan.FromSeconds(1));
+            new SqliteJournalWriter(Store.ConnectionString, relaxedSync: false, new GroupCommitSettings(maxRowsPerCommit, QueueCapacity: 8192), new WalSettings(TimeSpan.FromSeconds(1), 32L << 20));
 
         protected override void AssertDuplicateKey(DbException failure) =>
             Assert.Equal(SqliteConstraint, Assert.IsType<SqliteException>(failure).SqliteErrorCode);

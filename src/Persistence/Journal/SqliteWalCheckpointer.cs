@@ -1,0 +1,188 @@
+namespace AkkaChat.Persistence.Journal;
+
+using AkkaChat.Persistence.Storage;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+/// <summary>How the SQLite journal keeps its WAL short; HOCON <c>checkpoint-interval</c> and <c>wal-restart-size</c>.</summary>
+/// <param name="CheckpointInterval">How often passive checkpoints run, when something was committed meanwhile.</param>
+/// <param name="RestartSize">
+/// Once the WAL holds this many bytes, the checkpointer has it started over; the file is cut back to twice this
+/// (<c>journal_size_limit</c>) when it starts over larger.
+/// </param>
+public readonly record struct WalSettings(TimeSpan CheckpointInterval, long RestartSize);
+
+/// <summary>
+/// Copies committed pages from the WAL into the database file, on a thread and a connection of its own, and has the WAL
+/// start over once it has grown to <see cref="WalSettings.RestartSize"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each interval in which something was committed it runs a passive checkpoint, which never blocks a commit. SQLite
+/// writes the WAL from its start again only when a write transaction begins with every frame copied, and under steady
+/// load that never happens by itself: some commit always lands while a checkpoint runs, and the WAL grew by a gigabyte a
+/// minute at 10,000 msgs/s (docs/BENCHMARKS.md, issue 14, step 15).
+/// </para>
+/// <para>
+/// So once the WAL holds the restart size, the checkpointer passes again at once, each pass copying what arrived during
+/// the one before, until a pass leaves at most <see cref="TailPages"/> behind (or <see cref="MaxConvergingPasses"/> are
+/// done). It then asks the writer (<see cref="FinishIfAsked"/>) to copy that short tail itself between two commits; the
+/// writer's next transaction begins with every frame copied and starts the WAL over. The writer pays one short copy and
+/// one sync of the database file per restart, never a whole checkpoint. A WAL that reached four times the restart size
+/// without the passes converging (an overloaded node) is finished whatever its tail: a longer pause of the writer rather
+/// than a file that grows without bound.
+/// </para>
+/// </remarks>
+internal sealed class SqliteWalCheckpointer : IDisposable
+{
+    /// <summary>A tail this short the writer copies in about a millisecond, plus the database file's sync.</summary>
+    private const int TailPages = 256;
+
+    /// <summary>Passes that may run back to back before the tail is judged; each takes what arrived during the last.</summary>
+    private const int MaxConvergingPasses = 8;
+
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
+
+    private readonly SqliteConnection _connection;
+    private readonly sqlite3 _db;
+    private readonly Func<long> _commits;
+    private readonly TimeSpan _interval;
+    private readonly long _restartPages;
+    private readonly long _forcePages;
+    private readonly Thread _thread;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ManualResetEventSlim _finished = new(initialState: false, spinCount: 0);
+    private volatile bool _finishAsked;
+    private long _finishes;
+
+    /// <param name="connection">The checkpointer's own connection, open; disposed with it.</param>
+    /// <param name="settings">How often, and when the WAL starts over.</param>
+    /// <param name="commits">The writer's commit count: an interval with none needs no checkpoint.</param>
+    public SqliteWalCheckpointer(SqliteConnection connection, WalSettings settings, Func<long> commits)
+    {
+        _connection = connection;
+        _db = connection.Handle!;
+        _commits = commits;
+        _interval = settings.CheckpointInterval;
+        var frameBytes = PageSize(connection) + 24; // each WAL frame is a page and its 24-byte header
+        _restartPages = Math.Max(1, settings.RestartSize / frameBytes);
+        _forcePages = 4 * _restartPages;
+        _thread = new Thread(Run) { IsBackground = true, Name = "akkachat-sqlite-checkpoint" };
+        _thread.Start();
+    }
+
+    /// <summary>The <c>journal_size_limit</c> the writer's connection sets: the file is cut back to this when the WAL starts over.</summary>
+    public static long SizeLimit(WalSettings settings) => 2 * settings.RestartSize;
+
+    /// <summary>Tails the writer has copied when asked (for tests).</summary>
+    public long Finishes => Interlocked.Read(ref _finishes);
+
+    /// <summary>
+    /// On the writer's thread between two commits: when the checkpointer asked, copies the frames its last pass left
+    /// (a passive checkpoint on the writer's connection), so that the writer's next transaction starts the WAL over.
+    /// </summary>
+    public void FinishIfAsked(sqlite3 writer)
+    {
+        if (!_finishAsked) return;
+        _finishAsked = false;
+        // Busy only while another connection checkpoints; the WAL then waits for the next convergence.
+        raw.sqlite3_wal_checkpoint_v2(writer, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
+        Interlocked.Increment(ref _finishes);
+        _finished.Set();
+    }
+
+    private void Run()
+    {
+        long checkpointedAt = -1;
+        var stop = _stop.Token;
+        var wait = _interval;
+        while (!stop.WaitHandle.WaitOne(wait))
+        {
+            try
+            {
+                var commits = _commits();
+                if (commits == checkpointedAt)
+                {
+                    wait = _interval; // idle
+                    continue;
+                }
+                checkpointedAt = commits;
+                var pages = Pass();
+                if (pages >= _restartPages) Converge(pages, stop);
+                wait = NextWait(wait, pages);
+            }
+            catch (SqliteException)
+            {
+                // Interrupted or failing: the next interval tries again; the WAL only grows meanwhile.
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection's handle was released under the thread (it happened once in an Edge suite run;
+                // suspected: the suite's hosts clear every SQLite pool of the process as each stops). Nothing is left
+                // to checkpoint.
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long to wait after a pass that found <paramref name="pages"/> in the WAL: long enough for the WAL to grow to
+    /// the restart size again at the rate it grew during <paramref name="wait"/>, but at most twice as long as that (a pass
+    /// just after the WAL started over finds it nearly empty), between a twentieth of the interval and the interval. At
+    /// 10,000 msgs/s the WAL grows by ~25,000 pages a second, three times the default restart size.
+    /// </summary>
+    private TimeSpan NextWait(TimeSpan wait, long pages)
+    {
+        var scaled = Math.Min(wait.Ticks * ((double)_restartPages / Math.Max(pages, 1)), 2 * wait.Ticks);
+        return TimeSpan.FromTicks(Math.Clamp((long)scaled, _interval.Ticks / 20, _interval.Ticks));
+    }
+
+    /// <summary>Passes until what arrives during a pass is a short tail, then asks the writer to finish it.</summary>
+    private void Converge(long pages, CancellationToken stop)
+    {
+        var tail = long.MaxValue;
+        for (var i = 0; i < MaxConvergingPasses && tail > TailPages && !stop.IsCancellationRequested; i++)
+        {
+            var next = Pass();
+            tail = next - pages; // negative when the WAL started over meanwhile
+            pages = next;
+        }
+        if (tail > TailPages && pages < _forcePages) return;
+        _finished.Reset();
+        _finishAsked = true;
+        // The writer answers before its next commit. An idle writer commits nothing, so nothing is left to copy: stop
+        // waiting after an interval and leave the request for its next commit.
+        try
+        {
+            _finished.Wait(_interval, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>One passive checkpoint; returns the frames the WAL held when it began.</summary>
+    private long Pass()
+    {
+        var rc = raw.sqlite3_wal_checkpoint_v2(_db, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var frames, out _);
+        if (rc != raw.SQLITE_BUSY) SqliteStatements.Check(_db, rc);
+        return frames;
+    }
+
+    private static long PageSize(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        if (!_thread.Join(StopWait)) return; // still in a pass: leave the connection to the thread rather than pull it away
+        _connection.Dispose();
+        _stop.Dispose();
+        _finished.Dispose(); // the writer's thread has ended: nothing sets it any more
+    }
+}
