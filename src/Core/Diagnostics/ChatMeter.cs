@@ -32,7 +32,14 @@ public static class ChatMeter
         "akkachat.journal.batch.size", "{row}", "Rows per group commit of the native journal",
         tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
 
+    private static readonly Counter<long> WalRestarts = Meter.CreateCounter<long>(
+        "akkachat.journal.wal.restarts", "{restart}", "Times the SQLite journal's WAL started over from its beginning");
+
+    private static readonly ObservableGauge<long> WalSize = Meter.CreateObservableGauge(
+        "akkachat.journal.wal.size", ObserveWal, "By", "Bytes of frames in the SQLite journal's WAL at its last checkpoint");
+
     private static long _storedTotal;
+    private static long _walBytes = -1; // none measured: not on SQLite
 
     /// <summary>The last journal commits' latencies, for the node's p50/p99.</summary>
     public static LatencyWindow Commits { get; } = new(1024);
@@ -54,4 +61,20 @@ public static class ChatMeter
     }
 
     public static void BatchCommitted(int rows) => BatchSize.Record(rows);
+
+    /// <summary>
+    /// A checkpoint of the SQLite journal found <paramref name="bytes"/> in the WAL; <paramref name="restarted"/> when the
+    /// WAL had started over since the previous one.
+    /// </summary>
+    public static void WalObserved(long bytes, bool restarted)
+    {
+        Interlocked.Exchange(ref _walBytes, bytes);
+        if (restarted) WalRestarts.Add(1);
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveWal()
+    {
+        var bytes = Interlocked.Read(ref _walBytes);
+        return bytes < 0 ? [] : [new Measurement<long>(bytes)];
+    }
 }

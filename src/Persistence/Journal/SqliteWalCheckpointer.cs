@@ -1,5 +1,6 @@
 namespace AkkaChat.Persistence.Journal;
 
+using AkkaChat.Core.Diagnostics;
 using AkkaChat.Persistence.Storage;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -49,9 +50,11 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     private readonly TimeSpan _interval;
     private readonly long _restartPages;
     private readonly long _forcePages;
+    private readonly long _frameBytes;
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _finished = new(initialState: false, spinCount: 0);
+    private long _lastFrames; // what the last pass found (the checkpointer's thread only)
     private volatile bool _finishAsked;
     private long _finishes;
 
@@ -64,8 +67,8 @@ internal sealed class SqliteWalCheckpointer : IDisposable
         _db = connection.Handle!;
         _commits = commits;
         _interval = settings.CheckpointInterval;
-        var frameBytes = PageSize(connection) + 24; // each WAL frame is a page and its 24-byte header
-        _restartPages = Math.Max(1, settings.RestartSize / frameBytes);
+        _frameBytes = PageSize(connection) + 24; // each WAL frame is a page and its 24-byte header
+        _restartPages = Math.Max(1, settings.RestartSize / _frameBytes);
         _forcePages = 4 * _restartPages;
         _thread = new Thread(Run) { IsBackground = true, Name = "akkachat-sqlite-checkpoint" };
         _thread.Start();
@@ -166,8 +169,10 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     private long Pass()
     {
         var rc = raw.sqlite3_wal_checkpoint_v2(_db, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var frames, out _);
-        if (rc != raw.SQLITE_BUSY) SqliteStatements.Check(_db, rc);
-        return frames;
+        if (rc == raw.SQLITE_BUSY) return _lastFrames;
+        SqliteStatements.Check(_db, rc);
+        ChatMeter.WalObserved(frames * _frameBytes, restarted: frames < _lastFrames);
+        return _lastFrames = frames;
     }
 
     private static long PageSize(SqliteConnection connection)

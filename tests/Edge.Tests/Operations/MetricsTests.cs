@@ -102,6 +102,7 @@ public sealed class MetricsTests(MetricsHostFixture fixture, ITestOutputHelper o
         Assert.True(after.Find("akkachat_journal_commit_duration_seconds_bucket", ("le", "+Inf")) >= after.Find("akkachat_journal_commit_duration_seconds_bucket", ("le", "0.1")));
 
         await UntilAsync("entities counted (every 10 s)", s => s.ValueOrZero("akkachat_entities", ("type", "user")) >= 2);
+        await UntilAsync("the WAL measured by a checkpoint (a second after a commit)", s => s.ValueOrZero("akkachat_journal_wal_size_bytes") > 0);
 
         await aliceSocket.DisposeAsync();
         await bobSocket.DisposeAsync();
