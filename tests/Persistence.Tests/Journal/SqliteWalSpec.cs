@@ -25,6 +25,7 @@ public sealed class SqliteWalSpec : IDisposable
         var settings = new WalSettings(TimeSpan.FromMilliseconds(50), RestartSize);
         long rows;
         var restarts = new HashSet<uint>();
+        var lengths = new List<long>(); // from the WAL's first restart on
         long largest = 0;
         using (var writer = new SqliteJournalWriter(_store.ConnectionString, relaxedSync: false, new GroupCommitSettings(1000, 8192), settings))
         {
@@ -49,7 +50,8 @@ public sealed class SqliteWalSpec : IDisposable
                 if (ReadWal(wal) is var (length, sequence))
                 {
                     restarts.Add(sequence);
-                    if (restarts.Count > 1) largest = Math.Max(largest, length); // from its first restart on
+                    largest = Math.Max(largest, length);
+                    if (restarts.Count > 1) lengths.Add(length);
                 }
                 await Task.Delay(2);
             }
@@ -57,11 +59,14 @@ public sealed class SqliteWalSpec : IDisposable
             rows = (await Task.WhenAll(writers).WaitAsync(Timeout)).Sum();
         }
 
-        // Left to passive checkpoints, it started over 2 or 3 times in 20 s and reached 0.4 to 2 GB.
+        // Left to passive checkpoints, it started over 2 or 3 times in 20 s and reached 0.4 to 2 GB (190 MB in 3 s).
+        lengths.Sort();
         Assert.True(restarts.Count > 10, $"the WAL started over {restarts.Count - 1} times in {Steady.TotalSeconds} s; it reached {largest} bytes");
-        // Usually 4 to 6 times the restart size here (what this test's writers commit while the checkpoints converge);
-        // a margin for a busy machine.
-        Assert.InRange(largest, 0, 16 * RestartSize);
+        // Mostly between the restart size and twice it (journal_size_limit), up to 4 to 6 times it when this test's
+        // writers commit much while the checkpoints converge; more when the suite's other tests keep the checkpointer
+        // from running.
+        Assert.InRange(lengths[lengths.Count / 2], 0, 4 * RestartSize);
+        Assert.InRange(lengths[^1], 0, 64 * RestartSize);
         Assert.Equal(rows, _store.RowCount());
     }
 
