@@ -32,7 +32,7 @@ public sealed class SqliteJournal : GroupCommitJournal
             Commits,
             new WalSettings(
                 config.GetTimeSpan("checkpoint-interval", TimeSpan.FromSeconds(1)),
-                config.GetByteSize("wal-restart-size", null) ?? 32L << 20));
+                config.GetByteSize("wal-restart-size", null) ?? 128L << 20));
         _reads = new SemaphoreSlim(config.GetInt("max-concurrent-reads", 8));
     }
 

@@ -21,22 +21,23 @@ public readonly record struct WalSettings(TimeSpan CheckpointInterval, long Rest
 /// <para>
 /// Each interval in which something was committed it runs a passive checkpoint, which never blocks a commit. SQLite
 /// writes the WAL from its start again only when a write transaction begins with every frame copied, and under steady
-/// load that never happens by itself: some commit always lands while a checkpoint runs, and the WAL grew by a gigabyte a
-/// minute at 10,000 msgs/s (docs/BENCHMARKS.md, issue 14, step 15).
+/// load that never happens by itself: some commit always lands while a checkpoint runs, and the WAL grew by 0.7 to 1.9 GB
+/// in 40 s at 10,000 msgs/s (docs/BENCHMARKS.md, issue 14, step 15).
 /// </para>
 /// <para>
 /// So once the WAL holds the restart size, the checkpointer passes again at once, each pass copying what arrived during
 /// the one before, until a pass leaves at most <see cref="TailPages"/> behind (or <see cref="MaxConvergingPasses"/> are
 /// done). It then asks the writer (<see cref="FinishIfAsked"/>) to copy that short tail itself between two commits; the
 /// writer's next transaction begins with every frame copied and starts the WAL over. The writer pays one short copy and
-/// one sync of the database file per restart, never a whole checkpoint. A WAL that reached four times the restart size
-/// without the passes converging (an overloaded node) is finished whatever its tail: a longer pause of the writer rather
-/// than a file that grows without bound.
+/// a checkpoint's two syncs (the WAL's, the database file's) per restart, 5–15 ms at 10,000 msgs/s, never a whole
+/// checkpoint; the default restart size (128 MiB) keeps that to about one a second there, and to none at rates that
+/// leave the WAL short of it. A WAL that reached twice the restart size without the passes converging (an overloaded
+/// node) is finished whatever its tail: a longer pause of the writer rather than a file that grows without bound.
 /// </para>
 /// </remarks>
 internal sealed class SqliteWalCheckpointer : IDisposable
 {
-    /// <summary>A tail this short the writer copies in about a millisecond, plus the database file's sync.</summary>
+    /// <summary>A tail this short the writer copies in about a millisecond, besides the checkpoint's syncs.</summary>
     private const int TailPages = 256;
 
     /// <summary>Passes that may run back to back before the tail is judged; each takes what arrived during the last.</summary>
@@ -69,12 +70,12 @@ internal sealed class SqliteWalCheckpointer : IDisposable
         _interval = settings.CheckpointInterval;
         _frameBytes = PageSize(connection) + 24; // each WAL frame is a page and its 24-byte header
         _restartPages = Math.Max(1, settings.RestartSize / _frameBytes);
-        _forcePages = 4 * _restartPages;
+        _forcePages = 2 * _restartPages;
         _thread = new Thread(Run) { IsBackground = true, Name = "akkachat-sqlite-checkpoint" };
         _thread.Start();
     }
 
-    /// <summary>The <c>journal_size_limit</c> the writer's connection sets: the file is cut back to this when the WAL starts over.</summary>
+    /// <summary>The writer's <c>journal_size_limit</c>: the file is cut back to this when the WAL starts over.</summary>
     public static long SizeLimit(WalSettings settings) => 2 * settings.RestartSize;
 
     /// <summary>Tails the writer has copied when asked (for tests).</summary>
