@@ -41,7 +41,7 @@ public sealed class SqliteJournalWriter : GroupCommitWriter
         : base(commits, "akkachat-sqlite-journal")
     {
         _connection = Open(connectionString, relaxedSync);
-        Execute($"PRAGMA journal_size_limit={SqliteWalCheckpointer.SizeLimit(wal)};");
+        Execute($"PRAGMA journal_size_limit={wal.SizeLimit};");
         SqliteJournalSchema.Ensure(_connection);
         _checkpointer = new SqliteWalCheckpointer(Open(connectionString, relaxedSync), wal, () => Commits);
 

@@ -7,11 +7,15 @@ using SQLitePCL;
 
 /// <summary>How the SQLite journal keeps its WAL short; HOCON <c>checkpoint-interval</c> and <c>wal-restart-size</c>.</summary>
 /// <param name="CheckpointInterval">How often passive checkpoints run, when something was committed meanwhile.</param>
-/// <param name="RestartSize">
-/// Once the WAL holds this many bytes, the checkpointer has it started over; the file is cut back to twice this
-/// (<c>journal_size_limit</c>) when it starts over larger.
-/// </param>
-public readonly record struct WalSettings(TimeSpan CheckpointInterval, long RestartSize);
+/// <param name="RestartSize">Once the WAL holds this many bytes, the checkpointer has it started over.</param>
+public readonly record struct WalSettings(TimeSpan CheckpointInterval, long RestartSize)
+{
+    /// <summary>
+    /// Twice the restart size: the writer's <c>journal_size_limit</c> (the file is cut back to this when the WAL starts
+    /// over larger), and the size at which the writer finishes a checkpoint whatever its tail.
+    /// </summary>
+    public long SizeLimit => 2 * RestartSize;
+}
 
 /// <summary>
 /// Copies committed pages from the WAL into the database file, on a thread and a connection of its own, and has the WAL
@@ -69,13 +73,10 @@ internal sealed class SqliteWalCheckpointer : IDisposable
         _interval = settings.CheckpointInterval;
         _frameBytes = PageSize(connection) + 24; // each WAL frame is a page and its 24-byte header
         _restartPages = Math.Max(1, settings.RestartSize / _frameBytes);
-        _forcePages = 2 * _restartPages;
+        _forcePages = settings.SizeLimit / _frameBytes;
         _thread = new Thread(Run) { IsBackground = true, Name = "akkachat-sqlite-checkpoint" };
         _thread.Start();
     }
-
-    /// <summary>The writer's <c>journal_size_limit</c>: the file is cut back to this when the WAL starts over.</summary>
-    public static long SizeLimit(WalSettings settings) => 2 * settings.RestartSize;
 
     /// <summary>
     /// On the writer's thread between two commits: when the checkpointer asked, copies the frames its last pass left
@@ -86,7 +87,7 @@ internal sealed class SqliteWalCheckpointer : IDisposable
         if (!_finishAsked) return;
         _finishAsked = false;
         // Busy only while another connection checkpoints; the WAL then waits for the next convergence.
-        raw.sqlite3_wal_checkpoint_v2(writer, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out _, out _);
+        PassiveCheckpoint(writer, out _);
         _finished.Set();
     }
 
@@ -164,12 +165,19 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     /// <summary>One passive checkpoint; returns the frames the WAL held when it began.</summary>
     private long Pass()
     {
-        var rc = raw.sqlite3_wal_checkpoint_v2(_db, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var frames, out _);
+        var rc = PassiveCheckpoint(_db, out var frames);
         if (rc == raw.SQLITE_BUSY) return _lastFrames;
         SqliteStatements.Check(_db, rc);
         ChatMeter.WalObserved(frames * _frameBytes, restarted: frames < _lastFrames);
         return _lastFrames = frames;
     }
+
+    /// <summary>
+    /// Copies what it can of the WAL on <paramref name="db"/>'s connection, blocking nobody; <paramref name="frames"/>:
+    /// the frames the WAL held when it began.
+    /// </summary>
+    private static int PassiveCheckpoint(sqlite3 db, out int frames) =>
+        raw.sqlite3_wal_checkpoint_v2(db, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out frames, out _);
 
     private static long PageSize(SqliteConnection connection)
     {

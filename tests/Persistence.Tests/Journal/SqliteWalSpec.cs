@@ -38,8 +38,7 @@ public sealed class SqliteWalSpec : IDisposable
                 long written = 0;
                 for (var seq = 1L; !done.IsCancellationRequested; seq++)
                 {
-                    for (var u = w; u < 200; u += 16) await writer.WriteAsync([Row($"user-{u}", seq)]);
-                    written += (200 - w + 15) / 16;
+                    for (var u = w; u < 200; u += 16, written++) await writer.WriteAsync([Row($"user-{u}", seq)]);
                 }
                 return written;
             })).ToArray();
