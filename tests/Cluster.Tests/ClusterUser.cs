@@ -30,6 +30,8 @@ public sealed record ClusterUser(long Id, string Mobile, string Token)
 
     public Task<V2Peer> ConnectAsync(ChatProcess via) => V2Peer.ConnectAsync(via.BaseUri, Id, Token);
 
+    public Task<ChatSocket> ConnectSeed000Async(ChatProcess via) => ChatClient.ConnectAsync(via.BaseUri, Id, Token);
+
     public static async Task<JsonElement> PostFormAsync(ChatProcess via, string path, string? token, params (string Key, string Value)[] fields)
     {
         using var http = new HttpClient { BaseAddress = via.BaseUri, Timeout = TimeSpan.FromSeconds(60) };

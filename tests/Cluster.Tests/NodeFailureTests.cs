@@ -7,13 +7,19 @@ using System.Text.Json;
 /// <summary>
 /// A node dies (SIGKILL) or is stopped (SIGTERM) while v2 users send through it and their entities live on it.
 /// Senders reconnect to another node and resend what was not acknowledged, with the same cids; recipients' sockets
-/// stay on a surviving node. Every message ends up stored once and delivered once, in order.
+/// stay on a surviving node. Every message ends up stored once and delivered once, in order. A seed-000 user whose
+/// entity lives on the struck node sends throughout from a socket on a surviving node: its frames carry no cid and get
+/// no ack, so only its connection can send again what the struck node lost, and each is stored once, in order.
 /// </summary>
 public sealed class NodeFailureTests
 {
     private const int Pairs = 2;
     private const int MessagesPerSender = 300;
     private const int Window = 25;
+    private const int MaxSeedSends = 2_000;
+
+    /// <summary>10/s: the ~21 s a killed node's entities are away leave ~210 sends waiting, well under the socket's 1,024.</summary>
+    private static readonly TimeSpan SeedPace = TimeSpan.FromMilliseconds(100);
 
     [Fact]
     public async Task After_a_SIGKILLed_node_is_downed_every_acknowledged_message_arrives_exactly_once_in_order()
@@ -88,6 +94,13 @@ public sealed class NodeFailureTests
             run.Recipients.Add(recipient);
             run.Listeners.Add(listener);
         }
+        run.SeedSender = await Traffic.UserHostedOnAsync(cluster, host);
+        run.SeedRecipient = await Traffic.UserHostedOnAsync(cluster, host);
+        await run.SeedSender.OkAsync(listenOn, "/contact/addfriend", ("dstid", run.SeedRecipient.Id.ToString(CultureInfo.InvariantCulture)));
+        run.SeedListener = await run.SeedRecipient.ConnectAsync(listenOn);
+        await run.SeedListener.SyncAsync(0);
+        await run.SeedListener.Synced.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        run.SeedSocket = await run.SeedSender.ConnectSeed000Async(listenOn);
         return run;
     }
 
@@ -97,12 +110,19 @@ public sealed class NodeFailureTests
         public List<ClusterUser> Recipients { get; } = [];
         public List<V2Peer> Listeners { get; } = [];
         public List<V2Peer> SenderSockets { get; } = [];
+        public ClusterUser SeedSender { get; set; } = null!;
+        public ClusterUser SeedRecipient { get; set; } = null!;
+        public V2Peer SeedListener { get; set; } = null!;
+        public ChatSocket SeedSocket { get; set; } = null!;
         private List<HashSet<int>> Acked { get; } = [];
+        private readonly CancellationTokenSource _seedStop = new();
+        private Task<int> _seedSending = Task.FromResult(0);
 
         /// <summary>All senders send through <paramref name="via"/>; once <paramref name="ackedBeforeStrike"/> are acknowledged, <paramref name="strike"/> runs.</summary>
         public async Task SendUntilAsync(ChatProcess via, int ackedBeforeStrike, Func<Task> strike)
         {
             foreach (var s in Senders) SenderSockets.Add(await s.ConnectAsync(via));
+            _seedSending = Traffic.SendSeed000Async(SeedSocket, SeedRecipient.Id, "z", MaxSeedSends, SeedPace, _seedStop.Token);
             using var stop = new CancellationTokenSource();
             var sending = Enumerable.Range(0, Pairs)
                 .Select(i => Traffic.SendWindowedAsync(SenderSockets[i], Recipients[i].Id, Tag(i), Enumerable.Range(0, MessagesPerSender), Window, stop.Token))
@@ -132,7 +152,19 @@ public sealed class NodeFailureTests
                 Traffic.AssertExactlyOnceInOrder([.. listener.Messages], Tag(i), MessagesPerSender);
                 Traffic.AssertExactlyOnceInOrder(await Traffic.SyncFromStartAsync(Recipients[i], via), Tag(i), MessagesPerSender);
             }
-            foreach (var peer in Listeners.Concat(SenderSockets)) await peer.DisposeAsync();
+
+            // The seed-000 sender sent through the strike and the recovery: every frame stored once, in the order sent.
+            await _seedStop.CancelAsync();
+            var seedSent = await _seedSending;
+            await Traffic.UntilAsync(() => SeedListener.Messages.Count >= seedSent, TimeSpan.FromSeconds(60), "deliveries of the seed-000 sends", throwOnTimeout: false);
+            await Until.SettledAsync(() => SeedListener.Messages.Count, Quiet.AcrossNodes, TimeSpan.FromSeconds(30), "deliveries of the seed-000 sends");
+            var received = SeedListener.Messages.ToList();
+            Assert.Equal(Enumerable.Range(1, seedSent).Select(n => (long)n), received.Select(m => m.GetProperty("seq").GetInt64()));
+            Assert.Equal(Enumerable.Range(0, seedSent).Select(n => $"message {n} from z"), received.Select(m => m.GetProperty("content").GetString()));
+            await SeedSocket.ExpectSilenceAsync(TimeSpan.FromMilliseconds(200)); // none refused
+            foreach (var peer in Listeners.Concat(SenderSockets).Append(SeedListener)) await peer.DisposeAsync();
+            await SeedSocket.DisposeAsync();
+            _seedStop.Dispose();
         }
 
         private static string Tag(int i) => $"s{i}";

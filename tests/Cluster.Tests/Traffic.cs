@@ -49,6 +49,30 @@ public static class Traffic
         return sent;
     }
 
+    /// <summary>
+    /// Sends seed-000 1:1 frames "message {n} from {tag}" (no cid: the connection makes one, and no ack comes back), one
+    /// per <paramref name="every"/>, until <paramref name="stop"/>, <paramref name="max"/> or the socket dies. Returns how
+    /// many it sent.
+    /// </summary>
+    public static async Task<int> SendSeed000Async(ChatSocket socket, long to, string tag, int max, TimeSpan every, CancellationToken stop)
+    {
+        var sent = 0;
+        while (sent < max && !stop.IsCancellationRequested)
+        {
+            try
+            {
+                await socket.SendJsonAsync(new { id = sent + 1, cmd = 10, dstid = to, media = 1, content = $"message {sent} from {tag}" });
+            }
+            catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                return sent;
+            }
+            sent++;
+            await Task.Delay(every, CancellationToken.None);
+        }
+        return sent;
+    }
+
     /// <summary>The message numbers <paramref name="peer"/> has acknowledged ("{tag}-{n}" cids).</summary>
     public static IEnumerable<int> AckedNumbers(V2Peer peer) => peer.Acks.Keys.Select(cid => int.Parse(cid[(cid.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 

@@ -181,10 +181,13 @@ public sealed class ChatClient : IDisposable
         return UserId;
     }
 
-    public async Task<ChatSocket> ConnectAsync()
+    public Task<ChatSocket> ConnectAsync() => ConnectAsync(_node, UserId, Token);
+
+    /// <summary>A seed-000 socket (<c>/chat</c> without <c>v=2</c>) of the user <paramref name="userId"/> on <paramref name="node"/>.</summary>
+    public static async Task<ChatSocket> ConnectAsync(Uri node, long userId, string token)
     {
         var socket = new ClientWebSocket();
-        var uri = new UriBuilder(_node) { Scheme = "ws", Path = "/chat", Query = $"id={UserId}&token={Uri.EscapeDataString(Token)}" }.Uri;
+        var uri = new UriBuilder(node) { Scheme = "ws", Path = "/chat", Query = $"id={userId}&token={Uri.EscapeDataString(token)}" }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.ConnectAsync(uri, timeout.Token);
         return new ChatSocket(socket);

@@ -30,6 +30,8 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     private IMaterializer? _materializer;
     private IActorRef? _entity;
     private IActorRef? _disconnectAck;
+    private Dictionary<string, (long Order, UserCommands.SendDirect Send)>? _unansweredDirect; // by cid; made on the first 1:1 send
+    private long _directSends;
     private (WebSocketCloseStatus Status, string Reason)? _closeWith; // the close PostStop makes: a reason of this actor's, or a shutdown's
 
     protected SocketConnectionActor(UserId user, SocketSession session, IChatTopology topology, IActorRef fanout, SocketLimits limits)
@@ -126,19 +128,45 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>The user entity answered <see cref="UserCommands.Connect"/>: watch it, to register again if it moves.</summary>
+    /// <summary>
+    /// The user entity answered <see cref="UserCommands.Connect"/>: watch it, to register again if it moves, and tell it,
+    /// oldest first, the 1:1 sends it has not answered (<see cref="SendDirect"/>).
+    /// </summary>
     protected void WatchEntity(IActorRef entity)
     {
         _entity = entity;
         Context.Watch(entity);
+        if (_unansweredDirect is not { Count: > 0 } unanswered) return;
+        foreach (var (_, send) in unanswered.Values.OrderBy(s => s.Order)) entity.Tell(send);
     }
 
     /// <summary>
-    /// Tells the user entity <paramref name="command"/>: directly once the entity has registered this socket, through the
-    /// region before that and from the entity's stop until it registers the socket again. Only for commands the socket
-    /// sends again when registered again: one told to an entity that is stopping is lost.
+    /// A cid of the connection's making, for protocols whose frames carry none: unique (a random UUID), so the user's
+    /// (sender, cid) windows tell a resend from a new message; <paramref name="prefix"/> names the protocol.
     /// </summary>
-    protected void TellUser(object command) => (_entity ?? Topology.Users).Tell(command);
+    protected static string ConnectionCid(string prefix) => prefix + Guid.NewGuid().ToString("N");
+
+    /// <summary>1:1 sends told to the user entity (<see cref="SendDirect"/>) that it has not answered yet.</summary>
+    protected int UnansweredDirect => _unansweredDirect?.Count ?? 0;
+
+    protected bool IsUnansweredDirect(string cid) => _unansweredDirect?.ContainsKey(cid) == true;
+
+    /// <summary>
+    /// Tells the user entity a 1:1 send and keeps it, by its cid, until the entity answers it (<see cref="DirectAnswered"/>).
+    /// Told to the entity directly, never through the region: while the entity is away (before it registered this socket,
+    /// and from its stop until it registers the socket again) the send waits here, and <see cref="WatchEntity"/> tells the
+    /// entity that registers the socket every send it has not answered, in the order the socket sent them. One told to an
+    /// entity that was stopping is lost, and one it was confirming gets no answer; the cid makes the second telling
+    /// idempotent, and holding the sends made meanwhile keeps them behind it, so they are stored in the order sent.
+    /// </summary>
+    protected void SendDirect(UserCommands.SendDirect send)
+    {
+        (_unansweredDirect ??= new(StringComparer.Ordinal))[send.Cid] = (++_directSends, send);
+        _entity?.Tell(send);
+    }
+
+    /// <summary>The entity answered the send with <paramref name="cid"/> (stored, or refused).</summary>
+    protected void DirectAnswered(string cid) => _unansweredDirect?.Remove(cid);
 
     /// <summary>
     /// Streams a journal read into this actor: each element (its sender the stage, to be acknowledged with

@@ -30,6 +30,12 @@ public sealed class Seed000Connection : SocketConnectionActor
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(10);
     private const int MaxBufferedPerRoom = 1000;
 
+    /// <summary>
+    /// 1:1 sends not yet stored that a socket may have, a bound on what the connection keeps to send again. Not the
+    /// outbound queue's size, as v2's is: a seed-000 send is answered with no frame.
+    /// </summary>
+    private const int MaxUnansweredDirect = 1024;
+
     private const string InboxStream = "inbox";
 
     private readonly MessageLog _log;
@@ -64,6 +70,7 @@ public sealed class Seed000Connection : SocketConnectionActor
                 break;
             case DirectAccepted a:
                 // The seed client shows its own message itself and expects no ack; the message still counts as seen.
+                DirectAnswered(a.Message.Cid);
                 OnLiveInbox(a.Message, own: true);
                 break;
             case ConversationReplies.MessageRecalled r:
@@ -87,6 +94,7 @@ public sealed class Seed000Connection : SocketConnectionActor
                 if (_rooms.TryGetValue(a.Message.RoomId, out var cursor) && cursor.CatchingUp) cursor.OwnSends.Add(a.Message.Seq);
                 break;
             case ChatRefused r:
+                DirectAnswered(r.Cid);
                 Send(Seed000Frames.EncodeError(r.Code, r.Reason, r.ReplyTag));
                 break;
             case RoomMembershipAdded m:
@@ -158,8 +166,15 @@ public sealed class Seed000Connection : SocketConnectionActor
         switch (frame.Cmd)
         {
             case ChatCommand.Direct when frame.DstId > 0:
+                if (UnansweredDirect >= MaxUnansweredDirect)
+                {
+                    Send(Seed000Frames.EncodeError(Core.RefusalCodes.Refused, "too many messages are waiting to be stored; wait for some", frame.ClientRef));
+                    break;
+                }
                 ChatMetrics.MessageReceived(ChatMeter.Direct);
-                Topology.Users.Tell(new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self));
+                // The seed-000 frame has no cid, so the connection makes one: the send then takes the direct routes to the
+                // sender's and the recipient's entities and is sent again after either moved, and the recipient stores it once.
+                SendDirect(new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, ConnectionCid("s0-")));
                 break;
             case ChatCommand.Room when frame.DstId > 0:
                 ChatMetrics.MessageReceived(ChatMeter.Room);

@@ -31,9 +31,6 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
     private readonly HashSet<RoomId> _memberRooms = [];
     private readonly HashSet<RoomId> _notLiveYet = []; // while registering: rooms whose messages do not reach this node yet
     private bool _registered;
-    // 1:1 sends our entity has not answered yet, by cid: sent again when it registers us again after it moved (one told
-    // to it directly after it stopped is lost).
-    private readonly Dictionary<string, UserCommands.SendDirect> _unansweredDirect = new(StringComparer.Ordinal);
     private readonly Queue<Outbound> _held = new(); // frames behind an item whose sender's profile is loading
     private readonly HashSet<long> _loadingProfiles = [];
     private readonly Dictionary<long, PublicProfile?> _loadedProfiles = []; // answers not cached (a time-out), for the frames held
@@ -132,7 +129,7 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
                 EmitFor(p.Message.SenderId, profile => Seed003Frames.Ok(Seed003Types.Message, Seed003Frames.DirectItem(User, p.Message, recalled: false, profile)));
                 break;
             case DirectAccepted a:
-                _unansweredDirect.Remove(a.Message.Cid);
+                DirectAnswered(a.Message.Cid);
                 EmitFor(User, profile => Seed003Frames.Ok(Seed003Types.SendMessage, Seed003Frames.DirectItem(User, a.Message, recalled: false, profile)));
                 break;
             case RoomAccepted a:
@@ -141,7 +138,7 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
                 Topology.Users.Tell(new ConversationCommands.MarkRead(User, ConversationId.In(a.Message.RoomId), a.Message.Seq, ActorRefs.Nobody));
                 break;
             case ChatRefused r:
-                _unansweredDirect.Remove(r.Cid);
+                DirectAnswered(r.Cid);
                 Emit(Seed003Frames.Refusal(Seed003Types.SendMessage, Seed003Codes.Refused, r.Reason));
                 break;
             case RoomFrame frame:
@@ -201,8 +198,6 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
     private void OnConnected(UserReplies.Connected connected)
     {
         WatchEntity(Sender);
-        // Registered again after the entity moved: sends it had not answered are sent again (the cid makes that idempotent).
-        foreach (var send in _unansweredDirect.Values) Topology.Users.Tell(send);
         foreach (var room in connected.Rooms)
         {
             if (_memberRooms.Add(room)) Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
@@ -277,19 +272,17 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
             return;
         }
         // Every send carries a cid of the connection's making: a resend after the entity moved is then idempotent.
-        var cid = "s3-" + Guid.NewGuid().ToString("N");
+        var cid = ConnectionCid("s3-");
         var tag = ++_replyTags;
         if (send.ReceiverType == Seed003Frames.ReceiverUser)
         {
-            if (_unansweredDirect.Count >= Session.Capacity)
+            if (UnansweredDirect >= Session.Capacity)
             {
                 Refuse(Seed003Types.SendMessage, "too many messages are waiting for their reply; wait for some");
                 return;
             }
             ChatMetrics.MessageReceived(ChatMeter.Direct);
-            var direct = new UserCommands.SendDirect(User, new UserId(send.ReceiverId), payload, tag, Self, cid);
-            _unansweredDirect[cid] = direct;
-            TellUser(direct);
+            SendDirect(new UserCommands.SendDirect(User, new UserId(send.ReceiverId), payload, tag, Self, cid));
             return;
         }
         ChatMetrics.MessageReceived(ChatMeter.Room);

@@ -34,10 +34,6 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
     private readonly HashSet<long> _recalledInbox = []; // recalled inbox seqs above the cursor (all of them before sync)
     private readonly Dictionary<RoomId, HashSet<long>> _recalledRooms = [];
     private IReadOnlyList<RecallNote> _inboxRecalls = []; // the inbox's latest recalls when the entity registered us: told at sync
-    // 1:1 sends our entity has not answered yet, by cid: sent again when it registers us again after it moved (a send
-    // it was confirming when it stopped gets no answer, one told to it directly after it stopped is lost; the cid makes
-    // the resend idempotent).
-    private readonly Dictionary<string, UserCommands.SendDirect> _unansweredDirect = new(StringComparer.Ordinal);
     private StreamCursor? _inbox;
     private long _inboxHead;
     private bool _syncRequested;
@@ -113,7 +109,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
                 OnLiveInbox(p.Message);
                 break;
             case DirectAccepted a:
-                _unansweredDirect.Remove(a.Message.Cid);
+                DirectAnswered(a.Message.Cid);
                 Send(V2Frames.EncodeAck(a.Message.Cid, _inboxStream, a.Message.Seq, a.Message.MessageId, a.Message.At));
                 OnLiveInbox(a.Message); // the entity pushes to our other sockets; this one learns of its own copy here
                 break;
@@ -121,7 +117,7 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
                 Send(V2Frames.EncodeAck(a.Message.Cid, Streams.Room(a.Message.RoomId), a.Message.Seq, a.Message.MessageId, a.Message.At));
                 break;
             case ChatRefused r:
-                _unansweredDirect.Remove(r.Cid);
+                DirectAnswered(r.Cid);
                 Send(V2Frames.EncodeError(r.Code, r.Reason, r.Cid));
                 break;
             case RoomMembershipAdded m:
@@ -177,10 +173,8 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
             if (seq > floor) _recalledInbox.Add(seq);
         }
         if (_inbox is null) _inboxRecalls = connected.InboxRecalls;
-        // Registered again after the entity moved or restarted: pushes sent meanwhile are lost, read them back; sends it
-        // had not answered are sent again (empty on the first registration: sends wait in the stash until then).
+        // Registered again after the entity moved or restarted: pushes sent meanwhile are lost, read them back.
         if (_inbox is not null && _inbox.BeginCatchUp()) StartCatchUp(_inboxStream, null);
-        foreach (var send in _unansweredDirect.Values) Topology.Users.Tell(send);
         foreach (var room in connected.Rooms)
         {
             if (_memberRooms.Add(room)) Fanout.Tell(new RoomFanoutCommands.SubscribeRoom(room, Self));
@@ -237,15 +231,13 @@ public sealed partial class V2Connection : SocketConnectionActor, IWithUnbounded
             case ChatCommand.Direct when frame.DstId > 0:
                 // Each answer is two frames (the ack and the own copy), and a user's entity answers what it stored
                 // in one commit together: twice the sends in flight must fit the socket's queue.
-                if (_unansweredDirect.Count >= Session.Capacity / 2 && !_unansweredDirect.ContainsKey(frame.Cid))
+                if (UnansweredDirect >= Session.Capacity / 2 && !IsUnansweredDirect(frame.Cid))
                 {
                     Send(V2Frames.EncodeError("refused", "too many messages are waiting for their ack; wait for some", frame.Cid));
                     break;
                 }
                 ChatMetrics.MessageReceived(ChatMeter.Direct);
-                var send = new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, frame.Cid);
-                _unansweredDirect[frame.Cid] = send;
-                TellUser(send);
+                SendDirect(new UserCommands.SendDirect(User, new UserId(frame.DstId), frame.Payload, frame.ClientRef, Self, frame.Cid));
                 break;
             case ChatCommand.Room when frame.DstId > 0:
                 ChatMetrics.MessageReceived(ChatMeter.Room);
