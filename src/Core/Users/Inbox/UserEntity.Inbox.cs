@@ -18,8 +18,9 @@ using static AkkaChat.Core.Users.UserReplies;
 /// <see cref="ResendAfter"/> until it answers (a copy lost while the recipient's shard moved between nodes; the
 /// recipient's (sender, cid) window stores it once); a send the recipient has not confirmed within
 /// <see cref="DeliveryTimeout"/> is refused with "timeout". A send without a cid is sent once: its copy could not be
-/// told from a second message (no socket sends one: a connection whose protocol carries no cid makes one). A cid send goes to the recipient's entity directly once it has answered one
-/// (<see cref="DirectRoutes"/>), through the shard region until then and after that entity stops.
+/// told from a second message (no socket sends one: a connection whose protocol carries no cid makes one). A cid send
+/// goes to the recipient's entity directly once it has answered one (<see cref="DirectRoutes"/>), through the shard
+/// region until then and after that entity stops.
 /// </summary>
 /// <remarks>
 /// The hot path: an accepted send allocates no decision (<see cref="UserState.StoreAtRecipient"/> is shared), and a
