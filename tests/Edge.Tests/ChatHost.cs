@@ -183,15 +183,18 @@ public sealed class ChatClient : IDisposable
 
     public Task<ChatSocket> ConnectAsync() => ConnectAsync(_node, UserId, Token);
 
-    /// <summary>A seed-000 socket (<c>/chat</c> without <c>v=2</c>) of the user <paramref name="userId"/> on <paramref name="node"/>.</summary>
-    public static async Task<ChatSocket> ConnectAsync(Uri node, long userId, string token)
+    /// <summary>A socket of the user <paramref name="userId"/> on <paramref name="node"/>: seed-000, or with <paramref name="v2"/> protocol v2.</summary>
+    public static async Task<ChatSocket> ConnectAsync(Uri node, long userId, string token, bool v2 = false)
     {
         var socket = new ClientWebSocket();
-        var uri = new UriBuilder(node) { Scheme = "ws", Path = "/chat", Query = $"id={userId}&token={Uri.EscapeDataString(token)}" }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await socket.ConnectAsync(uri, timeout.Token);
+        await socket.ConnectAsync(SocketUri(node, userId, token, v2), timeout.Token);
         return new ChatSocket(socket);
     }
+
+    /// <summary>Where a <c>/chat</c> socket of <paramref name="userId"/> opens on <paramref name="node"/>: seed-000, or with <paramref name="v2"/> protocol v2.</summary>
+    public static Uri SocketUri(Uri node, long userId, string token, bool v2 = false) =>
+        new UriBuilder(node) { Scheme = "ws", Path = "/chat", Query = $"id={userId}&token={Uri.EscapeDataString(token)}" + (v2 ? "&v=2" : "") }.Uri;
 
     public void Dispose() => _http.Dispose();
 }

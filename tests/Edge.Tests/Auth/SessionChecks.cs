@@ -55,7 +55,7 @@ public static class SessionChecks
         Envelope.Data(await Envelope.PostFormAsync(http, "/user/find", ("id", userId.Text()), ("token", token)));
         using var socket = new ClientWebSocket();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await socket.ConnectAsync(new UriBuilder(baseUri) { Scheme = "ws", Path = "/chat", Query = $"id={userId}&token={Uri.EscapeDataString(token)}" }.Uri, timeout.Token);
+        await socket.ConnectAsync(ChatClient.SocketUri(baseUri, userId, token), timeout.Token);
         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
     }
 

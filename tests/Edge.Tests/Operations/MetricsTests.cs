@@ -82,8 +82,7 @@ public sealed class MetricsTests(MetricsHostFixture fixture, ITestOutputHelper o
         Assert.Equal(-1, wrongLogin.GetProperty("code").GetInt32());
         using (var refused = new ClientWebSocket())
         {
-            var uri = new UriBuilder(Host.BaseUri) { Scheme = "ws", Path = "/chat", Query = $"id={alice.UserId}&token=forged" }.Uri;
-            await Assert.ThrowsAsync<WebSocketException>(() => refused.ConnectAsync(uri, CancellationToken.None));
+            await Assert.ThrowsAsync<WebSocketException>(() => refused.ConnectAsync(ChatClient.SocketUri(Host.BaseUri, alice.UserId, "forged"), CancellationToken.None));
         }
 
         var after = await UntilAsync("counters moved", s =>

@@ -231,7 +231,7 @@ public static class OldDataScenario
     public static async Task<int> UpgradeStatusAsync(Uri node, long userId, string token)
     {
         using var socket = new ClientWebSocket { Options = { CollectHttpResponseDetails = true } };
-        var uri = new UriBuilder(node) { Scheme = "ws", Path = "/chat", Query = $"id={userId}&token={Uri.EscapeDataString(token)}" }.Uri;
+        var uri = ChatClient.SocketUri(node, userId, token);
         using var timeout = new CancellationTokenSource(Wait);
         try
         {

@@ -106,7 +106,7 @@ public sealed class CloseCodeTests
             },
         };
         var client = new ClientWebSocket();
-        var uri = new UriBuilder(host.BaseUri) { Scheme = "ws", Path = "/chat", Query = $"id={user.UserId}&token={Uri.EscapeDataString(user.Token)}" }.Uri;
+        var uri = ChatClient.SocketUri(host.BaseUri, user.UserId, user.Token);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.ConnectAsync(uri, new HttpMessageInvoker(handler), timeout.Token);
         return client;

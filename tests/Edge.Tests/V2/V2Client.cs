@@ -1,20 +1,12 @@
 namespace AkkaChat.Edge.Tests.V2;
 
-using System.Net.WebSockets;
 using System.Text.Json;
 
 /// <summary>Protocol-v2 helpers over <see cref="ChatClient"/> and <see cref="ChatSocket"/>.</summary>
 public static class V2Client
 {
-    public static async Task<ChatSocket> ConnectV2Async(this ChatClient client)
-    {
-        var socket = new ClientWebSocket();
-        var baseUri = client.Http.BaseAddress!;
-        var uri = new UriBuilder(baseUri) { Scheme = "ws", Path = "/chat", Query = $"id={client.UserId}&token={Uri.EscapeDataString(client.Token)}&v=2" }.Uri;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await socket.ConnectAsync(uri, timeout.Token);
-        return new ChatSocket(socket);
-    }
+    public static Task<ChatSocket> ConnectV2Async(this ChatClient client) =>
+        ChatClient.ConnectAsync(client.Http.BaseAddress!, client.UserId, client.Token, v2: true);
 
     /// <summary>
     /// A v2 socket that has synced from the start and received <c>synced</c>: its connection actor runs, so it is

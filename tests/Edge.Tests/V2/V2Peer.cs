@@ -34,9 +34,8 @@ public sealed class V2Peer : IAsyncDisposable
     public static async Task<V2Peer> ConnectAsync(Uri baseUri, long userId, string token)
     {
         var socket = new ClientWebSocket();
-        var uri = new UriBuilder(baseUri) { Scheme = "ws", Path = "/chat", Query = $"id={userId}&token={Uri.EscapeDataString(token)}&v=2" }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await socket.ConnectAsync(uri, timeout.Token);
+        await socket.ConnectAsync(ChatClient.SocketUri(baseUri, userId, token, v2: true), timeout.Token);
         return new V2Peer(socket);
     }
 
