@@ -24,6 +24,13 @@ using AkkaChat.Core.Users;
 public abstract class SocketConnectionActor : UntypedActor, IWithTimers
 {
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a socket whose entity stopped waits for the entity's answer before it asks again: the region may still
+    /// send the first request to the node the entity left (its removal not yet seen there), and the socket's 1:1 sends
+    /// wait for the answer (<see cref="SendDirect"/>).
+    /// </summary>
+    private static readonly TimeSpan ReconnectRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan AckRetry = TimeSpan.FromMilliseconds(20);
 
     private readonly RateLimiter _limiter;
@@ -103,7 +110,9 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
                 }
                 return true;
             case Reconnect:
+                if (_entity is not null) return true; // registered meanwhile
                 RegisterWithUser();
+                Timers.StartSingleTimer("reconnect", Reconnect.Instance, ReconnectRetry); // until the entity answers
                 return true;
             case SocketClosed c:
                 End(c.AckTo, goingAway: false);
@@ -136,6 +145,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     {
         _entity = entity;
         Context.Watch(entity);
+        Timers.Cancel("reconnect");
         if (_unansweredDirect is not { Count: > 0 } unanswered) return;
         foreach (var (_, send) in unanswered.Values.OrderBy(s => s.Order)) entity.Tell(send);
     }
