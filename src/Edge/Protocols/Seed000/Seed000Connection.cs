@@ -248,10 +248,17 @@ public sealed class Seed000Connection : SocketConnectionActor
         if (decision == CursorDecision.StartCatchUp) ReadInbox();
     }
 
+    /// <remarks>
+    /// A send of ours whose acknowledgement was lost (its entity moved as it stored it) is still unanswered here: the read
+    /// can meet it before the new entity answers the send told again (<see cref="SocketConnectionActor.WatchEntity"/>),
+    /// and it must not be echoed either.
+    /// </remarks>
     private void OnCatchUpInbox(DirectMessage message)
     {
         if (_inboxCursor?.OnCatchUp(message.Seq) != CursorDecision.Deliver) return;
-        var silent = _ownInbox.Remove(message.Seq) || _recalledInbox.Contains(message.Seq);
+        var silent = _ownInbox.Remove(message.Seq)
+            || (message.SenderId == User && IsUnansweredDirect(message.Cid))
+            || _recalledInbox.Contains(message.Seq);
         DeliverDirect(message.Seq, silent ? default(OutboundFrame?) : Seed000Frames.EncodeDirect(message));
     }
 
