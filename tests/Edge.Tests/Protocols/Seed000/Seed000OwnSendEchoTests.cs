@@ -67,15 +67,17 @@ public sealed class Seed000OwnSendEchoTests : TestKit
         var cid = await SendAsync(connection, first, "hi bob");
 
         // The first entity stored the send (Alice's copy, seq 1) and moved before answering; Bob answered meanwhile (seq 2).
-        await StoreAsync(
-            new DirectMessage(1, Alice, Bob, Text("hi bob"), DateTimeOffset.UtcNow, MessageId: 101, Cid: cid),
-            new DirectMessage(2, Bob, Alice, Text("hi alice"), DateTimeOffset.UtcNow, MessageId: 102, Cid: "s0-bobs-device"));
-        await MoveEntityAsync(connection, first, inboxHead: 2, cid);
+        var mine = new DirectMessage(1, Alice, Bob, Text("hi bob"), DateTimeOffset.UtcNow, MessageId: 101, Cid: cid);
+        await StoreAsync(mine, new DirectMessage(2, Bob, Alice, Text("hi alice"), DateTimeOffset.UtcNow, MessageId: 102, Cid: "s0-bobs-device"));
+        var moved = await MoveEntityAsync(connection, first, inboxHead: 2, cid);
 
         // The read delivers seq 1 before seq 2: had it echoed Alice's send, that frame would come first.
         var frame = await NextFrameAsync();
         Assert.Equal((2, Bob.Value, "hi alice"), (frame.GetProperty("id").GetInt64(), frame.GetProperty("userid").GetInt64(), frame.GetProperty("content").GetString()));
-        await Until.SettledAsync(() => (int)_session.Enqueued, Quiet.Window, Timeout, "frames queued after the catch-up read");
+
+        // Only now does the new entity answer the send told again, with the stored copy: delivered already, and silently.
+        connection.Tell(new ConnectionPushes.DirectAccepted(1, mine), moved.Ref);
+        await Until.SettledAsync(() => (int)_session.Enqueued, Quiet.Window, Timeout, "frames queued after the catch-up read and the late answer");
         Assert.Equal(1, _session.Enqueued);
     }
 
