@@ -126,7 +126,7 @@ public sealed class Seed000OwnSendEchoTests : TestKit
 
     /// <summary>
     /// The entity stops (its node died); the socket asks the region again and a new entity registers it with
-    /// <paramref name="inboxHead"/>. The socket tells the new entity the send it holds unanswered, which never answers here.
+    /// <paramref name="inboxHead"/>. The socket tells the new entity the send it holds unanswered; the entity does not answer it.
     /// </summary>
     private async Task<TestProbe> MoveEntityAsync(IActorRef connection, TestProbe entity, long inboxHead, string cid)
     {
