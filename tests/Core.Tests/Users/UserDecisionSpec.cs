@@ -143,6 +143,21 @@ public sealed class UserDecisionSpec
     }
 
     [Fact]
+    public void A_resend_of_a_stored_message_gets_its_stored_copy_whatever_changed_since()
+    {
+        var state = Apply(AliceCreated(), new UserEvents.FriendAdded(Bob));
+        var mine = state.NextInboxMessage(Alice, Bob, Samples.Text("hi"), Samples.At, 42, "c1");
+        var unfriended = state.Apply(new DirectMessageStored(mine)).Apply(new FriendRemoved(Bob));
+        var blocked = unfriended.Apply(new UserBlocked(Bob));
+
+        foreach (var later in new[] { unfriended, blocked })
+        {
+            Assert.Equal(new DirectAccepted(3, mine), later.Decide(Send(Bob) with { ReplyTag = 3, Cid = "c1" }, busy: true).ReplyMessage);
+            Assert.NotNull(CodeOf(later.Decide(Send(Bob) with { Cid = "c2" }, busy: false))); // a new message is still refused
+        }
+    }
+
+    [Fact]
     public void Deciding_an_accepted_send_allocates_nothing()
     {
         var state = Apply(AliceCreated(), new UserEvents.FriendAdded(Bob));

@@ -80,19 +80,24 @@ public sealed partial record UserState
     /// A 1:1 message from this user: <see cref="StoreAtRecipient"/>, the stored copy of a resend, or a
     /// <see cref="ChatRefused"/> for the sending socket, whose code is decided here.
     /// </summary>
+    /// <remarks>
+    /// A resend of a message already stored is answered with its stored copy before anything else is checked: whatever
+    /// changed since (a friendship ended or a block began while the socket's acknowledgement was lost with a moving
+    /// entity, too many sends in flight), the message was delivered, and the client must not be told it was refused.
+    /// </remarks>
     /// <param name="busy">The entity has too many sends waiting for their recipients.</param>
     public Decision Decide(SendDirect cmd, bool busy)
     {
+        if (ResentBySelf(cmd) is { } resent) return Decision.Reply(new DirectAccepted(cmd.ReplyTag, resent));
         var recipient = cmd.RecipientId;
-        var resent = ResentBySelf(cmd);
-        if (Exists && Blocked.Contains(recipient) && resent is null)
+        if (Exists && Blocked.Contains(recipient))
             return RefuseDirect(cmd, "blocked", $"you have blocked user {recipient}; unblock them to message them");
         if (!Exists) return RefuseDirect(cmd, RefusalCodes.Refused, $"user {Id} does not exist");
         if (recipient == Id) return RefuseDirect(cmd, RefusalCodes.Refused, "you cannot message yourself");
         if (!Friends.Contains(recipient)) return RefuseDirect(cmd, "not-friend", $"user {recipient} is not your friend");
         if (cmd.Payload.TextLength > ChatPayload.MaxTextLength) return RefuseDirect(cmd, RefusalCodes.Refused, "message is too long");
         if (busy) return RefuseDirect(cmd, RefusalCodes.Refused, "too many messages in flight, slow down");
-        return resent is null ? StoreAtRecipient : Decision.Reply(new DirectAccepted(cmd.ReplyTag, resent));
+        return StoreAtRecipient;
     }
 
     /// <summary>From the sender's entity: store the incoming copy (once per (sender, cid)) and confirm it to that entity.</summary>
