@@ -40,9 +40,10 @@ public sealed partial record RoomState : IEntityState<RoomState>
     public Decision Decide(SendRoomMessage cmd, DateTimeOffset now)
     {
         if (!Exists) return RefuseMessage(cmd, RefusalCodes.NoRoom, "room does not exist");
+        // Before the membership check: a sender who left after the message was stored (its acknowledgement lost) is told it was.
+        if (cmd.Cid.Length > 0 && ByCid.TryGet((cmd.SenderId, cmd.Cid), out var stored)) return Decision.Reply(new RoomAccepted(cmd.ReplyTag, stored));
         if (!Members.Contains(cmd.SenderId)) return RefuseMessage(cmd, RefusalCodes.NotMember, "you are not a member of this room");
         if (cmd.Payload.TextLength > ChatPayload.MaxTextLength) return RefuseMessage(cmd, RefusalCodes.Refused, "message is too long");
-        if (cmd.Cid.Length > 0 && ByCid.TryGet((cmd.SenderId, cmd.Cid), out var stored)) return Decision.Reply(new RoomAccepted(cmd.ReplyTag, stored));
         var message = new RoomMessage(Profile!.Id, Seq + 1, cmd.SenderId, cmd.Payload, now, MessageIds.New(), cmd.Cid);
         return Decision.Store(new RoomMessageStored(message), new RoomAccepted(cmd.ReplyTag, message));
     }

@@ -54,6 +54,17 @@ public sealed class RoomStateSpec
     }
 
     [Fact]
+    public void A_resend_from_a_member_who_left_since_gets_the_stored_message_and_a_new_one_is_refused()
+    {
+        var joined = Apply(Created(), new MemberJoined(Member, Samples.At));
+        var stored = ((RoomMessageStored)joined.Decide(new SendRoomMessage(Lobby, Member, Samples.Text("hi"), 1, ActorRefs.Nobody, "c1"), Samples.At).Events[0]).Message;
+        var left = Apply(joined, new RoomMessageStored(stored), new MembershipEvents.MemberLeft(Member, Samples.At));
+
+        Assert.Equal(new RoomAccepted(2, stored), left.Decide(new SendRoomMessage(Lobby, Member, Samples.Text("hi"), 2, ActorRefs.Nobody, "c1"), Samples.At).ReplyMessage);
+        Assert.Equal("not-member", Refusal(left, Member, Samples.Text("again"))?.Code);
+    }
+
+    [Fact]
     public void A_message_over_the_limit_is_refused()
     {
         var state = Created();
