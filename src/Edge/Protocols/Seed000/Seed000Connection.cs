@@ -34,7 +34,7 @@ public sealed class Seed000Connection : SocketConnectionActor
     /// 1:1 sends not yet stored that a socket may have, a bound on what the connection keeps to send again. Not the
     /// outbound queue's size, as v2's is: a seed-000 send is answered with no frame.
     /// </summary>
-    private const int MaxUnansweredDirect = 1024;
+    public const int MaxUnansweredDirect = 1024;
 
     private const string InboxStream = "inbox";
 

@@ -23,7 +23,9 @@ using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 /// <summary>
-/// A seed-000 socket whose 1:1 send was stored by an entity that then moved, before its acknowledgement reached the socket:
+/// What a seed-000 socket does with the 1:1 sends its entity has not answered yet. It holds at most
+/// <see cref="Seed000Connection.MaxUnansweredDirect"/> of them and refuses the next with an error frame. And one stored by an
+/// entity that then moved, before its acknowledgement reached the socket:
 /// the socket registers with the new entity, tells it the send again and reads the inbox up to the new head from the
 /// journal. The read can meet the stored send before the new entity answers it, and must not echo it to its sender; what
 /// else the read brings (another user's message, the user's own message from another device) is sent.
@@ -33,7 +35,7 @@ using Xunit.Abstractions;
 /// the user region and the two entities, so the moment of each answer is the test's: the new entity never answers the
 /// send told again, which is the race the read must handle.
 /// </remarks>
-public sealed class Seed000OwnSendEchoTests : TestKit
+public sealed class Seed000UnansweredSendTests : TestKit
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     private static readonly UserId Alice = new(1);
@@ -45,12 +47,12 @@ public sealed class Seed000OwnSendEchoTests : TestKit
     private readonly RecordingTransport _transport = new();
     private readonly SocketSession _session = new(capacity: 16, CancellationToken.None);
 
-    public Seed000OwnSendEchoTests(ITestOutputHelper output)
+    public Seed000UnansweredSendTests(ITestOutputHelper output)
         : this(Path.Combine(Path.GetTempPath(), "akkachat-echo-" + Guid.NewGuid().ToString("N")), output)
     {
     }
 
-    private Seed000OwnSendEchoTests(string dataDir, ITestOutputHelper output)
+    private Seed000UnansweredSendTests(string dataDir, ITestOutputHelper output)
         : base(NodeSetup(ChatStorage.Sqlite(dataDir)), output: output)
     {
         _dataDir = dataDir;
@@ -99,11 +101,33 @@ public sealed class Seed000OwnSendEchoTests : TestKit
         Assert.Equal((2, Bob.Value, "hi alice"), (bobs.GetProperty("id").GetInt64(), bobs.GetProperty("userid").GetInt64(), bobs.GetProperty("content").GetString()));
     }
 
+    [Fact]
+    public async Task Past_its_bound_of_unanswered_sends_a_send_is_refused_with_an_error_frame_until_the_entity_answers_one()
+    {
+        const int bound = Seed000Connection.MaxUnansweredDirect;
+        var (connection, entity) = await ConnectAsync(rateAndBurst: bound + 10); // the rate limits are not what refuses here
+        for (var n = 1; n <= bound; n++) connection.Tell(Inbound(n, "m" + n));
+        var told = new List<UserCommands.SendDirect>();
+        for (var n = 1; n <= bound; n++) told.Add(await entity.ExpectMsgAsync<UserCommands.SendDirect>(Timeout));
+        Assert.Equal(Enumerable.Range(1, bound).Select(n => (long)n), told.Select(s => s.ReplyTag));
+
+        connection.Tell(Inbound(bound + 1, "one too many"));
+        var refused = await NextFrameAsync();
+        Assert.Equal(("error", "refused", bound + 1L), (refused.GetProperty("type").GetString(), refused.GetProperty("code").GetString(), refused.GetProperty("ref").GetInt64()));
+        await entity.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200)); // not told: nothing is held past the bound
+
+        // The entity stores and answers the oldest: the socket has room for one more.
+        connection.Tell(new ConnectionPushes.DirectAccepted(1, new DirectMessage(1, Alice, Bob, Text("m1"), DateTimeOffset.UtcNow, MessageId: 101, Cid: told[0].Cid)), entity.Ref);
+        connection.Tell(Inbound(bound + 2, "room again"));
+        Assert.Equal("room again", (await entity.ExpectMsgAsync<UserCommands.SendDirect>(Timeout)).Payload.Content);
+        Assert.Equal(1, _session.Enqueued); // the refusal only: an own send is never echoed
+    }
+
     /// <summary>Starts Alice's socket and answers its registration from a first entity: her only socket, nothing in her inbox.</summary>
-    private async Task<(IActorRef Connection, TestProbe Entity)> ConnectAsync()
+    private async Task<(IActorRef Connection, TestProbe Entity)> ConnectAsync(int rateAndBurst = 100)
     {
         var topology = new ProbeTopology(_users.Ref);
-        var limits = new SocketLimits(RatePerSecond: 100, Burst: 100, TimeSpan.FromSeconds(30), MissedHeartbeats: 3, new UserRateLimits(100, 100));
+        var limits = new SocketLimits(rateAndBurst, rateAndBurst, TimeSpan.FromSeconds(30), MissedHeartbeats: 3, new UserRateLimits(rateAndBurst, rateAndBurst));
         var connection = Sys.ActorOf(Seed000Connection.Props(Alice, _session, topology, CreateTestProbe("fanout").Ref, new MessageLog(Sys), limits));
         var connect = await _users.ExpectMsgAsync<UserCommands.Connect>(Timeout);
         Assert.Equal((Alice, connection, true), (connect.UserId, connect.Connection, connect.ReplayUndelivered));
@@ -117,7 +141,7 @@ public sealed class Seed000OwnSendEchoTests : TestKit
     /// <summary>Alice's client sends Bob <paramref name="content"/>; the entity is told it with a cid of the connection's making, and does not answer.</summary>
     private async Task<string> SendAsync(IActorRef connection, TestProbe entity, string content)
     {
-        connection.Tell(new InboundText(Encoding.UTF8.GetBytes($$"""{"id":1,"cmd":10,"dstid":{{Bob.Value}},"media":1,"content":"{{content}}"}""")));
+        connection.Tell(Inbound(1, content));
         var send = await entity.ExpectMsgAsync<UserCommands.SendDirect>(Timeout);
         Assert.Equal((Alice, Bob, content, 1L), (send.UserId, send.RecipientId, send.Payload.Content, send.ReplyTag));
         Assert.StartsWith("s0-", send.Cid, StringComparison.Ordinal);
@@ -151,6 +175,10 @@ public sealed class Seed000OwnSendEchoTests : TestKit
         for (var i = 0; i < messages.Length; i++) await ExpectMsgAsync<EventWriter.Stored>(Timeout);
         Sys.Stop(writer);
     }
+
+    /// <summary>Alice's seed-000 frame sending Bob <paramref name="content"/>, with <paramref name="id"/> as its client reference.</summary>
+    private static InboundText Inbound(long id, string content) =>
+        new(Encoding.UTF8.GetBytes($$"""{"id":{{id}},"cmd":10,"dstid":{{Bob.Value}},"media":1,"content":"{{content}}"}"""));
 
     private async Task<JsonElement> NextFrameAsync()
     {
