@@ -17,6 +17,7 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly string _dir;
     private readonly string _secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
     private readonly List<int> _seedPorts = [];
+    private readonly Dictionary<ChatProcess, int> _tcpPorts = [];
 
     private TestCluster(TestPostgres database)
     {
@@ -59,6 +60,9 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     public static string AddressOf(ChatProcess node) => $"akka.tcp://akkachat@127.0.0.1:{node.RemotePort}";
+
+    /// <summary>The port of <paramref name="node"/>'s TCP edge (seed-003 over TCP): every node has one, as each has <c>/ws</c>.</summary>
+    public int TcpPortOf(ChatProcess node) => _tcpPorts[node];
 
     public ChatProcess NodeAt(string address) => Nodes.Single(n => AddressOf(n) == address);
 
@@ -138,6 +142,8 @@ public sealed class TestCluster : IAsyncDisposable
             ["AKKACHAT_SBR_STABLE_AFTER"] = $"{(int)StableAfter.TotalSeconds}s",
             ["AKKACHAT_MSG_RATE"] = "100000",
         };
+        var tcpPort = FreePort.Next();
+        env["AKKACHAT_TCP_PORT"] = tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (remotePort is { } port) env["AKKACHAT_REMOTE_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var node = new ChatProcess(env, dataDir: Path.Combine(_dir, "data"))
         {
@@ -146,6 +152,7 @@ public sealed class TestCluster : IAsyncDisposable
             KeepsDataDir = true,
         };
         Nodes.Add(node);
+        _tcpPorts[node] = tcpPort;
         return node;
     }
 }

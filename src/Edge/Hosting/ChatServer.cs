@@ -84,7 +84,6 @@ public static class ChatServer
         services.AddSingleton<SocketDirectory>();
         services.AddSingleton(new UserRateLimits(2 * options.MessagesPerSecond, 2 * options.MessageBurst));
         services.AddSingleton(sp => new MessageLog(sp.GetRequiredService<ActorSystem>()));
-        services.AddSingleton<Seed003Devices>();
         services.AddSingleton<Seed003Profiles>();
         services.AddSingleton<Seed003Sockets>();
         services.AddSingleton(sp => new ClusterPlacement(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<IActorRegistry>()));

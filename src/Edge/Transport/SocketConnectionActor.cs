@@ -71,6 +71,16 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
     /// <summary>The last inbox sequence number this socket wrote, which moves the delivery cursor (seed-000 sockets; 0 otherwise).</summary>
     protected virtual long DeliveredThrough() => 0;
 
+    /// <summary>
+    /// The device this socket signed as, for protocols that name one (seed-003's <c>device_id</c>; 0 for the others): the
+    /// user entity keeps one socket per device, on every node, and tells the one signed earlier to close
+    /// (<see cref="ConnectionPushes.SignedInElsewhere"/>).
+    /// </summary>
+    protected virtual long Device => 0;
+
+    /// <summary>When this socket signed as <see cref="Device"/>: of two sockets of one device, the entity keeps the later signed.</summary>
+    protected virtual DateTimeOffset SignedAt => default;
+
     protected override void PreStart()
     {
         Fanout.Tell(new RoomFanoutCommands.SubscribeUser(User, Self));
@@ -231,7 +241,7 @@ public abstract class SocketConnectionActor : UntypedActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private void RegisterWithUser() => Topology.Users.Tell(new UserCommands.Connect(User, Self, ReplayUndelivered));
+    private void RegisterWithUser() => Topology.Users.Tell(new UserCommands.Connect(User, Self, ReplayUndelivered, Device, SignedAt));
 
     private void End(IActorRef ackTo, bool goingAway)
     {

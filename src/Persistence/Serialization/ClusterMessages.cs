@@ -58,6 +58,7 @@ public static class ClusterMessages
         [typeof(ConnectionPushes.RoomMembershipAdded)] = "PMA",
         [typeof(ConnectionPushes.RoomMembershipRemoved)] = "PMR",
         [typeof(ConnectionPushes.SessionRevoked)] = "PSR",
+        [typeof(ConnectionPushes.SignedInElsewhere)] = "PSE",
 
         // Sessions: commands (S), replies (Z).
         [typeof(SessionCommands.GetSession)] = "SG",

@@ -169,6 +169,19 @@ public sealed class ClusterMessageSerializerSpec : TestKit
         Assert.Null(restored.Cid);
     }
 
+    /// <summary>An older node's socket registers with no device and sign time: it holds no device, as before.</summary>
+    [Fact]
+    public void A_connect_from_an_older_version_names_no_device()
+    {
+        var message = new UserCommands.Connect(new UserId(10_001), TestActor, ReplayUndelivered: false, Device: 7, SignedAt: DateTimeOffset.UtcNow);
+        var serializer = (ClusterMessageSerializer)Sys.Serialization.FindSerializerFor(message);
+        var older = WithoutField(WithoutField(serializer.ToBinary(message), nameof(message.Device)), nameof(message.SignedAt));
+
+        var restored = (UserCommands.Connect)serializer.FromBinary(older, "UCN");
+
+        Assert.Equal(message with { Device = 0, SignedAt = default }, restored);
+    }
+
     private void AssertRoundTrip(object message, string manifest)
     {
         var serializer = Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(message));

@@ -10,8 +10,13 @@ public static partial class UserCommands
     /// A socket of this user opened; <paramref name="Connection"/> receives pushes until it stops or disconnects.
     /// With <paramref name="ReplayUndelivered"/> the first socket is told where the inbox messages past the delivery cursor
     /// (what the user missed while offline) start; a socket that resumes from its own cursors asks for nothing.
+    /// A socket that names its device (seed-003's <c>device_id</c>; 0 for one that does not) holds it: of the user's
+    /// sockets of one <paramref name="Device"/>, on any node, the one most recently <paramref name="SignedAt"/> stays and
+    /// the other is told <see cref="ConnectionPushes.SignedInElsewhere"/>. By sign time, not by the order sockets register:
+    /// all of them register again, in no particular order, after the entity moved. Both default, so a node of the previous
+    /// version (which sends neither) registers sockets that hold no device.
     /// </summary>
-    public sealed record Connect(UserId UserId, IActorRef Connection, bool ReplayUndelivered = true) : IWithUserId;
+    public sealed record Connect(UserId UserId, IActorRef Connection, bool ReplayUndelivered = true, long Device = 0, DateTimeOffset SignedAt = default) : IWithUserId;
 
     /// <summary>
     /// A socket closed; <paramref name="RoomMarks"/> are the last room sequence numbers it wrote, <paramref name="DeliveredThrough"/> the last
@@ -88,6 +93,15 @@ public static partial class ConversationReplies
 public static partial class ConnectionPushes
 {
     public sealed record RoomAccepted(long ReplyTag, RoomMessage Message);
+
+    /// <summary>
+    /// The same device of the user signed on a socket signed later (on this node or another): this one closes (seed-003:
+    /// 1008 "signed in again from another connection of the same device"; TCP: ended). See <see cref="UserCommands.Connect"/>.
+    /// </summary>
+    public sealed record SignedInElsewhere
+    {
+        public static readonly SignedInElsewhere Instance = new();
+    }
 }
 
 /// <summary>

@@ -16,6 +16,10 @@ public sealed partial class UserEntity
 
     private readonly HashSet<UserId> _onlineFriends = []; // friends with sockets, learned while this user is online; never persisted
 
+    // Device-identified sockets (seed-003): which one holds each device, and when it signed. Never persisted, like the
+    // sockets: after a move every socket registers again with its device and sign time, and the map is rebuilt.
+    private readonly Dictionary<long, (IActorRef Connection, DateTimeOffset SignedAt)> _devices = [];
+
     private void RegisterSocketCommands()
     {
         Command<Connect>(HandleConnect);
@@ -54,6 +58,39 @@ public sealed partial class UserEntity
             if (_connections.Count == 1) AnnouncePresence(online: true);
         }
         Execute(decision, Sender);
+        if (!decision.IsRefusal && cmd.Device != 0) HoldDevice(cmd);
+    }
+
+    /// <summary>
+    /// One socket per device, the most recently signed: the other one, wherever it is, is told
+    /// <see cref="ConnectionPushes.SignedInElsewhere"/> and closes. Decided by sign time rather than by which registers
+    /// last, so sockets that register again in any order after this entity moved keep the same one; a tie (two signs in
+    /// the same tick, in practice never) goes to the one registering.
+    /// </summary>
+    private void HoldDevice(Connect cmd)
+    {
+        if (_devices.TryGetValue(cmd.Device, out var holder))
+        {
+            if (holder.Connection.Equals(cmd.Connection)) return;
+            if (holder.SignedAt > cmd.SignedAt)
+            {
+                cmd.Connection.Tell(ConnectionPushes.SignedInElsewhere.Instance);
+                return;
+            }
+            holder.Connection.Tell(ConnectionPushes.SignedInElsewhere.Instance);
+        }
+        _devices[cmd.Device] = (cmd.Connection, cmd.SignedAt);
+    }
+
+    /// <summary>A socket is gone: the device it held is free (unless a later-signed socket holds it already).</summary>
+    private void ReleaseDevice(IActorRef connection)
+    {
+        foreach (var (device, holder) in _devices)
+        {
+            if (!holder.Connection.Equals(connection)) continue;
+            _devices.Remove(device);
+            return;
+        }
     }
 
     /// <summary>
@@ -66,6 +103,7 @@ public sealed partial class UserEntity
         if (_connections.Remove(cmd.Connection))
         {
             Context.Unwatch(cmd.Connection);
+            ReleaseDevice(cmd.Connection);
             if (_connections.Count == 0)
             {
                 AnnouncePresence(online: false);

@@ -27,6 +27,7 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
     public static readonly TimeSpan LiveWait = TimeSpan.FromSeconds(5);
 
     private readonly long _device;
+    private readonly DateTimeOffset _signedAt;
     private readonly Seed003Sockets _sockets;
     private readonly HashSet<RoomId> _memberRooms = [];
     private readonly HashSet<RoomId> _notLiveYet = []; // while registering: rooms whose messages do not reach this node yet
@@ -37,19 +38,25 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
     private long _lastInbound = Environment.TickCount64;
     private long _replyTags;
 
-    public Seed003Connection(UserId user, long device, SocketSession session, Seed003Sockets sockets)
+    public Seed003Connection(UserId user, long device, DateTimeOffset signedAt, SocketSession session, Seed003Sockets sockets)
         : base(user, session, sockets.Topology, sockets.Fanout, sockets.Limits)
     {
         _device = device;
+        _signedAt = signedAt;
         _sockets = sockets;
     }
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(UserId user, long device, SocketSession session, Seed003Sockets sockets) =>
-        Akka.Actor.Props.Create(() => new Seed003Connection(user, device, session, sockets)).WithMailbox(SocketMailbox.Id);
+    /// <param name="signedAt">When the sign was accepted: of two connections of one device, the later signed stays.</param>
+    public static Props Props(UserId user, long device, DateTimeOffset signedAt, SocketSession session, Seed003Sockets sockets) =>
+        Akka.Actor.Props.Create(() => new Seed003Connection(user, device, signedAt, session, sockets)).WithMailbox(SocketMailbox.Id);
 
     protected override bool ReplayUndelivered => false;
+
+    protected override long Device => _device;
+
+    protected override DateTimeOffset SignedAt => _signedAt;
 
     protected override IReadOnlyDictionary<RoomId, long> RoomMarks() => new Dictionary<RoomId, long>();
 
@@ -58,12 +65,6 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
         base.PreStart();
         var check = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, _sockets.IdleLimit.Ticks / 2));
         Timers.StartPeriodicTimer("idle", CheckIdle.Instance, check);
-    }
-
-    protected override void PostStop()
-    {
-        _sockets.Devices.Remove(User, _device, Self);
-        base.PostStop();
     }
 
     /// <summary>
@@ -358,14 +359,9 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
         if (silentFor >= _sockets.IdleLimit) CloseAndStop(WebSocketCloseStatus.PolicyViolation, $"idle: no frame for {(int)_sockets.IdleLimit.TotalSeconds} s");
     }
 
+    /// <summary>The user entity saw the same device sign later on another connection, of this node or another: this one closes.</summary>
     private void SignedInAgain() =>
         CloseAndStop(WebSocketCloseStatus.PolicyViolation, "signed in again from another connection of the same device");
-
-    /// <summary>The same (user, device) signed in on another connection of this node: this one closes (1008).</summary>
-    public sealed class SignedInElsewhere : INoSerializationVerificationNeeded
-    {
-        public static readonly SignedInElsewhere Instance = new();
-    }
 
     private readonly record struct Outbound(byte[]? Frame, UserId Sender, Func<PublicProfile?, byte[]>? Encode);
 

@@ -12,8 +12,9 @@ using AkkaChat.Edge.Transport;
 /// One seed-003 connection's protocol side, from its first frame. Until a <c>sign</c> succeeds it answers here, in order,
 /// with no actor: bytes that are not an <see cref="Input"/> get <c>{error, 2}</c>, any other request <c>{type, 1}</c>; a
 /// refused sign gets <c>{sign, 1, reason}</c> and the connection closes (1008). A good sign answers nothing (the seed's
-/// page has no handler for it), starts the connection's <see cref="Seed003Connection"/> and replaces the same device's
-/// older connection on this node; every later frame goes to that actor.
+/// page has no handler for it) and starts the connection's <see cref="Seed003Connection"/>, which registers with the
+/// user's entity with its device and sign time (the entity closes the same device's earlier-signed connection, on any
+/// node); every later frame goes to that actor.
 /// </summary>
 public sealed class Seed003Socket : IInboundFrames
 {
@@ -118,13 +119,13 @@ public sealed class Seed003Socket : IInboundFrames
         Interlocked.Exchange(ref _idle, null)?.Dispose();
         _sockets.Forget(this);
         _user = user;
-        var connection = _sockets.System.ActorOf(Seed003Connection.Props(user, device, _session, _sockets));
+        var signedAt = DateTimeOffset.UtcNow;
+        var connection = _sockets.System.ActorOf(Seed003Connection.Props(user, device, signedAt, _session, _sockets));
         _connection = connection;
         ChatMetrics.Seed003Sign(accepted: true);
         ChatMetrics.Seed003Opened();
         _sockets.UserRates.Open(user.Value);
-        _sockets.Directory.Add(connection, new SocketSummary(user, ChatMetrics.Seed003, _remote, DateTimeOffset.UtcNow), _session);
-        _sockets.Devices.Register(user, device, connection)?.Tell(Seed003Connection.SignedInElsewhere.Instance);
+        _sockets.Directory.Add(connection, new SocketSummary(user, ChatMetrics.Seed003, _remote, signedAt), _session);
         if (_sockets.Logger.IsEnabled(LogLevel.Debug))
             _sockets.Logger.LogDebug("Seed-003 connection signed: user {User}, device {Device}, over {Transport} from {Address}", user.Value, device, _transport, _remote);
     }

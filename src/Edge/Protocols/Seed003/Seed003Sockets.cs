@@ -22,7 +22,6 @@ public sealed class Seed003Sockets(
     MessageLog log,
     SocketDirectory directory,
     UserRateLimits userRates,
-    Seed003Devices devices,
     Seed003Profiles profiles,
     ILogger<Seed003Socket> logger)
 {
@@ -35,7 +34,6 @@ public sealed class Seed003Sockets(
     internal MessageLog Log => log;
     internal SocketDirectory Directory => directory;
     internal UserRateLimits UserRates => userRates;
-    internal Seed003Devices Devices => devices;
     internal Seed003Profiles Profiles => profiles;
     internal ILogger<Seed003Socket> Logger => logger;
     internal IActorRef Fanout => registry.Get<RoomFanoutKey>();
