@@ -26,8 +26,6 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
     /// <summary>How long requests wait for the user's rooms to reach this node before they are handled anyway.</summary>
     public static readonly TimeSpan LiveWait = TimeSpan.FromSeconds(5);
 
-    private readonly long _device;
-    private readonly DateTimeOffset _signedAt;
     private readonly Seed003Sockets _sockets;
     private readonly HashSet<RoomId> _memberRooms = [];
     private readonly HashSet<RoomId> _notLiveYet = []; // while registering: rooms whose messages do not reach this node yet
@@ -41,8 +39,8 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
     public Seed003Connection(UserId user, long device, DateTimeOffset signedAt, SocketSession session, Seed003Sockets sockets)
         : base(user, session, sockets.Topology, sockets.Fanout, sockets.Limits)
     {
-        _device = device;
-        _signedAt = signedAt;
+        Device = device;
+        SignedAt = signedAt;
         _sockets = sockets;
     }
 
@@ -54,9 +52,9 @@ public sealed partial class Seed003Connection : SocketConnectionActor, IWithUnbo
 
     protected override bool ReplayUndelivered => false;
 
-    protected override long Device => _device;
+    protected override long Device { get; }
 
-    protected override DateTimeOffset SignedAt => _signedAt;
+    protected override DateTimeOffset SignedAt { get; }
 
     protected override IReadOnlyDictionary<RoomId, long> RoomMarks() => new Dictionary<RoomId, long>();
 
